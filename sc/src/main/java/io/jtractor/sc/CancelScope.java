@@ -1,0 +1,493 @@
+package io.jtractor.sc;
+
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * A region of code that can be cancelled as a unit, explicitly ({@link #cancel()}, from any
+ * thread) or by a deadline, and that can shield its contents from cancellation outside it.
+ *
+ * <p>Prior art: trio's {@code CancelScope}. Semantics kept: cancellation is level-triggered (every
+ * checkpoint inside a cancelled scope raises {@link Cancelled} until the code leaves it); {@code
+ * Cancelled} unwinds to the outermost cancelled scope visible from where it was raised and is
+ * absorbed there, neither earlier nor later; a scope cancelled before it is entered raises at the
+ * first checkpoint inside it; tasks started in a nursery inside the scope are cancelled with it;
+ * {@link #setShield(boolean) shield} hides cancellation of outer scopes from everything inside.
+ *
+ * <p>Where we deviate: a Java {@code try}-with-resources block cannot swallow the exception that
+ * leaves its body, so a scope is entered by handing it a block: {@link #run(Block)} / {@link
+ * #call(ValueBlock)}, or the helpers in {@link Sc} ({@code moveOnAfter}, {@code failAfter}). And
+ * since the JVM has many threads, cancellation is delivered to blocked foreign code by interrupt
+ * (see the package documentation). A scope may be entered once.
+ *
+ * <p>Deadlines are {@link Sc#currentTime()} values (monotonic nanoseconds); {@link #NO_DEADLINE}
+ * means none. They can be set and changed before or while the scope runs.
+ *
+ * <p>Threads: {@code cancel}, the deadline and shield setters and all getters may be called from
+ * any thread. The tree fields ({@code parent}, children, {@code owner}) change only under {@link
+ * #TREE_LOCK}.
+ */
+public final class CancelScope {
+
+  /** A deadline that never expires. */
+  public static final long NO_DEADLINE = Long.MAX_VALUE;
+
+  /**
+   * Guards the scope tree of the whole JVM: links between scopes, each thread's innermost scope,
+   * and the delivery of interrupts. Held only for short, non-blocking sections. One lock because a
+   * cancellation walks across the stacks of many threads, and because an interrupt must never land
+   * on a thread that has just left the scope it was meant for.
+   */
+  static final ReentrantLock TREE_LOCK = new ReentrantLock();
+
+  private static final int NEW = 0;
+  private static final int ENTERED = 1;
+  private static final int EXITED = 2;
+
+  // ---- configuration and status: any thread ----
+  private volatile boolean cancelCalled;
+  private volatile long deadline = NO_DEADLINE;
+  private volatile boolean shield;
+  /** Relative deadline given before entry, applied at entry; null if none. Guarded by TREE_LOCK. */
+  private Duration pendingRelativeDeadline;
+  /** Written once by the owner at exit; read by anyone after the scope is done. */
+  private volatile boolean cancelledCaught;
+
+  // ---- tree: guarded by TREE_LOCK (parent is volatile so that checkpoints can walk without it) ----
+  private volatile int state = NEW;
+  volatile CancelScope parent;
+  private TaskContext owner;
+  private CancelScope firstChild;
+  private CancelScope prevSibling;
+  private CancelScope nextSibling;
+  private ScheduledFuture<?> timer;
+  /** True for the hidden bottom scope of a thread, which is never cancelled itself. */
+  private final boolean isRoot;
+  private final String label;
+
+  private CancelScope(boolean isRoot, String label) {
+    this.isRoot = isRoot;
+    this.label = label;
+  }
+
+  /** A new scope with no deadline, not yet entered. */
+  public static CancelScope create() {
+    return new CancelScope(false, null);
+  }
+
+  /** A new scope with an absolute deadline (a {@link Sc#currentTime()} value). */
+  public static CancelScope withDeadline(long deadline) {
+    CancelScope s = create();
+    s.deadline = deadline;
+    return s;
+  }
+
+  /** A new scope whose deadline is {@code timeout} after the moment it is entered. */
+  public static CancelScope withTimeout(Duration timeout) {
+    CancelScope s = create();
+    s.setRelativeDeadline(timeout);
+    return s;
+  }
+
+  static CancelScope newRoot(TaskContext owner, CancelScope parentScope) {
+    CancelScope s = new CancelScope(true, "root");
+    s.owner = owner;
+    s.state = ENTERED;
+    if (parentScope != null) {
+      TREE_LOCK.lock();
+      try {
+        s.linkUnder(parentScope);
+      } finally {
+        TREE_LOCK.unlock();
+      }
+    }
+    return s;
+  }
+
+  static CancelScope forNursery() {
+    return new CancelScope(false, "nursery");
+  }
+
+  // --------------------------------------------------------------------------------------------
+  // Running a block inside the scope
+
+  /**
+   * Enters this scope on the calling thread, runs {@code body}, and leaves the scope. A {@link
+   * Cancelled} raised for this scope is absorbed here (see {@link #cancelledCaught()}); anything
+   * else the body throws propagates unchanged (checked exceptions included).
+   *
+   * @throws IllegalStateException if this scope was entered before
+   */
+  public void run(Block<? super CancelScope> body) {
+    Objects.requireNonNull(body, "body");
+    call(
+        s -> {
+          body.run(s);
+          return null;
+        });
+  }
+
+  /**
+   * Like {@link #run(Block)}, returning what the body returns, or null if the body was cancelled
+   * and the cancellation absorbed here.
+   */
+  public <R> R call(ValueBlock<? super CancelScope, R> body) {
+    Objects.requireNonNull(body, "body");
+    TaskContext task = TaskContext.current();
+    enter(task);
+    R result = null;
+    Throwable error = null;
+    try {
+      result = body.call(this);
+    } catch (Throwable t) {
+      error = t;
+    }
+    Throwable escaping = exit(task, task.classify(error));
+    if (escaping != null) {
+      throw Interrupts.sneakyThrow(escaping);
+    }
+    return result;
+  }
+
+  /** Pushes this scope on the calling thread's stack. */
+  void enter(TaskContext task) {
+    TREE_LOCK.lock();
+    try {
+      if (state != NEW) {
+        throw new IllegalStateException(
+            this + " was already entered; a cancel scope can be entered only once");
+      }
+      owner = task;
+      linkUnder(task.innermost);
+      task.innermost = this;
+      state = ENTERED;
+      if (pendingRelativeDeadline != null) {
+        long d = saturatedAdd(System.nanoTime(), pendingRelativeDeadline);
+        if (d < deadline) deadline = d;
+        pendingRelativeDeadline = null;
+      }
+      rescheduleTimer();
+      if (cancelTarget(this) != null) {
+        task.thread.interrupt();
+      } else if (shield) {
+        Thread.interrupted(); // an interrupt meant for outside the shield is held back
+      }
+    } finally {
+      TREE_LOCK.unlock();
+    }
+  }
+
+  /**
+   * Pops this scope from the owner's stack, deciding whether the exception leaving the body is a
+   * cancellation absorbed here.
+   *
+   * @param escaping what leaves the body, already passed through {@link TaskContext#classify}
+   *     while the scope was still on the stack
+   * @return what must propagate: null if the body succeeded or its cancellation was absorbed
+   */
+  Throwable exit(TaskContext task, Throwable escaping) {
+    TREE_LOCK.lock();
+    try {
+      if (task.innermost != this) {
+        throw new IllegalStateException("cancel scopes exited out of order: " + this);
+      }
+      boolean mine = cancelCalled || expired(System.nanoTime());
+      CancelScope outer = cancelTarget(parent);
+      unlink();
+      task.innermost = parent;
+      state = EXITED;
+      if (timer != null) {
+        timer.cancel(false);
+        timer = null;
+      }
+      if (escaping instanceof Cancelled c && c.replacement() == null) {
+        boolean visibleOuter = outer != null && !shield;
+        if ((mine && !visibleOuter) || c.scope() == this || c.scope().isDead()) {
+          if (!visibleOuter) {
+            cancelledCaught = true;
+            escaping = null;
+          } else {
+            escaping = task.raise(outer);
+          }
+        }
+      }
+      // Keep the interrupt flag equal to "this thread is inside a cancelled scope".
+      if (outer != null) {
+        task.thread.interrupt();
+      } else if (mine || shield) {
+        Thread.interrupted();
+      }
+    } finally {
+      TREE_LOCK.unlock();
+    }
+    return escaping;
+  }
+
+  // --------------------------------------------------------------------------------------------
+  // Cancellation
+
+  /**
+   * Cancels this scope: every checkpoint inside it raises {@link Cancelled} from now on, and every
+   * thread blocked inside it (not behind a shield) is interrupted. Idempotent; any thread.
+   */
+  public void cancel() {
+    if (cancelCalled) {
+      return;
+    }
+    TREE_LOCK.lock();
+    try {
+      if (cancelCalled) {
+        return;
+      }
+      cancelCalled = true;
+      if (state == ENTERED) {
+        deliver(this);
+      }
+    } finally {
+      TREE_LOCK.unlock();
+    }
+  }
+
+  /** Interrupts every thread whose innermost scope is {@code s} or below it, shields excepted. */
+  private static void deliver(CancelScope s) {
+    if (s.owner != null && s.owner.innermost == s) {
+      s.owner.thread.interrupt();
+    }
+    for (CancelScope c = s.firstChild; c != null; c = c.nextSibling) {
+      if (!c.shield) {
+        deliver(c);
+      }
+    }
+  }
+
+  /** Called by the deadline timer. */
+  void expireIfDue() {
+    if (expired(System.nanoTime())) {
+      cancel();
+    }
+  }
+
+  private boolean expired(long now) {
+    long d = deadline;
+    return d != NO_DEADLINE && d <= now;
+  }
+
+  /**
+   * The outermost cancelled scope visible from {@code from}: walk outwards, stopping after a
+   * shielded scope. Null if nothing is cancelled. Safe without the lock (volatile reads); a scope
+   * whose deadline has passed is cancelled on the way.
+   */
+  static CancelScope cancelTarget(CancelScope from) {
+    CancelScope target = null;
+    long now = 0;
+    for (CancelScope s = from; s != null; s = s.parent) {
+      if (s.cancelCalled) {
+        target = s;
+      } else if (s.deadline != NO_DEADLINE) {
+        if (now == 0) now = System.nanoTime();
+        if (s.expired(now)) {
+          s.cancel();
+          target = s;
+        }
+      }
+      if (s.shield) {
+        break;
+      }
+    }
+    return target;
+  }
+
+  // --------------------------------------------------------------------------------------------
+  // Tree links (TREE_LOCK held)
+
+  private void linkUnder(CancelScope p) {
+    parent = p;
+    if (p != null) {
+      nextSibling = p.firstChild;
+      if (nextSibling != null) nextSibling.prevSibling = this;
+      p.firstChild = this;
+    }
+  }
+
+  private void unlink() {
+    CancelScope p = parent;
+    if (p == null) return;
+    if (prevSibling != null) {
+      prevSibling.nextSibling = nextSibling;
+    } else if (p.firstChild == this) {
+      p.firstChild = nextSibling;
+    }
+    if (nextSibling != null) nextSibling.prevSibling = prevSibling;
+    prevSibling = null;
+    nextSibling = null;
+  }
+
+  /** Moves a task's root scope under another scope (at {@code started()}), then re-delivers. */
+  void reparent(CancelScope newParent) {
+    TREE_LOCK.lock();
+    try {
+      unlink();
+      linkUnder(newParent);
+      if (cancelTarget(owner.innermost) != null) {
+        owner.thread.interrupt();
+      }
+    } finally {
+      TREE_LOCK.unlock();
+    }
+  }
+
+  /** Unlinks a finished task's root scope from the tree. */
+  void detachRoot() {
+    TREE_LOCK.lock();
+    try {
+      unlink();
+      state = EXITED;
+    } finally {
+      TREE_LOCK.unlock();
+    }
+  }
+
+  boolean isDead() {
+    return state == EXITED;
+  }
+
+  // --------------------------------------------------------------------------------------------
+  // Deadlines and shield
+
+  /** The absolute deadline, or {@link #NO_DEADLINE}. */
+  public long deadline() {
+    return deadline;
+  }
+
+  /**
+   * Sets the absolute deadline (a {@link Sc#currentTime()} value; {@link #NO_DEADLINE} for none).
+   * Takes effect at once if the scope is running: a deadline already past cancels it.
+   */
+  public void setDeadline(long newDeadline) {
+    TREE_LOCK.lock();
+    try {
+      deadline = newDeadline;
+      pendingRelativeDeadline = null;
+      if (state == ENTERED) {
+        rescheduleTimer();
+      }
+    } finally {
+      TREE_LOCK.unlock();
+    }
+    if (state == ENTERED) {
+      expireIfDue();
+    }
+  }
+
+  /**
+   * The deadline relative to now: before entry, the timeout given to {@link
+   * #setRelativeDeadline}; once entered, the time left (negative once past). Null if there is no
+   * deadline.
+   */
+  public Duration relativeDeadline() {
+    TREE_LOCK.lock();
+    try {
+      if (pendingRelativeDeadline != null) return pendingRelativeDeadline;
+    } finally {
+      TREE_LOCK.unlock();
+    }
+    long d = deadline;
+    return d == NO_DEADLINE ? null : Duration.ofNanos(d - System.nanoTime());
+  }
+
+  /**
+   * Sets the deadline relative to now: before entry, {@code timeout} counts from the moment of
+   * entry (as trio's {@code relative_deadline}); once entered, from this call.
+   *
+   * @throws IllegalArgumentException if {@code timeout} is negative
+   */
+  public void setRelativeDeadline(Duration timeout) {
+    Objects.requireNonNull(timeout, "timeout");
+    if (timeout.isNegative()) {
+      throw new IllegalArgumentException("timeout must not be negative: " + timeout);
+    }
+    TREE_LOCK.lock();
+    try {
+      if (state == NEW) {
+        pendingRelativeDeadline = timeout;
+        return;
+      }
+    } finally {
+      TREE_LOCK.unlock();
+    }
+    setDeadline(saturatedAdd(System.nanoTime(), timeout));
+  }
+
+  private void rescheduleTimer() {
+    if (timer != null) {
+      timer.cancel(false);
+      timer = null;
+    }
+    long d = deadline;
+    if (d != NO_DEADLINE && !cancelCalled) {
+      timer = Deadlines.schedule(this, d);
+    }
+  }
+
+  /** Whether this scope shields its contents from cancellation of outer scopes. */
+  public boolean shield() {
+    return shield;
+  }
+
+  /**
+   * Turns the shield on or off; may be changed while the scope runs. Turning it off exposes the
+   * contents to any cancellation already pending outside.
+   */
+  public void setShield(boolean on) {
+    TREE_LOCK.lock();
+    try {
+      shield = on;
+      if (state != ENTERED) return;
+      if (!on) {
+        if (cancelTarget(this) != null) deliver(this);
+      } else if (owner != null && owner.thread == Thread.currentThread() && cancelTarget(owner.innermost) == null) {
+        Thread.interrupted();
+      }
+    } finally {
+      TREE_LOCK.unlock();
+    }
+  }
+
+  // --------------------------------------------------------------------------------------------
+  // Status
+
+  /** Whether {@link #cancel()} was called or the deadline expired. */
+  public boolean cancelCalled() {
+    return cancelCalled || (state == ENTERED && expired(System.nanoTime()));
+  }
+
+  /** Whether this scope absorbed a {@link Cancelled} when its body finished. */
+  public boolean cancelledCaught() {
+    return cancelledCaught;
+  }
+
+  @Override
+  public String toString() {
+    String kind = label != null ? label : "CancelScope";
+    return kind + "@" + Integer.toHexString(System.identityHashCode(this))
+        + (cancelCalled ? "[cancelled]" : "")
+        + (shield ? "[shield]" : "");
+  }
+
+  boolean isRoot() {
+    return isRoot;
+  }
+
+  private static long saturatedAdd(long now, Duration d) {
+    long nanos;
+    try {
+      nanos = d.toNanos();
+    } catch (ArithmeticException tooLong) {
+      return NO_DEADLINE;
+    }
+    long sum = now + nanos;
+    return (nanos > 0 && sum < now) || sum == NO_DEADLINE ? NO_DEADLINE - 1 : sum;
+  }
+}

@@ -1,0 +1,176 @@
+package io.jtractor.sc;
+
+import java.util.ArrayDeque;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * A channel for passing objects between tasks of one process: the two ends of a buffer that
+ * {@link #open(int)} creates. Prior art: trio's {@code open_memory_channel}; its semantics are kept:
+ *
+ * <ul>
+ *   <li>the buffer holds 0 (a rendezvous: a send waits for a receiver), N, or {@link #UNBOUNDED}
+ *       items; {@code send} blocks while it is full, {@code receive} while it is empty; both are
+ *       checkpoints;
+ *   <li>either end can be {@code clone()}d; the channel lives as long as some clone of each side
+ *       is open;
+ *   <li>once every send end is closed, receivers get what is buffered and then {@link
+ *       EndOfChannel} (iteration just ends);
+ *   <li>once every receive end is closed, senders get {@link BrokenResourceError} (also those
+ *       blocked) and buffered items are dropped;
+ *   <li>an end used after it was closed, or closed while a task is blocked on it, raises {@link
+ *       ClosedResourceError} in that task;
+ *   <li>a task that waits is served in order of arrival (FIFO), and an item handed to a task that is
+ *       cancelled at that moment is never lost: either the task gets it or it stays in the channel.
+ * </ul>
+ *
+ * <p>Null items are rejected: null is what {@link ReceiveChannel#receiveOrClosed()} and {@link
+ * ReceiveChannel#tryReceive()} return to mean "nothing".
+ *
+ * @param sender the first send end
+ * @param receiver the first receive end
+ * @param <T> the item type
+ */
+public record MemoryChannel<T>(SendChannel<T> sender, ReceiveChannel<T> receiver) {
+
+  /** A buffer size with no limit: {@code send} never blocks. */
+  public static final int UNBOUNDED = Integer.MAX_VALUE;
+
+  /**
+   * Opens a channel.
+   *
+   * @param maxBufferSize 0 for a rendezvous, a positive size, or {@link #UNBOUNDED}
+   * @throws IllegalArgumentException if {@code maxBufferSize} is negative
+   */
+  public static <T> MemoryChannel<T> open(int maxBufferSize) {
+    if (maxBufferSize < 0) {
+      throw new IllegalArgumentException("buffer size must be >= 0, got " + maxBufferSize);
+    }
+    State<T> state = new State<>(maxBufferSize);
+    return new MemoryChannel<>(new SendChannel<>(state), new ReceiveChannel<>(state));
+  }
+
+  /**
+   * A snapshot of a channel's state, as trio's {@code statistics()}.
+   *
+   * @param currentBufferUsed items buffered now
+   * @param maxBufferSize the buffer size given to {@link #open(int)}
+   * @param openSendChannels send ends (clones included) not yet closed
+   * @param openReceiveChannels receive ends not yet closed
+   * @param tasksWaitingSend tasks blocked in {@code send}
+   * @param tasksWaitingReceive tasks blocked in {@code receive}
+   */
+  public record Statistics(
+      int currentBufferUsed,
+      int maxBufferSize,
+      int openSendChannels,
+      int openReceiveChannels,
+      int tasksWaitingSend,
+      int tasksWaitingReceive) {}
+
+  /**
+   * A task parked on the channel: a sender whose item waits here until a receiver takes it (the
+   * buffer was full), or a receiver waiting here for an item to be handed to it directly. Direct
+   * hand-off is what makes waiters first come, first served, and lets a task that is cancelled at
+   * the moment of hand-off keep what it was handed.
+   */
+  static final class Parked<T> {
+    static final int PENDING = 0;
+    static final int DONE = 1;
+    static final int BROKEN = 2;
+    static final int CLOSED = 3;
+
+    final Object end;
+    final Condition wake;
+    T item; // guarded by the channel's lock
+    int outcome = PENDING; // guarded by the channel's lock
+
+    Parked(Object end, T item, Condition wake) {
+      this.end = end;
+      this.item = item;
+      this.wake = wake;
+    }
+  }
+
+  /** Everything shared by the ends of one channel; every field is guarded by {@link #lock}. */
+  static final class State<T> {
+    final ReentrantLock lock = new ReentrantLock();
+    final int capacity;
+    final ArrayDeque<T> buffer = new ArrayDeque<>();
+    /** Non-empty only while the buffer is full. */
+    final ArrayDeque<Parked<T>> blockedSenders = new ArrayDeque<>();
+    /** Non-empty only while the buffer is empty and no sender is blocked. */
+    final ArrayDeque<Parked<T>> blockedReceivers = new ArrayDeque<>();
+    int openSenders = 1;
+    int openReceivers = 1;
+
+    State(int capacity) {
+      this.capacity = capacity;
+    }
+
+    /** Puts {@code item} into the channel without waiting, if that is possible. */
+    boolean offerLocked(T item) {
+      Parked<T> receiver = blockedReceivers.pollFirst();
+      if (receiver != null) {
+        receiver.item = item;
+        resolve(receiver, Parked.DONE);
+        return true;
+      }
+      if (capacity == UNBOUNDED || buffer.size() < capacity) {
+        buffer.addLast(item);
+        return true;
+      }
+      return false;
+    }
+
+    /** Takes the next item, refilling the buffer from the first blocked sender; null if none. */
+    T takeLocked() {
+      T item = buffer.pollFirst();
+      if (item != null) {
+        Parked<T> next = blockedSenders.pollFirst();
+        if (next != null) {
+          buffer.addLast(next.item);
+          resolve(next, Parked.DONE);
+        }
+        return item;
+      }
+      Parked<T> sender = blockedSenders.pollFirst();
+      if (sender != null) {
+        resolve(sender, Parked.DONE);
+        return sender.item;
+      }
+      return null;
+    }
+
+    void resolve(Parked<T> p, int outcome) {
+      p.outcome = outcome;
+      p.wake.signal();
+    }
+
+    /** Resolves and removes every parked task of {@code end} (or all, if null) in {@code queue}. */
+    void resolveAll(ArrayDeque<Parked<T>> queue, Object end, int outcome) {
+      for (var it = queue.iterator(); it.hasNext(); ) {
+        Parked<T> p = it.next();
+        if (end == null || p.end == end) {
+          it.remove();
+          resolve(p, outcome);
+        }
+      }
+    }
+
+    Statistics statistics() {
+      lock.lock();
+      try {
+        return new Statistics(
+            buffer.size(),
+            capacity,
+            openSenders,
+            openReceivers,
+            blockedSenders.size(),
+            blockedReceivers.size());
+      } finally {
+        lock.unlock();
+      }
+    }
+  }
+}

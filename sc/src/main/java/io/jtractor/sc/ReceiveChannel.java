@@ -1,0 +1,175 @@
+package io.jtractor.sc;
+
+import java.util.Iterator;
+import java.util.NoSuchElementException;
+
+/**
+ * The receiving end of a {@link MemoryChannel}. Iterable: {@code for (T item : receiver)} receives
+ * until the channel ends (each step a checkpoint). Any thread may use it; each clone is closed on
+ * its own. Prior art: trio's {@code MemoryReceiveChannel}.
+ *
+ * @param <T> the item type
+ */
+public final class ReceiveChannel<T> implements AutoCloseable, Iterable<T> {
+  private final MemoryChannel.State<T> state;
+  /** Guarded by the channel's lock. */
+  private boolean closed;
+
+  ReceiveChannel(MemoryChannel.State<T> state) {
+    this.state = state;
+  }
+
+  /**
+   * Receives the next item, waiting while there is none; a checkpoint.
+   *
+   * @throws EndOfChannel if every send end is closed and nothing is buffered
+   * @throws ClosedResourceError if this end is closed (also by another task while waiting)
+   */
+  public T receive() {
+    T item = receiveOrClosed();
+    if (item == null) throw new EndOfChannel("every send end of this channel is closed");
+    return item;
+  }
+
+  /**
+   * Like {@link #receive()}, but returns null at the end of the channel instead of raising
+   * {@link EndOfChannel}.
+   *
+   * @throws ClosedResourceError if this end is closed
+   */
+  public T receiveOrClosed() {
+    TaskContext task = TaskContext.current();
+    task.checkCancelled();
+    state.lock.lock();
+    try {
+      if (closed) throw new ClosedResourceError("this receive channel is closed");
+      T item = state.takeLocked();
+      if (item != null || state.openSenders == 0) {
+        return item;
+      }
+      var parked = new MemoryChannel.Parked<T>(this, null, state.lock.newCondition());
+      state.blockedReceivers.addLast(parked);
+      try {
+        while (parked.outcome == MemoryChannel.Parked.PENDING && state.openSenders > 0) {
+          Waiting.await(task, parked.wake);
+        }
+      } catch (Cancelled c) {
+        if (parked.outcome == MemoryChannel.Parked.DONE) {
+          return parked.item; // handed over as the cancellation arrived: keep it, nothing is lost
+        }
+        state.blockedReceivers.remove(parked);
+        throw c;
+      }
+      return switch (parked.outcome) {
+        case MemoryChannel.Parked.DONE -> parked.item;
+        case MemoryChannel.Parked.CLOSED -> throw new ClosedResourceError("this receive channel was closed while receiving");
+        default -> {
+          state.blockedReceivers.remove(parked); // every sender closed: the end of the channel
+          yield null;
+        }
+      };
+    } finally {
+      state.lock.unlock();
+    }
+  }
+
+  /**
+   * Receives an item if one is ready; never blocks.
+   *
+   * @return the item, or null if none is ready now
+   * @throws EndOfChannel if every send end is closed and nothing is buffered
+   * @throws ClosedResourceError if this end is closed
+   */
+  public T tryReceive() {
+    state.lock.lock();
+    try {
+      if (closed) throw new ClosedResourceError("this receive channel is closed");
+      T item = state.takeLocked();
+      if (item == null && state.openSenders == 0) {
+        throw new EndOfChannel("every send end of this channel is closed");
+      }
+      return item;
+    } finally {
+      state.lock.unlock();
+    }
+  }
+
+  /**
+   * Another receive end of the same channel; items go to whichever clone asks first.
+   *
+   * @throws ClosedResourceError if this end is closed
+   */
+  @Override
+  public ReceiveChannel<T> clone() {
+    state.lock.lock();
+    try {
+      if (closed) throw new ClosedResourceError("cannot clone a closed receive channel");
+      state.openReceivers++;
+      return new ReceiveChannel<>(state);
+    } finally {
+      state.lock.unlock();
+    }
+  }
+
+  /**
+   * Closes this end. Tasks blocked receiving through it get {@link ClosedResourceError}; when the
+   * last receive end closes, buffered items are dropped and senders get {@link
+   * BrokenResourceError}. Idempotent.
+   */
+  @Override
+  public void close() {
+    state.lock.lock();
+    try {
+      if (closed) return;
+      closed = true;
+      state.openReceivers--;
+      state.resolveAll(state.blockedReceivers, this, MemoryChannel.Parked.CLOSED);
+      if (state.openReceivers == 0) {
+        state.buffer.clear();
+        state.resolveAll(state.blockedSenders, null, MemoryChannel.Parked.BROKEN);
+      }
+    } finally {
+      state.lock.unlock();
+    }
+  }
+
+  /** Whether this end is closed. */
+  public boolean isClosed() {
+    state.lock.lock();
+    try {
+      return closed;
+    } finally {
+      state.lock.unlock();
+    }
+  }
+
+  /** A snapshot of the channel's state. */
+  public MemoryChannel.Statistics statistics() {
+    return state.statistics();
+  }
+
+  /**
+   * Receives until the end of the channel. {@code hasNext()} blocks (a checkpoint) until an item
+   * arrives or the channel ends.
+   */
+  @Override
+  public Iterator<T> iterator() {
+    return new Iterator<>() {
+      private T next;
+
+      @Override
+      public boolean hasNext() {
+        if (next == null) next = receiveOrClosed();
+        return next != null;
+      }
+
+      @Override
+      public T next() {
+        if (!hasNext()) throw new NoSuchElementException("the channel has ended");
+        T item = next;
+        next = null;
+        return item;
+      }
+    };
+  }
+}

@@ -1,0 +1,115 @@
+package io.jtractor.sc;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Entry points in the style of trio's top-level functions: checkpoints, sleeping, the clock, and
+ * timeouts ({@code moveOnAfter}, {@code failAfter}).
+ *
+ * <p>Every method may be called from any thread. Those that block are checkpoints: they raise
+ * {@link Cancelled} when a scope around the caller is cancelled.
+ */
+public final class Sc {
+  private Sc() {}
+
+  /**
+   * The clock that deadlines are measured on: monotonic nanoseconds ({@link System#nanoTime()}),
+   * as trio's {@code current_time()}.
+   */
+  public static long currentTime() {
+    return System.nanoTime();
+  }
+
+  /** A cancellation point and a scheduling point: raises {@link Cancelled} if cancelled, else yields. */
+  public static void checkpoint() {
+    TaskContext.current().checkCancelled();
+    Thread.yield();
+  }
+
+  /** A cancellation point only: raises {@link Cancelled} if cancelled, never yields. */
+  public static void checkpointIfCancelled() {
+    TaskContext.current().checkCancelled();
+  }
+
+  /** Whether a checkpoint here would raise {@link Cancelled} (without raising it). */
+  public static boolean isCancelled() {
+    return TaskContext.current().cancelTarget() != null;
+  }
+
+  /** Sleeps for {@code duration}; a checkpoint. Zero or negative durations still check. */
+  public static void sleep(Duration duration) {
+    Objects.requireNonNull(duration, "duration");
+    TaskContext task = TaskContext.current();
+    long now = System.nanoTime();
+    long nanos = duration.isNegative() ? 0 : saturatedNanos(duration);
+    long deadline = nanos >= CancelScope.NO_DEADLINE - now ? CancelScope.NO_DEADLINE - 1 : now + nanos;
+    Waiting.sleepUntil(task, deadline);
+  }
+
+  /** Sleeps until {@code deadline} (a {@link #currentTime()} value); a checkpoint. */
+  public static void sleepUntil(long deadline) {
+    Waiting.sleepUntil(TaskContext.current(), deadline);
+  }
+
+  /** Sleeps until cancelled. */
+  public static void sleepForever() {
+    Waiting.sleepUntil(TaskContext.current(), CancelScope.NO_DEADLINE);
+  }
+
+  /**
+   * Runs {@code body} in a new scope whose deadline is {@code timeout} from now; when the deadline
+   * expires the body is cancelled and this returns normally. Check {@link
+   * CancelScope#cancelledCaught()} on the returned scope to learn whether that happened.
+   */
+  public static CancelScope moveOnAfter(Duration timeout, Block<? super CancelScope> body) {
+    CancelScope scope = CancelScope.withTimeout(timeout);
+    scope.run(body);
+    return scope;
+  }
+
+  /** {@link #moveOnAfter} with an absolute deadline. */
+  public static CancelScope moveOnAt(long deadline, Block<? super CancelScope> body) {
+    CancelScope scope = CancelScope.withDeadline(deadline);
+    scope.run(body);
+    return scope;
+  }
+
+  /**
+   * Runs {@code body} with a deadline {@code timeout} from now; if the deadline cancels it, raises
+   * {@link TooSlowError}.
+   */
+  public static void failAfter(Duration timeout, Block<? super CancelScope> body) {
+    CancelScope scope = moveOnAfter(timeout, body);
+    if (scope.cancelledCaught()) {
+      throw new TooSlowError("deadline of " + timeout + " expired");
+    }
+  }
+
+  /** {@link #failAfter} with an absolute deadline. */
+  public static void failAt(long deadline, Block<? super CancelScope> body) {
+    CancelScope scope = moveOnAt(deadline, body);
+    if (scope.cancelledCaught()) {
+      throw new TooSlowError("deadline expired");
+    }
+  }
+
+  /**
+   * Runs {@code body} in a shielded scope: cancellation of outer scopes does not reach it (its own
+   * deadline or {@code cancel()} still do). For cleanup that must finish, such as closing a
+   * connection politely; bound it with a deadline.
+   */
+  public static void shielded(Block<? super CancelScope> body) {
+    CancelScope scope = CancelScope.create();
+    scope.setShield(true);
+    scope.run(body);
+  }
+
+  private static long saturatedNanos(Duration d) {
+    try {
+      return d.toNanos();
+    } catch (ArithmeticException tooLong) {
+      return Long.MAX_VALUE;
+    }
+  }
+}
