@@ -191,26 +191,31 @@ public final class CancelScope {
     TREE_LOCK.lock();
     try {
       if (task.innermost != this) {
-        throw new IllegalStateException("cancel scopes exited out of order: " + this);
+        forceUnwindTo(task);
+        throw new IllegalStateException(
+            "cancel scopes exited out of order: " + this + " was not the innermost scope;"
+                + " the scopes inside it were left by force");
       }
       boolean mine = cancelCalled || expired(System.nanoTime());
       CancelScope outer = cancelTarget(parent);
-      unlink();
-      task.innermost = parent;
-      state = EXITED;
-      if (timer != null) {
-        timer.cancel(false);
-        timer = null;
-      }
+      leaveLocked(task);
       if (escaping instanceof Cancelled c && c.replacement() == null) {
         boolean visibleOuter = outer != null && !shield;
-        if ((mine && !visibleOuter) || c.scope() == this || c.scope().isDead()) {
-          if (!visibleOuter) {
+        if (mine || c.scope() == this) {
+          if (visibleOuter) {
+            escaping = task.raise(outer); // the outer cancelled scope absorbs it (trio's rule)
+          } else {
             cancelledCaught = true;
             escaping = null;
-          } else {
-            escaping = task.raise(outer);
           }
+        } else if (c.scope().isDead() && !visibleOuter) {
+          // The cancellation of a scope that was left without absorbing it (a
+          // try-with-resources nursery whose own scope was cancelled): it ends here, but this
+          // scope did not catch anything of its own.
+          escaping = null;
+        }
+        if (escaping == null) {
+          task.lastCancelled = null;
         }
       }
       // Keep the interrupt flag equal to "this thread is inside a cancelled scope".
@@ -223,6 +228,38 @@ public final class CancelScope {
       TREE_LOCK.unlock();
     }
     return escaping;
+  }
+
+  /** Pops this scope (TREE_LOCK held, this scope innermost). */
+  private void leaveLocked(TaskContext task) {
+    unlink();
+    task.innermost = parent;
+    state = EXITED;
+    if (timer != null) {
+      timer.cancel(false);
+      timer = null;
+    }
+  }
+
+  /**
+   * Leaves, by force, every scope above this one on the owner's stack and then this one, so that a
+   * thread on which scopes were misnested stays usable (TREE_LOCK held).
+   */
+  private void forceUnwindTo(TaskContext task) {
+    boolean onStack = false;
+    for (CancelScope s = task.innermost; s != null; s = s.parent) {
+      if (s == this) {
+        onStack = true;
+        break;
+      }
+    }
+    if (!onStack) {
+      return;
+    }
+    while (task.innermost != this) {
+      task.innermost.leaveLocked(task);
+    }
+    leaveLocked(task);
   }
 
   // --------------------------------------------------------------------------------------------
@@ -324,15 +361,24 @@ public final class CancelScope {
     nextSibling = null;
   }
 
-  /** Moves a task's root scope under another scope (at {@code started()}), then re-delivers. */
-  void reparent(CancelScope newParent) {
+  /**
+   * Moves a task's root scope under another scope (at {@code started()}), unless the task is
+   * cancelled where it is now; then re-delivers any cancellation of its new place.
+   *
+   * @return false if the task was left where it is because it is cancelled there
+   */
+  boolean reparentUnlessCancelled(CancelScope newParent) {
     TREE_LOCK.lock();
     try {
+      if (cancelTarget(parent) != null) {
+        return false;
+      }
       unlink();
       linkUnder(newParent);
       if (cancelTarget(owner.innermost) != null) {
         owner.thread.interrupt();
       }
+      return true;
     } finally {
       TREE_LOCK.unlock();
     }
@@ -438,7 +484,10 @@ public final class CancelScope {
 
   /**
    * Turns the shield on or off; may be changed while the scope runs. Turning it off exposes the
-   * contents to any cancellation already pending outside.
+   * contents to any cancellation already pending outside. While the scope runs, turn the shield on
+   * from the thread that runs it: from another thread, an interrupt already delivered to that
+   * thread for an outer cancellation cannot be taken back, and foreign blocking code inside the
+   * shield would still see it.
    */
   public void setShield(boolean on) {
     TREE_LOCK.lock();
@@ -480,7 +529,8 @@ public final class CancelScope {
     return isRoot;
   }
 
-  private static long saturatedAdd(long now, Duration d) {
+  /** {@code now + d}, saturating below {@link #NO_DEADLINE}. */
+  static long saturatedAdd(long now, Duration d) {
     long nanos;
     try {
       nanos = d.toNanos();

@@ -10,8 +10,10 @@ package io.jtractor.sc;
  * why. Catching it and carrying on is harmless only in the sense that cancellation is
  * level-triggered: the next checkpoint inside the cancelled scope raises it again.
  *
- * <p>Instances are created only by this package. The stack trace is kept (it shows where the task
- * was when it was cancelled), but suppression is disabled on purpose: see {@link Nursery#close()}.
+ * <p>Instances are created only by this package. Like trio's, it is control flow, so it is made
+ * cheap: it records no stack trace (cancelling many tasks stays fast), and suppression is disabled
+ * (a try-with-resources {@link Nursery} hands its failure over through {@link #replacement()}
+ * instead).
  */
 public final class Cancelled extends Error {
   private static final long serialVersionUID = 1L;
@@ -26,7 +28,7 @@ public final class Cancelled extends Error {
   private transient volatile Throwable replacement;
 
   Cancelled(CancelScope scope) {
-    super("cancelled by " + scope, null, false, true);
+    super("cancelled by " + scope, null, false, false);
     this.scope = scope;
   }
 

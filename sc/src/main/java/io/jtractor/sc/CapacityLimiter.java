@@ -153,10 +153,18 @@ public final class CapacityLimiter {
    * Acquires a token for the calling thread and returns a handle that releases it: {@code try
    * (var t = limiter.hold()) { ... }}.
    */
-  public AutoCloseable hold() {
+  public Token hold() {
     acquire();
     Thread borrower = Thread.currentThread();
     return () -> releaseOnBehalfOf(borrower);
+  }
+
+  /** A held token; closing it releases it. */
+  @FunctionalInterface
+  public interface Token extends AutoCloseable {
+    /** Releases the token. */
+    @Override
+    void close();
   }
 
   /** The limit. */

@@ -28,6 +28,14 @@ final class Interrupts {
     return false;
   }
 
+  /** The {@link Cancelled} that {@code t} is or wraps (user code may wrap one), or null. */
+  static Cancelled findCancelled(Throwable t) {
+    for (int depth = 0; t != null && depth < 16; depth++, t = t.getCause()) {
+      if (t instanceof Cancelled c) return c;
+    }
+    return null;
+  }
+
   /** Unchecked rethrow, so that a task's checked exception is raised as itself. */
   @SuppressWarnings("unchecked")
   static <E extends Throwable> RuntimeException sneakyThrow(Throwable t) throws E {

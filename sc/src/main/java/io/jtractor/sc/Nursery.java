@@ -51,6 +51,8 @@ public final class Nursery implements AutoCloseable {
 
   private final CancelScope scope;
   private final TaskContext owner;
+  /** True for a nursery opened by {@link #run} / {@link #call}, whose end is not the body's to call. */
+  private final boolean scoped;
 
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition idle = lock.newCondition();
@@ -65,8 +67,9 @@ public final class Nursery implements AutoCloseable {
   /** Threads whose task has finished: joined before the nursery is done. Any thread. */
   private final ConcurrentLinkedQueue<Thread> finishedThreads = new ConcurrentLinkedQueue<>();
 
-  private Nursery(TaskContext owner) {
+  private Nursery(TaskContext owner, boolean scoped) {
     this.owner = owner;
+    this.scoped = scoped;
     this.scope = CancelScope.forNursery();
     scope.enter(owner);
   }
@@ -90,7 +93,7 @@ public final class Nursery implements AutoCloseable {
   /** Like {@link #run(Block)}, returning what the body returns (null if the body was cancelled). */
   public static <R> R call(ValueBlock<? super Nursery, R> body) {
     Objects.requireNonNull(body, "body");
-    Nursery n = new Nursery(TaskContext.current());
+    Nursery n = new Nursery(TaskContext.current(), true);
     R result = null;
     Throwable error = null;
     try {
@@ -110,7 +113,7 @@ public final class Nursery implements AutoCloseable {
    * documentation for why, and prefer {@link #run(Block)} where a lambda fits.
    */
   public static Nursery open() {
-    return new Nursery(TaskContext.current());
+    return new Nursery(TaskContext.current(), false);
   }
 
   // --------------------------------------------------------------------------------------------
@@ -221,7 +224,7 @@ public final class Nursery implements AutoCloseable {
       }
       Throwable outcome = ctx.classify(error);
       ctx.root.detachRoot();
-      if (pending != null && !pending.handshake.isStarted()) {
+      if (pending != null && !pending.handshake.isMoved()) {
         pending.handshake.fail(outcome);
         childFinished(null);
       } else {
@@ -238,7 +241,7 @@ public final class Nursery implements AutoCloseable {
     lock.lock();
     try {
       if (failure) {
-        failures.add(outcome);
+        addFailureLocked(outcome);
       } else if (outcome instanceof Cancelled c
           && c.scope() != scope
           && !c.scope().isDead()
@@ -254,6 +257,18 @@ public final class Nursery implements AutoCloseable {
     }
   }
 
+  /** Adds a failure unless the very same exception is already there (the body may rethrow a child's). */
+  private void addFailureLocked(Throwable t) {
+    if (!containsSame(failures, t)) failures.add(t);
+  }
+
+  private static boolean containsSame(List<Throwable> list, Throwable t) {
+    for (Throwable x : list) {
+      if (x == t) return true;
+    }
+    return false;
+  }
+
   // --------------------------------------------------------------------------------------------
   // Finishing
 
@@ -266,6 +281,7 @@ public final class Nursery implements AutoCloseable {
    */
   public void join() {
     checkOwner("join()");
+    checkNotScoped("join()");
     if (state != OPEN) {
       throw new IllegalStateException("join() may be called once, before close()");
     }
@@ -293,14 +309,19 @@ public final class Nursery implements AutoCloseable {
       return;
     }
     checkOwner("close()");
+    checkNotScoped("close()");
     Throwable escaping = null;
     if (state != JOINED) {
       scope.cancel();
       escaping = waitForChildren();
       Cancelled unwinding = owner.lastCancelled;
       if (escaping != null && !(escaping instanceof Cancelled)) {
-        if (unwinding != null && unwinding.scope() == scope) {
+        // Java will rethrow whatever is leaving the body and attach our failure to it, or drop it
+        // (Cancelled allows no suppression). Make sure the failure still reaches the next boundary.
+        if (unwinding != null) {
           unwinding.replaceWith(escaping);
+        } else {
+          owner.pendingFailure = escaping;
         }
       } else {
         escaping =
@@ -326,7 +347,7 @@ public final class Nursery implements AutoCloseable {
       scope.cancel();
       lock.lock();
       try {
-        failures.addFirst(body);
+        if (!containsSame(failures, body)) failures.addFirst(body);
       } finally {
         lock.unlock();
       }
@@ -393,6 +414,12 @@ public final class Nursery implements AutoCloseable {
     }
   }
 
+  private void checkNotScoped(String what) {
+    if (scoped) {
+      throw new IllegalStateException(what + " is for a nursery from open(); run() and call() end the nursery themselves");
+    }
+  }
+
   private void checkOwner(String what) {
     if (Thread.currentThread() != owner.thread) {
       throw new IllegalStateException(what + " must be called by the thread that opened the nursery");
@@ -441,8 +468,13 @@ public final class Nursery implements AutoCloseable {
             if (!handshake.claim()) {
               throw new IllegalStateException("started() was already called");
             }
-            ctx.root.reparent(nursery.scope);
-            handshake.complete(value);
+            // As trio: a task whose caller is already cancelled is not moved; it stays under the
+            // caller, is cancelled there, and start() raises the caller's Cancelled.
+            if (ctx.root.reparentUnlessCancelled(nursery.scope)) {
+              handshake.complete(value);
+            } else {
+              handshake.keep(value);
+            }
           });
     }
   }
@@ -452,6 +484,7 @@ public final class Nursery implements AutoCloseable {
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition resolved = lock.newCondition();
     private boolean claimed; // guarded by lock: started() was called
+    private boolean moved; // guarded by lock: the task now belongs to the nursery
     private boolean done; // guarded by lock
     private T value; // guarded by lock
     private Throwable failure; // guarded by lock
@@ -467,10 +500,20 @@ public final class Nursery implements AutoCloseable {
       }
     }
 
-    boolean isStarted() {
+    boolean isMoved() {
       lock.lock();
       try {
-        return claimed;
+        return moved;
+      } finally {
+        lock.unlock();
+      }
+    }
+
+    /** started() while the caller was cancelled: remember the value, resolve when the task ends. */
+    void keep(T v) {
+      lock.lock();
+      try {
+        value = v;
       } finally {
         lock.unlock();
       }
@@ -480,6 +523,7 @@ public final class Nursery implements AutoCloseable {
       lock.lock();
       try {
         value = v;
+        moved = true;
         done = true;
         resolved.signalAll();
       } finally {
@@ -491,7 +535,7 @@ public final class Nursery implements AutoCloseable {
       lock.lock();
       try {
         failure =
-            outcome != null
+            outcome != null || claimed
                 ? outcome
                 : new IllegalStateException("task returned without calling started()");
         done = true;
@@ -520,6 +564,7 @@ public final class Nursery implements AutoCloseable {
       if (f != null) {
         throw Interrupts.sneakyThrow(f);
       }
+      caller.checkCancelled(); // started while the caller was cancelled and not moved
       return v;
     }
   }

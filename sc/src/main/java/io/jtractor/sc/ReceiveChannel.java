@@ -49,6 +49,7 @@ public final class ReceiveChannel<T> implements AutoCloseable, Iterable<T> {
       }
       var parked = new MemoryChannel.Parked<T>(this, null, state.lock.newCondition());
       state.blockedReceivers.addLast(parked);
+      parked.spinWhilePending(state.lock);
       try {
         while (parked.outcome == MemoryChannel.Parked.PENDING && state.openSenders > 0) {
           Waiting.await(task, parked.wake);
@@ -141,6 +142,10 @@ public final class ReceiveChannel<T> implements AutoCloseable, Iterable<T> {
     } finally {
       state.lock.unlock();
     }
+  }
+
+  MemoryChannel.State<T> state() {
+    return state;
   }
 
   /** A snapshot of the channel's state. */

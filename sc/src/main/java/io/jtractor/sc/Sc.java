@@ -41,9 +41,7 @@ public final class Sc {
   public static void sleep(Duration duration) {
     Objects.requireNonNull(duration, "duration");
     TaskContext task = TaskContext.current();
-    long now = System.nanoTime();
-    long nanos = duration.isNegative() ? 0 : saturatedNanos(duration);
-    long deadline = nanos >= CancelScope.NO_DEADLINE - now ? CancelScope.NO_DEADLINE - 1 : now + nanos;
+    long deadline = CancelScope.saturatedAdd(System.nanoTime(), duration.isNegative() ? Duration.ZERO : duration);
     Waiting.sleepUntil(task, deadline);
   }
 
@@ -105,11 +103,4 @@ public final class Sc {
     scope.run(body);
   }
 
-  private static long saturatedNanos(Duration d) {
-    try {
-      return d.toNanos();
-    } catch (ArithmeticException tooLong) {
-      return Long.MAX_VALUE;
-    }
-  }
 }

@@ -38,6 +38,7 @@ public final class SendChannel<T> implements AutoCloseable {
       }
       var parked = new MemoryChannel.Parked<>(this, item, state.lock.newCondition());
       state.blockedSenders.addLast(parked);
+      parked.spinWhilePending(state.lock);
       try {
         while (parked.outcome == MemoryChannel.Parked.PENDING) {
           Waiting.await(task, parked.wake);
@@ -157,6 +158,10 @@ public final class SendChannel<T> implements AutoCloseable {
     } finally {
       state.lock.unlock();
     }
+  }
+
+  MemoryChannel.State<T> state() {
+    return state;
   }
 
   /** A snapshot of the channel's state. */

@@ -31,6 +31,14 @@ final class TaskContext {
    */
   Cancelled lastCancelled;
 
+  /**
+   * A failure that a try-with-resources {@link Nursery} raised from {@code close()} while the body
+   * may have been unwinding by something Java would put it behind (an interrupt-like exception).
+   * The next scope boundary on this thread consumes it: it replaces an interrupt-like exception or
+   * a dead scope's {@link Cancelled}, and is dropped otherwise. Only {@link #thread} touches it.
+   */
+  Throwable pendingFailure;
+
   TaskContext(Thread thread, CancelScope parentScope) {
     this.thread = thread;
     this.root = CancelScope.newRoot(this, parentScope);
@@ -75,12 +83,20 @@ final class TaskContext {
    * becomes a {@code Cancelled}; anything else is itself. Null stays null.
    */
   Throwable classify(Throwable error) {
+    Throwable pending = pendingFailure;
+    pendingFailure = null;
     if (error == null) {
       return null;
     }
-    if (error instanceof Cancelled c) {
+    Cancelled c = Interrupts.findCancelled(error);
+    if (c != null) {
       Throwable r = c.replacement();
-      return r != null ? r : c;
+      if (r != null) return r;
+      if (pending != null && c.scope().isDead()) return pending;
+      return c;
+    }
+    if (pending != null && Interrupts.isInterruptLike(error)) {
+      return pending;
     }
     if (Interrupts.isInterruptLike(error)) {
       CancelScope target = cancelTarget();
@@ -89,6 +105,24 @@ final class TaskContext {
       }
     }
     return error;
+  }
+
+  /**
+   * For a blocking call of ours woken by an interrupt: raises {@link Cancelled} if a scope is
+   * cancelled. An interrupt that no scope explains is ignored on a task's thread (it is stale: a
+   * shield or a scope exit already accounted for it), but on any other thread it came from outside
+   * this package (an executor shutting down, a test timeout), and it aborts the call: {@code
+   * Cancelled} for the thread's bottom scope, which no scope absorbs, with the interrupt flag set
+   * again.
+   */
+  void onInterrupt() {
+    CancelScope target = cancelTarget();
+    if (target != null) {
+      throw raise(target);
+    }
+    if (root.parent == null) {
+      throw raise(root);
+    }
   }
 
   Cancelled raise(CancelScope target) {

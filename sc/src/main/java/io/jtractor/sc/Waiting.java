@@ -9,15 +9,14 @@ final class Waiting {
 
   /**
    * Waits on {@code condition} (its lock held) until signalled or cancelled. A cancellation raises
-   * {@link Cancelled} with the lock still held; an interrupt that is not a cancellation (one held
-   * back by a shield, or stale) is ignored, and the caller re-checks its condition as after any
-   * wake-up.
+   * {@link Cancelled} with the lock still held; for an interrupt that is not a cancellation see
+   * {@link TaskContext#onInterrupt()}. After any wake-up the caller re-checks its condition.
    */
   static void await(TaskContext task, Condition condition) {
     try {
       condition.await();
     } catch (InterruptedException e) {
-      task.checkCancelled();
+      task.onInterrupt();
     }
   }
 
@@ -26,7 +25,7 @@ final class Waiting {
     try {
       return condition.awaitNanos(nanos) > 0;
     } catch (InterruptedException e) {
-      task.checkCancelled();
+      task.onInterrupt();
       return true;
     }
   }
@@ -35,13 +34,14 @@ final class Waiting {
   static void sleepUntil(TaskContext task, long deadline) {
     task.checkCancelled();
     while (true) {
-      long left = deadline - System.nanoTime();
-      if (deadline == CancelScope.NO_DEADLINE) left = Long.MAX_VALUE;
-      if (left <= 0) return;
+      long now = System.nanoTime();
+      if (deadline != CancelScope.NO_DEADLINE && deadline <= now) return;
+      long left = deadline == CancelScope.NO_DEADLINE ? Long.MAX_VALUE : deadline - now;
+      if (left < 0) left = Long.MAX_VALUE; // the subtraction overflowed: as good as forever
       try {
         TimeUnit.NANOSECONDS.sleep(left);
       } catch (InterruptedException e) {
-        task.checkCancelled();
+        task.onInterrupt();
       }
     }
   }

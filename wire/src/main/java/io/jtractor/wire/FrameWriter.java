@@ -1,0 +1,44 @@
+package io.jtractor.wire;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.util.Objects;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * Writes frames: a {@code u32} little-endian length, then the body, as one write. Any thread may
+ * write; frames never interleave (a FIFO lock, as tractor's per-connection send lock).
+ */
+public final class FrameWriter {
+  private final OutputStream out;
+  private final ReentrantLock lock = new ReentrantLock(true);
+
+  /** @param out where frames go; flushed after every frame */
+  public FrameWriter(OutputStream out) {
+    this.out = Objects.requireNonNull(out, "out");
+  }
+
+  /** Writes one frame with {@code body}. */
+  public void write(byte[] body) throws IOException {
+    byte[] frame = frame(body);
+    lock.lock();
+    try {
+      out.write(frame);
+      out.flush();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** The bytes of one frame: header and body. */
+  public static byte[] frame(byte[] body) {
+    int n = body.length;
+    byte[] frame = new byte[4 + n];
+    frame[0] = (byte) n;
+    frame[1] = (byte) (n >>> 8);
+    frame[2] = (byte) (n >>> 16);
+    frame[3] = (byte) (n >>> 24);
+    System.arraycopy(body, 0, frame, 4, n);
+    return frame;
+  }
+}

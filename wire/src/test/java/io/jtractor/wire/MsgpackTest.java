@@ -1,0 +1,95 @@
+package io.jtractor.wire;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.math.BigInteger;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class MsgpackTest {
+
+  record Point(int x, String label) {}
+
+  private static String hex(Object v) {
+    return HexFormat.of().formatHex(Msgpack.encode(v));
+  }
+
+  @Test
+  void encodesAsMsgspecDoes() {
+    assertThat(hex(null)).isEqualTo("c0");
+    assertThat(hex(true)).isEqualTo("c3");
+    assertThat(hex(42)).isEqualTo("2a");
+    assertThat(hex(-1L)).isEqualTo("ff");
+    assertThat(hex(300)).isEqualTo("cd012c");
+    assertThat(hex(1.5)).isEqualTo("cb3ff8000000000000");
+    assertThat(hex("root")).isEqualTo("a4726f6f74");
+    assertThat(hex("x".repeat(36))).startsWith("d924");
+    assertThat(hex(new byte[] {1, 2})).isEqualTo("c4020102");
+    assertThat(hex(List.of(1, 2))).isEqualTo("920102");
+    assertThat(hex(Uid.random("a"))).startsWith("92a161d924");
+  }
+
+  @Test
+  void recordsEncodeAsMapsInDeclarationOrder() throws Exception {
+    Object back = Msgpack.decode(Msgpack.encode(new Point(3, "p")));
+    assertThat(back).isEqualTo(Map.of("x", 3L, "label", "p"));
+    List<Object> keys = List.copyOf(((Map<?, ?>) back).keySet());
+    assertThat(keys).containsExactly("x", "label");
+  }
+
+  @Test
+  void decodesEveryKind() throws Exception {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("n", null);
+    m.put("big", new BigInteger("18446744073709551615"));
+    m.put("f32", 1.5f);
+    m.put("ext", new Ext((byte) -1, new byte[] {1, 2, 3, 4}));
+    m.put("bin", new byte[] {9});
+    Object back = Msgpack.decode(Msgpack.encode(m));
+    Map<?, ?> b = (Map<?, ?>) back;
+    assertThat(b.get("n")).isNull();
+    assertThat(b.get("big")).isEqualTo(new BigInteger("18446744073709551615"));
+    assertThat(b.get("f32")).isEqualTo(1.5f);
+    assertThat(b.get("ext")).isEqualTo(new Ext((byte) -1, new byte[] {1, 2, 3, 4}));
+    assertThat((byte[]) b.get("bin")).containsExactly(9);
+  }
+
+  @Test
+  void malformedBytesAreRefusedCleanly() {
+    assertThatThrownBy(() -> Msgpack.decode(new byte[0])).isInstanceOf(WireException.Malformed.class);
+    assertThatThrownBy(() -> Msgpack.decode(new byte[] {(byte) 0xc1})).isInstanceOf(WireException.Malformed.class);
+    // an array claiming 4 billion elements in a 5-byte frame
+    assertThatThrownBy(() -> Msgpack.decode(HexFormat.of().parseHex("ddffffffff"))).isInstanceOf(WireException.Malformed.class);
+    // invalid UTF-8 in a string
+    assertThatThrownBy(() -> Msgpack.decode(HexFormat.of().parseHex("a2c328"))).isInstanceOf(WireException.Malformed.class);
+    // two objects in one frame
+    assertThatThrownBy(() -> Msgpack.decode(HexFormat.of().parseHex("c0c0"))).isInstanceOf(WireException.Malformed.class);
+    // nesting deeper than the limit
+    byte[] deep = new byte[Msgpack.MAX_DEPTH + 10];
+    Arrays.fill(deep, (byte) 0x91);
+    deep[deep.length - 1] = (byte) 0xc0;
+    assertThatThrownBy(() -> Msgpack.decode(deep)).isInstanceOf(WireException.Malformed.class);
+  }
+
+  @Test
+  void unsupportedValuesAreRefusedAtTheSender() {
+    assertThatThrownBy(() -> Msgpack.encode(new Object())).isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void illFormedMessagesAreMalformed() {
+    assertThatThrownBy(() -> Msg.fromWire(Map.of("cmd", List.of("ns", "f")))).isInstanceOf(WireException.Malformed.class);
+    assertThatThrownBy(() -> Msg.fromWire(Map.of("return", 1L, "cid", 5L))).isInstanceOf(WireException.Malformed.class);
+  }
+
+  @Test
+  void aMapWithNoKnownKeyIsOther() throws Exception {
+    assertThat(Msg.fromWire(Map.of("bogus", 1L))).isInstanceOf(Msg.Other.class);
+    assertThat(Msg.fromWire(null)).isSameAs(Msg.SENTINEL);
+  }
+}
