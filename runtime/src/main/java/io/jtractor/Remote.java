@@ -1,0 +1,141 @@
+package io.jtractor;
+
+import io.jtractor.runtime.Modules;
+import java.io.Serializable;
+import java.lang.invoke.MethodHandleInfo;
+import java.lang.invoke.SerializedLambda;
+import java.lang.reflect.Method;
+import java.lang.reflect.Parameter;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Typed references to remotely callable functions: pass a method reference to a public static
+ * method ({@code Funcs::add}) and the compiler checks the argument and result types, while the
+ * call goes over the wire by name ({@code ns} = the class's full name, {@code func} = the method's
+ * name, keyword arguments = the parameter names).
+ *
+ * <p>Only method references to public static methods work; a lambda has no stable name to call
+ * remotely and is refused with a clear error. The referenced class must be compiled with {@code
+ * -parameters}.
+ */
+public final class Remote {
+  private Remote() {}
+
+  /** A remote function of no arguments. */
+  @FunctionalInterface
+  public interface Fn0<R> extends Serializable {
+    R call() throws Exception;
+  }
+
+  /** A remote function of one argument. */
+  @FunctionalInterface
+  public interface Fn1<A, R> extends Serializable {
+    R call(A a) throws Exception;
+  }
+
+  /** A remote function of two arguments. */
+  @FunctionalInterface
+  public interface Fn2<A, B, R> extends Serializable {
+    R call(A a, B b) throws Exception;
+  }
+
+  /** A remote function of three arguments. */
+  @FunctionalInterface
+  public interface Fn3<A, B, C, R> extends Serializable {
+    R call(A a, B b, C c) throws Exception;
+  }
+
+  /** A remote function of four arguments. */
+  @FunctionalInterface
+  public interface Fn4<A, B, C, D, R> extends Serializable {
+    R call(A a, B b, C c, D d) throws Exception;
+  }
+
+  /** A remote procedure (a {@code void} method) of no arguments. */
+  @FunctionalInterface
+  public interface Proc0 extends Serializable {
+    void call() throws Exception;
+  }
+
+  /** A remote procedure of one argument. */
+  @FunctionalInterface
+  public interface Proc1<A> extends Serializable {
+    void call(A a) throws Exception;
+  }
+
+  /** A remote procedure of two arguments. */
+  @FunctionalInterface
+  public interface Proc2<A, B> extends Serializable {
+    void call(A a, B b) throws Exception;
+  }
+
+  /** A remote procedure of three arguments. */
+  @FunctionalInterface
+  public interface Proc3<A, B, C> extends Serializable {
+    void call(A a, B b, C c) throws Exception;
+  }
+
+  /**
+   * What a method reference names.
+   *
+   * @param owner the class (its full name is the namespace)
+   * @param method the public static method
+   */
+  public record Ref(Class<?> owner, Method method) {
+    /** The namespace: the class's full name. */
+    public String ns() {
+      return owner.getName();
+    }
+
+    /** The function name. */
+    public String func() {
+      return method.getName();
+    }
+
+    /** Keyword arguments for {@code args}, by parameter name. */
+    public Map<String, Object> kwargs(Object... args) {
+      Parameter[] params = method.getParameters();
+      if (params.length != args.length) {
+        throw new IllegalArgumentException(func() + " takes " + params.length + " arguments, got " + args.length);
+      }
+      Map<String, Object> kw = new LinkedHashMap<>();
+      for (int i = 0; i < params.length; i++) {
+        if (!params[i].isNamePresent()) {
+          throw new IllegalArgumentException(
+              owner.getName() + " was compiled without -parameters: parameter names are needed for keyword arguments");
+        }
+        kw.put(params[i].getName(), args[i]);
+      }
+      return kw;
+    }
+  }
+
+  /**
+   * Resolves a method reference.
+   *
+   * @throws IllegalArgumentException for a lambda, or a method that is not public and static
+   */
+  public static Ref resolve(Serializable fn) {
+    SerializedLambda sl;
+    try {
+      Method writeReplace = fn.getClass().getDeclaredMethod("writeReplace");
+      writeReplace.setAccessible(true);
+      sl = (SerializedLambda) writeReplace.invoke(fn);
+    } catch (ReflectiveOperationException | ClassCastException | SecurityException e) {
+      throw new IllegalArgumentException("not a method reference: " + fn, e);
+    }
+    if (sl.getImplMethodKind() != MethodHandleInfo.REF_invokeStatic || sl.getImplMethodName().startsWith("lambda$")) {
+      throw new IllegalArgumentException(
+          "pass a method reference to a public static method (Owner::method), not a lambda or an instance method: "
+              + sl.getImplClass().replace('/', '.') + "." + sl.getImplMethodName());
+    }
+    Class<?> owner;
+    try {
+      owner = Class.forName(sl.getImplClass().replace('/', '.'), false, fn.getClass().getClassLoader());
+    } catch (ClassNotFoundException e) {
+      throw new IllegalArgumentException("cannot load " + sl.getImplClass(), e);
+    }
+    return new Ref(owner, Modules.requireRemotable(owner, sl.getImplMethodName(), sl.getImplMethodSignature()));
+  }
+}

@@ -1,0 +1,124 @@
+package io.jtractor;
+
+import io.jtractor.wire.ErrorInfo;
+import io.jtractor.wire.Uid;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * An exception raised in another actor, boxed and shipped back: what a failed remote call, a
+ * failed {@code runInActor} child or a failed context raises locally. Prior art: tractor's {@code
+ * RemoteActorError}.
+ *
+ * <p>It carries the remote type's name ({@link #typeName()}), the remote stack trace as text
+ * ({@link #remoteTraceback()}), the uid of the actor where it was raised ({@link
+ * #srcActorUid()}) and every field the error message came with ({@link #msgdata()}). {@link
+ * #type()} resolves the remote type to a local class when one is known (a Java peer sends the
+ * class's full name; Python's builtin names map to their Java counterparts where there is one).
+ *
+ * <p>Relaying: an error that crosses a middle actor is boxed again by that actor, as tractor does
+ * ({@code type_str} becomes {@code RemoteActorError}), but jtractor peers also send the original
+ * type ({@code boxed_type_str}) and the actors it crossed ({@code relay_path}), so {@link #type()}
+ * is still the original type and {@link #relayPath()} tells the way it came.
+ */
+public class RemoteActorError extends RuntimeException {
+  private static final long serialVersionUID = 1L;
+
+  /** Extra error fields jtractor sends beside tractor's; tractor keeps and ignores them. */
+  public static final String JAVA_TYPE = "java_type";
+  public static final String BOXED_TYPE_STR = "boxed_type_str";
+  public static final String RELAY_PATH = "relay_path";
+
+  private final transient ErrorInfo info;
+  private final transient Uid channelPeer;
+
+  /**
+   * @param info the {@code error} message's body
+   * @param channelPeer the actor that sent it to us (for a relayed error, not where it started)
+   */
+  public RemoteActorError(ErrorInfo info, Uid channelPeer) {
+    super(describe(info, channelPeer));
+    this.info = info;
+    this.channelPeer = channelPeer;
+  }
+
+  private static String describe(ErrorInfo info, Uid peer) {
+    String boxed = info.fields().get(BOXED_TYPE_STR) instanceof String s ? s : info.typeStr();
+    return boxed + " in " + (peer == null ? "a remote actor" : peer.pythonRepr()) + "\n" + info.tbStr();
+  }
+
+  /** The remote type's name as sent ({@code type_str}), e.g. {@code AssertionError}. */
+  public String typeName() {
+    return info.typeStr();
+  }
+
+  /**
+   * The name of the original type, seen through relays: {@code boxed_type_str} if a jtractor
+   * relay sent it, else {@link #typeName()}.
+   */
+  public String boxedTypeName() {
+    return info.fields().get(BOXED_TYPE_STR) instanceof String s ? s : info.typeStr();
+  }
+
+  /**
+   * The original remote type as a local class: the Java class a jtractor peer named, or the
+   * Java counterpart of a Python builtin, or one of jtractor's own error types; {@code
+   * Exception.class} if nothing is known by that name.
+   */
+  public Class<? extends Throwable> type() {
+    return RemoteTypes.resolve(info);
+  }
+
+  /** The remote stack trace, as text. */
+  public String remoteTraceback() {
+    return info.tbStr();
+  }
+
+  /** The actor where the error was first raised. */
+  public Uid srcActorUid() {
+    Uid src = info.srcActorUid();
+    return src != null ? src : channelPeer;
+  }
+
+  /** The actor that sent this error to us. */
+  public Uid channelPeer() {
+    return channelPeer;
+  }
+
+  /** Every field of the error message, in wire order. */
+  public Map<String, Object> msgdata() {
+    return info.fields();
+  }
+
+  /** The error message's body, for forwarding. */
+  public ErrorInfo info() {
+    return info;
+  }
+
+  /**
+   * The actors this error crossed before reaching us, first the origin's relays, then the one that
+   * sent it here (empty if it came straight from where it was raised).
+   */
+  public List<Uid> relayPath() {
+    List<Uid> out = new ArrayList<>();
+    if (info.fields().get(RELAY_PATH) instanceof List<?> l) {
+      for (Object o : l) {
+        try {
+          out.add(Uid.fromWire(o));
+        } catch (IllegalArgumentException ignored) {
+          // not a uid: skip
+        }
+      }
+    }
+    return out;
+  }
+
+  /** Builds the right subclass for an error message. */
+  public static RemoteActorError from(ErrorInfo info, Uid channelPeer) {
+    return switch (info.typeStr()) {
+      case "ContextCancelled" -> new ContextCancelled(info, channelPeer);
+      default -> new RemoteActorError(info, channelPeer);
+    };
+  }
+}

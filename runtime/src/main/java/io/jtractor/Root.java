@@ -1,0 +1,122 @@
+package io.jtractor;
+
+import io.jtractor.runtime.Actor;
+import io.jtractor.runtime.ChildProcesses;
+import io.jtractor.runtime.Sneaky;
+import io.jtractor.sc.Block;
+import io.jtractor.sc.Event;
+import io.jtractor.sc.ValueBlock;
+import io.jtractor.wire.Uid;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * The root actor of a process tree, opened with try-with-resources: {@code try (Root root =
+ * Jtractor.openRoot("root")) { ... }}. Prior art: tractor's {@code open_root_actor}.
+ *
+ * <p>The actor's runtime (its listener, connections and RPC tasks) runs on threads of its own
+ * while the block runs; {@link #close()} tears it down. If the JVM is asked to stop (SIGINT,
+ * SIGTERM) while the root is open, a shutdown hook takes every child process down with it.
+ */
+public final class Root implements AutoCloseable {
+  private final Actor actor;
+  private final Thread runtime;
+  private final Event stop = new Event();
+  private final AtomicReference<Throwable> crash = new AtomicReference<>();
+  private final Thread shutdownHook;
+  private volatile boolean closed;
+
+  Root(Actor.Config config) {
+    this.actor = new Actor(config, true);
+    this.runtime =
+        Thread.ofVirtual()
+            .name("root-runtime:" + config.name())
+            .start(
+                () -> {
+                  try {
+                    actor.serve(a -> stop.await());
+                  } catch (Throwable t) {
+                    crash.set(t);
+                  }
+                });
+    try {
+      actor.address(); // wait until it listens (or fails to)
+    } catch (Throwable t) {
+      join();
+      throw t;
+    }
+    if (crash.get() != null) {
+      join();
+      throw Sneaky.raise(crash.get());
+    }
+    this.shutdownHook = Thread.ofPlatform().name("jtractor-root-shutdown").unstarted(this::emergencyTeardown);
+    Runtime.getRuntime().addShutdownHook(shutdownHook);
+  }
+
+  /** The root actor's uid. */
+  public Uid uid() {
+    return actor.uid();
+  }
+
+  /** Where the root listens. */
+  public InetSocketAddress address() {
+    return actor.address();
+  }
+
+  /** The runtime object (for the layers built on this one). */
+  public Actor actor() {
+    return actor;
+  }
+
+  /** Opens an actor nursery and runs {@code body} in it; see {@link ActorNursery}. */
+  public void openNursery(Block<? super ActorNursery> body) {
+    Objects.requireNonNull(body, "body");
+    ActorNursery.open(actor, an -> {
+      body.run(an);
+      return null;
+    });
+  }
+
+  /** Like {@link #openNursery(Block)}, returning what the body returns. */
+  public <R> R callNursery(ValueBlock<? super ActorNursery, R> body) {
+    return ActorNursery.open(actor, body);
+  }
+
+  /** Stops the root's runtime and waits for it. Idempotent. */
+  @Override
+  public void close() {
+    if (closed) return;
+    closed = true;
+    actor.cancelRuntime(actor.uid());
+    actor.cancelService();
+    stop.set();
+    join();
+    try {
+      Runtime.getRuntime().removeShutdownHook(shutdownHook);
+    } catch (IllegalStateException shuttingDown) {
+      // the hook is running or has run
+    }
+    Throwable t = crash.get();
+    if (t != null) throw Sneaky.raise(t);
+  }
+
+  private void join() {
+    boolean interrupted = false;
+    while (true) {
+      try {
+        runtime.join();
+        break;
+      } catch (InterruptedException e) {
+        interrupted = true;
+      }
+    }
+    if (interrupted) Thread.currentThread().interrupt();
+  }
+
+  /** JVM shutdown with the root still open: ask children to go, then kill what is left. */
+  private void emergencyTeardown() {
+    ChildProcesses.killAll(ChildProcesses.live(actor), Duration.ofMillis(800));
+  }
+}

@@ -1,0 +1,134 @@
+package io.jtractor.runtime;
+
+import io.jtractor.wire.HandshakeAuth;
+import io.jtractor.wire.Hello;
+import io.jtractor.wire.Msg;
+import io.jtractor.wire.Uid;
+import io.jtractor.wire.WireChannel;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The entry point of a child actor's JVM: tractor's {@code python -m tractor._child}, with the same
+ * arguments ({@code --uid "('name', 'uuid')" --parent_addr "('host', port)" --loglevel LEVEL}).
+ *
+ * <p>Boot: connect back to the parent, handshake, read the init message, load the exposed
+ * classes, bind a listener, then serve the parent's channel until it is cancelled or the parent
+ * goes away. A failure while booting is sent to the parent as a cid-less error, and the JVM exits
+ * with status 1. When the parent dies (its end of our stdin closes) the child kills its own
+ * children and exits at once.
+ */
+public final class ChildMain {
+  private static final System.Logger LOG = System.getLogger(ChildMain.class.getName());
+
+  /** Exit status when the parent vanished. */
+  static final int ORPHANED = 70;
+
+  private ChildMain() {}
+
+  public static void main(String[] args) {
+    Uid uid = null;
+    InetSocketAddress parentAddr = null;
+    for (int i = 0; i + 1 < args.length; i += 2) {
+      switch (args[i]) {
+        case "--uid" -> uid = PythonLiteral.parseUid(args[i + 1]);
+        case "--parent_addr" -> parentAddr = PythonLiteral.parseAddress(args[i + 1]);
+        case "--loglevel" -> { /* levels are the logging backend's business */ }
+        default -> throw new IllegalArgumentException("unknown argument " + args[i]);
+      }
+    }
+    if (uid == null || parentAddr == null) {
+      System.err.println("usage: ChildMain --uid \"('name', 'uuid')\" --parent_addr \"('host', port)\" [--loglevel L]");
+      System.exit(2);
+    }
+    watchForOrphaning();
+    System.exit(run(uid, parentAddr));
+  }
+
+  private static int run(Uid uid, InetSocketAddress parentAddr) {
+    WireChannel parent;
+    Hello parentHello;
+    try {
+      parent = WireChannel.connect(parentAddr, WireChannel.Config.DEFAULT);
+      parentHello = parent.handshake(uid, HandshakeAuth.NONE);
+    } catch (IOException e) {
+      System.err.println("actor " + uid + " could not reach its parent at " + parentAddr + ": " + e);
+      return 1;
+    }
+    Actor actor;
+    try {
+      Object init = parent.receiveValue();
+      if (!(init instanceof Map<?, ?> m)) throw new IllegalStateException("bad init message from the parent: " + init);
+      actor = new Actor(uid, config(uid, m), false);
+    } catch (Throwable t) {
+      LOG.log(System.Logger.Level.ERROR, "actor " + uid + " failed to boot", t);
+      try {
+        parent.send(new Msg.Error(null, ErrorBoxing.pack(t, uid)));
+      } catch (IOException ignored) {
+        // the parent is gone too
+      }
+      parent.close();
+      return 1;
+    }
+    Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("jtractor-child-shutdown").unstarted(() -> {
+      // SIGTERM or SIGINT: stop serving, and take our own children down with us.
+      actor.cancelService();
+      for (ChildProcess c : actor.liveChildren()) c.killNow();
+    }));
+    PeerChannel pc = new PeerChannel(actor, parent, parentHello.uid());
+    actor.serve(
+        a ->
+            a.service()
+                .startSoon(
+                    "parent",
+                    () -> {
+                      try {
+                        a.runChannel(pc);
+                      } finally {
+                        a.cancelService(); // no parent channel, no reason to live (never an orphan)
+                      }
+                    }));
+    return 0;
+  }
+
+  private static Actor.Config config(Uid uid, Map<?, ?> init) throws ClassNotFoundException {
+    List<Class<?>> modules = new ArrayList<>();
+    if (init.get("enable_modules") instanceof Map<?, ?> mods) {
+      for (Object name : mods.keySet()) {
+        modules.add(Class.forName(String.valueOf(name)));
+      }
+    }
+    String host = init.get("bind_host") instanceof String h ? h : "127.0.0.1";
+    int port = init.get("bind_port") instanceof Long p ? p.intValue() : 0;
+    InetSocketAddress registry = null;
+    if (init.get("_arb_addr") instanceof List<?> a && a.size() == 2 && a.get(1) instanceof Long p) {
+      registry = new InetSocketAddress(String.valueOf(a.get(0)), p.intValue());
+    }
+    Actor.Config defaults = Actor.Config.of(uid.name(), modules);
+    return new Actor.Config(uid.name(), new InetSocketAddress(host, port), modules, defaults.wireConfig(), defaults.auth(), registry);
+  }
+
+  /** Our stdin is a pipe from the parent that is never written: its end means the parent is gone. */
+  private static void watchForOrphaning() {
+    Thread.ofPlatform()
+        .daemon()
+        .name("jtractor-orphan-watch")
+        .start(
+            () -> {
+              InputStream in = System.in;
+              try {
+                while (in.read() >= 0) {
+                  // nothing is ever sent; ignore anything that is
+                }
+              } catch (IOException e) {
+                // treated as the parent's end
+              }
+              ProcessHandle.current().descendants().forEach(ProcessHandle::destroyForcibly);
+              Runtime.getRuntime().halt(ORPHANED);
+            });
+  }
+}

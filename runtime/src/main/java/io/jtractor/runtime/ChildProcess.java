@@ -1,0 +1,311 @@
+package io.jtractor.runtime;
+
+import io.jtractor.ActorFailure;
+import io.jtractor.sc.Event;
+import io.jtractor.sc.Sc;
+import io.jtractor.sc.TooSlowError;
+import io.jtractor.wire.Uid;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A child actor's JVM: started with the parent's own {@code java} and class path, connected back
+ * to the parent, and reaped. Prior art: tractor's {@code _spawn.trio_proc} and {@code
+ * do_hard_kill}.
+ *
+ * <p>The command line mirrors tractor's ({@code --uid "('name', 'uuid')" --parent_addr
+ * "('host', port)" --loglevel LEVEL}). The child's stdin is a pipe that the parent never writes:
+ * when the parent dies, however it dies, the child reads end-of-file and exits (no orphans; the
+ * reference commit leaves them running). Its stdout and stderr reach the parent's, each line
+ * prefixed with the actor's name.
+ *
+ * <p>Teardown ({@link #reap}): a graceful {@code self.cancel} request, a wait, then SIGTERM, then
+ * SIGKILL after a grace period.
+ */
+public final class ChildProcess {
+  private static final System.Logger LOG = System.getLogger(ChildProcess.class.getName());
+
+  /**
+   * Lean flags for child JVMs: C1 only, a serial collector, small stacks and code cache, and no
+   * perf data file. Start-up and an idle child's memory matter more here than peak throughput;
+   * {@link SpawnOptions#jvmArgs} replaces them.
+   */
+  public static final List<String> LEAN_JVM_FLAGS =
+      List.of(
+          "-XX:TieredStopAtLevel=1",
+          "-XX:+UseSerialGC",
+          "-XX:CICompilerCount=1",
+          "-Xss512k",
+          "-XX:ReservedCodeCacheSize=32m",
+          "-XX:-UsePerfData",
+          "-Xshare:auto",
+          "--sun-misc-unsafe-memory-access=allow");
+
+  /**
+   * How to start and stop a child.
+   *
+   * @param jvmArgs flags for the child JVM
+   * @param connectTimeout how long the child may take to connect back
+   * @param cancelTimeout how long a graceful {@code self.cancel} may take to be answered
+   * @param exitGrace how long to wait for exit after the cancel, and again after SIGTERM
+   * @param loglevel the child's log level (tractor's {@code --loglevel})
+   */
+  public record SpawnOptions(
+      List<String> jvmArgs, Duration connectTimeout, Duration cancelTimeout, Duration exitGrace, String loglevel) {
+    public static final SpawnOptions DEFAULT =
+        new SpawnOptions(LEAN_JVM_FLAGS, Duration.ofSeconds(30), Duration.ofMillis(500), Duration.ofSeconds(2), "ERROR");
+
+    public SpawnOptions {
+      jvmArgs = List.copyOf(jvmArgs);
+    }
+  }
+
+  private final Actor parent;
+  private final Uid uid;
+  private final Process process;
+  private final SpawnOptions options;
+  private final Thread stdoutPump;
+  private final Thread stderrPump;
+  private final ArrayDeque<String> stderrTail = new ArrayDeque<>(); // guarded by itself
+  private final Event exited = new Event();
+  /** Set once the child connected back. */
+  private volatile PeerChannel channel;
+
+  private ChildProcess(Actor parent, Uid uid, Process process, SpawnOptions options) {
+    this.parent = parent;
+    this.uid = uid;
+    this.process = process;
+    this.options = options;
+    this.stdoutPump = pump(process.getInputStream(), System.out, false);
+    this.stderrPump = pump(process.getErrorStream(), System.err, true);
+    process.onExit().thenRun(exited::set);
+  }
+
+  /** The child's uid. */
+  public Uid uid() {
+    return uid;
+  }
+
+  /** The OS process. */
+  public Process process() {
+    return process;
+  }
+
+  /** The connection the child made back to us, once it has. */
+  public PeerChannel channel() {
+    return channel;
+  }
+
+  /** Set when the process has exited. */
+  public Event exited() {
+    return exited;
+  }
+
+  /**
+   * Starts a child JVM for {@code uid} and waits until it has connected back and handshaken,
+   * then sends it its init message. A child that exits (or never connects) first is an {@link
+   * ActorFailure} carrying the tail of its stderr; the process is reaped before this returns.
+   *
+   * @param modules the namespaces the child exposes
+   */
+  public static ChildProcess spawn(Actor parent, Uid uid, List<Class<?>> modules, SpawnOptions options) {
+    OneShot<PeerChannel> connected = parent.expect(uid);
+    InetSocketAddress parentAddr = parent.address();
+    List<String> cmd = new ArrayList<>();
+    cmd.add(ProcessHandle.current().info().command().orElse(System.getProperty("java.home") + "/bin/java"));
+    cmd.addAll(options.jvmArgs());
+    cmd.add("-cp");
+    cmd.add(System.getProperty("java.class.path"));
+    cmd.add(ChildMain.class.getName());
+    cmd.add("--uid");
+    cmd.add(PythonLiteral.uid(uid));
+    cmd.add("--parent_addr");
+    cmd.add(PythonLiteral.address(parentAddr));
+    cmd.add("--loglevel");
+    cmd.add(options.loglevel());
+    Process p;
+    try {
+      p = new ProcessBuilder(cmd).start();
+    } catch (IOException e) {
+      parent.forget(uid);
+      throw new ActorFailure("could not start a JVM for actor " + uid + ": " + e.getMessage(), e);
+    }
+    ChildProcess child = new ChildProcess(parent, uid, p, options);
+    parent.adopt(child);
+    p.onExit().thenRun(() -> connected.fail(new ExitedEarly()));
+    try {
+      try {
+        Sc.failAfter(options.connectTimeout(), s -> child.channel = connected.await());
+      } catch (TooSlowError e) {
+        throw new ActorFailure("actor " + uid + " did not connect back within " + options.connectTimeout() + child.tail());
+      } catch (ExitedEarly e) {
+        throw child.diedEarly();
+      }
+      child.channel.wire().sendValue(initMessage(parent, modules));
+      return child;
+    } catch (Throwable t) {
+      parent.forget(uid);
+      Sc.shielded(s -> child.reap(true));
+      throw Sneaky.raise(t);
+    }
+  }
+
+  /** The process exited before connecting; turned into an {@link ActorFailure} by the spawner. */
+  private static final class ExitedEarly extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    ExitedEarly() {
+      super(null, null, false, false);
+    }
+  }
+
+  private ActorFailure diedEarly() {
+    return new ActorFailure("actor " + uid + " exited with code " + process.exitValue() + " before it connected back" + tail());
+  }
+
+  /** tractor's spawn init map, so that a Python child would understand it too. */
+  private static Map<String, Object> initMessage(Actor parent, List<Class<?>> modules) {
+    Map<String, Object> enable = new LinkedHashMap<>();
+    for (Class<?> c : modules) enable.put(c.getName(), location(c));
+    InetSocketAddress addr = parent.address();
+    List<Object> mailbox = List.of(addr.getHostString(), addr.getPort());
+    InetSocketAddress reg = parent.config().registryAddress();
+    Map<String, Object> runtimeVars = new LinkedHashMap<>();
+    runtimeVars.put("_debug_mode", false);
+    runtimeVars.put("_is_root", false);
+    runtimeVars.put("_root_mailbox", mailbox);
+    Map<String, Object> init = new LinkedHashMap<>();
+    init.put("_parent_main_data", Map.of());
+    init.put("enable_modules", enable);
+    init.put("_arb_addr", reg == null ? mailbox : List.of(reg.getHostString(), reg.getPort()));
+    init.put("bind_host", addr.getHostString());
+    init.put("bind_port", 0);
+    init.put("_runtime_vars", runtimeVars);
+    return init;
+  }
+
+  private static String location(Class<?> c) {
+    try {
+      var src = c.getProtectionDomain().getCodeSource();
+      return src == null ? "" : src.getLocation().getPath();
+    } catch (SecurityException e) {
+      return "";
+    }
+  }
+
+  // ----------------------------------------------------------------------------------------------
+  // Teardown
+
+  /**
+   * Makes sure the process is gone: unless {@code hard}, asks the actor to cancel itself and
+   * waits; then SIGTERM, a grace period, SIGKILL. Waits for the exit and for its output to drain.
+   * Call it shielded: it must finish even when its caller is being cancelled.
+   */
+  public void reap(boolean hard) {
+    try {
+      if (process.isAlive() && !hard) {
+        PeerChannel ch = channel;
+        if (ch != null && ch.isOpen()) {
+          ch.markCancelRequested();
+          ch.callShielded("self", "cancel", Map.of(), options.cancelTimeout());
+        }
+        waitForExit(options.exitGrace());
+      }
+      if (process.isAlive()) {
+        LOG.log(System.Logger.Level.INFO, "actor " + uid + " is still running: SIGTERM");
+        process.destroy();
+        waitForExit(options.exitGrace());
+      }
+      if (process.isAlive()) {
+        LOG.log(System.Logger.Level.WARNING, "actor " + uid + " ignored SIGTERM: SIGKILL");
+        process.destroyForcibly();
+        waitForExit(Duration.ofSeconds(30));
+      }
+    } finally {
+      joinPumps();
+      parent.release(this);
+    }
+  }
+
+  /** Kills the process and everything under it at once (JVM shutdown). */
+  void killNow() {
+    process.descendants().forEach(ProcessHandle::destroyForcibly);
+    process.destroyForcibly();
+  }
+
+  private void waitForExit(Duration limit) {
+    boolean interrupted = false;
+    long deadline = System.nanoTime() + limit.toNanos();
+    while (process.isAlive()) {
+      long left = deadline - System.nanoTime();
+      if (left <= 0) break;
+      try {
+        process.waitFor(left, TimeUnit.NANOSECONDS);
+      } catch (InterruptedException e) {
+        interrupted = true;
+      }
+    }
+    if (interrupted) Thread.currentThread().interrupt();
+  }
+
+  private void joinPumps() {
+    boolean interrupted = false;
+    for (Thread t : List.of(stdoutPump, stderrPump)) {
+      try {
+        t.join(Duration.ofSeconds(5));
+      } catch (InterruptedException e) {
+        interrupted = true;
+      }
+    }
+    if (interrupted) Thread.currentThread().interrupt();
+  }
+
+  // ----------------------------------------------------------------------------------------------
+  // Output
+
+  private Thread pump(InputStream from, PrintStream to, boolean keepTail) {
+    String prefix = "[" + uid.name() + "] ";
+    return Thread.ofVirtual()
+        .name("pump:" + uid.name())
+        .start(
+            () -> {
+              try (BufferedReader r = new BufferedReader(new InputStreamReader(from, StandardCharsets.UTF_8))) {
+                for (String line; (line = r.readLine()) != null; ) {
+                  to.println(prefix + line);
+                  if (keepTail) {
+                    synchronized (stderrTail) {
+                      if (stderrTail.size() == 20) stderrTail.removeFirst();
+                      stderrTail.addLast(line);
+                    }
+                  }
+                }
+              } catch (IOException e) {
+                LOG.log(System.Logger.Level.DEBUG, "output of " + uid + ": " + e.getMessage());
+              }
+            });
+  }
+
+  private String tail() {
+    joinPumps();
+    synchronized (stderrTail) {
+      return stderrTail.isEmpty() ? "" : "; its stderr ended with:\n  " + String.join("\n  ", stderrTail);
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "ChildProcess[" + uid + " pid " + process.pid() + "]";
+  }
+}

@@ -1,0 +1,154 @@
+package io.jtractor.runtime;
+
+import io.jtractor.AttributeError;
+import io.jtractor.ModuleNotExposed;
+import io.jtractor.TypeError;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+import java.lang.reflect.Parameter;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * The namespaces an actor exposes to RPC, and calling into them. A namespace is a class, named by
+ * its full name (tractor's module path); its functions are its public static methods; keyword
+ * arguments bind to parameters by name (classes are compiled with {@code -parameters}).
+ *
+ * <p>Nothing else is callable: an unknown namespace is {@link ModuleNotExposed}, an unknown
+ * function {@link AttributeError}, arguments that do not fit {@link TypeError} — the type names a
+ * tractor peer expects for the same mistakes.
+ */
+public final class Modules {
+  private final Map<String, Class<?>> exposed;
+
+  /** Exposes the given classes. */
+  public Modules(List<Class<?>> classes) {
+    Map<String, Class<?>> m = new LinkedHashMap<>();
+    for (Class<?> c : classes) {
+      Objects.requireNonNull(c, "exposed class");
+      m.put(c.getName(), c);
+    }
+    this.exposed = Map.copyOf(m);
+  }
+
+  /** The exposed namespaces, by name. */
+  public Map<String, Class<?>> exposed() {
+    return exposed;
+  }
+
+  /** A function found in an exposed namespace, ready to bind arguments to. */
+  public record Target(String ns, String func, Method method) {
+    /** Binds keyword arguments to parameters, converting values to the declared types. */
+    public Object[] bind(Map<String, Object> kwargs) {
+      Parameter[] params = method.getParameters();
+      Set<String> unexpected = new TreeSet<>(kwargs.keySet());
+      for (Parameter p : params) unexpected.remove(p.getName());
+      if (!unexpected.isEmpty()) {
+        throw new TypeError(func + "() got an unexpected keyword argument '" + unexpected.iterator().next() + "'");
+      }
+      Object[] args = new Object[params.length];
+      for (int i = 0; i < params.length; i++) {
+        String name = params[i].getName();
+        if (!kwargs.containsKey(name)) {
+          throw new TypeError(func + "() missing required keyword argument: '" + name + "'");
+        }
+        try {
+          args[i] = Values.toJava(kwargs.get(name), params[i].getParameterizedType());
+        } catch (IllegalArgumentException e) {
+          throw new TypeError(func + "() argument '" + name + "': " + e.getMessage(), e);
+        }
+      }
+      return args;
+    }
+
+    /**
+     * Calls the function; whatever it throws is thrown as itself.
+     *
+     * @throws Exception what the function threw
+     */
+    public Object invoke(Object[] args) throws Exception {
+      try {
+        return method.invoke(null, args);
+      } catch (InvocationTargetException e) {
+        Throwable cause = e.getCause();
+        if (cause instanceof Exception ex) throw ex;
+        if (cause instanceof Error err) throw err;
+        throw e;
+      }
+    }
+  }
+
+  /**
+   * Finds {@code ns.func}.
+   *
+   * @throws ModuleNotExposed if {@code ns} is not exposed here
+   * @throws AttributeError if it has no such public static method
+   */
+  public Target resolve(String ns, String func) {
+    Class<?> c = exposed.get(ns);
+    if (c == null) {
+      throw new ModuleNotExposed(
+          "The requested module is not exposed for RPC: `" + ns + "`\nMake sure you exposed the target module, `"
+              + ns + "`, using:\nActorNursery.startActor(<name>, " + simple(ns) + ".class)");
+    }
+    List<Method> candidates = new ArrayList<>();
+    for (Method m : c.getMethods()) {
+      if (m.getName().equals(func) && Modifier.isStatic(m.getModifiers()) && !m.isSynthetic()) candidates.add(m);
+    }
+    if (candidates.isEmpty()) {
+      throw new AttributeError("namespace '" + ns + "' has no public static function '" + func + "'");
+    }
+    if (candidates.size() > 1) {
+      candidates.sort((a, b) -> Integer.compare(a.getParameterCount(), b.getParameterCount()));
+    }
+    Method m = candidates.getFirst();
+    if (candidates.size() > 1) {
+      throw new TypeError("'" + ns + "." + func + "' is overloaded (" + candidates.size()
+          + " methods); a remotely callable function must have one signature");
+    }
+    for (Parameter p : m.getParameters()) {
+      if (!p.isNamePresent()) {
+        throw new TypeError("'" + ns + "." + func + "' was compiled without -parameters: its parameter names"
+            + " (needed to bind keyword arguments) are unknown");
+      }
+    }
+    return new Target(ns, func, m);
+  }
+
+  /** The method a typed reference points at, checked to be callable remotely. */
+  public static Method requireRemotable(Class<?> c, String name, String descriptor) {
+    for (Method m : c.getDeclaredMethods()) {
+      if (m.getName().equals(name) && descriptor(m).equals(descriptor)) {
+        if (!Modifier.isStatic(m.getModifiers()) || !Modifier.isPublic(m.getModifiers()) || !Modifier.isPublic(c.getModifiers())) {
+          throw new IllegalArgumentException(c.getName() + "." + name
+              + " must be a public static method of a public class to be called remotely");
+        }
+        return m;
+      }
+    }
+    throw new IllegalArgumentException("no method " + c.getName() + "." + name + descriptor);
+  }
+
+  private static String descriptor(Method m) {
+    StringBuilder sb = new StringBuilder("(");
+    for (Class<?> p : m.getParameterTypes()) sb.append(p.descriptorString());
+    return sb.append(')').append(m.getReturnType().descriptorString()).toString();
+  }
+
+  private static String simple(String ns) {
+    int dot = ns.lastIndexOf('.');
+    return dot < 0 ? ns : ns.substring(dot + 1);
+  }
+
+  @Override
+  public String toString() {
+    return "Modules" + Arrays.toString(exposed.keySet().toArray());
+  }
+}

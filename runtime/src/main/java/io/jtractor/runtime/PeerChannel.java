@@ -1,0 +1,410 @@
+package io.jtractor.runtime;
+
+import io.jtractor.AttributeError;
+import io.jtractor.ConnectionLost;
+import io.jtractor.ContextCancelled;
+import io.jtractor.ModuleNotExposed;
+import io.jtractor.RemoteActorError;
+import io.jtractor.TypeError;
+import io.jtractor.sc.CancelScope;
+import io.jtractor.sc.Cancelled;
+import io.jtractor.sc.EndOfChannel;
+import io.jtractor.sc.Event;
+import io.jtractor.sc.MemoryChannel;
+import io.jtractor.sc.ReceiveChannel;
+import io.jtractor.sc.Sc;
+import io.jtractor.sc.SendChannel;
+import io.jtractor.sc.TaskStatus;
+import io.jtractor.wire.Msg;
+import io.jtractor.wire.Uid;
+import io.jtractor.wire.WireChannel;
+import io.jtractor.wire.WireException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * One connection to a peer actor, after the handshake: its message loop, the calls waiting for
+ * answers on it, and the RPC tasks it started here. Prior art: tractor's {@code Channel} plus the
+ * per-channel half of {@code Actor} ({@code _process_messages}, {@code _invoke}).
+ *
+ * <p>Only the message loop ({@link #runLoop()}) reads the socket. It never blocks on a slow
+ * consumer: replies go to per-call inboxes that it fills without waiting. Bad input ends this
+ * channel only, with a log line; the actor keeps serving its others.
+ *
+ * <p>Threads: {@code runLoop} runs on one service task; {@link #send}, {@link #call} and the rest
+ * from any thread.
+ */
+public final class PeerChannel {
+  private static final System.Logger LOG = System.getLogger(PeerChannel.class.getName());
+
+  /** How long a plain call waits for its {@code functype} before giving up on the peer. */
+  private final Actor actor;
+  private final WireChannel wire;
+  private final Uid peer;
+  /** Calls and contexts waiting for messages, by cid. Any thread. */
+  private final ConcurrentHashMap<String, SendChannel<Msg>> inboxes = new ConcurrentHashMap<>();
+  /** RPC tasks started by this channel, by cid. Any thread. */
+  private final ConcurrentHashMap<String, RpcTask> rpcTasks = new ConcurrentHashMap<>();
+  private final Event ended = new Event();
+  /** A cid-less error the peer sent (its runtime failed, e.g. at boot); set once by the loop. */
+  private volatile RemoteActorError peerFailure;
+  /** Whether we were asked to cancel the peer (Portal.cancelActor), so its cancellations are expected. */
+  private volatile boolean cancelRequested;
+
+  /** A task started here by the peer's {@code cmd}. */
+  static final class RpcTask {
+    final String cid;
+    final CancelScope scope = CancelScope.create();
+    final Event done = new Event();
+    volatile Uid cancelRequester;
+
+    RpcTask(String cid) {
+      this.cid = cid;
+    }
+  }
+
+  PeerChannel(Actor actor, WireChannel wire, Uid peer) {
+    this.actor = actor;
+    this.wire = wire;
+    this.peer = peer;
+  }
+
+  /** The peer's uid (from the handshake). */
+  public Uid peer() {
+    return peer;
+  }
+
+  /** The underlying connection. */
+  public WireChannel wire() {
+    return wire;
+  }
+
+  /** Whether the message loop is still running. */
+  public boolean isOpen() {
+    return !ended.isSet() && wire.isOpen();
+  }
+
+  /** Set when the message loop has ended. */
+  public Event ended() {
+    return ended;
+  }
+
+  /** The peer's runtime failure, if it sent one (a cid-less error), else null. */
+  public RemoteActorError peerFailure() {
+    return peerFailure;
+  }
+
+  /** Marks that we asked the peer to cancel itself (its ContextCancelled replies are then expected). */
+  public void markCancelRequested() {
+    cancelRequested = true;
+  }
+
+  public boolean cancelRequested() {
+    return cancelRequested;
+  }
+
+  // ----------------------------------------------------------------------------------------------
+  // Sending and calling
+
+  /**
+   * Sends a message.
+   *
+   * @throws ConnectionLost if the connection is gone
+   */
+  public void send(Msg msg) {
+    try {
+      wire.send(msg);
+    } catch (WireException e) {
+      throw new ConnectionLost("connection to " + peer + " is closed", e);
+    }
+  }
+
+  /** Sends, ignoring a closed connection (replies whose caller has gone). */
+  void sendQuietly(Msg msg) {
+    try {
+      wire.send(msg);
+    } catch (WireException e) {
+      LOG.log(System.Logger.Level.DEBUG, "dropping " + msg.getClass().getSimpleName() + " to " + peer + ": " + e.getMessage());
+    }
+  }
+
+  /**
+   * Registers a new cid and returns the inbox its messages will arrive in. The caller must {@link
+   * #closeInbox} it when done.
+   */
+  public ReceiveChannel<Msg> openInbox(String cid) {
+    MemoryChannel<Msg> ch = MemoryChannel.open(MemoryChannel.UNBOUNDED);
+    if (inboxes.putIfAbsent(cid, ch.sender()) != null) {
+      throw new IllegalStateException("cid already in use: " + cid);
+    }
+    if (ended.isSet()) {
+      ch.sender().close(); // the loop is gone: the inbox ends at once
+    }
+    return ch.receiver();
+  }
+
+  public void closeInbox(String cid) {
+    SendChannel<Msg> s = inboxes.remove(cid);
+    if (s != null) s.close();
+  }
+
+  /** A fresh call id (uuid4, as tractor's). */
+  public static String newCid() {
+    return UUID.randomUUID().toString();
+  }
+
+  /**
+   * Calls {@code ns.func(**kwargs)} on the peer and waits for the result: tractor's {@code
+   * Portal.run_from_ns}. If this task is cancelled while waiting, the remote task is asked to
+   * cancel too (tractor leaves it running).
+   *
+   * @throws RemoteActorError if the remote function (or the call itself) failed
+   * @throws ConnectionLost if the connection ends first
+   */
+  public Object call(String ns, String func, Map<String, Object> kwargs) {
+    String cid = newCid();
+    ReceiveChannel<Msg> inbox = openInbox(cid);
+    boolean answered = false;
+    try {
+      send(new Msg.Cmd(ns, func, kwargs, actor.uid(), cid));
+      Msg first = next(inbox, ns, func);
+      if (first instanceof Msg.Error e) {
+        answered = true;
+        throw RemoteActorError.from(e.info(), peer);
+      }
+      if (!(first instanceof Msg.Functype ft) || !Msg.ASYNCFUNC.equals(ft.kind())) {
+        throw new IllegalStateException("expected functype 'asyncfunc' for " + ns + "." + func + ", got " + first);
+      }
+      Msg second = next(inbox, ns, func);
+      answered = true;
+      return switch (second) {
+        case Msg.Return r -> r.value();
+        case Msg.Error e -> throw RemoteActorError.from(e.info(), peer);
+        default -> throw new IllegalStateException("expected the return of " + ns + "." + func + ", got " + second);
+      };
+    } finally {
+      closeInbox(cid);
+      if (!answered && isOpen()) {
+        requestTaskCancel(cid);
+      }
+    }
+  }
+
+  /** Receives the next message for a call, turning the end of the connection into an error. */
+  Msg next(ReceiveChannel<Msg> inbox, String ns, String func) {
+    try {
+      return inbox.receive();
+    } catch (EndOfChannel e) {
+      RemoteActorError f = peerFailure;
+      if (f != null) throw f;
+      throw new ConnectionLost("connection to " + peer + " ended while " + ns + "." + func + " was waiting for an answer");
+    }
+  }
+
+  /** Fire-and-forget {@code self._cancel_task}: the caller has gone, the remote task should too. */
+  private void requestTaskCancel(String cid) {
+    sendQuietly(new Msg.Cmd("self", "_cancel_task", Map.of("cid", cid), actor.uid(), newCid()));
+  }
+
+  /**
+   * Calls {@code ns.func} with a time limit, shielded from the caller's cancellation (for teardown).
+   *
+   * @return the result, or null if it did not answer in time or failed
+   */
+  public Object callShielded(String ns, String func, Map<String, Object> kwargs, Duration timeout) {
+    Object[] out = {null};
+    Sc.shielded(
+        s -> {
+          s.setRelativeDeadline(timeout);
+          try {
+            out[0] = call(ns, func, kwargs);
+          } catch (RemoteActorError | ConnectionLost e) {
+            LOG.log(System.Logger.Level.DEBUG, ns + "." + func + " on " + peer + " failed: " + e.getMessage());
+          }
+        });
+    return out[0];
+  }
+
+  // ----------------------------------------------------------------------------------------------
+  // The message loop
+
+  /**
+   * Reads and dispatches messages until the peer sends the sentinel, the connection ends, or a
+   * frame is bad. Never throws for the peer's misbehaviour; on the way out it fails every call
+   * still waiting here.
+   */
+  void runLoop() {
+    try {
+      while (true) {
+        Msg msg = wire.receive();
+        switch (msg) {
+          case Msg.Sentinel s -> {
+            LOG.log(System.Logger.Level.DEBUG, peer + " sent the sentinel: stopping its tasks");
+            cancelRpcTasks(null);
+            return;
+          }
+          case Msg.Cmd cmd -> {
+            if (!handleCmd(cmd)) return;
+          }
+          case Msg.Error e when e.cid() == null -> {
+            peerFailure = RemoteActorError.from(e.info(), peer);
+            LOG.log(System.Logger.Level.WARNING, "actor " + peer + " reported a runtime failure: " + e.info().typeStr());
+            return;
+          }
+          case Msg.Other o -> LOG.log(System.Logger.Level.DEBUG, "ignoring a message from " + peer + " with no known kind");
+          default -> route(msg);
+        }
+      }
+    } catch (WireException.TransportClosed e) {
+      LOG.log(System.Logger.Level.DEBUG, "connection to " + peer + " closed: " + e.getMessage());
+    } catch (WireException e) {
+      LOG.log(System.Logger.Level.WARNING, "closing the connection to " + peer + ": " + e.getMessage());
+    } finally {
+      ended.set();
+      wire.close();
+      for (String cid : List.copyOf(inboxes.keySet())) {
+        SendChannel<Msg> s = inboxes.get(cid);
+        if (s != null) s.close();
+      }
+    }
+  }
+
+  private void route(Msg msg) {
+    SendChannel<Msg> inbox = inboxes.get(msg.cid());
+    if (inbox == null || !inbox.sendOrClosed(msg)) {
+      LOG.log(System.Logger.Level.DEBUG, "ignoring a message from " + peer + " for an unknown cid " + msg.cid());
+    }
+  }
+
+  /** @return false if the loop must stop (the actor was cancelled) */
+  private boolean handleCmd(Msg.Cmd cmd) {
+    if ("self".equals(cmd.ns())) {
+      return handleSelf(cmd);
+    }
+    Modules.Target target;
+    try {
+      target = actor.modules().resolve(cmd.ns(), cmd.func());
+    } catch (ModuleNotExposed | AttributeError | TypeError e) {
+      sendQuietly(new Msg.Error(cmd.cid(), ErrorBoxing.pack(e, actor.uid())));
+      return true;
+    }
+    try {
+      actor.service().start("rpc:" + cmd.func(), status -> runRpc(cmd, target, status));
+    } catch (IllegalStateException closing) {
+      sendQuietly(new Msg.Error(cmd.cid(), ErrorBoxing.contextCancelled("the actor is shutting down", actor.uid(), actor.uid())));
+    }
+    return true;
+  }
+
+  private void runRpc(Msg.Cmd cmd, Modules.Target target, TaskStatus<Object> status) {
+    String cid = cmd.cid();
+    Object[] args;
+    try {
+      args = target.bind(cmd.kwargs());
+    } catch (TypeError e) {
+      sendQuietly(new Msg.Error(cid, ErrorBoxing.pack(e, actor.uid())));
+      status.started();
+      return;
+    }
+    RpcTask task = new RpcTask(cid);
+    rpcTasks.put(cid, task);
+    try {
+      sendQuietly(new Msg.Functype(cid, Msg.ASYNCFUNC));
+      status.started();
+      Object value;
+      try {
+        value = task.scope.call(s -> target.invoke(args));
+      } catch (Cancelled c) {
+        // The whole actor is going down: tell the caller instead of going silent.
+        sendQuietly(new Msg.Error(cid, ErrorBoxing.contextCancelled(
+            cmd.func() + "() was cancelled: its actor is shutting down", actor.uid(), actor.cancelRequester())));
+        throw c;
+      } catch (Throwable t) {
+        LOG.log(System.Logger.Level.DEBUG, "RPC " + cmd.ns() + "." + cmd.func() + " failed", t);
+        sendQuietly(new Msg.Error(cid, ErrorBoxing.pack(t, actor.uid())));
+        return;
+      }
+      if (task.scope.cancelledCaught()) {
+        // Better than the reference commit, which sends nothing for a cancelled plain call.
+        Uid by = task.cancelRequester;
+        sendQuietly(new Msg.Error(cid, ErrorBoxing.contextCancelled(
+            cmd.func() + "() was remotely cancelled by " + (by == null ? "its caller" : by.pythonRepr()), actor.uid(), by)));
+        return;
+      }
+      try {
+        sendQuietly(new Msg.Return(cid, value));
+      } catch (IllegalArgumentException unencodable) {
+        sendQuietly(new Msg.Error(cid, ErrorBoxing.pack(unencodable, actor.uid())));
+      }
+    } finally {
+      rpcTasks.remove(cid, task);
+      task.done.set();
+    }
+  }
+
+  /** The {@code self} namespace: the runtime methods tractor peers call. */
+  private boolean handleSelf(Msg.Cmd cmd) {
+    String cid = cmd.cid();
+    switch (cmd.func()) {
+      case "cancel" -> {
+        sendQuietly(new Msg.Functype(cid, Msg.ASYNCFUNC));
+        actor.cancelRuntime(peer);
+        sendQuietly(new Msg.Return(cid, true));
+        actor.cancelService();
+        return false;
+      }
+      case "_cancel_task" -> {
+        if (!(cmd.kwargs().get("cid") instanceof String target)) {
+          sendQuietly(new Msg.Error(cid, ErrorBoxing.pack(new TypeError("_cancel_task() needs a 'cid' string"), actor.uid())));
+          return true;
+        }
+        sendQuietly(new Msg.Functype(cid, Msg.ASYNCFUNC));
+        RpcTask t = rpcTasks.get(target);
+        if (t != null) {
+          t.cancelRequester = peer;
+          t.scope.cancel();
+          Sc.shielded(s -> t.done.await());
+        }
+        sendQuietly(new Msg.Return(cid, true));
+        return true;
+      }
+      default -> {
+        Object result;
+        try {
+          result = actor.selfMethod(cmd.func(), cmd.kwargs(), peer);
+        } catch (RuntimeException e) {
+          sendQuietly(new Msg.Error(cid, ErrorBoxing.pack(e, actor.uid())));
+          return true;
+        }
+        sendQuietly(new Msg.Functype(cid, Msg.ASYNCFUNC));
+        sendQuietly(new Msg.Return(cid, result));
+        return true;
+      }
+    }
+  }
+
+  /** Cancels the RPC tasks this channel started and waits for them; {@code by} is who asked. */
+  void cancelRpcTasks(Uid by) {
+    for (RpcTask t : List.copyOf(rpcTasks.values())) {
+      if (t.cancelRequester == null) t.cancelRequester = by;
+      t.scope.cancel();
+    }
+    Sc.shielded(
+        s -> {
+          for (RpcTask t : List.copyOf(rpcTasks.values())) t.done.await();
+        });
+  }
+
+  /** Whether an error is a cancellation this side asked for (so not a failure to report). */
+  boolean isExpectedCancellation(RemoteActorError e) {
+    return e instanceof ContextCancelled cc && (cancelRequested || actor.uid().equals(cc.canceller()));
+  }
+
+  @Override
+  public String toString() {
+    return "PeerChannel[" + peer + "]";
+  }
+}

@@ -1,0 +1,130 @@
+package io.jtractor.funcs;
+
+import io.jtractor.ActorNursery;
+import io.jtractor.Jtractor;
+import io.jtractor.Portal;
+import io.jtractor.sc.Sc;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** Functions the tests call in child actors (the test class path is the children's too). */
+public final class Funcs {
+  private Funcs() {}
+
+  public record Point(int x, int y, String label) {}
+
+  public static String hello(String name) {
+    return "hi " + name;
+  }
+
+  public static long add(long a, long b) {
+    return a + b;
+  }
+
+  public static Object echo(Object value) {
+    return value;
+  }
+
+  public static Point movePoint(Point p, int dx) {
+    return new Point(p.x() + dx, p.y(), p.label() + "'");
+  }
+
+  public static List<String> words(int n) {
+    List<String> out = new ArrayList<>();
+    for (int i = 0; i < n; i++) out.add("w" + i);
+    return out;
+  }
+
+  public static String question() {
+    return "have you ever seen a portal?";
+  }
+
+  public static String cellarDoor(String returnValue) {
+    return returnValue;
+  }
+
+  public static long pid() {
+    return ProcessHandle.current().pid();
+  }
+
+  public static String actorName() {
+    return Jtractor.currentActor().name();
+  }
+
+  /** Sleeps {@code delayMs}, then fails an assertion: tractor's {@code assert_err}. */
+  public static void assertErr(long delayMs) throws InterruptedException {
+    Thread.sleep(delayMs);
+    throw new AssertionError("kaboom");
+  }
+
+  public static void sleepForever() {
+    Sc.sleepForever();
+  }
+
+  /** Blocks in foreign code (not a checkpoint), as tractor's {@code spin_for} with {@code time.sleep}. */
+  public static void blockFor(long ms) throws InterruptedException {
+    Thread.sleep(ms);
+  }
+
+  public static void dieHard(int code) {
+    Runtime.getRuntime().halt(code);
+  }
+
+  /**
+   * tractor's {@code spawn_and_error}: a tree of runInActor children, {@code breadth} wide, whose
+   * leaves fail.
+   */
+  public static Object spawnAndError(int breadth, int depth) {
+    Jtractor.openNursery(an -> {
+      for (int i = 0; i < breadth; i++) {
+        if (depth > 0) {
+          an.runInActor("spawner_" + i + "_" + depth, Funcs::spawnAndError, breadth, depth - 1);
+        } else {
+          an.runInActor("errorer_" + i, Funcs::assertErr, 0L);
+        }
+      }
+    });
+    return null;
+  }
+
+  /** Starts a child that fails, and calls into it: the error is relayed through this actor. */
+  public static String relayFailure() {
+    Jtractor.openNursery(an -> {
+      Portal p = an.startActor("deep", Funcs.class);
+      p.run(Funcs::assertErr, 0L);
+    });
+    return "unreachable";
+  }
+
+  /** Starts a daemon child and returns its pid, leaving it running (for the orphan tests). */
+  public static long spawnGrandchild() {
+    long[] pid = {0};
+    Jtractor.openNursery(an -> {
+      Portal p = an.startActor("grandchild", Funcs.class);
+      pid[0] = p.run(Funcs::pid);
+      Sc.sleepForever();
+    });
+    return pid[0];
+  }
+
+  /** Starts a grandchild, prints its pid, and waits forever. */
+  public static String spawnGrandchildAndReport() {
+    Jtractor.openNursery(an -> {
+      Portal p = an.startActor("grandchild", Funcs.class);
+      System.out.println("GRANDCHILD_PID " + p.run(Funcs::pid));
+      System.out.flush();
+      Sc.sleepForever();
+    });
+    return "unreachable";
+  }
+
+  public static Map<String, Object> mapOf(String k, long v) {
+    return Map.of(k, v);
+  }
+
+  public static void sleepMs(long ms) {
+    Sc.sleep(Duration.ofMillis(ms));
+  }
+}
