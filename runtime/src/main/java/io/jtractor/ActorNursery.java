@@ -12,6 +12,7 @@ import io.jtractor.sc.Sc;
 import io.jtractor.sc.ValueBlock;
 import io.jtractor.wire.Uid;
 import java.lang.reflect.Type;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -260,6 +261,8 @@ public final class ActorNursery {
     RemoteActorError boot = child.process.channel().peerFailure();
     if (boot != null) throw boot;
     Sc.checkpointIfCancelled();
+    // The connection usually ends a moment before the process is reaped: give it that moment.
+    Sc.moveOnAfter(Duration.ofSeconds(1), s -> child.process.exited().await());
     String how = child.process.process().isAlive()
         ? "closed its connection"
         : "exited with code " + child.process.process().exitValue();

@@ -8,6 +8,7 @@ import io.jtractor.RemoteActorError;
 import io.jtractor.TypeError;
 import io.jtractor.sc.CancelScope;
 import io.jtractor.sc.Cancelled;
+import io.jtractor.sc.ClosedResourceError;
 import io.jtractor.sc.EndOfChannel;
 import io.jtractor.sc.Event;
 import io.jtractor.sc.MemoryChannel;
@@ -262,6 +263,9 @@ public final class PeerChannel {
       LOG.log(System.Logger.Level.DEBUG, "connection to " + peer + " closed: " + e.getMessage());
     } catch (WireException e) {
       LOG.log(System.Logger.Level.WARNING, "closing the connection to " + peer + ": " + e.getMessage());
+    } catch (RuntimeException e) {
+      // A bug of ours, or a message we could not handle: it ends this channel, never the actor.
+      LOG.log(System.Logger.Level.ERROR, "closing the connection to " + peer + " after an internal error", e);
     } finally {
       ended.set();
       wire.close();
@@ -274,7 +278,15 @@ public final class PeerChannel {
 
   private void route(Msg msg) {
     SendChannel<Msg> inbox = inboxes.get(msg.cid());
-    if (inbox == null || !inbox.sendOrClosed(msg)) {
+    boolean delivered = false;
+    if (inbox != null) {
+      try {
+        delivered = inbox.sendOrClosed(msg);
+      } catch (ClosedResourceError raced) {
+        // the call finished and closed its inbox between our lookup and the send
+      }
+    }
+    if (!delivered) {
       LOG.log(System.Logger.Level.DEBUG, "ignoring a message from " + peer + " for an unknown cid " + msg.cid());
     }
   }

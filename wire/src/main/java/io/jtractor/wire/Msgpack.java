@@ -67,6 +67,9 @@ public final class Msgpack {
       throw new WireException.Malformed("nesting deeper than " + MAX_DEPTH);
     }
     MessageFormat f = u.getNextFormat();
+    if (f == MessageFormat.NEVER_USED) {
+      throw new WireException.Malformed("byte 0xc1, which msgpack never uses");
+    }
     switch (f.getValueType()) {
       case NIL -> {
         u.unpackNil();

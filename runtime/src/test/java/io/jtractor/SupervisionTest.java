@@ -1,0 +1,169 @@
+package io.jtractor;
+
+import static io.jtractor.ProcessAssertions.assertNoProcessLeft;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
+
+import io.jtractor.funcs.Funcs;
+import io.jtractor.sc.CancelScope;
+import io.jtractor.sc.ExceptionGroup;
+import io.jtractor.sc.Sc;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/** Ported from the non-debugger, non-context parts of tractor's test_cancellation. */
+@DisplayName("one-cancels-all supervision of child actors")
+class SupervisionTest {
+  static Root root;
+
+  @BeforeAll
+  static void openRoot() {
+    root = Jtractor.openRoot("root", Funcs.class);
+  }
+
+  @AfterAll
+  static void closeRoot() {
+    root.close();
+    assertNoProcessLeft();
+  }
+
+  @AfterEach
+  void noProcessLeft() {
+    assertNoProcessLeft();
+  }
+
+  @Test
+  void awaitingAFailedResultInTheBodyRaisesTheRemoteErrorOnce() {
+    Throwable thrown = catchThrowable(() -> root.openNursery(an -> {
+      Portal p = an.runInActor("errorer", Funcs::assertErr, 0L);
+      p.result();
+    }));
+    // tractor raises a group of the same error twice here; the same failure is reported once.
+    assertThat(thrown).isInstanceOf(RemoteActorError.class);
+    assertThat(((RemoteActorError) thrown).type()).isEqualTo(AssertionError.class);
+  }
+
+  @Test
+  void severalFailingChildrenRaiseAGroupOfRemoteErrors() {
+    Throwable thrown = catchThrowable(() -> root.openNursery(an -> {
+      for (int i = 0; i < 4; i++) {
+        an.runInActor("errorer" + i, Funcs::assertErr, 300L);
+      }
+    }));
+    assertThat(thrown).isInstanceOf(ExceptionGroup.class);
+    ExceptionGroup g = (ExceptionGroup) thrown;
+    // Those that failed before the first failure cancelled them; at least two, usually all.
+    assertThat(g.exceptions()).hasSizeGreaterThanOrEqualTo(2)
+        .allSatisfy(e -> {
+          assertThat(e).isInstanceOf(RemoteActorError.class);
+          assertThat(((RemoteActorError) e).type()).isEqualTo(AssertionError.class);
+        });
+  }
+
+  @Test
+  void aFailingRunInActorChildCancelsItsSleepingSiblingsAtOnce() {
+    // The reference commit's bug #287: the failing child waited for siblings that never return.
+    List<String> trail = new CopyOnWriteArrayList<>();
+    Throwable thrown = catchThrowable(() -> root.openNursery(an -> {
+      an.runInActor("sleeper1", Funcs::sleepForever);
+      an.runInActor("sleeper2", Funcs::sleepForever);
+      an.runInActor("errorer", Funcs::assertErr, 0L);
+      try {
+        Sc.sleepForever();
+      } finally {
+        trail.add("body cancelled");
+      }
+    }));
+    assertThat(thrown).isInstanceOf(RemoteActorError.class);
+    assertThat(trail).containsExactly("body cancelled");
+  }
+
+  @Test
+  void aFailingDaemonCallInTheBodyCancelsEveryChild() {
+    Throwable thrown = catchThrowable(() -> root.openNursery(an -> {
+      Portal daemon = an.startActor("daemon", Funcs.class);
+      an.runInActor("sleeper", Funcs::sleepForever);
+      daemon.run(Funcs::assertErr, 0L);
+    }));
+    assertThat(thrown).isInstanceOf(RemoteActorError.class);
+    assertThat(((RemoteActorError) thrown).srcActorUid().name()).isEqualTo("daemon");
+  }
+
+  @Test
+  void aDaemonThatDiesFailsTheNursery() {
+    Throwable thrown = catchThrowable(() -> root.openNursery(an -> {
+      Portal doomed = an.startActor("doomed", Funcs.class);
+      an.startActor("bystander", Funcs.class);
+      try {
+        doomed.run(Funcs::dieHard, 3);
+      } catch (ConnectionLost expected) {
+        Sc.sleepForever(); // the supervisor notices and cancels us
+      }
+    }));
+    assertThat(thrown).isInstanceOf(ActorFailure.class).hasMessageContaining("doomed").hasMessageContaining("code 3");
+  }
+
+  @Test
+  void cancellingTheNurseryTearsDownDaemonsCleanly() {
+    root.openNursery(an -> {
+      Portal p = an.startActor("nothin", Funcs.class);
+      String none = p.run(Funcs::cellarDoor, (String) null);
+      assertThat(none).isNull();
+      an.cancel();
+      assertThat(an.isCancelled()).isTrue();
+    });
+  }
+
+  @Test
+  void aHardKillStillLeavesNothingBehind() {
+    root.openNursery(an -> {
+      an.startActor("victim", Funcs.class);
+      an.runInActor("blocked", Funcs::blockFor, 60_000L);
+      an.cancel(true);
+    });
+  }
+
+  @Test
+  void anOuterDeadlineCancelsTheNurseryAndItsChildren() {
+    CancelScope scope = Sc.moveOnAfter(Duration.ofSeconds(2), s -> root.openNursery(an -> {
+      an.startActor("donny", Funcs.class);
+      an.runInActor("sleeper", Funcs::sleepForever);
+      Sc.sleepForever();
+    }));
+    assertThat(scope.cancelledCaught()).isTrue();
+  }
+
+  @Test
+  void aChildBlockedInForeignCodeIsCancelledWhenTheBodyFails() {
+    // tractor's test_cancel_while_childs_child_in_sync_sleep
+    Throwable thrown = catchThrowable(() -> root.openNursery(an -> {
+      an.runInActor("spawn", Funcs::blockFor, 60_000L);
+      Sc.sleep(Duration.ofMillis(300));
+      throw new IllegalStateException("body gives up");
+    }));
+    assertThat(thrown).isInstanceOf(IllegalStateException.class).hasMessage("body gives up");
+  }
+
+  @Test
+  void nestedTreesOfFailingActorsRaiseNestedGroups() {
+    // tractor's test_nested_multierrors, depth 2 (each level's own nursery raises a group)
+    Throwable thrown = catchThrowable(() -> root.openNursery(an -> {
+      for (int i = 0; i < 2; i++) {
+        an.runInActor("spawner_" + i, Funcs::spawnAndError, 2, 1);
+      }
+    }));
+    assertThat(thrown).isInstanceOfAny(ExceptionGroup.class, RemoteActorError.class);
+    List<Throwable> top = thrown instanceof ExceptionGroup g ? g.exceptions() : List.of(thrown);
+    for (Throwable t : top) {
+      assertThat(t).isInstanceOf(RemoteActorError.class);
+      RemoteActorError rae = (RemoteActorError) t;
+      assertThat(rae.type()).isIn(ExceptionGroup.class, AssertionError.class);
+    }
+  }
+}
