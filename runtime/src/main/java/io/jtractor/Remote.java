@@ -8,6 +8,7 @@ import java.lang.reflect.Method;
 import java.lang.reflect.Parameter;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Typed references to remotely callable functions: pass a method reference to a public static
@@ -117,6 +118,27 @@ public final class Remote {
    * @throws IllegalArgumentException for a lambda, or a method that is not public and static
    */
   public static Ref resolve(Serializable fn) {
+    // A method reference's class is made once per call site: resolve each class once.
+    Resolution r = RESOLVED.get(fn.getClass());
+    if (r == null) {
+      try {
+        r = new Resolution(resolveUncached(fn), null);
+      } catch (IllegalArgumentException e) {
+        r = new Resolution(null, e);
+      }
+      RESOLVED.putIfAbsent(fn.getClass(), r);
+    }
+    if (r.error() != null) throw new IllegalArgumentException(r.error().getMessage(), r.error());
+    return r.ref();
+  }
+
+  /** The outcome of resolving one method-reference class: its target, or why it has none. */
+  private record Resolution(Ref ref, IllegalArgumentException error) {}
+
+  /** Bounded by the number of call sites that pass method references. */
+  private static final ConcurrentHashMap<Class<?>, Resolution> RESOLVED = new ConcurrentHashMap<>();
+
+  private static Ref resolveUncached(Serializable fn) {
     SerializedLambda sl;
     try {
       Method writeReplace = fn.getClass().getDeclaredMethod("writeReplace");

@@ -176,7 +176,7 @@ public final class Actor {
     try {
       while (true) {
         Socket socket = s.accept();
-        service().startSoon("conn", () -> handleInbound(socket));
+        service().startSoonOnPlatformThread("conn:" + socket.getPort(), () -> handleInbound(socket));
       }
     } catch (IOException e) {
       if (!s.isClosed()) throw e;
@@ -212,7 +212,7 @@ public final class Actor {
       throw e;
     }
     PeerChannel pc = new PeerChannel(this, wire, hello.uid());
-    service().startSoon("conn", () -> runChannel(pc));
+    service().startSoonOnPlatformThread("conn:" + hello.uid().name(), () -> runChannel(pc));
     return pc;
   }
 
@@ -283,11 +283,18 @@ public final class Actor {
     closeListener();
   }
 
-  /** Cancels the service nursery: every connection and task of this actor ends. */
+  /**
+   * Cancels the service nursery: every connection and task of this actor ends. Connections are
+   * closed explicitly: their message loops run on platform threads, which an interrupt does not
+   * wake from a socket read.
+   */
   public void cancelService() {
     closeListener();
     Nursery n = service;
     if (n != null) n.cancel();
+    for (List<PeerChannel> l : peers.values()) {
+      for (PeerChannel pc : l) pc.wire().close();
+    }
   }
 
   private void closeListener() {

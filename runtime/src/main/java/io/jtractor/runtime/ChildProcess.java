@@ -26,10 +26,9 @@ import java.util.concurrent.TimeUnit;
  * do_hard_kill}.
  *
  * <p>The command line mirrors tractor's ({@code --uid "('name', 'uuid')" --parent_addr
- * "('host', port)" --loglevel LEVEL}). The child's stdin is a pipe that the parent never writes:
- * when the parent dies, however it dies, the child reads end-of-file and exits (no orphans; the
- * reference commit leaves them running). Its stdout and stderr reach the parent's, each line
- * prefixed with the actor's name.
+ * "('host', port)" --loglevel LEVEL}). The child watches its parent process and exits when it dies,
+ * however it dies (no orphans; the reference commit leaves them running). Its stdout and stderr
+ * reach the parent's, each line prefixed with the actor's name.
  *
  * <p>Teardown ({@link #reap}): a graceful {@code self.cancel} request, a wait, then SIGTERM, then
  * SIGKILL after a grace period.
@@ -51,6 +50,7 @@ public final class ChildProcess {
           "-XX:ReservedCodeCacheSize=32m",
           "-XX:-UsePerfData",
           "-Xshare:auto",
+          "--enable-native-access=ALL-UNNAMED",
           "--sun-misc-unsafe-memory-access=allow");
 
   /**

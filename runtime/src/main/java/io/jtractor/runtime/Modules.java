@@ -92,6 +92,19 @@ public final class Modules {
    * @throws AttributeError if it has no such public static method
    */
   public Target resolve(String ns, String func) {
+    Target cached = resolved.get(new Key(ns, func));
+    if (cached != null) return cached;
+    Target t = resolveUncached(ns, func);
+    resolved.putIfAbsent(new Key(ns, func), t);
+    return t;
+  }
+
+  private record Key(String ns, String func) {}
+
+  /** Functions found so far; failures are not cached (an error path need not be fast). */
+  private final java.util.concurrent.ConcurrentHashMap<Key, Target> resolved = new java.util.concurrent.ConcurrentHashMap<>();
+
+  private Target resolveUncached(String ns, String func) {
     Class<?> c = exposed.get(ns);
     if (c == null) {
       throw new ModuleNotExposed(

@@ -15,7 +15,6 @@ import io.jtractor.sc.MemoryChannel;
 import io.jtractor.sc.ReceiveChannel;
 import io.jtractor.sc.Sc;
 import io.jtractor.sc.SendChannel;
-import io.jtractor.sc.TaskStatus;
 import io.jtractor.wire.Msg;
 import io.jtractor.wire.Uid;
 import io.jtractor.wire.WireChannel;
@@ -124,11 +123,11 @@ public final class PeerChannel {
   }
 
   /** Sends, ignoring a closed connection (replies whose caller has gone). */
-  void sendQuietly(Msg msg) {
+  void sendQuietly(Msg... msgs) {
     try {
-      wire.send(msg);
+      wire.send(msgs);
     } catch (WireException e) {
-      LOG.log(System.Logger.Level.DEBUG, "dropping " + msg.getClass().getSimpleName() + " to " + peer + ": " + e.getMessage());
+      LOG.log(System.Logger.Level.DEBUG, "dropping a reply to " + peer + ": " + e.getMessage());
     }
   }
 
@@ -235,25 +234,47 @@ public final class PeerChannel {
   /**
    * Reads and dispatches messages until the peer sends the sentinel, the connection ends, or a
    * frame is bad. Never throws for the peer's misbehaviour; on the way out it fails every call
-   * still waiting here.
+   * still waiting here. Returns when the loop has ended, whichever thread ended it.
+   *
+   * <p>Leader/follower: the thread that reads a {@code cmd} is already awake, so it runs the call
+   * itself, after handing the reading over to a new task. The call's reply then goes out without
+   * waiting for another thread to be woken, which is most of a round trip's cost here. Reading
+   * stays with exactly one task at a time: the loop is a relay of readers.
    */
   void runLoop() {
+    if (!readMessages()) {
+      ended.await(); // this reader handed off and ran a call; the loop goes on elsewhere
+    }
+  }
+
+  /** One reader's stint: true if it ended the loop, false if it handed off to a new reader. */
+  private boolean readMessages() {
     try {
       while (true) {
+        wire.flushPending(); // a reply left buffered for a call that is still running goes now
         Msg msg = wire.receive();
         switch (msg) {
           case Msg.Sentinel s -> {
             LOG.log(System.Logger.Level.DEBUG, peer + " sent the sentinel: stopping its tasks");
             cancelRpcTasks(null);
-            return;
+            return endLoop();
           }
           case Msg.Cmd cmd -> {
-            if (!handleCmd(cmd)) return;
+            if ("self".equals(cmd.ns())) {
+              if (!handleSelf(cmd)) return endLoop();
+            } else {
+              Runnable call = prepareCall(cmd);
+              if (call != null) {
+                actor.service().startSoon("conn:" + peer.name(), this::followerLoop);
+                call.run();
+                return false;
+              }
+            }
           }
           case Msg.Error e when e.cid() == null -> {
             peerFailure = RemoteActorError.from(e.info(), peer);
             LOG.log(System.Logger.Level.WARNING, "actor " + peer + " reported a runtime failure: " + e.info().typeStr());
-            return;
+            return endLoop();
           }
           case Msg.Other o -> LOG.log(System.Logger.Level.DEBUG, "ignoring a message from " + peer + " with no known kind");
           default -> route(msg);
@@ -263,17 +284,27 @@ public final class PeerChannel {
       LOG.log(System.Logger.Level.DEBUG, "connection to " + peer + " closed: " + e.getMessage());
     } catch (WireException e) {
       LOG.log(System.Logger.Level.WARNING, "closing the connection to " + peer + ": " + e.getMessage());
+    } catch (IllegalStateException closing) {
+      LOG.log(System.Logger.Level.DEBUG, "stopped reading from " + peer + ": the actor is shutting down");
     } catch (RuntimeException e) {
       // A bug of ours, or a message we could not handle: it ends this channel, never the actor.
       LOG.log(System.Logger.Level.ERROR, "closing the connection to " + peer + " after an internal error", e);
-    } finally {
-      ended.set();
-      wire.close();
-      for (String cid : List.copyOf(inboxes.keySet())) {
-        SendChannel<Msg> s = inboxes.get(cid);
-        if (s != null) s.close();
-      }
     }
+    return endLoop();
+  }
+
+  private void followerLoop() {
+    readMessages();
+  }
+
+  private boolean endLoop() {
+    ended.set();
+    wire.close();
+    for (String cid : List.copyOf(inboxes.keySet())) {
+      SendChannel<Msg> s = inboxes.get(cid);
+      if (s != null) s.close();
+    }
+    return true;
   }
 
   private void route(Msg msg) {
@@ -291,41 +322,44 @@ public final class PeerChannel {
     }
   }
 
-  /** @return false if the loop must stop (the actor was cancelled) */
-  private boolean handleCmd(Msg.Cmd cmd) {
-    if ("self".equals(cmd.ns())) {
-      return handleSelf(cmd);
-    }
-    Modules.Target target;
-    try {
-      target = actor.modules().resolve(cmd.ns(), cmd.func());
-    } catch (ModuleNotExposed | AttributeError | TypeError e) {
-      sendQuietly(new Msg.Error(cmd.cid(), ErrorBoxing.pack(e, actor.uid())));
-      return true;
-    }
-    try {
-      actor.service().start("rpc:" + cmd.func(), status -> runRpc(cmd, target, status));
-    } catch (IllegalStateException closing) {
-      sendQuietly(new Msg.Error(cmd.cid(), ErrorBoxing.contextCancelled("the actor is shutting down", actor.uid(), actor.uid())));
-    }
-    return true;
-  }
-
-  private void runRpc(Msg.Cmd cmd, Modules.Target target, TaskStatus<Object> status) {
+  /**
+   * Resolves a call and registers it (before the next message is read, so a later {@code
+   * _cancel_task} always finds it).
+   *
+   * @return the call to run, or null if it was refused (the error has been sent)
+   */
+  private Runnable prepareCall(Msg.Cmd cmd) {
     String cid = cmd.cid();
+    Modules.Target target;
     Object[] args;
     try {
+      target = actor.modules().resolve(cmd.ns(), cmd.func());
       args = target.bind(cmd.kwargs());
-    } catch (TypeError e) {
+    } catch (ModuleNotExposed | AttributeError | TypeError e) {
+      // As tractor: refused before it started, so no functype precedes the error.
       sendQuietly(new Msg.Error(cid, ErrorBoxing.pack(e, actor.uid())));
-      status.started();
-      return;
+      return null;
     }
     RpcTask task = new RpcTask(cid);
     rpcTasks.put(cid, task);
+    // functype first, as tractor: buffered, so that a quick call's result leaves in the same
+    // segment; the next reader flushes it as it starts, so a slow call's functype is not held back.
     try {
-      sendQuietly(new Msg.Functype(cid, Msg.ASYNCFUNC));
-      status.started();
+      wire.sendBuffered(functype(cid));
+    } catch (WireException e) {
+      LOG.log(System.Logger.Level.DEBUG, "dropping a functype to " + peer + ": " + e.getMessage());
+    }
+    return () -> runRpc(cmd, target, args, task);
+  }
+
+  private static Msg.Functype functype(String cid) {
+    return new Msg.Functype(cid, Msg.ASYNCFUNC);
+  }
+
+  /** Runs one plain call (its functype has been queued already) and sends the outcome. */
+  private void runRpc(Msg.Cmd cmd, Modules.Target target, Object[] args, RpcTask task) {
+    String cid = cmd.cid();
+    try {
       Object value;
       try {
         value = task.scope.call(s -> target.invoke(args));

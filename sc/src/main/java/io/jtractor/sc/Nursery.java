@@ -133,7 +133,21 @@ public final class Nursery implements AutoCloseable {
   public void startSoon(String name, Task task) {
     Objects.requireNonNull(task, "task");
     admit();
-    spawn(name, scope, task, null);
+    spawn(name, scope, task, null, false);
+  }
+
+  /**
+   * Like {@link #startSoon(String, Task)}, but on a platform (daemon) thread. For a task that
+   * spends its life blocked in foreign I/O and wants the kernel to wake it directly, without the
+   * hand-off from the JDK's I/O poller to a carrier thread that a virtual thread needs (a message
+   * loop reading a socket). Cancellation reaches it by interrupt as usual, but note that
+   * interrupting a platform thread does not unblock a socket read: close the socket to stop it.
+   */
+  public void startSoonOnPlatformThread(String name, Task task) {
+    Objects.requireNonNull(name, "name");
+    Objects.requireNonNull(task, "task");
+    admit();
+    spawn(name, scope, task, null, true);
   }
 
   /**
@@ -157,7 +171,7 @@ public final class Nursery implements AutoCloseable {
     caller.checkCancelled();
     admit();
     StartHandshake<T> handshake = new StartHandshake<>();
-    spawn(name, caller.innermost, null, new PendingStart<>(task, handshake));
+    spawn(name, caller.innermost, null, new PendingStart<>(task, handshake), false);
     return handshake.await(caller);
   }
 
@@ -174,11 +188,14 @@ public final class Nursery implements AutoCloseable {
     trimFinishedThreads();
   }
 
-  private void spawn(String name, CancelScope parentScope, Task task, PendingStart<?> pending) {
+  private void spawn(String name, CancelScope parentScope, Task task, PendingStart<?> pending, boolean platform) {
     Child child = new Child(task, pending);
     Thread thread;
     try {
-      thread = name == null ? UNNAMED_TASKS.newThread(child) : Thread.ofVirtual().name(name).unstarted(child);
+      thread =
+          platform
+              ? Thread.ofPlatform().daemon().name(name).unstarted(child)
+              : name == null ? UNNAMED_TASKS.newThread(child) : Thread.ofVirtual().name(name).unstarted(child);
       child.context = new TaskContext(thread, parentScope);
       thread.start();
     } catch (Throwable t) {

@@ -1,0 +1,173 @@
+package io.jtractor.bench;
+
+import io.jtractor.Jtractor;
+import io.jtractor.Portal;
+import io.jtractor.Root;
+import io.jtractor.runtime.ChildProcess;
+import io.jtractor.sc.Nursery;
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.BufferedReader;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.InputStreamReader;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Whole-process benchmarks of the actor runtime, each printed next to its baseline from the same
+ * run: spawn one child and get its result; spawn ten concurrently; the Portal.run echo round trip
+ * against a raw loopback ping-pong between two JVMs; the memory of a root and idle children.
+ *
+ * <p>{@code java -cp bench/target/benchmarks.jar io.jtractor.bench.ActorBench}; run it once under
+ * {@code taskset -c 0} (children inherit the affinity) and once without.
+ */
+public final class ActorBench {
+  private ActorBench() {}
+
+  public static void main(String[] args) throws Exception {
+    int echoCalls = args.length > 0 ? Integer.parseInt(args[0]) : 10_000;
+    System.out.println("jtractor actor benchmarks (" + (isPinned() ? "pinned to one CPU" : "unpinned") + ")");
+    try (Root root = Jtractor.openRoot("bench", BenchFuncs.class)) {
+      spawnToResult(root, ChildProcess.SpawnOptions.DEFAULT, "lean flags");
+      tenConcurrent(root);
+      echo(root, echoCalls);
+      memory(root);
+    }
+  }
+
+  private static boolean isPinned() {
+    return Runtime.getRuntime().availableProcessors() == 1;
+  }
+
+  static void spawnToResult(Root root, ChildProcess.SpawnOptions opts, String label) {
+    long[] ms = new long[7];
+    for (int i = 0; i < ms.length; i++) {
+      long t0 = System.nanoTime();
+      long r = root.callNursery(an -> an.withSpawnOptions(opts).runInActor("adder", BenchFuncs::add, 1L, 2L).<Long>result());
+      ms[i] = (System.nanoTime() - t0) / 1_000_000;
+      if (r != 3) throw new AssertionError(r);
+    }
+    System.out.printf("spawn one child -> result (%s): median %d ms (runs %s)%n", label, median(ms), Arrays.toString(ms));
+  }
+
+  static void tenConcurrent(Root root) {
+    long[] ms = new long[3];
+    for (int i = 0; i < ms.length; i++) {
+      long t0 = System.nanoTime();
+      AtomicLong sum = new AtomicLong();
+      root.openNursery(an -> Nursery.run(n -> {
+        for (int k = 0; k < 10; k++) {
+          long v = k;
+          n.startSoon(() -> sum.addAndGet(an.runInActor("adder" + v, BenchFuncs::add, v, 1L).<Long>result()));
+        }
+      }));
+      ms[i] = (System.nanoTime() - t0) / 1_000_000;
+      if (sum.get() != 55) throw new AssertionError(sum.get());
+    }
+    System.out.printf("spawn ten children concurrently -> all results: median %d ms (runs %s)%n", median(ms), Arrays.toString(ms));
+  }
+
+  static void echo(Root root, int calls) throws Exception {
+    double rawUs = rawPingPong(calls);
+    double[] us = new double[1];
+    root.openNursery(an -> {
+      Portal p = an.startActor("echo", BenchFuncs.class);
+      for (int i = 0; i < 2_000; i++) p.run(BenchFuncs::echo, (long) i); // warm up
+      long t0 = System.nanoTime();
+      for (int i = 0; i < calls; i++) p.run(BenchFuncs::echo, (long) i);
+      us[0] = (System.nanoTime() - t0) / 1e3 / calls;
+      p.cancelActor();
+    });
+    System.out.printf("Portal.run echo round trip: %.1f us/call; raw loopback ping-pong between two JVMs: %.1f us; ratio %.2f%n",
+        us[0], rawUs, us[0] / rawUs);
+  }
+
+  /** Round trip of a small frame to a plain echoing JVM, the same framing, no runtime. */
+  static double rawPingPong(int calls) throws Exception {
+    ProcessBuilder pb = new ProcessBuilder(javaCommand("-cp", System.getProperty("java.class.path"), RawEcho.class.getName()));
+    pb.redirectError(ProcessBuilder.Redirect.INHERIT);
+    Process p = pb.start();
+    try {
+      int port = Integer.parseInt(new BufferedReader(new InputStreamReader(p.getInputStream())).readLine().trim());
+      try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
+        s.setTcpNoDelay(true);
+        DataInputStream in = new DataInputStream(new BufferedInputStream(s.getInputStream()));
+        DataOutputStream out = new DataOutputStream(new BufferedOutputStream(s.getOutputStream()));
+        byte[] msg = new byte[50]; // about the size of a return message
+        for (int i = 0; i < 2_000; i++) roundTrip(in, out, msg);
+        long t0 = System.nanoTime();
+        for (int i = 0; i < calls; i++) roundTrip(in, out, msg);
+        return (System.nanoTime() - t0) / 1e3 / calls;
+      }
+    } finally {
+      p.destroy();
+      p.waitFor();
+    }
+  }
+
+  private static void roundTrip(DataInputStream in, DataOutputStream out, byte[] msg) throws Exception {
+    out.writeInt(Integer.reverseBytes(msg.length));
+    out.write(msg);
+    out.flush();
+    int n = Integer.reverseBytes(in.readInt());
+    in.readFully(msg, 0, n);
+  }
+
+  static void memory(Root root) {
+    root.openNursery(an -> {
+      List<Portal> kids = new ArrayList<>();
+      kids.add(an.startActor("idle0", BenchFuncs.class));
+      Thread.sleep(500);
+      long rootRss = kb(ProcessHandle.current().pid(), "VmRSS");
+      long childRss = kb(childPid(kids.getFirst()), "VmRSS");
+      long childPss = smapsRollup(childPid(kids.getFirst()), "Pss");
+      System.out.printf("RSS: root %d MB, one idle child %d MB (PSS %d MB)%n", rootRss / 1024, childRss / 1024, childPss / 1024);
+      for (int i = 1; i < 10; i++) kids.add(an.startActor("idle" + i, BenchFuncs.class));
+      Thread.sleep(500);
+      long pss = 0;
+      for (Portal k : kids) pss += smapsRollup(childPid(k), "Pss");
+      System.out.printf("ten idle children: PSS %d MB in all, %.1f MB each%n", pss / 1024, pss / 1024.0 / kids.size());
+      an.cancel();
+    });
+  }
+
+  private static long childPid(Portal p) {
+    return ProcessHandle.current().children()
+        .filter(h -> h.info().arguments().map(a -> String.join(" ", a).contains(p.uid().uuid())).orElse(false))
+        .findFirst().orElseThrow().pid();
+  }
+
+  private static long kb(long pid, String field) throws Exception {
+    for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
+      if (line.startsWith(field + ":")) return Long.parseLong(line.replaceAll("\\D+", ""));
+    }
+    return -1;
+  }
+
+  private static long smapsRollup(long pid, String field) throws Exception {
+    for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "smaps_rollup"))) {
+      if (line.startsWith(field + ":")) return Long.parseLong(line.replaceAll("\\D+", ""));
+    }
+    return -1;
+  }
+
+  static List<String> javaCommand(String... rest) {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(ProcessHandle.current().info().command().orElseThrow());
+    cmd.addAll(List.of(rest));
+    return cmd;
+  }
+
+  private static long median(long[] v) {
+    long[] s = v.clone();
+    Arrays.sort(s);
+    return s[s.length / 2];
+  }
+}

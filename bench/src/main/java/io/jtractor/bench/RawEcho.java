@@ -1,0 +1,42 @@
+package io.jtractor.bench;
+
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+
+/**
+ * The floor for a round trip: a plain JVM that echoes length-prefixed frames over loopback TCP,
+ * one thread, no framework. Prints its port, then serves one connection until it closes.
+ */
+public final class RawEcho {
+  private RawEcho() {}
+
+  public static void main(String[] args) throws Exception {
+    try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      System.out.println(server.getLocalPort());
+      System.out.flush();
+      try (Socket s = server.accept()) {
+        s.setTcpNoDelay(true);
+        DataInputStream in = new DataInputStream(new BufferedInputStream(s.getInputStream()));
+        DataOutputStream out = new DataOutputStream(new BufferedOutputStream(s.getOutputStream()));
+        byte[] buf = new byte[1 << 16];
+        while (true) {
+          int n;
+          try {
+            n = Integer.reverseBytes(in.readInt());
+          } catch (java.io.EOFException eof) {
+            return;
+          }
+          in.readFully(buf, 0, n);
+          out.writeInt(Integer.reverseBytes(n));
+          out.write(buf, 0, n);
+          out.flush();
+        }
+      }
+    }
+  }
+}
