@@ -12,6 +12,7 @@ import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -45,11 +46,11 @@ public final class ChildProcess {
       List.of(
           "-XX:TieredStopAtLevel=1",
           "-XX:+UseSerialGC",
+          "-Xms8m",
           "-XX:CICompilerCount=1",
           "-Xss512k",
           "-XX:ReservedCodeCacheSize=32m",
           "-XX:-UsePerfData",
-          "-Xshare:auto",
           "--enable-native-access=ALL-UNNAMED",
           "--sun-misc-unsafe-memory-access=allow");
 
@@ -61,15 +62,70 @@ public final class ChildProcess {
    * @param cancelTimeout how long a graceful {@code self.cancel} may take to be answered
    * @param exitGrace how long to wait for exit after the cancel, and again after SIGTERM
    * @param loglevel the child's log level (tractor's {@code --loglevel})
+   * @param aotCache a JDK AOT cache file for child JVMs, or null for none; see {@link
+   *     #withAotCache}
    */
   public record SpawnOptions(
-      List<String> jvmArgs, Duration connectTimeout, Duration cancelTimeout, Duration exitGrace, String loglevel) {
+      List<String> jvmArgs,
+      Duration connectTimeout,
+      Duration cancelTimeout,
+      Duration exitGrace,
+      String loglevel,
+      Path aotCache) {
     public static final SpawnOptions DEFAULT =
-        new SpawnOptions(LEAN_JVM_FLAGS, Duration.ofSeconds(30), Duration.ofMillis(500), Duration.ofSeconds(2), "ERROR");
+        new SpawnOptions(LEAN_JVM_FLAGS, Duration.ofSeconds(30), Duration.ofMillis(500), Duration.ofSeconds(2), "ERROR", null);
 
     public SpawnOptions {
       jvmArgs = List.copyOf(jvmArgs);
+      java.util.Objects.requireNonNull(connectTimeout, "connectTimeout");
+      java.util.Objects.requireNonNull(cancelTimeout, "cancelTimeout");
+      java.util.Objects.requireNonNull(exitGrace, "exitGrace");
+      java.util.Objects.requireNonNull(loglevel, "loglevel");
     }
+
+    /** These options with other JVM flags. */
+    public SpawnOptions withJvmArgs(List<String> args) {
+      return new SpawnOptions(args, connectTimeout, cancelTimeout, exitGrace, loglevel, aotCache);
+    }
+
+    /** These options with other grace periods. */
+    public SpawnOptions withTimeouts(Duration connect, Duration cancel, Duration exit) {
+      return new SpawnOptions(jvmArgs, connect, cancel, exit, loglevel, aotCache);
+    }
+
+    /**
+     * These options with a JDK AOT cache (JEP 483/514) for child JVMs: the first child spawned
+     * trains it (its exit takes a moment longer while the cache is written), later children start
+     * from it — faster, and sharing class data between them. Used only when every class path entry
+     * is a jar (the JDK cannot cache classes from directories); a cache made for another class path
+     * is ignored by the JVM.
+     */
+    public SpawnOptions withAotCache(Path file) {
+      return new SpawnOptions(jvmArgs, connectTimeout, cancelTimeout, exitGrace, loglevel, file);
+    }
+  }
+
+  /** AOT caches being trained now, by file: one trainer at a time. */
+  private static final java.util.Set<Path> TRAINING = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+  /** The flags that attach (or train) the AOT cache, or none. Sets {@code trains} if this child trains. */
+  private static List<String> aotFlags(SpawnOptions options, boolean[] trains) {
+    Path cache = options.aotCache();
+    if (cache == null) return List.of();
+    String cp = System.getProperty("java.class.path");
+    for (String entry : cp.split(java.io.File.pathSeparator)) {
+      if (!entry.endsWith(".jar") || java.nio.file.Files.isDirectory(Path.of(entry))) {
+        LOG.log(System.Logger.Level.DEBUG, "no AOT cache: class path entry " + entry + " is not a jar");
+        return List.of();
+      }
+    }
+    if (TRAINING.contains(cache)) return List.of(); // being written: not ready to be read
+    if (java.nio.file.Files.isRegularFile(cache)) return List.of("-XX:AOTCache=" + cache);
+    if (TRAINING.add(cache)) {
+      trains[0] = true;
+      return List.of("-XX:AOTCacheOutput=" + cache);
+    }
+    return List.of();
   }
 
   private final Actor parent;
@@ -126,6 +182,8 @@ public final class ChildProcess {
     List<String> cmd = new ArrayList<>();
     cmd.add(ProcessHandle.current().info().command().orElse(System.getProperty("java.home") + "/bin/java"));
     cmd.addAll(options.jvmArgs());
+    boolean[] trains = {false};
+    cmd.addAll(aotFlags(options, trains));
     cmd.add("-cp");
     cmd.add(System.getProperty("java.class.path"));
     cmd.add(ChildMain.class.getName());
@@ -143,6 +201,9 @@ public final class ChildProcess {
       throw new ActorFailure("could not start a JVM for actor " + uid + ": " + e.getMessage(), e);
     }
     ChildProcess child = new ChildProcess(parent, uid, p, options);
+    if (trains[0]) {
+      p.onExit().thenRun(() -> TRAINING.remove(options.aotCache()));
+    }
     parent.adopt(child);
     p.onExit().thenRun(() -> connected.fail(new ExitedEarly()));
     try {
