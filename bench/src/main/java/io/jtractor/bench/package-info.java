@@ -1,12 +1,14 @@
 /**
- * Benchmarks. JMH classes ({@code *Bench}) compare jtractor against the JDK baseline measured in
+ * Benchmarks. JMH classes ({@code *Bench}) compare {@code sc} against the JDK baseline measured in
  * the same run (raw virtual threads, {@code SynchronousQueue}, {@code ArrayBlockingQueue}); plain
- * {@code main} programs measure latencies as distributions. Numbers go into notes, never into
- * assertions of unit tests.
+ * {@code main} programs measure latencies as distributions ({@link io.jtractor.bench.CancelLatency})
+ * and whole actor trees ({@link io.jtractor.bench.ActorBench}: spawn, echo round trip next to a raw
+ * two-JVM socket ping-pong, memory). Numbers go into notes, never into assertions of unit tests.
  *
- * <p>Build and run: {@code ./mvnw -q -pl bench -am -DskipTests package}, then {@code java -jar
- * bench/target/benchmarks.jar [regex]} (the JDK 25 {@code java}), or {@code java -cp
- * bench/target/benchmarks.jar io.jtractor.bench.CancelLatency}. Report latencies pinned
- * ({@code taskset -c 0}) and unpinned.
+ * <p>Build: {@code ./mvnw -q -pl bench -am -DskipTests package}. Run with JDK 25's {@code java}:
+ * {@code java -jar bench/target/benchmarks.jar [regex]}, {@code java -cp
+ * bench/target/benchmarks.jar io.jtractor.bench.CancelLatency}, {@code java -cp
+ * bench/target/benchmarks.jar io.jtractor.bench.ActorBench}. Report latencies pinned ({@code
+ * taskset -c 0}) and unpinned.
  */
 package io.jtractor.bench;

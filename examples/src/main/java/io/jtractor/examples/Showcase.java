@@ -1,5 +1,9 @@
 package io.jtractor.examples;
 
+import io.jtractor.Jtractor;
+import io.jtractor.Portal;
+import io.jtractor.RemoteActorError;
+import io.jtractor.Root;
 import io.jtractor.sc.CancelScope;
 import io.jtractor.sc.MemoryChannel;
 import io.jtractor.sc.Nursery;
@@ -18,6 +22,8 @@ import java.time.Duration;
  *   <li>A deadline: a slow task is cancelled by {@code moveOnAfter}, while a shielded cleanup
  *       inside it still finishes.
  *   <li>A fan-out that computes in parallel and prints the speed-up over doing it in sequence.
+ *   <li>Actors: child JVMs supervised the same way; one fails, its error comes back boxed with
+ *       its remote type and trace, its siblings are cancelled, and no process is left.
  * </ol>
  *
  * <p>Later issues grow this into the actor showcase (several processes); the shape stays.
@@ -39,6 +45,7 @@ public final class Showcase {
     supervision();
     deadlines();
     parallelism();
+    actors();
     say("main", "done: every task finished, nothing left running");
   }
 
@@ -146,6 +153,30 @@ public final class Showcase {
     double parallel = (System.nanoTime() - parStart) / 1e6;
     say("main", String.format("sum of squares 0..15 = %d; sequential ~%.0f ms, concurrent %.0f ms: %.1fx speed-up",
         sum, sequential, parallel, sequential / parallel));
+  }
+
+  /** Scene 4: the same supervision across processes. */
+  void actors() {
+    out.println();
+    out.println("-- 4. actors: child JVMs supervised like tasks");
+    try (Root root = Jtractor.openRoot("showcase")) {
+      try {
+        root.openNursery(
+            an -> {
+              Portal helper = an.startActor("helper", Workers.class);
+              say("main", "spawned a daemon; it says it is " + helper.run(Workers::whoAmI));
+              an.runInActor("sleeper", Workers::sleepThenAnswer, 60_000L);
+              say("main", "spawned 'sleeper' (60 s of work) and 'faulty' (divides by zero)");
+              an.runInActor("faulty", Workers::divide, 1L, 0L);
+              Sc.sleepForever();
+            });
+      } catch (RemoteActorError e) {
+        say("main", "nursery raised a boxed " + e.boxedTypeName() + " from actor '" + e.srcActorUid().name() + "'");
+        String firstFrame = e.remoteTraceback().lines().filter(l -> l.contains("Workers.divide")).findFirst().orElse("?").trim();
+        say("main", "remote trace points at: " + firstFrame);
+      }
+      say("main", "child processes left: " + ProcessHandle.current().children().filter(ProcessHandle::isAlive).count());
+    }
   }
 
   private static void fakeIo() {

@@ -21,6 +21,10 @@ class ShowcaseTest {
         .contains("cleanup finished")
         .contains("cancelledCaught=true")
         .contains("sum of squares 0..15 = 1240")
+        .contains("nursery raised a boxed ArithmeticException from actor 'faulty'")
+        .contains("remote trace points at: at io.jtractor.examples.Workers.divide")
+        .contains("child processes left: 0")
         .contains("done: every task finished");
+    assertThat(ProcessHandle.current().descendants().filter(ProcessHandle::isAlive).count()).isZero();
   }
 }

@@ -138,6 +138,8 @@ public final class ChildProcess {
   private final Event exited = new Event();
   /** Set once the child connected back. */
   private volatile PeerChannel channel;
+  /** Whether this child writes an AOT cache as it exits (which takes seconds): set before it runs. */
+  private volatile boolean trainsAotCache;
 
   private ChildProcess(Actor parent, Uid uid, Process process, SpawnOptions options) {
     this.parent = parent;
@@ -202,6 +204,7 @@ public final class ChildProcess {
     }
     ChildProcess child = new ChildProcess(parent, uid, p, options);
     if (trains[0]) {
+      child.trainsAotCache = true;
       p.onExit().thenRun(() -> TRAINING.remove(options.aotCache()));
     }
     parent.adopt(child);
@@ -282,7 +285,8 @@ public final class ChildProcess {
           ch.markCancelRequested();
           ch.callShielded("self", "cancel", Map.of(), options.cancelTimeout());
         }
-        waitForExit(options.exitGrace());
+        // A child writing an AOT cache at exit needs longer; don't cut it short.
+        waitForExit(trainsAotCache ? Duration.ofSeconds(60) : options.exitGrace());
       }
       if (process.isAlive()) {
         LOG.log(System.Logger.Level.INFO, "actor " + uid + " is still running: SIGTERM");

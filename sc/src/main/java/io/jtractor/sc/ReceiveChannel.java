@@ -61,6 +61,9 @@ public final class ReceiveChannel<T> implements AutoCloseable, Iterable<T> {
         state.blockedReceivers.remove(parked);
         throw c;
       }
+      if (parked.outcome != MemoryChannel.Parked.DONE) {
+        task.checkCancelled(); // as in send: a cancellation outranks the end it caused
+      }
       return switch (parked.outcome) {
         case MemoryChannel.Parked.DONE -> parked.item;
         case MemoryChannel.Parked.CLOSED -> throw new ClosedResourceError("this receive channel was closed while receiving");

@@ -50,6 +50,11 @@ public final class SendChannel<T> implements AutoCloseable {
         state.blockedSenders.remove(parked);
         throw c;
       }
+      if (parked.outcome != MemoryChannel.Parked.DONE) {
+        // Woken without the item taken. If this task is being cancelled, that is the news: the
+        // receivers going away is most likely part of the same cancellation, not a new failure.
+        task.checkCancelled();
+      }
       switch (parked.outcome) {
         case MemoryChannel.Parked.BROKEN -> throw broken();
         case MemoryChannel.Parked.CLOSED ->

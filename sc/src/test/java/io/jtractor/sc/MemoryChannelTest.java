@@ -319,6 +319,33 @@ class MemoryChannelTest {
     }
 
     @Test
+    void aCancelledSenderSeesItsCancellationRatherThanTheReceiversLeaving() {
+      // The receivers close their ends as they are cancelled; the blocked sender is cancelled by
+      // the same scope and must see Cancelled, not BrokenResourceError (which would be a failure).
+      for (int round = 0; round < 50; round++) {
+        MemoryChannel<Integer> ch = MemoryChannel.open(0);
+        CancelScope scope = CancelScope.create();
+        scope.run(
+            s ->
+                Nursery.run(
+                    n -> {
+                      n.startSoon(() -> {
+                        while (true) ch.sender().send(1);
+                      });
+                      ReceiveChannel<Integer> rx = ch.receiver();
+                      n.startSoon(() -> {
+                        try (rx) {
+                          Sc.sleepForever();
+                        }
+                      });
+                      awaitStats(ch, st -> st.tasksWaitingSend() == 1);
+                      s.cancel();
+                    }));
+        assertThat(scope.cancelledCaught()).isTrue();
+      }
+    }
+
+    @Test
     void waitersAreServedFirstComeFirstServed() {
       MemoryChannel<Integer> ch = MemoryChannel.open(0);
       List<String> order = new CopyOnWriteArrayList<>();

@@ -1,0 +1,24 @@
+/**
+ * jtractor's public API: open a {@link io.jtractor.Root} actor, spawn and supervise child actors
+ * (each its own JVM) with an {@link io.jtractor.ActorNursery}, call them through a {@link
+ * io.jtractor.Portal}, and handle what they raise as {@link io.jtractor.RemoteActorError}s. Prior
+ * art: tractor ({@code open_root_actor}, {@code open_nursery}, {@code Portal}).
+ *
+ * <p>Layering: this package stands on {@code io.jtractor.runtime} (actors, connections,
+ * spawning), which stands on {@code io.jtractor.wire} and {@code io.jtractor.sc}. The error types
+ * here ({@link io.jtractor.RemoteActorError} and its kin) are leaves that the runtime also raises;
+ * nothing else of this package is used below it.
+ *
+ * <pre>{@code
+ * try (Root root = Jtractor.openRoot("root")) {
+ *   root.openNursery(an -> {
+ *     Portal worker = an.startActor("worker", Work.class);   // a daemon child JVM
+ *     long sum = worker.run(Work::add, 1L, 2L);              // typed, by method reference
+ *     Portal once = an.runInActor(Work::report, "today");    // runs one function, then exits
+ *     String text = once.result();
+ *     worker.cancelActor();
+ *   });
+ * } // every child process is gone here
+ * }</pre>
+ */
+package io.jtractor;
