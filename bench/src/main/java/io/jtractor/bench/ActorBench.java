@@ -44,6 +44,10 @@ public final class ActorBench {
       } else {
         System.out.println("(no AOT cache: the class path is not all jars)");
       }
+      ChildProcess.SpawnOptions warm = withAot.withWarmPool(2);
+      root.openNursery(an -> an.withSpawnOptions(warm).runInActor("filler", BenchFuncs::add, 1L, 2L).result());
+      Thread.sleep(3_000); // let the pool fill
+      spawnToResult(root, warm, "lean flags + AOT cache + warm pool of 2, spawns 1 s apart", 1_000);
       tenConcurrent(root, ChildProcess.SpawnOptions.DEFAULT, "lean flags");
       tenConcurrent(root, withAot, "lean flags + AOT cache");
       echo(root, echoCalls);
@@ -59,7 +63,11 @@ public final class ActorBench {
     return Runtime.getRuntime().availableProcessors() == 1;
   }
 
-  static void spawnToResult(Root root, ChildProcess.SpawnOptions opts, String label) {
+  static void spawnToResult(Root root, ChildProcess.SpawnOptions opts, String label) throws InterruptedException {
+    spawnToResult(root, opts, label, 0);
+  }
+
+  static void spawnToResult(Root root, ChildProcess.SpawnOptions opts, String label, long pauseMs) throws InterruptedException {
     long[] ms = new long[7];
     long[] total = new long[7];
     for (int i = 0; i < ms.length; i++) {
@@ -73,6 +81,7 @@ public final class ActorBench {
       ms[i] = (at[0] - t0) / 1_000_000;
       total[i] = (System.nanoTime() - t0) / 1_000_000;
       if (r != 3) throw new AssertionError(r);
+      Thread.sleep(pauseMs);
     }
     System.out.printf("spawn one child -> result (%s): median %d ms; with its teardown %d ms (runs %s)%n",
         label, median(ms), median(total), Arrays.toString(ms));

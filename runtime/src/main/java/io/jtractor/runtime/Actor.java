@@ -84,6 +84,8 @@ public final class Actor {
   private final Map<Uid, List<PeerChannel>> peers = new ConcurrentHashMap<>();
   /** Children we spawned that have not connected back yet, by their uid. */
   private final Map<Uid, OneShot<PeerChannel>> expected = new ConcurrentHashMap<>();
+  /** Pre-started child JVMs, by command line. */
+  private final Map<List<String>, WarmPool> warmPools = new ConcurrentHashMap<>();
   /** Child processes alive now, for emergency cleanup at JVM shutdown. */
   private final Set<ChildProcess> children = ConcurrentHashMap.newKeySet();
   /** Set once by serve(); read by any thread. */
@@ -169,6 +171,7 @@ public final class Actor {
             throw t;
           }
         });
+    closeWarmPools();
     if (current == this) current = null;
   }
 
@@ -252,6 +255,16 @@ public final class Actor {
     return Set.copyOf(peers.keySet());
   }
 
+  /** The warm pool for children started with {@code command}, created (and filled) on first use. */
+  WarmPool warmPool(List<String> command, int size) {
+    return warmPools.computeIfAbsent(List.copyOf(command), c -> new WarmPool(this, c, size));
+  }
+
+  /** Kills every pre-started child JVM; new spawns start cold. */
+  public void closeWarmPools() {
+    for (WarmPool p : warmPools.values()) p.close();
+  }
+
   void adopt(ChildProcess child) {
     children.add(child);
   }
@@ -290,6 +303,7 @@ public final class Actor {
    */
   public void cancelService() {
     closeListener();
+    closeWarmPools();
     Nursery n = service;
     if (n != null) n.cancel();
     for (List<PeerChannel> l : peers.values()) {

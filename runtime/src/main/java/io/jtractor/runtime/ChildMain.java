@@ -30,6 +30,19 @@ public final class ChildMain {
   private ChildMain() {}
 
   public static void main(String[] args) {
+    watchForOrphaning();
+    if (args.length == 1 && args[0].equals(WARM)) {
+      // A pre-started JVM: warm up, then wait for our identity on stdin (see WarmPool).
+      warmUp();
+      String line;
+      try {
+        line = new java.io.BufferedReader(new java.io.InputStreamReader(System.in, java.nio.charset.StandardCharsets.UTF_8)).readLine();
+      } catch (IOException e) {
+        line = null;
+      }
+      if (line == null) exit(0); // the pool was closed before we were needed
+      args = line.split("\t");
+    }
     Uid uid = null;
     InetSocketAddress parentAddr = null;
     for (int i = 0; i + 1 < args.length; i += 2) {
@@ -44,8 +57,46 @@ public final class ChildMain {
       System.err.println("usage: ChildMain --uid \"('name', 'uuid')\" --parent_addr \"('host', port)\" [--loglevel L]");
       System.exit(2);
     }
-    watchForOrphaning();
     exit(run(uid, parentAddr));
+  }
+
+  /** The argument that starts a JVM for the warm pool. */
+  static final String WARM = "--warm";
+
+  /**
+   * Runs the code paths every actor uses, once, so that a warm JVM has them loaded and linked:
+   * the codec, a nursery, a channel, a loopback connection with a handshake.
+   */
+  private static void warmUp() {
+    try {
+      Uid me = Uid.random("warm-up");
+      Object decoded = io.jtractor.wire.Msgpack.decode(io.jtractor.wire.Msgpack.encode(
+          new Msg.Cmd("ns", "f", Map.of("x", 1L, "y", List.of("a", 2.5, true)), me, "cid").toWire()));
+      Msg.fromWire(decoded);
+      try (java.net.ServerSocket server = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+        io.jtractor.sc.Nursery.run(n -> {
+          io.jtractor.sc.MemoryChannel<Msg> ch = io.jtractor.sc.MemoryChannel.open(0);
+          n.startSoon(() -> {
+            try (WireChannel a = WireChannel.wrap(server.accept(), WireChannel.Config.DEFAULT)) {
+              a.handshake(me, HandshakeAuth.NONE);
+              ch.sender().send(a.receive());
+              a.send(new Msg.Return("cid", "ok"));
+            }
+          });
+          try (WireChannel b = WireChannel.connect((InetSocketAddress) server.getLocalSocketAddress(), WireChannel.Config.DEFAULT)) {
+            b.handshake(me, HandshakeAuth.NONE);
+            b.send(new Msg.Functype("cid", Msg.ASYNCFUNC));
+            ch.receiver().receive();
+            b.receive();
+          }
+        });
+      }
+      new Modules(List.of()).exposed();
+      ErrorBoxing.pack(new IllegalStateException("warm-up"), me);
+    } catch (Throwable t) {
+      // Warming up is an optimisation; a failure here must not stop the actor from serving.
+      LOG.log(System.Logger.Level.DEBUG, "warm-up failed: " + t);
+    }
   }
 
   /**

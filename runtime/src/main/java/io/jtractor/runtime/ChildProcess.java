@@ -64,6 +64,8 @@ public final class ChildProcess {
    * @param loglevel the child's log level (tractor's {@code --loglevel})
    * @param aotCache a JDK AOT cache file for child JVMs, or null for none; see {@link
    *     #withAotCache}
+   * @param warmPool how many child JVMs to keep started ahead of need (0: none); see {@link
+   *     #withWarmPool}
    */
   public record SpawnOptions(
       List<String> jvmArgs,
@@ -71,9 +73,10 @@ public final class ChildProcess {
       Duration cancelTimeout,
       Duration exitGrace,
       String loglevel,
-      Path aotCache) {
+      Path aotCache,
+      int warmPool) {
     public static final SpawnOptions DEFAULT =
-        new SpawnOptions(LEAN_JVM_FLAGS, Duration.ofSeconds(30), Duration.ofMillis(500), Duration.ofSeconds(2), "ERROR", null);
+        new SpawnOptions(LEAN_JVM_FLAGS, Duration.ofSeconds(30), Duration.ofMillis(500), Duration.ofSeconds(2), "ERROR", null, 0);
 
     public SpawnOptions {
       jvmArgs = List.copyOf(jvmArgs);
@@ -81,16 +84,17 @@ public final class ChildProcess {
       java.util.Objects.requireNonNull(cancelTimeout, "cancelTimeout");
       java.util.Objects.requireNonNull(exitGrace, "exitGrace");
       java.util.Objects.requireNonNull(loglevel, "loglevel");
+      if (warmPool < 0) throw new IllegalArgumentException("warmPool must be >= 0: " + warmPool);
     }
 
     /** These options with other JVM flags. */
     public SpawnOptions withJvmArgs(List<String> args) {
-      return new SpawnOptions(args, connectTimeout, cancelTimeout, exitGrace, loglevel, aotCache);
+      return new SpawnOptions(args, connectTimeout, cancelTimeout, exitGrace, loglevel, aotCache, warmPool);
     }
 
     /** These options with other grace periods. */
     public SpawnOptions withTimeouts(Duration connect, Duration cancel, Duration exit) {
-      return new SpawnOptions(jvmArgs, connect, cancel, exit, loglevel, aotCache);
+      return new SpawnOptions(jvmArgs, connect, cancel, exit, loglevel, aotCache, warmPool);
     }
 
     /**
@@ -101,8 +105,25 @@ public final class ChildProcess {
      * is ignored by the JVM.
      */
     public SpawnOptions withAotCache(Path file) {
-      return new SpawnOptions(jvmArgs, connectTimeout, cancelTimeout, exitGrace, loglevel, file);
+      return new SpawnOptions(jvmArgs, connectTimeout, cancelTimeout, exitGrace, loglevel, file, warmPool);
     }
+
+    /**
+     * These options with a pool of {@code size} child JVMs started ahead of need, by the spawning
+     * actor: a spawn then takes a booted, warmed-up JVM and only connects it (the pool refills in
+     * the background). Costs {@code size} idle JVMs of memory while the actor lives.
+     */
+    public SpawnOptions withWarmPool(int size) {
+      return new SpawnOptions(jvmArgs, connectTimeout, cancelTimeout, exitGrace, loglevel, aotCache, size);
+    }
+  }
+
+  /** How many spawns took a pre-started JVM, in this JVM's life (for tests and benchmarks). */
+  private static final java.util.concurrent.atomic.AtomicLong WARM_SPAWNS = new java.util.concurrent.atomic.AtomicLong();
+
+  /** How many spawns took a pre-started JVM from a warm pool so far. */
+  public static long warmSpawnCount() {
+    return WARM_SPAWNS.get();
   }
 
   /** AOT caches being trained now, by file: one trainer at a time. */
@@ -189,18 +210,31 @@ public final class ChildProcess {
     cmd.add("-cp");
     cmd.add(System.getProperty("java.class.path"));
     cmd.add(ChildMain.class.getName());
-    cmd.add("--uid");
-    cmd.add(PythonLiteral.uid(uid));
-    cmd.add("--parent_addr");
-    cmd.add(PythonLiteral.address(parentAddr));
-    cmd.add("--loglevel");
-    cmd.add(options.loglevel());
-    Process p;
-    try {
-      p = new ProcessBuilder(cmd).start();
-    } catch (IOException e) {
-      parent.forget(uid);
-      throw new ActorFailure("could not start a JVM for actor " + uid + ": " + e.getMessage(), e);
+    List<String> identity = List.of(
+        "--uid", PythonLiteral.uid(uid), "--parent_addr", PythonLiteral.address(parentAddr), "--loglevel", options.loglevel());
+    Process p = null;
+    if (options.warmPool() > 0 && !trains[0]) {
+      Process warm = parent.warmPool(cmd, options.warmPool()).take();
+      if (warm != null) {
+        try {
+          var in = warm.getOutputStream();
+          in.write((String.join("\t", identity) + "\n").getBytes(StandardCharsets.UTF_8));
+          in.flush();
+          p = warm;
+          WARM_SPAWNS.incrementAndGet();
+        } catch (IOException e) {
+          warm.destroyForcibly(); // it died under us: start one cold
+        }
+      }
+    }
+    if (p == null) {
+      cmd.addAll(identity);
+      try {
+        p = new ProcessBuilder(cmd).start();
+      } catch (IOException e) {
+        parent.forget(uid);
+        throw new ActorFailure("could not start a JVM for actor " + uid + ": " + e.getMessage(), e);
+      }
     }
     ChildProcess child = new ChildProcess(parent, uid, p, options);
     if (trains[0]) {

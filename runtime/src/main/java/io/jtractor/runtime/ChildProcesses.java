@@ -18,6 +18,12 @@ public final class ChildProcesses {
    * to {@code grace}, then SIGKILLs whatever is left, descendants included.
    */
   public static void killAll(Set<ChildProcess> children, Duration grace) {
+    killAll(null, children, grace);
+  }
+
+  /** {@link #killAll(Set, Duration)}, and first the actor's pre-started JVMs. */
+  public static void killAll(Actor actor, Set<ChildProcess> children, Duration grace) {
+    if (actor != null) actor.closeWarmPools();
     for (ChildProcess c : children) c.process().destroy();
     long deadline = System.nanoTime() + grace.toNanos();
     for (ChildProcess c : children) {

@@ -37,6 +37,12 @@ public final class Funcs {
     return out;
   }
 
+  /** Prints a line on the child's stdout and returns it. */
+  public static String say(String line) {
+    System.out.println(line);
+    return line;
+  }
+
   public static String question() {
     return "have you ever seen a portal?";
   }

@@ -1,0 +1,65 @@
+package io.jtractor;
+
+import static io.jtractor.ProcessAssertions.assertNoProcessLeft;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.jtractor.funcs.Funcs;
+import io.jtractor.runtime.ChildProcess;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+@DisplayName("spawn options: warm pool, output, validation")
+class SpawnOptionsTest {
+
+  @AfterEach
+  void noProcessLeft() {
+    assertNoProcessLeft();
+  }
+
+  @Test
+  void aWarmPoolServesSpawnsAndIsKilledWithItsRoot() throws Exception {
+    ChildProcess.SpawnOptions warm = ChildProcess.SpawnOptions.DEFAULT.withWarmPool(1);
+    long before = ChildProcess.warmSpawnCount();
+    try (Root root = Jtractor.openRoot("root", Funcs.class)) {
+      for (int i = 0; i < 3; i++) {
+        long sum = root.callNursery(an -> an.withSpawnOptions(warm).runInActor("adder", Funcs::add, 20L, 22L).<Long>result());
+        assertThat(sum).isEqualTo(42L);
+      }
+      String name = root.callNursery(an -> {
+        Portal p = an.withSpawnOptions(warm).startActor("pooled", Funcs.class);
+        String n = p.run(Funcs::actorName);
+        p.cancelActor();
+        return n;
+      });
+      assertThat(name).isEqualTo("pooled"); // a warm JVM becomes the actor it is told to be
+    }
+    assertThat(ChildProcess.warmSpawnCount() - before).as("spawns served by the pool").isGreaterThanOrEqualTo(3);
+    // closing the root killed the idle, pre-started JVM too
+  }
+
+  @Test
+  void childOutputReachesUsPrefixedWithTheActorsName() throws Exception {
+    PrintStream original = System.out;
+    ByteArrayOutputStream captured = new ByteArrayOutputStream();
+    System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
+    try (Root root = Jtractor.openRoot("root", Funcs.class)) {
+      root.openNursery(an -> an.runInActor("talker", Funcs::say, "hello from the child").result());
+    } finally {
+      System.setOut(original);
+    }
+    assertThat(captured.toString(StandardCharsets.UTF_8)).contains("[talker] hello from the child");
+  }
+
+  @Test
+  void badOptionsAreRefusedAtTheCallSite() {
+    assertThatThrownBy(() -> ChildProcess.SpawnOptions.DEFAULT.withWarmPool(-1)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> ChildProcess.SpawnOptions.DEFAULT.withTimeouts(null, Duration.ZERO, Duration.ZERO))
+        .isInstanceOf(NullPointerException.class);
+  }
+}
