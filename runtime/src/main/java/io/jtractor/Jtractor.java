@@ -56,6 +56,28 @@ public final class Jtractor {
     return requireActor().uid();
   }
 
+  /**
+   * Registers a cleanup to run when the current actor stops serving, whether it ends normally, by
+   * error or by cancellation (tractor's {@code actor.lifetime_stack}). In a child actor this is
+   * the way to clean up: its JVM ends without running shutdown hooks.
+   */
+  public static void atTeardown(AutoCloseable cleanup) {
+    requireActor().atTeardown(cleanup);
+  }
+
+  /**
+   * Cancels the current actor, as a remote {@code self.cancel} would (tractor's {@code
+   * actor.cancel_soon()}): its tasks are cancelled, it stops serving, and a child actor exits.
+   * Returns at once; the calling task is among those cancelled.
+   */
+  public static void cancelCurrentActor() {
+    Actor a = requireActor();
+    Thread.ofVirtual().name("cancel-self").start(() -> {
+      a.cancelRuntime(a.uid());
+      a.cancelService();
+    });
+  }
+
   private static Actor requireActor() {
     Actor a = Actor.current();
     if (a == null) throw new IllegalStateException("no actor runs in this process: open a root first (Jtractor.openRoot)");

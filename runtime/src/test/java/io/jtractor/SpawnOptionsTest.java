@@ -57,6 +57,27 @@ class SpawnOptionsTest {
   }
 
   @Test
+  void theLogLevelIsPropagatedToTheChild() throws Exception {
+    // tractor's test_loglevel_propagated_to_subactor
+    PrintStream original = System.err;
+    ByteArrayOutputStream captured = new ByteArrayOutputStream();
+    System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
+    try (Root root = Jtractor.openRoot("root", Funcs.class)) {
+      root.openNursery(an -> {
+        an.withSpawnOptions(ChildProcess.SpawnOptions.DEFAULT.withLoglevel("ERROR"))
+            .runInActor("quiet", Funcs::logAt, "WARNING", "muted line").result();
+        an.withSpawnOptions(ChildProcess.SpawnOptions.DEFAULT.withLoglevel("WARNING"))
+            .runInActor("loud", Funcs::logAt, "WARNING", "yoyoyo").result();
+      });
+    } finally {
+      System.setErr(original);
+    }
+    String err = captured.toString(StandardCharsets.UTF_8);
+    assertThat(err).contains("yoyoyo").doesNotContain("muted line");
+    assertThat(err.lines().filter(l -> l.contains("yoyoyo")).findFirst().orElseThrow()).startsWith("[loud] ");
+  }
+
+  @Test
   void badOptionsAreRefusedAtTheCallSite() {
     assertThatThrownBy(() -> ChildProcess.SpawnOptions.DEFAULT.withWarmPool(-1)).isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> ChildProcess.SpawnOptions.DEFAULT.withTimeouts(null, Duration.ZERO, Duration.ZERO))

@@ -81,6 +81,7 @@ class SpawningAndRpcTest {
       assertThat((byte[]) p.run(Funcs::echo, (Object) new byte[] {1, 2, 3})).containsExactly(1, 2, 3);
       assertThat(p.runFromNs(Funcs.class.getName(), "hello", Map.of("name", "python"))).isEqualTo("hi python");
       assertThat(p.run(Funcs::mapOf, "k", 7L)).isEqualTo(Map.of("k", 7L));
+      p.run(Funcs::sleepMs, 1L); // a procedure (void): returns once it is done
       p.cancelActor();
     });
   }
@@ -153,6 +154,25 @@ class SpawningAndRpcTest {
     // the parent's runtime is unharmed
     long two = root.callNursery(an -> an.runInActor("after", Funcs::add, 1L, 1L).<Long>result());
     assertThat(two).isEqualTo(2L);
+  }
+
+  @org.junit.jupiter.params.ParameterizedTest(name = "error={0}")
+  @org.junit.jupiter.params.provider.ValueSource(booleans = {true, false})
+  void aChildsTeardownCleanupsRunWhetherItFailsOrCancelsItself(boolean error) throws Exception {
+    // tractor's test_lifetime_stack_wipes_tmpfile
+    java.nio.file.Path file = java.nio.file.Files.createTempFile("jtractor-lifetime", ".tmp");
+    try {
+      io.jtractor.sc.Sc.moveOnAfter(java.time.Duration.ofSeconds(10), s -> {
+        try {
+          root.openNursery(an -> an.runInActor("crasher", Funcs::crashAndCleanUp, file.toString(), error).result());
+        } catch (RemoteActorError | ActorFailure expected) {
+          // the error path raises the boxed AssertionError; the self-cancel path ends the actor
+        }
+      });
+      assertThat(file).doesNotExist();
+    } finally {
+      java.nio.file.Files.deleteIfExists(file);
+    }
   }
 
   @Test

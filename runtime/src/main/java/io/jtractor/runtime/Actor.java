@@ -94,6 +94,8 @@ public final class Actor {
   private volatile InetSocketAddress address;
   private volatile Uid cancelRequester;
   private final OneShot<InetSocketAddress> listening = new OneShot<>();
+  /** Cleanups to run when the actor has stopped serving, last registered first. */
+  private final java.util.Deque<AutoCloseable> lifetimeStack = new java.util.concurrent.ConcurrentLinkedDeque<>();
 
   /** A new actor with a fresh uid. */
   public Actor(Config config, boolean isRoot) {
@@ -172,6 +174,7 @@ public final class Actor {
           }
         });
     closeWarmPools();
+    runLifetimeStack();
     if (current == this) current = null;
   }
 
@@ -231,6 +234,24 @@ public final class Actor {
         l.remove(pc);
         return l.isEmpty() ? null : l;
       });
+    }
+  }
+
+  /**
+   * Registers a cleanup to run when this actor stops serving, however it stops (tractor's {@code
+   * Actor.lifetime_stack}); cleanups run last registered first, each once.
+   */
+  public void atTeardown(AutoCloseable cleanup) {
+    lifetimeStack.push(java.util.Objects.requireNonNull(cleanup, "cleanup"));
+  }
+
+  private void runLifetimeStack() {
+    for (AutoCloseable c; (c = lifetimeStack.poll()) != null; ) {
+      try {
+        c.close();
+      } catch (Exception e) {
+        LOG.log(System.Logger.Level.WARNING, "a teardown cleanup of " + uid + " failed", e);
+      }
     }
   }
 

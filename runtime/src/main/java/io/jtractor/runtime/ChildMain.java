@@ -49,7 +49,7 @@ public final class ChildMain {
       switch (args[i]) {
         case "--uid" -> uid = PythonLiteral.parseUid(args[i + 1]);
         case "--parent_addr" -> parentAddr = PythonLiteral.parseAddress(args[i + 1]);
-        case "--loglevel" -> { /* levels are the logging backend's business */ }
+        case "--loglevel" -> setLogLevel(args[i + 1]);
         default -> throw new IllegalArgumentException("unknown argument " + args[i]);
       }
     }
@@ -58,6 +58,25 @@ public final class ChildMain {
       System.exit(2);
     }
     exit(run(uid, parentAddr));
+  }
+
+  /**
+   * Applies tractor's {@code --loglevel} to the JDK's logging (the default backend of {@link
+   * System.Logger}): ERROR, WARNING, INFO, DEBUG and tractor's finer levels.
+   */
+  static void setLogLevel(String level) {
+    java.util.logging.Level jul =
+        switch (level.toUpperCase(java.util.Locale.ROOT)) {
+          case "CRITICAL", "ERROR" -> java.util.logging.Level.SEVERE;
+          case "WARNING", "WARN" -> java.util.logging.Level.WARNING;
+          case "INFO" -> java.util.logging.Level.INFO;
+          case "RUNTIME", "CANCEL", "DEBUG" -> java.util.logging.Level.FINE;
+          case "TRANSPORT", "TRACE" -> java.util.logging.Level.FINEST;
+          default -> java.util.logging.Level.WARNING;
+        };
+    java.util.logging.Logger root = java.util.logging.Logger.getLogger("");
+    root.setLevel(jul);
+    for (var h : root.getHandlers()) h.setLevel(jul);
   }
 
   /** The argument that starts a JVM for the warm pool. */

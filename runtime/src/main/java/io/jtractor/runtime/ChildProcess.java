@@ -92,6 +92,11 @@ public final class ChildProcess {
       return new SpawnOptions(args, connectTimeout, cancelTimeout, exitGrace, loglevel, aotCache, warmPool);
     }
 
+    /** These options with another log level for the child (tractor's {@code --loglevel}). */
+    public SpawnOptions withLoglevel(String level) {
+      return new SpawnOptions(jvmArgs, connectTimeout, cancelTimeout, exitGrace, level, aotCache, warmPool);
+    }
+
     /** These options with other grace periods. */
     public SpawnOptions withTimeouts(Duration connect, Duration cancel, Duration exit) {
       return new SpawnOptions(jvmArgs, connect, cancel, exit, loglevel, aotCache, warmPool);

@@ -49,6 +49,9 @@ public final class Values {
   }
 
   private static Object toClass(Object v, Class<?> c) {
+    if (c == void.class || c == Void.class) {
+      return null; // a procedure's result: whatever came (nil) means "done"
+    }
     if (v == null) {
       if (c.isPrimitive()) throw new IllegalArgumentException("null where a " + c + " is required");
       return null;

@@ -126,6 +126,25 @@ public final class Funcs {
     return "unreachable";
   }
 
+  /**
+   * tractor's {@code crash_and_clean_tmpdir}: registers the deletion of {@code path} at the
+   * actor's teardown, then either fails or cancels its own actor.
+   */
+  public static void crashAndCleanUp(String path, boolean error) throws Exception {
+    java.nio.file.Path file = java.nio.file.Path.of(path);
+    Jtractor.atTeardown(() -> java.nio.file.Files.deleteIfExists(file));
+    if (!java.nio.file.Files.exists(file)) throw new IllegalStateException("the file should exist");
+    Thread.sleep(100);
+    if (error) throw new AssertionError("crash");
+    Jtractor.cancelCurrentActor();
+    Sc.sleepForever();
+  }
+
+  /** Logs a line at the given JDK logging level in the child. */
+  public static void logAt(String level, String text) {
+    System.getLogger("io.jtractor.funcs").log(System.Logger.Level.valueOf(level), text);
+  }
+
   public static Map<String, Object> mapOf(String k, long v) {
     return Map.of(k, v);
   }
