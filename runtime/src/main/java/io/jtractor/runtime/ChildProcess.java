@@ -41,6 +41,11 @@ public final class ChildProcess {
    * Lean flags for child JVMs: C1 only, a serial collector, small stacks and code cache, and no
    * perf data file. Start-up and an idle child's memory matter more here than peak throughput;
    * {@link SpawnOptions#jvmArgs} replaces them.
+   *
+   * <p>Not used, on purpose: {@code -Djdk.reflect.useNativeAccessorOnly=true} would save a child's
+   * first RPC the ~27 ms of spinning a method-handle accessor (measured), but a call through a
+   * native accessor pins its virtual thread for as long as the function runs, and a long RPC on a
+   * pinned carrier starved a child's accept loop (its grandchild never got a handshake).
    */
   public static final List<String> LEAN_JVM_FLAGS =
       List.of(

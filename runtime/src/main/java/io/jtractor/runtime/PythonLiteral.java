@@ -47,7 +47,12 @@ final class PythonLiteral {
     if (t.size() != 2 || !(t.get(0) instanceof String h) || !(t.get(1) instanceof Long p)) {
       throw new IllegalArgumentException("not an address tuple: " + literal);
     }
-    return new InetSocketAddress(h, p.intValue());
+    try {
+      // A literal address needs no name service (whose first use costs ~15 ms in a fresh JVM).
+      return new InetSocketAddress(java.net.InetAddress.ofLiteral(h), p.intValue());
+    } catch (IllegalArgumentException notALiteral) {
+      return new InetSocketAddress(h, p.intValue());
+    }
   }
 
   static List<Object> parseTuple(String s) {
