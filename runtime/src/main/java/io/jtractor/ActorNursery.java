@@ -66,8 +66,9 @@ public final class ActorNursery {
 
   /**
    * Spawns a daemon actor that serves RPC to {@code modules} until cancelled, and returns a portal
-   * to it once it has connected back. A child that cannot start is raised here, as an {@link
-   * ActorFailure} (or the {@link RemoteActorError} it sent while booting).
+   * to it once it has connected back (and been sent its init message, as tractor's). A child that
+   * dies or never connects is raised here as an {@link ActorFailure}; one that fails later while
+   * booting (loading its classes) reports a {@link RemoteActorError} that fails this nursery.
    */
   public Portal startActor(String name, Class<?>... modules) {
     return spawn(name, List.of(modules), null);
@@ -153,7 +154,6 @@ public final class ActorNursery {
     Uid uid = Uid.random(name);
     ChildProcess proc = ChildProcess.spawn(actor, uid, modules, spawnOptions);
     Child child = new Child(proc, main);
-    children.add(child);
     Portal portal = new Portal(proc.channel(), child);
     child.portal = portal;
     try {
@@ -161,6 +161,12 @@ public final class ActorNursery {
     } catch (RuntimeException e) {
       Sc.shielded(s -> proc.reap(true));
       throw e;
+    }
+    children.add(child);
+    if (cancelled) {
+      // cancel() ran while this child was being spawned and could not see it
+      child.markCancelRequested();
+      child.scope.cancel();
     }
     return portal;
   }
@@ -228,6 +234,13 @@ public final class ActorNursery {
       value = Values.toJava(
           child.portal.runFromNs(m.ns(), m.func(), m.kwargs()), m.resultType());
     } catch (RuntimeException e) {
+      if ((e instanceof ContextCancelled || e instanceof ConnectionLost) && (child.cancelRequested || cancelled)) {
+        // We asked for it (Portal.cancelActor, ActorNursery.cancel), maybe before the call even
+        // ran: not a failure.
+        child.failure = new ActorFailure("actor " + child.process.uid() + " was cancelled before it returned a result", e);
+        child.resultReady.set();
+        return;
+      }
       RuntimeException f = e;
       if (e instanceof ConnectionLost && !child.process.process().isAlive()) {
         f = new ActorFailure("actor " + child.process.uid() + " died (exit code "

@@ -128,8 +128,8 @@ public final class Portal {
 
   /** {@link #cancelActor()} with another time limit. */
   public boolean cancelActor(Duration timeout) {
-    if (child != null) child.markCancelRequested();
     if (!channel.isOpen()) return false;
+    if (child != null) child.markCancelRequested();
     channel.markCancelRequested();
     return Boolean.TRUE.equals(channel.callShielded("self", "cancel", Map.of(), timeout));
   }

@@ -78,6 +78,17 @@ class SpawnOptionsTest {
   }
 
   @Test
+  void aRootThatCannotBindFailsAtOnceInsteadOfHanging() throws Exception {
+    try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      io.jtractor.runtime.Actor.Config defaults = io.jtractor.runtime.Actor.Config.of("root", java.util.List.of());
+      io.jtractor.runtime.Actor.Config clash = new io.jtractor.runtime.Actor.Config(
+          "root", (java.net.InetSocketAddress) taken.getLocalSocketAddress(), java.util.List.of(),
+          defaults.wireConfig(), defaults.auth(), null);
+      assertThatThrownBy(() -> Jtractor.openRoot(clash)).isInstanceOf(java.net.BindException.class);
+    }
+  }
+
+  @Test
   void badOptionsAreRefusedAtTheCallSite() {
     assertThatThrownBy(() -> ChildProcess.SpawnOptions.DEFAULT.withWarmPool(-1)).isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> ChildProcess.SpawnOptions.DEFAULT.withTimeouts(null, Duration.ZERO, Duration.ZERO))

@@ -127,6 +127,16 @@ class SupervisionTest {
   }
 
   @Test
+  void cancellingARunInActorChildThroughItsPortalIsNotAFailure() {
+    Portal[] kept = new Portal[1];
+    root.openNursery(an -> {
+      kept[0] = an.runInActor("sleeper", Funcs::sleepForever);
+      assertThat(kept[0].cancelActor()).isTrue();
+    });
+    assertThat(catchThrowable(kept[0]::result)).isInstanceOf(ActorFailure.class).hasMessageContaining("cancelled before");
+  }
+
+  @Test
   void cancellingTheNurseryTearsDownDaemonsCleanly() {
     root.openNursery(an -> {
       Portal p = an.startActor("nothin", Funcs.class);

@@ -93,6 +93,8 @@ public final class Actor {
   private volatile ServerSocket listener;
   private volatile InetSocketAddress address;
   private volatile Uid cancelRequester;
+  /** Set once the actor is stopping: connections registered from then on are closed at once. */
+  private volatile boolean stopping;
   private final OneShot<InetSocketAddress> listening = new OneShot<>();
   /** Cleanups to run when the actor has stopped serving, last registered first. */
   private final java.util.Deque<AutoCloseable> lifetimeStack = new java.util.concurrent.ConcurrentLinkedDeque<>();
@@ -156,26 +158,38 @@ public final class Actor {
    * once listening. Returns when every task of the actor has finished.
    */
   public void serve(Block<Actor> body) {
-    Nursery.run(
-        n -> {
-          service = n;
-          ServerSocket s = new ServerSocket();
-          s.bind(config.bindAddress());
-          listener = s;
-          address = new InetSocketAddress(s.getInetAddress(), s.getLocalPort());
-          listening.set(address);
-          current = this;
-          try {
-            n.startSoon("accept:" + uid.name(), () -> acceptLoop(s));
-            body.run(this);
-          } catch (Throwable t) {
-            closeListener();
-            throw t;
-          }
-        });
-    closeWarmPools();
-    runLifetimeStack();
-    if (current == this) current = null;
+    try {
+      Nursery.run(
+          n -> {
+            service = n;
+            ServerSocket s = new ServerSocket();
+            try {
+              s.bind(config.bindAddress());
+            } catch (IOException | RuntimeException e) {
+              s.close();
+              throw e;
+            }
+            listener = s;
+            address = new InetSocketAddress(s.getInetAddress(), s.getLocalPort());
+            listening.set(address);
+            current = this;
+            try {
+              n.startSoon("accept:" + uid.name(), () -> acceptLoop(s));
+              body.run(this);
+            } catch (Throwable t) {
+              closeListener();
+              throw t;
+            }
+          });
+    } catch (Throwable t) {
+      listening.fail(t); // whoever waits for the address learns why there is none
+      throw t;
+    } finally {
+      stopping = true;
+      closeWarmPools();
+      runLifetimeStack();
+      if (current == this) current = null;
+    }
   }
 
   private void acceptLoop(ServerSocket s) throws IOException {
@@ -191,12 +205,24 @@ public final class Actor {
     }
   }
 
-  private void handleInbound(Socket socket) throws IOException {
-    WireChannel wire = WireChannel.wrap(socket, config.wireConfig());
+  /** One inbound connection; whatever goes wrong with it ends it alone, never the actor. */
+  private void handleInbound(Socket socket) {
+    WireChannel wire;
+    try {
+      wire = WireChannel.wrap(socket, config.wireConfig());
+    } catch (IOException | RuntimeException e) {
+      LOG.log(System.Logger.Level.INFO, "connection from " + socket.getRemoteSocketAddress() + " failed: " + e);
+      try {
+        socket.close();
+      } catch (IOException ignored) {
+        // nothing more to do
+      }
+      return;
+    }
     Hello hello;
     try {
       hello = wire.handshake(uid, config.auth());
-    } catch (WireException e) {
+    } catch (WireException | RuntimeException e) {
       LOG.log(System.Logger.Level.INFO, "connection from " + socket.getRemoteSocketAddress() + " failed to handshake: " + e.getMessage());
       wire.close();
       return;
@@ -225,6 +251,9 @@ public final class Actor {
   /** Registers a connected channel, runs its loop to the end, and forgets it. */
   void runChannel(PeerChannel pc) {
     peers.computeIfAbsent(pc.peer(), k -> new CopyOnWriteArrayList<>()).add(pc);
+    if (stopping) {
+      pc.wire().close(); // registered after cancelService's sweep: it would never be closed
+    }
     OneShot<PeerChannel> waiter = expected.remove(pc.peer());
     if (waiter != null) waiter.set(pc);
     try {
@@ -308,21 +337,19 @@ public final class Actor {
    */
   public void cancelRuntime(Uid requester) {
     if (cancelRequester == null) cancelRequester = requester;
-    Sc.shielded(
-        s -> {
-          for (List<PeerChannel> l : peers.values()) {
-            for (PeerChannel pc : l) pc.cancelRpcTasks(requester);
-          }
-        });
+    for (List<PeerChannel> l : peers.values()) {
+      for (PeerChannel pc : l) pc.cancelRpcTasks(requester);
+    }
     closeListener();
   }
 
   /**
    * Cancels the service nursery: every connection and task of this actor ends. Connections are
-   * closed explicitly: their message loops run on platform threads, which an interrupt does not
-   * wake from a socket read.
+   * closed explicitly: a connection's first reader is a platform thread, which an interrupt does
+   * not wake from a socket read.
    */
   public void cancelService() {
+    stopping = true;
     closeListener();
     closeWarmPools();
     Nursery n = service;

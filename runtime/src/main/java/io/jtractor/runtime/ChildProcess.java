@@ -243,6 +243,7 @@ public final class ChildProcess {
         p = new ProcessBuilder(cmd).start();
       } catch (IOException e) {
         parent.forget(uid);
+        if (trains[0]) TRAINING.remove(options.aotCache());
         throw new ActorFailure("could not start a JVM for actor " + uid + ": " + e.getMessage(), e);
       }
     }
@@ -257,6 +258,7 @@ public final class ChildProcess {
       try {
         Sc.failAfter(options.connectTimeout(), s -> child.channel = connected.await());
       } catch (TooSlowError e) {
+        child.killNow(); // first, so that its output ends and the tail below is complete
         throw new ActorFailure("actor " + uid + " did not connect back within " + options.connectTimeout() + child.tail());
       } catch (ExitedEarly e) {
         throw child.diedEarly();

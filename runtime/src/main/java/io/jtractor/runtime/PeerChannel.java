@@ -116,7 +116,7 @@ public final class PeerChannel {
    */
   public void send(Msg msg) {
     try {
-      wire.send(msg);
+      write(msg);
     } catch (WireException e) {
       throw new ConnectionLost("connection to " + peer + " is closed", e);
     }
@@ -125,10 +125,29 @@ public final class PeerChannel {
   /** Sends, ignoring a closed connection (replies whose caller has gone). */
   void sendQuietly(Msg... msgs) {
     try {
-      wire.send(msgs);
+      write(msgs);
     } catch (WireException e) {
       LOG.log(System.Logger.Level.DEBUG, "dropping a reply to " + peer + ": " + e.getMessage());
     }
+  }
+
+  /**
+   * Writes under a shield: an interrupt that cancels the writing task would close the socket
+   * (that is what an interrupted virtual thread does to a blocked write), killing the connection
+   * for every other call on it. No deadline (a timer per write would cost a thread wake-up): a
+   * write to a peer that never reads is ended by the actor closing its connections as it stops.
+   */
+  private void write(Msg... msgs) throws WireException {
+    WireException[] failed = {null};
+    Sc.shielded(
+        s -> {
+          try {
+            wire.send(msgs);
+          } catch (WireException e) {
+            failed[0] = e;
+          }
+        });
+    if (failed[0] != null) throw failed[0];
   }
 
   /**
@@ -249,6 +268,28 @@ public final class PeerChannel {
 
   /** One reader's stint: true if it ended the loop, false if it handed off to a new reader. */
   private boolean readMessages() {
+    Runnable handedOff = null;
+    try {
+      handedOff = readUntilEndOrCall();
+    } finally {
+      if (handedOff == null) endLoop(); // every way out but a hand-off ends the loop
+    }
+    if (handedOff == null) {
+      return true;
+    }
+    try {
+      handedOff.run();
+    } catch (RuntimeException e) {
+      LOG.log(System.Logger.Level.ERROR, "an RPC on " + peer + " failed inside the runtime", e);
+    }
+    return false;
+  }
+
+  /**
+   * Reads and dispatches until the loop must end (returns null) or a call was handed this reader
+   * (returns it, after a new reader has taken over).
+   */
+  private Runnable readUntilEndOrCall() {
     try {
       while (true) {
         wire.flushPending(); // a reply left buffered for a call that is still running goes now
@@ -257,24 +298,28 @@ public final class PeerChannel {
           case Msg.Sentinel s -> {
             LOG.log(System.Logger.Level.DEBUG, peer + " sent the sentinel: stopping its tasks");
             cancelRpcTasks(null);
-            return endLoop();
+            return null;
           }
           case Msg.Cmd cmd -> {
             if ("self".equals(cmd.ns())) {
-              if (!handleSelf(cmd)) return endLoop();
+              if (!handleSelf(cmd)) return null;
             } else {
-              Runnable call = prepareCall(cmd);
+              PreparedCall call = prepareCall(cmd);
               if (call != null) {
-                actor.service().startSoon("conn:" + peer.name(), this::followerLoop);
-                call.run();
-                return false;
+                try {
+                  actor.service().startSoon("conn:" + peer.name(), this::followerLoop);
+                } catch (RuntimeException closing) {
+                  call.abandon();
+                  throw closing;
+                }
+                return call;
               }
             }
           }
           case Msg.Error e when e.cid() == null -> {
             peerFailure = RemoteActorError.from(e.info(), peer);
             LOG.log(System.Logger.Level.WARNING, "actor " + peer + " reported a runtime failure: " + e.info().typeStr());
-            return endLoop();
+            return null;
           }
           case Msg.Other o -> LOG.log(System.Logger.Level.DEBUG, "ignoring a message from " + peer + " with no known kind");
           default -> route(msg);
@@ -290,7 +335,7 @@ public final class PeerChannel {
       // A bug of ours, or a message we could not handle: it ends this channel, never the actor.
       LOG.log(System.Logger.Level.ERROR, "closing the connection to " + peer + " after an internal error", e);
     }
-    return endLoop();
+    return null;
   }
 
   private void followerLoop() {
@@ -298,6 +343,7 @@ public final class PeerChannel {
   }
 
   private boolean endLoop() {
+    if (ended.isSet()) return true;
     ended.set();
     wire.close();
     for (String cid : List.copyOf(inboxes.keySet())) {
@@ -312,8 +358,10 @@ public final class PeerChannel {
     boolean delivered = false;
     if (inbox != null) {
       try {
-        delivered = inbox.sendOrClosed(msg);
-      } catch (ClosedResourceError raced) {
+        // trySend: never blocks (the inbox is unbounded) and is no checkpoint, so a cancellation
+        // of the reader cannot strike between taking a frame and delivering it.
+        delivered = inbox.trySend(msg);
+      } catch (ClosedResourceError | io.jtractor.sc.BrokenResourceError raced) {
         // the call finished and closed its inbox between our lookup and the send
       }
     }
@@ -328,7 +376,7 @@ public final class PeerChannel {
    *
    * @return the call to run, or null if it was refused (the error has been sent)
    */
-  private Runnable prepareCall(Msg.Cmd cmd) {
+  private PreparedCall prepareCall(Msg.Cmd cmd) {
     String cid = cmd.cid();
     Modules.Target target;
     Object[] args;
@@ -349,7 +397,33 @@ public final class PeerChannel {
     } catch (WireException e) {
       LOG.log(System.Logger.Level.DEBUG, "dropping a functype to " + peer + ": " + e.getMessage());
     }
-    return () -> runRpc(cmd, target, args, task);
+    return new PreparedCall(cmd, target, args, task);
+  }
+
+  /** A resolved, registered call, ready to run. */
+  private final class PreparedCall implements Runnable {
+    private final Msg.Cmd cmd;
+    private final Modules.Target target;
+    private final Object[] args;
+    private final RpcTask task;
+
+    PreparedCall(Msg.Cmd cmd, Modules.Target target, Object[] args, RpcTask task) {
+      this.cmd = cmd;
+      this.target = target;
+      this.args = args;
+      this.task = task;
+    }
+
+    @Override
+    public void run() {
+      runRpc(cmd, target, args, task);
+    }
+
+    /** It will never run: forget it, so that nobody waits for it. */
+    void abandon() {
+      rpcTasks.remove(task.cid, task);
+      task.done.set();
+    }
   }
 
   private static Msg.Functype functype(String cid) {
@@ -370,7 +444,7 @@ public final class PeerChannel {
         throw c;
       } catch (Throwable t) {
         LOG.log(System.Logger.Level.DEBUG, "RPC " + cmd.ns() + "." + cmd.func() + " failed", t);
-        sendQuietly(new Msg.Error(cid, ErrorBoxing.pack(t, actor.uid())));
+        sendQuietly(new Msg.Error(cid, packSafely(t)));
         return;
       }
       if (task.scope.cancelledCaught()) {
@@ -388,6 +462,16 @@ public final class PeerChannel {
     } finally {
       rpcTasks.remove(cid, task);
       task.done.set();
+    }
+  }
+
+  /** Boxes an error; an error that cannot even be described is boxed as that. */
+  private io.jtractor.wire.ErrorInfo packSafely(Throwable t) {
+    try {
+      return ErrorBoxing.pack(t, actor.uid());
+    } catch (RuntimeException broken) {
+      return io.jtractor.wire.ErrorInfo.of(
+          "a " + t.getClass().getName() + " that could not be described: " + broken, t.getClass().getSimpleName(), actor.uid());
     }
   }
 
@@ -412,7 +496,7 @@ public final class PeerChannel {
         if (t != null) {
           t.cancelRequester = peer;
           t.scope.cancel();
-          Sc.shielded(s -> t.done.await());
+          awaitBounded(t.done);
         }
         sendQuietly(new Msg.Return(cid, true));
         return true;
@@ -438,10 +522,24 @@ public final class PeerChannel {
       if (t.cancelRequester == null) t.cancelRequester = by;
       t.scope.cancel();
     }
+    for (RpcTask t : List.copyOf(rpcTasks.values())) awaitBounded(t.done);
+  }
+
+  /**
+   * How long a cancelled task is waited for before teardown goes on without it (a task stuck in
+   * code that ignores interrupts must not hang its actor's teardown; tractor's budget is 3 s).
+   */
+  static final Duration CANCEL_WAIT = Duration.ofSeconds(3);
+
+  private void awaitBounded(Event done) {
     Sc.shielded(
         s -> {
-          for (RpcTask t : List.copyOf(rpcTasks.values())) t.done.await();
+          s.setRelativeDeadline(CANCEL_WAIT);
+          done.await();
         });
+    if (!done.isSet()) {
+      LOG.log(System.Logger.Level.WARNING, "a task of " + peer + " did not finish within " + CANCEL_WAIT + " of being cancelled");
+    }
   }
 
   /** Whether an error is a cancellation this side asked for (so not a failure to report). */
