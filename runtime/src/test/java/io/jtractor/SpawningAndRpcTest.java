@@ -1,6 +1,5 @@
 package io.jtractor;
 
-import static io.jtractor.ProcessAssertions.assertNoProcessLeft;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
@@ -11,33 +10,12 @@ import io.jtractor.funcs.NotExposed;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /** Ported from tractor's test_spawning, test_rpc and test_local, in our own words. */
 @DisplayName("spawning child JVMs and calling into them")
-class SpawningAndRpcTest {
-  static Root root;
-
-  @BeforeAll
-  static void openRoot() {
-    root = Jtractor.openRoot("root", Funcs.class);
-  }
-
-  @AfterAll
-  static void closeRoot() {
-    root.close();
-    assertNoProcessLeft();
-  }
-
-  @AfterEach
-  void noProcessLeft() {
-    assertNoProcessLeft();
-  }
-
+class SpawningAndRpcTest extends SharedRootTest {
   @Test
   void aRunInActorChildReturnsItsResultBothInsideAndAfterTheNursery() {
     AtomicReference<Portal> portal = new AtomicReference<>();

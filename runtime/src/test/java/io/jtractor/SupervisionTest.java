@@ -1,6 +1,5 @@
 package io.jtractor;
 
-import static io.jtractor.ProcessAssertions.assertNoProcessLeft;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
@@ -11,33 +10,12 @@ import io.jtractor.sc.Sc;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /** Ported from the non-debugger, non-context parts of tractor's test_cancellation. */
 @DisplayName("one-cancels-all supervision of child actors")
-class SupervisionTest {
-  static Root root;
-
-  @BeforeAll
-  static void openRoot() {
-    root = Jtractor.openRoot("root", Funcs.class);
-  }
-
-  @AfterAll
-  static void closeRoot() {
-    root.close();
-    assertNoProcessLeft();
-  }
-
-  @AfterEach
-  void noProcessLeft() {
-    assertNoProcessLeft();
-  }
-
+class SupervisionTest extends SharedRootTest {
   @Test
   void awaitingAFailedResultInTheBodyRaisesTheRemoteErrorOnce() {
     Throwable thrown = catchThrowable(() -> root.openNursery(an -> {

@@ -51,6 +51,19 @@ class TractorFramesTest {
     return out;
   }
 
+  /** Every captured frame, decoded as a message. */
+  static List<Msg> messages() throws IOException {
+    List<Msg> out = new ArrayList<>();
+    for (Captured c : frames()) {
+      try {
+        out.add(Msg.fromWire(Msgpack.decode(c.body())));
+      } catch (WireException e) {
+        throw new AssertionError(c + " does not decode", e);
+      }
+    }
+    return out;
+  }
+
   static Stream<Captured> eachFrame() throws IOException {
     return frames().stream();
   }
@@ -72,8 +85,7 @@ class TractorFramesTest {
   @Test
   void theCaptureHoldsEveryKindOfMessage() throws IOException {
     Map<String, Integer> kinds = new LinkedHashMap<>();
-    for (Captured c : frames()) {
-      Msg m = Msg.fromWire(Msgpack.decode(c.body()));
+    for (Msg m : messages()) {
       kinds.merge(m.getClass().getSimpleName(), 1, Integer::sum);
     }
     assertThat(kinds).containsKeys("Cmd", "Functype", "Return", "Started", "Yield", "Stop", "Error", "Other");
@@ -82,14 +94,7 @@ class TractorFramesTest {
   @Test
   void aCapturedCommandReadsAsTractorMeantIt() throws IOException {
     Msg.Cmd cmd =
-        frames().stream()
-            .map(c -> {
-              try {
-                return Msg.fromWire(Msgpack.decode(c.body()));
-              } catch (WireException e) {
-                throw new AssertionError(e);
-              }
-            })
+        messages().stream()
             .filter(Msg.Cmd.class::isInstance)
             .map(Msg.Cmd.class::cast)
             .filter(c -> c.func().equals("compute"))
@@ -104,14 +109,7 @@ class TractorFramesTest {
   @Test
   void aCapturedContextCancelledCarriesItsCanceller() throws IOException {
     Msg.Error err =
-        frames().stream()
-            .map(c -> {
-              try {
-                return Msg.fromWire(Msgpack.decode(c.body()));
-              } catch (WireException e) {
-                throw new AssertionError(e);
-              }
-            })
+        messages().stream()
             .filter(Msg.Error.class::isInstance)
             .map(Msg.Error.class::cast)
             .findFirst()
