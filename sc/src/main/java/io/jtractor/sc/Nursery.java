@@ -42,7 +42,8 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 public final class Nursery implements AutoCloseable {
 
-  private static final ThreadFactory UNNAMED_TASKS = Thread.ofVirtual().name("sc-task-", 0).factory();
+  /** Unnamed, like the JDK's own virtual threads: naming each would cost a string per task. */
+  private static final ThreadFactory UNNAMED_TASKS = Thread.ofVirtual().factory();
 
   private static final int OPEN = 0; // the body runs
   private static final int JOINING = 1; // the body is done, children may still run and start others
