@@ -11,4 +11,10 @@ public final class BenchFuncs {
   public static long add(long a, long b) {
     return a + b;
   }
+
+  /** Where the calling actor listens, as [host, port]: lets a benchmark talk to a child directly. */
+  public static java.util.List<Object> address() {
+    var a = io.jtractor.runtime.Actor.current().address();
+    return java.util.List.of(a.getHostString(), a.getPort());
+  }
 }

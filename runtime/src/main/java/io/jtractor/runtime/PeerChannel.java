@@ -261,38 +261,71 @@ public final class PeerChannel {
    * stays with exactly one task at a time: the loop is a relay of readers.
    */
   void runLoop() {
-    if (!readMessages()) {
-      ended.await(); // this reader handed off and ran a call; the loop goes on elsewhere
+    readerLife(true);
+  }
+
+  /** Passed from the reader to an idle ex-reader: "the socket is yours". Closed when the loop ends. */
+  private final MemoryChannel<Boolean> readToken = MemoryChannel.open(0);
+  /** Threads taking part in the relay of readers, for choosing platform or virtual for a new one. */
+  private final java.util.concurrent.atomic.AtomicInteger readers = new java.util.concurrent.atomic.AtomicInteger(1);
+  /** Up to this many readers run on platform threads (the kernel wakes them directly). */
+  private static final int PLATFORM_READERS = 4;
+
+  /**
+   * One reader thread's life in the relay: read until a call arrives, pass the reading to an idle
+   * ex-reader (or a new one), run the call, then wait to read again. Returns when the loop ends.
+   */
+  private void readerLife(boolean holdsToken) {
+    try {
+      while (true) {
+        if (!holdsToken && readToken.receiver().receiveOrClosed() == null) {
+          return; // the loop has ended
+        }
+        holdsToken = false;
+        PreparedCall call = null;
+        try {
+          call = readUntilEndOrCall();
+        } finally {
+          if (call == null) endLoop(); // every way out but a hand-off ends the loop
+        }
+        if (call == null) {
+          return;
+        }
+        if (!readToken.sender().trySend(Boolean.TRUE)) {
+          startReader();
+        }
+        try {
+          call.run();
+        } catch (RuntimeException e) {
+          LOG.log(System.Logger.Level.ERROR, "an RPC on " + peer + " failed inside the runtime", e);
+        }
+      }
+    } finally {
+      readers.decrementAndGet();
     }
   }
 
-  /** One reader's stint: true if it ended the loop, false if it handed off to a new reader. */
-  private boolean readMessages() {
-    Runnable handedOff = null;
+  private void startReader() {
+    int n = readers.incrementAndGet();
     try {
-      handedOff = readUntilEndOrCall();
-    } finally {
-      if (handedOff == null) endLoop(); // every way out but a hand-off ends the loop
+      if (n <= PLATFORM_READERS) {
+        actor.service().startSoonOnPlatformThread("conn:" + peer.name(), () -> readerLife(true));
+      } else {
+        actor.service().startSoon("conn:" + peer.name(), () -> readerLife(true));
+      }
+    } catch (RuntimeException closing) {
+      readers.decrementAndGet();
+      endLoop(); // no one can read on: the actor is stopping
     }
-    if (handedOff == null) {
-      return true;
-    }
-    try {
-      handedOff.run();
-    } catch (RuntimeException e) {
-      LOG.log(System.Logger.Level.ERROR, "an RPC on " + peer + " failed inside the runtime", e);
-    }
-    return false;
   }
 
   /**
    * Reads and dispatches until the loop must end (returns null) or a call was handed this reader
    * (returns it, after a new reader has taken over).
    */
-  private Runnable readUntilEndOrCall() {
+  private PreparedCall readUntilEndOrCall() {
     try {
       while (true) {
-        wire.flushPending(); // a reply left buffered for a call that is still running goes now
         Msg msg = wire.receive();
         switch (msg) {
           case Msg.Sentinel s -> {
@@ -306,12 +339,6 @@ public final class PeerChannel {
             } else {
               PreparedCall call = prepareCall(cmd);
               if (call != null) {
-                try {
-                  actor.service().startSoon("conn:" + peer.name(), this::followerLoop);
-                } catch (RuntimeException closing) {
-                  call.abandon();
-                  throw closing;
-                }
                 return call;
               }
             }
@@ -338,14 +365,11 @@ public final class PeerChannel {
     return null;
   }
 
-  private void followerLoop() {
-    readMessages();
-  }
-
   private boolean endLoop() {
     if (ended.isSet()) return true;
     ended.set();
     wire.close();
+    readToken.sender().close(); // idle ex-readers wake and leave
     for (String cid : List.copyOf(inboxes.keySet())) {
       SendChannel<Msg> s = inboxes.get(cid);
       if (s != null) s.close();
@@ -390,13 +414,6 @@ public final class PeerChannel {
     }
     RpcTask task = new RpcTask(cid);
     rpcTasks.put(cid, task);
-    // functype first, as tractor: buffered, so that a quick call's result leaves in the same
-    // segment; the next reader flushes it as it starts, so a slow call's functype is not held back.
-    try {
-      wire.sendBuffered(functype(cid));
-    } catch (WireException e) {
-      LOG.log(System.Logger.Level.DEBUG, "dropping a functype to " + peer + ": " + e.getMessage());
-    }
     return new PreparedCall(cmd, target, args, task);
   }
 
@@ -430,7 +447,13 @@ public final class PeerChannel {
     return new Msg.Functype(cid, Msg.ASYNCFUNC);
   }
 
-  /** Runs one plain call (its functype has been queued already) and sends the outcome. */
+  /**
+   * Runs one plain call and sends its {@code functype} together with the outcome, in one write:
+   * tractor's order (functype first) is kept, and the caller's side is woken once instead of
+   * twice. For a plain call nothing waits on the functype alone (a caller, tractor's included,
+   * reads it and then waits for the result), so sending it late costs nothing; contexts and
+   * streams, whose functype is followed by traffic before the result, send it at once.
+   */
   private void runRpc(Msg.Cmd cmd, Modules.Target target, Object[] args, RpcTask task) {
     String cid = cmd.cid();
     try {
@@ -439,25 +462,25 @@ public final class PeerChannel {
         value = task.scope.call(s -> target.invoke(args));
       } catch (Cancelled c) {
         // The whole actor is going down: tell the caller instead of going silent.
-        sendQuietly(new Msg.Error(cid, ErrorBoxing.contextCancelled(
+        sendQuietly(functype(cid), new Msg.Error(cid, ErrorBoxing.contextCancelled(
             cmd.func() + "() was cancelled: its actor is shutting down", actor.uid(), actor.cancelRequester())));
         throw c;
       } catch (Throwable t) {
         LOG.log(System.Logger.Level.DEBUG, "RPC " + cmd.ns() + "." + cmd.func() + " failed", t);
-        sendQuietly(new Msg.Error(cid, packSafely(t)));
+        sendQuietly(functype(cid), new Msg.Error(cid, packSafely(t)));
         return;
       }
       if (task.scope.cancelledCaught()) {
         // Better than the reference commit, which sends nothing for a cancelled plain call.
         Uid by = task.cancelRequester;
-        sendQuietly(new Msg.Error(cid, ErrorBoxing.contextCancelled(
+        sendQuietly(functype(cid), new Msg.Error(cid, ErrorBoxing.contextCancelled(
             cmd.func() + "() was remotely cancelled by " + (by == null ? "its caller" : by.pythonRepr()), actor.uid(), by)));
         return;
       }
       try {
-        sendQuietly(new Msg.Return(cid, value));
+        sendQuietly(functype(cid), new Msg.Return(cid, value));
       } catch (IllegalArgumentException unencodable) {
-        sendQuietly(new Msg.Error(cid, ErrorBoxing.pack(unencodable, actor.uid())));
+        sendQuietly(functype(cid), new Msg.Error(cid, packSafely(unencodable)));
       }
     } finally {
       rpcTasks.remove(cid, task);

@@ -12,8 +12,6 @@ import java.util.concurrent.locks.ReentrantLock;
 public final class FrameWriter {
   private final OutputStream out;
   private final ReentrantLock lock = new ReentrantLock(true);
-  /** Whether frames sit in the buffer unflushed; written under {@link #lock}, read without it. */
-  private volatile boolean dirty;
 
   /** @param out where frames go; flushed after every frame */
   public FrameWriter(OutputStream out) {
@@ -27,36 +25,6 @@ public final class FrameWriter {
     try {
       out.write(frame);
       out.flush();
-      dirty = false;
-    } finally {
-      lock.unlock();
-    }
-  }
-
-  /**
-   * Writes one frame into the buffer without flushing it: the next flushing write, or {@link
-   * #flushPending()}, sends it. Whoever calls this must make sure one of those follows soon.
-   */
-  public void writeBuffered(byte[] body) throws IOException {
-    byte[] frame = frame(body);
-    lock.lock();
-    try {
-      out.write(frame);
-      dirty = true;
-    } finally {
-      lock.unlock();
-    }
-  }
-
-  /** Flushes frames left in the buffer by {@link #writeBuffered}, if any. */
-  public void flushPending() throws IOException {
-    if (!dirty) return;
-    lock.lock();
-    try {
-      if (dirty) {
-        out.flush();
-        dirty = false;
-      }
     } finally {
       lock.unlock();
     }
@@ -71,7 +39,6 @@ public final class FrameWriter {
     try {
       for (byte[] body : bodies) out.write(frame(body));
       out.flush();
-      dirty = false;
     } finally {
       lock.unlock();
     }

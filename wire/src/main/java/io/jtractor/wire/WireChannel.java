@@ -129,27 +129,6 @@ public final class WireChannel implements AutoCloseable {
     }
   }
 
-  /**
-   * Queues a message without flushing: it leaves with the next send, or at {@link
-   * #flushPending()}. For a reply that is likely to be followed at once by another.
-   */
-  public void sendBuffered(Msg msg) throws WireException {
-    try {
-      writer.writeBuffered(Msgpack.encode(msg.toWire()));
-    } catch (IOException e) {
-      throw new WireException.TransportClosed("send failed: " + e, e);
-    }
-  }
-
-  /** Sends whatever {@link #sendBuffered} left in the buffer. */
-  public void flushPending() throws WireException {
-    try {
-      writer.flushPending();
-    } catch (IOException e) {
-      throw new WireException.TransportClosed("send failed: " + e, e);
-    }
-  }
-
   /** Sends one plain value as a frame (the handshake, the spawn init map). */
   public void sendValue(Object value) throws WireException {
     byte[] body = Msgpack.encode(value);
