@@ -236,8 +236,11 @@ public final class Nursery implements AutoCloseable {
 
     @Override
     public void run() {
+      context.runAs(this::runTask);
+    }
+
+    private void runTask() {
       TaskContext ctx = context;
-      ctx.install();
       if (ctx.cancelTarget() != null) {
         Thread.currentThread().interrupt(); // cancelled before it ran: foreign code sees it too
       }
@@ -440,6 +443,7 @@ public final class Nursery implements AutoCloseable {
 
   /** Forgets finished threads that have already terminated, so a long-lived nursery stays small. */
   private void trimFinishedThreads() {
+    if ((ctl.get() & 63) != 0) return; // now and then is enough to keep the queue short
     for (Thread t; (t = finishedThreads.peek()) != null && !t.isAlive(); ) {
       finishedThreads.remove(t);
     }

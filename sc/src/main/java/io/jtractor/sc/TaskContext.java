@@ -11,6 +11,10 @@ package io.jtractor.sc;
  * when the task reports {@code started}.
  */
 final class TaskContext {
+  /** A task's context, bound for the whole run of the task (no per-thread map to create). */
+  private static final ScopedValue<TaskContext> TASK = ScopedValue.newInstance();
+
+  /** Any other thread's context, created on first use. */
   private static final ThreadLocal<TaskContext> CURRENT = new ThreadLocal<>();
 
   /** The thread this context belongs to. */
@@ -47,6 +51,9 @@ final class TaskContext {
 
   /** The calling thread's context, created (with no enclosing scope) on first use. */
   static TaskContext current() {
+    if (TASK.isBound()) {
+      return TASK.get();
+    }
     TaskContext c = CURRENT.get();
     if (c == null) {
       c = new TaskContext(Thread.currentThread(), null);
@@ -55,9 +62,9 @@ final class TaskContext {
     return c;
   }
 
-  /** Installs a task's context on the thread that runs it; called first thing by the task. */
-  void install() {
-    CURRENT.set(this);
+  /** Runs {@code body} as this task: {@link #current()} is this context inside it. */
+  void runAs(Runnable body) {
+    ScopedValue.where(TASK, this).run(body);
   }
 
   /** The scope a checkpoint on this thread would raise {@link Cancelled} for, or null. */
