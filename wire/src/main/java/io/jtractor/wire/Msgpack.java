@@ -37,6 +37,12 @@ public final class Msgpack {
   /** Nesting deeper than this is refused as malformed, so a hostile frame cannot overflow the stack. */
   public static final int MAX_DEPTH = 256;
 
+  /**
+   * Messages are small: start each encoding with a 256-byte buffer (it grows as needed) instead of
+   * msgpack-core's default 8 KiB, which every call allocated and zeroed twice.
+   */
+  private static final MessagePack.PackerConfig PACKER = new MessagePack.PackerConfig().withBufferSize(256);
+
   private static final MessagePack.UnpackerConfig UNPACKER =
       new MessagePack.UnpackerConfig()
           .withActionOnMalformedString(CodingErrorAction.REPORT)
@@ -135,7 +141,7 @@ public final class Msgpack {
    * @throws IllegalArgumentException if it holds something with no msgpack form
    */
   public static byte[] encode(Object value) {
-    try (MessageBufferPacker p = MessagePack.newDefaultBufferPacker()) {
+    try (MessageBufferPacker p = PACKER.newBufferPacker()) {
       write(p, value, 0);
       return p.toByteArray();
     } catch (IOException e) {
