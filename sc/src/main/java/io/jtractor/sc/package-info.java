@@ -37,8 +37,13 @@
  * </ul>
  *
  * <p>A shielded scope holds back both: nothing is delivered to code running inside it on behalf of
- * scopes outside it, and a pending interrupt from outside is put aside on entry and restored on
- * exit.
+ * scopes outside it; an interrupt already pending when it is entered is cleared, and on exit the
+ * thread is interrupted again if a scope outside is (still) cancelled.
+ *
+ * <p>An interrupt that no cancelled scope explains is ignored by this package's blocking calls on
+ * a task's thread (they re-check and wait on), but on any other thread it aborts the call with
+ * {@link io.jtractor.sc.Cancelled}, the interrupt flag set again: an executor shutting down or a
+ * test timeout can stop a {@code main} thread blocked in {@code receive()}.
  *
  * <h2>Why {@code Cancelled} is an {@link java.lang.Error}</h2>
  *
