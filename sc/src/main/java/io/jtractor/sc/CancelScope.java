@@ -98,12 +98,29 @@ public final class CancelScope {
     if (parentScope != null) {
       TREE_LOCK.lock();
       try {
+        if ((++parentScope.rootLinks & 63) == 0) parentScope.pruneDeadRoots();
         s.linkUnder(parentScope);
       } finally {
         TREE_LOCK.unlock();
       }
     }
     return s;
+  }
+
+  /** Roots linked under this scope so far; guarded by TREE_LOCK. */
+  private int rootLinks;
+
+  /**
+   * Unlinks the roots of tasks that have ended. A task's end only marks its root dead (no lock:
+   * the spawning thread and ending tasks would contend on it at every task), and the spawner
+   * sweeps now and then (TREE_LOCK held).
+   */
+  private void pruneDeadRoots() {
+    for (CancelScope c = firstChild; c != null; ) {
+      CancelScope next = c.nextSibling;
+      if (c.isRoot && c.state == EXITED) c.unlink();
+      c = next;
+    }
   }
 
   static CancelScope forNursery() {
@@ -289,6 +306,9 @@ public final class CancelScope {
 
   /** Interrupts every thread whose innermost scope is {@code s} or below it, shields excepted. */
   private static void deliver(CancelScope s) {
+    if (s.isRoot && s.state == EXITED) {
+      return; // a task that has ended, not yet swept
+    }
     if (s.owner != null && s.owner.innermost == s) {
       s.owner.thread.interrupt();
     }
@@ -386,13 +406,7 @@ public final class CancelScope {
 
   /** Unlinks a finished task's root scope from the tree. */
   void detachRoot() {
-    TREE_LOCK.lock();
-    try {
-      unlink();
-      state = EXITED;
-    } finally {
-      TREE_LOCK.unlock();
-    }
+    state = EXITED; // unlinked later by pruneDeadRoots, or with its nursery's scope
   }
 
   boolean isDead() {
