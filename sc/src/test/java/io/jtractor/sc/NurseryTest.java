@@ -191,6 +191,33 @@ class NurseryTest {
   }
 
   @Test
+  void cancellationReachesEveryLiveChildAmongManyThatHaveEnded() {
+    // Ended tasks are swept from the scope tree lazily; the live ones must still be reached.
+    Trail trail = new Trail();
+    Nursery.run(
+        n -> {
+          MemoryChannel<Integer> done = MemoryChannel.open(MemoryChannel.UNBOUNDED);
+          for (int i = 0; i < 500; i++) {
+            int id = i;
+            n.startSoon(() -> done.sender().send(id));
+            if (i % 7 == 0) {
+              n.startSoon(() -> {
+                try {
+                  Sc.sleepForever();
+                } finally {
+                  trail.add("cancelled");
+                }
+              });
+            }
+          }
+          for (int i = 0; i < 500; i++) done.receiver().receive();
+          n.cancel();
+        });
+    assertThat(trail.events()).hasSize(72).containsOnly("cancelled");
+    assertThat(trail.aliveThreads()).isEmpty();
+  }
+
+  @Test
   void nestedNurseriesFailingAtTwoLevelsAtOnceRaiseNestedGroups() {
     Event innerFailing = new Event();
     Event outerFailing = new Event();
