@@ -151,19 +151,22 @@ public final class ActorBench {
     in.readFully(msg, 0, n);
   }
 
+  /** How long children sit before their memory is read: the JVM frees compiler memory ~5 s in. */
+  static final long IDLE_MS = 7_000;
+
   static void memory(Root root, ChildProcess.SpawnOptions opts, String label) {
-    System.out.println("memory (" + label + "):");
+    System.out.println("memory (" + label + ", after " + IDLE_MS / 1000 + " s idle):");
     root.openNursery(an -> {
       an.withSpawnOptions(opts);
       List<Portal> kids = new ArrayList<>();
       kids.add(an.startActor("idle0", BenchFuncs.class));
-      Thread.sleep(500);
+      Thread.sleep(IDLE_MS); // idle: past start-up, once the JVM has released its compiler memory
       long rootRss = kb(ProcessHandle.current().pid(), "VmRSS");
       long childRss = kb(childPid(kids.getFirst()), "VmRSS");
       long childPss = smapsRollup(childPid(kids.getFirst()), "Pss");
       System.out.printf("RSS: root %d MB, one idle child %d MB (PSS %d MB)%n", rootRss / 1024, childRss / 1024, childPss / 1024);
       for (int i = 1; i < 10; i++) kids.add(an.startActor("idle" + i, BenchFuncs.class));
-      Thread.sleep(500);
+      Thread.sleep(IDLE_MS);
       long pss = 0;
       for (Portal k : kids) pss += smapsRollup(childPid(k), "Pss");
       System.out.printf("ten idle children: PSS %d MB in all, %.1f MB each%n", pss / 1024, pss / 1024.0 / kids.size());

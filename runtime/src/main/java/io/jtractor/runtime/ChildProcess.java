@@ -42,6 +42,10 @@ public final class ChildProcess {
    * perf data file. Start-up and an idle child's memory matter more here than peak throughput;
    * {@link SpawnOptions#jvmArgs} replaces them.
    *
+   * <p>{@code -XX:TrimNativeHeapInterval=2000}: the compiler's arena chunks, freed by the JVM a few
+   * seconds after start-up, otherwise stay in the C heap; trimming it returns them (measured: an
+   * idle child 51 → 45 MB RSS after 7 s).
+   *
    * <p>Not used, on purpose: {@code -Djdk.reflect.useNativeAccessorOnly=true} would save a child's
    * first RPC the ~27 ms of spinning a method-handle accessor (measured), but a call through a
    * native accessor pins its virtual thread for as long as the function runs, and a long RPC on a
@@ -56,6 +60,7 @@ public final class ChildProcess {
           "-Xss512k",
           "-XX:ReservedCodeCacheSize=32m",
           "-XX:-UsePerfData",
+          "-XX:TrimNativeHeapInterval=2000",
           "--enable-native-access=ALL-UNNAMED",
           "--sun-misc-unsafe-memory-access=allow");
 
