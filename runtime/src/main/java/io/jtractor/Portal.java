@@ -130,7 +130,6 @@ public final class Portal {
   public boolean cancelActor(Duration timeout) {
     if (!channel.isOpen()) return false;
     if (child != null) child.markCancelRequested();
-    channel.markCancelRequested();
     return Boolean.TRUE.equals(channel.callShielded("self", "cancel", Map.of(), timeout));
   }
 

@@ -117,6 +117,6 @@ public final class Root implements AutoCloseable {
 
   /** JVM shutdown with the root still open: ask children to go, then kill what is left. */
   private void emergencyTeardown() {
-    ChildProcesses.killAll(actor, ChildProcesses.live(actor), Duration.ofMillis(800));
+    ChildProcesses.killAll(actor, Duration.ofMillis(800));
   }
 }

@@ -3,7 +3,6 @@ package io.jtractor.runtime;
 import io.jtractor.AttributeError;
 import io.jtractor.sc.Block;
 import io.jtractor.sc.Nursery;
-import io.jtractor.sc.Sc;
 import io.jtractor.wire.HandshakeAuth;
 import io.jtractor.wire.Hello;
 import io.jtractor.wire.Uid;
@@ -14,7 +13,6 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -374,9 +372,6 @@ public final class Actor {
   Object selfMethod(String name, Map<String, Object> kwargs, Uid caller) {
     throw new AttributeError("'Actor' object has no attribute '" + name + "'");
   }
-
-  /** Grace periods for tearing down children. */
-  public static final Duration DEFAULT_CANCEL_TIMEOUT = Duration.ofMillis(500);
 
   @Override
   public String toString() {

@@ -333,7 +333,6 @@ public final class ChildProcess {
       if (process.isAlive() && !hard) {
         PeerChannel ch = channel;
         if (ch != null && ch.isOpen()) {
-          ch.markCancelRequested();
           ch.callShielded("self", "cancel", Map.of(), options.cancelTimeout());
         }
         // A child writing an AOT cache at exit needs longer; don't cut it short.

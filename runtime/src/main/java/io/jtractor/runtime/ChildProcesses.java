@@ -8,22 +8,14 @@ import java.util.concurrent.TimeUnit;
 public final class ChildProcesses {
   private ChildProcesses() {}
 
-  /** The children of {@code actor} alive now. */
-  public static Set<ChildProcess> live(Actor actor) {
-    return actor.liveChildren();
-  }
-
   /**
-   * Sends SIGTERM to every child (each takes its own children down in its shutdown hook), waits up
-   * to {@code grace}, then SIGKILLs whatever is left, descendants included.
+   * Kills the actor's pre-started JVMs, sends SIGTERM to every live child (each takes its own
+   * children down in its shutdown hook), waits up to {@code grace}, then SIGKILLs whatever is left,
+   * descendants included.
    */
-  public static void killAll(Set<ChildProcess> children, Duration grace) {
-    killAll(null, children, grace);
-  }
-
-  /** {@link #killAll(Set, Duration)}, and first the actor's pre-started JVMs. */
-  public static void killAll(Actor actor, Set<ChildProcess> children, Duration grace) {
-    if (actor != null) actor.closeWarmPools();
+  public static void killAll(Actor actor, Duration grace) {
+    actor.closeWarmPools();
+    Set<ChildProcess> children = actor.liveChildren();
     for (ChildProcess c : children) c.process().destroy();
     long deadline = System.nanoTime() + grace.toNanos();
     for (ChildProcess c : children) {

@@ -31,10 +31,6 @@ final class OneShot<T> {
     return false;
   }
 
-  boolean isDone() {
-    return done.isSet();
-  }
-
   /** Waits for the outcome: the value, or the failure raised as itself. */
   T await() {
     done.await();
@@ -45,9 +41,4 @@ final class OneShot<T> {
     return o.value();
   }
 
-  /** The value if it has been set, else null (never waits, never raises). */
-  T peek() {
-    Outcome<T> o = outcome.get();
-    return o == null ? null : o.value();
-  }
 }

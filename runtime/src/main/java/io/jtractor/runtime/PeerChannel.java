@@ -2,7 +2,6 @@ package io.jtractor.runtime;
 
 import io.jtractor.AttributeError;
 import io.jtractor.ConnectionLost;
-import io.jtractor.ContextCancelled;
 import io.jtractor.ModuleNotExposed;
 import io.jtractor.RemoteActorError;
 import io.jtractor.TypeError;
@@ -51,8 +50,6 @@ public final class PeerChannel {
   private final Event ended = new Event();
   /** A cid-less error the peer sent (its runtime failed, e.g. at boot); set once by the loop. */
   private volatile RemoteActorError peerFailure;
-  /** Whether we were asked to cancel the peer (Portal.cancelActor), so its cancellations are expected. */
-  private volatile boolean cancelRequested;
 
   /** A task started here by the peer's {@code cmd}. */
   static final class RpcTask {
@@ -95,15 +92,6 @@ public final class PeerChannel {
   /** The peer's runtime failure, if it sent one (a cid-less error), else null. */
   public RemoteActorError peerFailure() {
     return peerFailure;
-  }
-
-  /** Marks that we asked the peer to cancel itself (its ContextCancelled replies are then expected). */
-  public void markCancelRequested() {
-    cancelRequested = true;
-  }
-
-  public boolean cancelRequested() {
-    return cancelRequested;
   }
 
   // ----------------------------------------------------------------------------------------------
@@ -435,12 +423,6 @@ public final class PeerChannel {
     public void run() {
       runRpc(cmd, target, args, task);
     }
-
-    /** It will never run: forget it, so that nobody waits for it. */
-    void abandon() {
-      rpcTasks.remove(task.cid, task);
-      task.done.set();
-    }
   }
 
   private static Msg.Functype functype(String cid) {
@@ -563,11 +545,6 @@ public final class PeerChannel {
     if (!done.isSet()) {
       LOG.log(System.Logger.Level.WARNING, "a task of " + peer + " did not finish within " + CANCEL_WAIT + " of being cancelled");
     }
-  }
-
-  /** Whether an error is a cancellation this side asked for (so not a failure to report). */
-  boolean isExpectedCancellation(RemoteActorError e) {
-    return e instanceof ContextCancelled cc && (cancelRequested || actor.uid().equals(cc.canceller()));
   }
 
   @Override

@@ -161,13 +161,4 @@ public final class Values {
     String s = v instanceof byte[] b ? b.length + " bytes" : String.valueOf(v);
     return s.length() > 60 ? s.substring(0, 57) + "..." : s;
   }
-
-  /** An empty map that keeps insertion order, for building kwargs. */
-  static Map<String, Object> orderedMap() {
-    return new LinkedHashMap<>();
-  }
-
-  static List<Object> list() {
-    return new ArrayList<>();
-  }
 }

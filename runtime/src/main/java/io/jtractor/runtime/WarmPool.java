@@ -105,9 +105,4 @@ final class WarmPool {
       }
     }
   }
-
-  /** The JVMs waiting now (for tests and benchmarks). */
-  synchronized int idleCount() {
-    return idle.size();
-  }
 }

@@ -539,10 +539,6 @@ public final class CancelScope {
         + (shield ? "[shield]" : "");
   }
 
-  boolean isRoot() {
-    return isRoot;
-  }
-
   /** {@code now + d}, saturating below {@link #NO_DEADLINE}. */
   static long saturatedAdd(long now, Duration d) {
     long nanos;

@@ -20,16 +20,6 @@ final class Waiting {
     }
   }
 
-  /** Like {@link #await} with a limit; returns false if {@code nanos} ran out. */
-  static boolean awaitNanos(TaskContext task, Condition condition, long nanos) {
-    try {
-      return condition.awaitNanos(nanos) > 0;
-    } catch (InterruptedException e) {
-      task.onInterrupt();
-      return true;
-    }
-  }
-
   /** Sleeps until {@code deadline} (a {@link Sc#currentTime()} value) as a checkpoint. */
   static void sleepUntil(TaskContext task, long deadline) {
     task.checkCancelled();
