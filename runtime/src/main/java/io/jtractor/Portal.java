@@ -130,7 +130,116 @@ public final class Portal {
   public boolean cancelActor(Duration timeout) {
     if (!channel.isOpen()) return false;
     if (child != null) child.markCancelRequested();
+    channel.markCancelCalled();
     return Boolean.TRUE.equals(channel.callShielded("self", "cancel", Map.of(), timeout));
+  }
+
+  // ----------------------------------------------------------------------------------------------
+  // Contexts and streams
+
+  /**
+   * Opens a context with a remote context function (tractor's {@code open_context}): starts it,
+   * waits for its {@link Context#started}, runs {@code body} with the {@link Context} and the
+   * started value, then waits for the callee to return. If the body fails, the callee is
+   * cancelled first and the body's failure propagates. If the callee fails, the body is cancelled
+   * at its next checkpoint and the callee's error is raised here.
+   *
+   * @return what {@code body} returned (null if the body was cancelled by the callee's end)
+   * @throws RemoteActorError if the callee failed, or was cancelled by an actor other than this one
+   * @throws ConnectionLost if the connection ended
+   */
+  public <R, T> T openContext(Remote.Ctx0<R> fn, ContextBody<T> body) {
+    return openRef(Remote.resolve(fn), body);
+  }
+
+  /** {@link #openContext(Remote.Ctx0, ContextBody)} for a function of one argument. */
+  public <A, R, T> T openContext(Remote.Ctx1<A, R> fn, A a, ContextBody<T> body) {
+    return openRef(Remote.resolve(fn), body, a);
+  }
+
+  /** {@link #openContext(Remote.Ctx0, ContextBody)} for a function of two arguments. */
+  public <A, B, R, T> T openContext(Remote.Ctx2<A, B, R> fn, A a, B b, ContextBody<T> body) {
+    return openRef(Remote.resolve(fn), body, a, b);
+  }
+
+  /** {@link #openContext(Remote.Ctx0, ContextBody)} for a function of three arguments. */
+  public <A, B, C, R, T> T openContext(Remote.Ctx3<A, B, C, R> fn, A a, B b, C c, ContextBody<T> body) {
+    return openRef(Remote.resolve(fn), body, a, b, c);
+  }
+
+  /** {@link #openContext(Remote.Ctx0, ContextBody)} for a context procedure (returning nothing). */
+  public <T> T openContext(Remote.CtxProc0 fn, ContextBody<T> body) {
+    return openRef(Remote.resolve(fn), body);
+  }
+
+  /** {@link #openContext(Remote.Ctx0, ContextBody)} for a context procedure of one argument. */
+  public <A, T> T openContext(Remote.CtxProc1<A> fn, A a, ContextBody<T> body) {
+    return openRef(Remote.resolve(fn), body, a);
+  }
+
+  /** {@link #openContext(Remote.Ctx0, ContextBody)} for a context procedure of two arguments. */
+  public <A, B, T> T openContext(Remote.CtxProc2<A, B> fn, A a, B b, ContextBody<T> body) {
+    return openRef(Remote.resolve(fn), body, a, b);
+  }
+
+  /** Opens a context with a remote context function named by namespace and function name (any tractor peer). */
+  public <T> T openContextFromNs(String ns, String func, Map<String, ?> kwargs, ContextBody<T> body) {
+    Objects.requireNonNull(ns, "ns");
+    Objects.requireNonNull(func, "func");
+    return Context.open(channel, ns, func, new LinkedHashMap<>(Objects.requireNonNull(kwargs, "kwargs")), Object.class, body);
+  }
+
+  private <T> T openRef(Remote.Ref ref, ContextBody<T> body, Object... args) {
+    return Context.open(channel, ref.ns(), ref.func(), ref.kwargsAfter(1, args), ref.method().getGenericReturnType(), body);
+  }
+
+  /**
+   * Starts a remote streaming function (a public static method whose first parameter is an {@link
+   * Emitter}; tractor's async generator) and returns the receive-only stream of what it emits.
+   * Closing the stream (try-with-resources) sends {@code stop} and cancels the remote function if
+   * it is still running.
+   *
+   * @throws RemoteActorError if the call was refused (not exposed, bad arguments, not a streaming function)
+   */
+  public <T> MsgStream openStreamFrom(Remote.Gen0<T> fn) {
+    Remote.Ref ref = Remote.resolve(fn);
+    return openStreamFromNs(ref.ns(), ref.func(), ref.kwargsAfter(1));
+  }
+
+  /** {@link #openStreamFrom(Remote.Gen0)} for a function of one argument. */
+  public <T, A> MsgStream openStreamFrom(Remote.Gen1<T, A> fn, A a) {
+    Remote.Ref ref = Remote.resolve(fn);
+    return openStreamFromNs(ref.ns(), ref.func(), ref.kwargsAfter(1, a));
+  }
+
+  /** {@link #openStreamFrom(Remote.Gen0)} for a function of two arguments. */
+  public <T, A, B> MsgStream openStreamFrom(Remote.Gen2<T, A, B> fn, A a, B b) {
+    Remote.Ref ref = Remote.resolve(fn);
+    return openStreamFromNs(ref.ns(), ref.func(), ref.kwargsAfter(1, a, b));
+  }
+
+  /** {@link #openStreamFrom(Remote.Gen0)} by namespace and function name (any tractor peer's async generator). */
+  public MsgStream openStreamFromNs(String ns, String func, Map<String, ?> kwargs) {
+    Objects.requireNonNull(ns, "ns");
+    Objects.requireNonNull(func, "func");
+    Map<String, Object> kw = new LinkedHashMap<>(Objects.requireNonNull(kwargs, "kwargs"));
+    io.jtractor.runtime.ContextLink link = channel.openContextLink(func);
+    boolean ok = false;
+    try {
+      Context.startRemote(channel, link, ns, func, kw, io.jtractor.wire.Msg.ASYNCGEN, false);
+      link.openStream(io.jtractor.runtime.ContextLink.DEFAULT_BUFFER, false);
+      MsgStream s = new MsgStream(link, StreamOptions.DEFAULT, false, () -> {
+        try {
+          link.cancel(); // tractor cancels the remote generator when its caller's stream closes
+        } finally {
+          channel.forget(link);
+        }
+      });
+      ok = true;
+      return s;
+    } finally {
+      if (!ok) channel.forget(link);
+    }
   }
 
   @Override

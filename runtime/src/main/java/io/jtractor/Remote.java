@@ -77,6 +77,66 @@ public final class Remote {
     void call(A a, B b, C c) throws Exception;
   }
 
+  /** A remote context function of no arguments but its {@link Context}. */
+  @FunctionalInterface
+  public interface Ctx0<R> extends Serializable {
+    R call(Context ctx) throws Exception;
+  }
+
+  /** A remote context function of one argument. */
+  @FunctionalInterface
+  public interface Ctx1<A, R> extends Serializable {
+    R call(Context ctx, A a) throws Exception;
+  }
+
+  /** A remote context function of two arguments. */
+  @FunctionalInterface
+  public interface Ctx2<A, B, R> extends Serializable {
+    R call(Context ctx, A a, B b) throws Exception;
+  }
+
+  /** A remote context function of three arguments. */
+  @FunctionalInterface
+  public interface Ctx3<A, B, C, R> extends Serializable {
+    R call(Context ctx, A a, B b, C c) throws Exception;
+  }
+
+  /** A remote context procedure (returning nothing) of no arguments but its {@link Context}. */
+  @FunctionalInterface
+  public interface CtxProc0 extends Serializable {
+    void call(Context ctx) throws Exception;
+  }
+
+  /** A remote context procedure of one argument. */
+  @FunctionalInterface
+  public interface CtxProc1<A> extends Serializable {
+    void call(Context ctx, A a) throws Exception;
+  }
+
+  /** A remote context procedure of two arguments. */
+  @FunctionalInterface
+  public interface CtxProc2<A, B> extends Serializable {
+    void call(Context ctx, A a, B b) throws Exception;
+  }
+
+  /** A remote streaming function of no arguments but its {@link Emitter}. */
+  @FunctionalInterface
+  public interface Gen0<T> extends Serializable {
+    void call(Emitter<T> out) throws Exception;
+  }
+
+  /** A remote streaming function of one argument. */
+  @FunctionalInterface
+  public interface Gen1<T, A> extends Serializable {
+    void call(Emitter<T> out, A a) throws Exception;
+  }
+
+  /** A remote streaming function of two arguments. */
+  @FunctionalInterface
+  public interface Gen2<T, A, B> extends Serializable {
+    void call(Emitter<T> out, A a, B b) throws Exception;
+  }
+
   /**
    * What a method reference names.
    *
@@ -96,17 +156,25 @@ public final class Remote {
 
     /** Keyword arguments for {@code args}, by parameter name. */
     public Map<String, Object> kwargs(Object... args) {
+      return kwargsAfter(0, args);
+    }
+
+    /**
+     * Keyword arguments for the parameters after the first {@code skip} ones (which the runtime
+     * fills in: a context's {@link Context}, a stream's {@link Emitter}).
+     */
+    public Map<String, Object> kwargsAfter(int skip, Object... args) {
       Parameter[] params = method.getParameters();
-      if (params.length != args.length) {
-        throw new IllegalArgumentException(func() + " takes " + params.length + " arguments, got " + args.length);
+      if (params.length - skip != args.length) {
+        throw new IllegalArgumentException(func() + " takes " + (params.length - skip) + " arguments, got " + args.length);
       }
       Map<String, Object> kw = new LinkedHashMap<>();
-      for (int i = 0; i < params.length; i++) {
+      for (int i = skip; i < params.length; i++) {
         if (!params[i].isNamePresent()) {
           throw new IllegalArgumentException(
               owner.getName() + " was compiled without -parameters: parameter names are needed for keyword arguments");
         }
-        kw.put(params[i].getName(), args[i]);
+        kw.put(params[i].getName(), args[i - skip]);
       }
       return kw;
     }

@@ -219,7 +219,7 @@ public final class Actor {
     }
     Hello hello;
     try {
-      hello = wire.handshake(uid, config.auth());
+      hello = wire.handshake(uid, Capabilities.announcing(config.auth()));
     } catch (WireException | RuntimeException e) {
       LOG.log(System.Logger.Level.INFO, "connection from " + socket.getRemoteSocketAddress() + " failed to handshake: " + e.getMessage());
       wire.close();
@@ -236,7 +236,7 @@ public final class Actor {
     WireChannel wire = WireChannel.connect(address, config.wireConfig());
     Hello hello;
     try {
-      hello = wire.handshake(uid, config.auth());
+      hello = wire.handshake(uid, Capabilities.announcing(config.auth()));
     } catch (WireException e) {
       wire.close();
       throw e;

@@ -214,7 +214,7 @@ public final class ChildMain {
     Hello parentHello;
     try {
       parent = WireChannel.connect(parentAddr, WireChannel.Config.DEFAULT);
-      parentHello = parent.handshake(uid, HandshakeAuth.NONE);
+      parentHello = parent.handshake(uid, Capabilities.announcing(HandshakeAuth.NONE));
     } catch (IOException e) {
       System.err.println("actor " + uid + " could not reach its parent at " + parentAddr + ": " + e);
       return 1;

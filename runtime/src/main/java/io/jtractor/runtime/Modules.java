@@ -43,18 +43,32 @@ public final class Modules {
     return exposed;
   }
 
-  /** A function found in an exposed namespace, ready to bind arguments to. */
-  public record Target(String ns, String func, Method method) {
-    /** Binds keyword arguments to parameters, converting values to the declared types. */
+  /**
+   * A function found in an exposed namespace, ready to bind arguments to.
+   *
+   * @param injection how its first parameter is filled in, if it is a context or a stream; null
+   *     for a plain function
+   */
+  public record Target(String ns, String func, Method method, Injectables.Injection injection) {
+    /** What the {@code functype} reply says for this function. */
+    public String functype() {
+      return injection == null ? io.jtractor.wire.Msg.ASYNCFUNC : injection.functype();
+    }
+
+    /**
+     * Binds keyword arguments to parameters, converting values to the declared types. The first
+     * slot of an injected function's arguments is left for the runtime.
+     */
     public Object[] bind(Map<String, Object> kwargs) {
       Parameter[] params = method.getParameters();
+      int first = injection == null ? 0 : 1;
       Set<String> unexpected = new TreeSet<>(kwargs.keySet());
-      for (Parameter p : params) unexpected.remove(p.getName());
+      for (int i = first; i < params.length; i++) unexpected.remove(params[i].getName());
       if (!unexpected.isEmpty()) {
         throw new TypeError(func + "() got an unexpected keyword argument '" + unexpected.iterator().next() + "'");
       }
       Object[] args = new Object[params.length];
-      for (int i = 0; i < params.length; i++) {
+      for (int i = first; i < params.length; i++) {
         String name = params[i].getName();
         if (!kwargs.containsKey(name)) {
           throw new TypeError(func + "() missing required keyword argument: '" + name + "'");
@@ -132,7 +146,8 @@ public final class Modules {
             + " (needed to bind keyword arguments) are unknown");
       }
     }
-    return new Target(ns, func, m);
+    Injectables.Injection injection = m.getParameterCount() == 0 ? null : Injectables.forParameter(m.getParameterTypes()[0]);
+    return new Target(ns, func, m, injection);
   }
 
   /** The method a typed reference points at, checked to be callable remotely. */

@@ -14,6 +14,7 @@ import io.jtractor.sc.MemoryChannel;
 import io.jtractor.sc.ReceiveChannel;
 import io.jtractor.sc.Sc;
 import io.jtractor.sc.SendChannel;
+import io.jtractor.wire.Hello;
 import io.jtractor.wire.Msg;
 import io.jtractor.wire.Uid;
 import io.jtractor.wire.WireChannel;
@@ -43,8 +44,15 @@ public final class PeerChannel {
   private final Actor actor;
   private final WireChannel wire;
   private final Uid peer;
-  /** Calls and contexts waiting for messages, by cid. Any thread. */
-  private final ConcurrentHashMap<String, SendChannel<Msg>> inboxes = new ConcurrentHashMap<>();
+  /**
+   * Where messages for a cid go: a plain call's inbox ({@link SendChannel}) or a context's {@link
+   * ContextLink}. Any thread.
+   */
+  private final ConcurrentHashMap<String, Object> inboxes = new ConcurrentHashMap<>();
+  /** Set when this actor asked the peer to cancel itself ({@code Portal.cancelActor}). */
+  private volatile boolean cancelCalled;
+  /** Whether the peer's hello announced jtractor (it speaks credit flow control). */
+  private final boolean peerIsJtractor;
   /** RPC tasks started by this channel, by cid. Any thread. */
   private final ConcurrentHashMap<String, RpcTask> rpcTasks = new ConcurrentHashMap<>();
   private final Event ended = new Event();
@@ -67,6 +75,28 @@ public final class PeerChannel {
     this.actor = actor;
     this.wire = wire;
     this.peer = peer;
+    Hello hello = wire.peerHello();
+    this.peerIsJtractor = hello != null && hello.capabilities().containsKey(Capabilities.JTRACTOR);
+  }
+
+  /** The local actor's uid. */
+  public Uid localUid() {
+    return actor.uid();
+  }
+
+  /** Whether the peer is a jtractor actor (not a plain tractor one). */
+  public boolean peerIsJtractor() {
+    return peerIsJtractor;
+  }
+
+  /** Records that this actor asked the peer to cancel itself: its ContextCancelled are expected. */
+  public void markCancelCalled() {
+    cancelCalled = true;
+  }
+
+  /** Whether this actor asked the peer to cancel itself. */
+  public boolean cancelCalled() {
+    return cancelCalled;
   }
 
   /** The peer's uid (from the handshake). */
@@ -154,8 +184,25 @@ public final class PeerChannel {
   }
 
   public void closeInbox(String cid) {
-    SendChannel<Msg> s = inboxes.remove(cid);
-    if (s != null) s.close();
+    Object s = inboxes.remove(cid);
+    if (s instanceof SendChannel<?> ch) ch.close();
+  }
+
+  /**
+   * Opens the caller's side of a context or stream with a fresh cid (the caller sends the {@code
+   * cmd}). The caller must {@link #forget} it when done.
+   */
+  public ContextLink openContextLink(String func) {
+    String cid = newCid();
+    ContextLink link = new ContextLink(this, cid, true, func, peerIsJtractor);
+    inboxes.put(cid, link);
+    if (ended.isSet()) link.connectionEnded();
+    return link;
+  }
+
+  /** Stops routing messages to a context; later ones for its cid are dropped. */
+  public void forget(ContextLink link) {
+    inboxes.remove(link.cid(), link);
   }
 
   /** A fresh call id (uuid4, as tractor's). */
@@ -358,15 +405,21 @@ public final class PeerChannel {
     ended.set();
     wire.close();
     readToken.sender().close(); // idle ex-readers wake and leave
-    for (String cid : List.copyOf(inboxes.keySet())) {
-      SendChannel<Msg> s = inboxes.get(cid);
-      if (s != null) s.close();
+    for (Object inbox : List.copyOf(inboxes.values())) {
+      if (inbox instanceof SendChannel<?> ch) ch.close();
+      else if (inbox instanceof ContextLink link) link.connectionEnded();
     }
     return true;
   }
 
+  @SuppressWarnings("unchecked")
   private void route(Msg msg) {
-    SendChannel<Msg> inbox = inboxes.get(msg.cid());
+    Object target = inboxes.get(msg.cid());
+    if (target instanceof ContextLink link) {
+      link.deliver(msg);
+      return;
+    }
+    SendChannel<Msg> inbox = (SendChannel<Msg>) target;
     boolean delivered = false;
     if (inbox != null) {
       try {
@@ -401,8 +454,15 @@ public final class PeerChannel {
       return null;
     }
     RpcTask task = new RpcTask(cid);
+    ContextLink link = null;
+    if (target.injection() != null) {
+      // Registered before the next message is read: the caller's stream items may follow at once.
+      link = new ContextLink(this, cid, false, cmd.func(), peerIsJtractor);
+      args[0] = target.injection().view().apply(link);
+      inboxes.put(cid, link);
+    }
     rpcTasks.put(cid, task);
-    return new PreparedCall(cmd, target, args, task);
+    return new PreparedCall(cmd, target, args, task, link);
   }
 
   /** A resolved, registered call, ready to run. */
@@ -411,17 +471,20 @@ public final class PeerChannel {
     private final Modules.Target target;
     private final Object[] args;
     private final RpcTask task;
+    private final ContextLink link;
 
-    PreparedCall(Msg.Cmd cmd, Modules.Target target, Object[] args, RpcTask task) {
+    PreparedCall(Msg.Cmd cmd, Modules.Target target, Object[] args, RpcTask task, ContextLink link) {
       this.cmd = cmd;
       this.target = target;
       this.args = args;
       this.task = task;
+      this.link = link;
     }
 
     @Override
     public void run() {
-      runRpc(cmd, target, args, task);
+      if (link == null) runRpc(cmd, target, args, task);
+      else runLinked(cmd, target, args, task, link);
     }
   }
 
@@ -468,6 +531,84 @@ public final class PeerChannel {
       rpcTasks.remove(cid, task);
       task.done.set();
     }
+  }
+
+  /**
+   * Runs a context function or a streaming function (tractor's {@code @context} and async
+   * generators): {@code functype} at once, then whatever the function sends, then its outcome —
+   * {@code return} (context) or {@code stop} (stream) — or its error. A cancelled context answers
+   * {@code ContextCancelled} naming who cancelled it; a cancelled stream sends {@code stop}.
+   */
+  private void runLinked(Msg.Cmd cmd, Modules.Target target, Object[] args, RpcTask task, ContextLink link) {
+    String cid = cmd.cid();
+    boolean isContext = Msg.CONTEXT.equals(target.functype());
+    try {
+      sendQuietly(new Msg.Functype(cid, target.functype()));
+      link.bindScope(task.scope);
+      Object value = null;
+      Throwable failure = null;
+      try {
+        value = task.scope.call(s -> target.invoke(args));
+      } catch (Cancelled c) {
+        // The whole actor is going down.
+        link.closeStream();
+        sendQuietly(isContext
+            ? new Msg.Error(cid, ErrorBoxing.contextCancelled(
+                describe(cmd) + " was cancelled: its actor is shutting down", actor.uid(), actor.cancelRequester()))
+            : new Msg.Stop(cid));
+        throw c;
+      } catch (Throwable t) {
+        failure = t;
+      }
+      if (failure == null && task.scope.cancelledCaught()) {
+        link.closeStream();
+        RemoteActorError remote = link.remoteError();
+        if (remote != null && !(remote instanceof io.jtractor.ContextCancelled)) {
+          failure = remote; // e.g. a StreamOverrun the peer answered: pass it back, boxed again
+        } else if (!isContext) {
+          sendQuietly(new Msg.Stop(cid));
+          return;
+        } else {
+          sendQuietly(new Msg.Error(cid, cancelledBody(cmd, task, link)));
+          return;
+        }
+      }
+      if (failure != null) {
+        LOG.log(System.Logger.Level.DEBUG, "RPC " + cmd.ns() + "." + cmd.func() + " failed", failure);
+        link.closeStream();
+        sendQuietly(new Msg.Error(cid, packSafely(failure)));
+        return;
+      }
+      link.closeStream();
+      try {
+        sendQuietly(isContext ? new Msg.Return(cid, value) : new Msg.Stop(cid));
+      } catch (IllegalArgumentException unencodable) {
+        sendQuietly(new Msg.Error(cid, packSafely(unencodable)));
+      }
+    } finally {
+      forget(link);
+      rpcTasks.remove(cid, task);
+      task.done.set();
+    }
+  }
+
+  private String describe(Msg.Cmd cmd) {
+    return "`" + cmd.func() + "()`@" + actor.uid().pythonRepr();
+  }
+
+  /** tractor's ContextCancelled for a callee, naming who cancelled it (itself included). */
+  private io.jtractor.wire.ErrorInfo cancelledBody(Msg.Cmd cmd, RpcTask task, ContextLink link) {
+    Uid by;
+    String how;
+    if (link.cancelCalled()) {
+      by = actor.uid();
+      how = " cancelled itself";
+    } else {
+      by = task.cancelRequester != null ? task.cancelRequester : link.cancelledByRemote();
+      how = " was remotely cancelled by "
+          + (by == null ? "an unknown actor" : by.equals(peer) ? "its caller " + by.pythonRepr() : "remote actor " + by.pythonRepr());
+    }
+    return ErrorBoxing.contextCancelled(describe(cmd) + how, actor.uid(), by);
   }
 
   /** Boxes an error; an error that cannot even be described is boxed as that. */

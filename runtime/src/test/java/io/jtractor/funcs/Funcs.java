@@ -152,4 +152,16 @@ public final class Funcs {
   public static void sleepMs(long ms) {
     Sc.sleep(Duration.ofMillis(ms));
   }
+
+  /** This actor's listening port. */
+  public static long listenPort() {
+    return io.jtractor.runtime.Actor.current().address().getPort();
+  }
+
+  /** Connects to the actor listening on {@code port} and asks it to cancel itself (a third party). */
+  public static boolean cancelActorAt(long port) throws java.io.IOException {
+    io.jtractor.runtime.PeerChannel pc =
+        io.jtractor.runtime.Actor.current().connect(new java.net.InetSocketAddress("127.0.0.1", (int) port));
+    return Boolean.TRUE.equals(pc.callShielded("self", "cancel", Map.of(), Duration.ofSeconds(2)));
+  }
 }

@@ -133,6 +133,23 @@ public sealed interface Msg extends WireValue {
   /** The call id this message belongs to, or null if it has none. */
   String cid();
 
+  /**
+   * jtractor's extension for flow control between two jtractor peers: {@code {'credit': n, 'cid':
+   * cid}} lets the peer send {@code n} more stream items for this context. Sent only to a peer
+   * whose hello announced jtractor (a tractor peer would queue it as a stream message).
+   */
+  record Credit(String cid, int n) implements Msg {
+    public Credit {
+      Objects.requireNonNull(cid, "cid");
+      if (n <= 0) throw new IllegalArgumentException("credit must be positive: " + n);
+    }
+
+    @Override
+    public Object toWire() {
+      return pair("credit", n, cid);
+    }
+  }
+
   /** The one sentinel instance. */
   Sentinel SENTINEL = new Sentinel();
 
@@ -192,6 +209,9 @@ public sealed interface Msg extends WireValue {
       if (m.containsKey("started")) return new Started(cid, m.get("started"));
       if (m.containsKey("yield")) return new Yield(cid, m.get("yield"));
       if (m.containsKey("stop")) return new Stop(cid);
+      if (m.get("credit") instanceof Number n && n.longValue() > 0 && n.longValue() <= Integer.MAX_VALUE) {
+        return new Credit(cid, n.intValue());
+      }
       return new Other(value);
     } catch (IllegalArgumentException e) {
       throw new WireException.Malformed(e.getMessage(), e);

@@ -1,0 +1,446 @@
+package io.jtractor.runtime;
+
+import io.jtractor.ConnectionLost;
+import io.jtractor.ContextCancelled;
+import io.jtractor.RemoteActorError;
+import io.jtractor.TypeError;
+import io.jtractor.sc.CancelScope;
+import io.jtractor.sc.EndOfChannel;
+import io.jtractor.sc.Event;
+import io.jtractor.sc.MemoryChannel;
+import io.jtractor.sc.Sc;
+import io.jtractor.wire.ErrorInfo;
+import io.jtractor.wire.Msg;
+import io.jtractor.wire.Uid;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * One side of an inter-actor context (or of a one-way stream): the messages that arrive for its
+ * cid, the remote error that ended it, who cancelled it, and flow control. The public {@code
+ * Context} and {@code MsgStream} are thin views of this.
+ *
+ * <p>Prior art: tractor's {@code Context} dataclass ({@code _deliver_msg}, {@code
+ * _maybe_cancel_and_set_remote_error}, {@code result}) and its overrun handling. Kept: a bounded
+ * buffer per context (64 by default) that the message loop never blocks on; overflow answered
+ * with a {@code StreamOverrun} error to the sender, or queued (bounded) when overruns are allowed;
+ * a remote error cancels the scope of the task owning this side; a {@code ContextCancelled} this
+ * side asked for is not a failure. Where we deviate: (1) between two jtractor peers the receiver
+ * grants credit as its application consumes items and a sender waits for credit instead of
+ * overrunning (see {@link #sendYield}); (2) a {@code return} or {@code error} reaching a stream
+ * reader is kept for {@code result()} instead of failing with {@code KeyError}; (3) when the
+ * connection dies the owning scope is cancelled and waiters get {@link ConnectionLost}; (4) the
+ * overflow queue drops the newest items beyond its bound (logged), not the oldest.
+ *
+ * <p>Threads: {@link #deliver} and {@link #connectionEnded} run on the connection's message
+ * loop; everything else on the tasks using the context. Every mutable field is volatile or atomic.
+ */
+public final class ContextLink {
+  private static final System.Logger LOG = System.getLogger(ContextLink.class.getName());
+
+  /** A context's buffer, in stream items, unless resized: tractor's {@code msg_buffer_size}. */
+  public static final int DEFAULT_BUFFER = 64;
+  /** How many items beyond the buffer are queued when overruns are allowed (tractor's 616). */
+  public static final int OVERFLOW_LIMIT = 616;
+  /** How long a cancel request waits for the peer's answer (tractor's 0.5 s). */
+  public static final Duration CANCEL_TIMEOUT = Duration.ofMillis(500);
+
+  private final PeerChannel chan;
+  private final String cid;
+  private final boolean callerSide;
+  /** The remote (caller side) or local (callee side) function, for messages. */
+  private final String func;
+  /** Whether the peer speaks jtractor's credit flow control. */
+  private final boolean creditFlow;
+
+  /** Everything for this cid but credits, in arrival order. Unbounded: the bound is counted below. */
+  private final MemoryChannel<Msg> inbox = MemoryChannel.open(MemoryChannel.UNBOUNDED);
+  /** Stream items delivered and not yet consumed. Loop increments, consumers decrement. */
+  private final AtomicInteger queuedYields = new AtomicInteger();
+  private volatile int capacity = DEFAULT_BUFFER;
+  private volatile boolean allowOverruns;
+  private volatile boolean extraCreditGranted;
+
+  /** Items this side may still send before the peer grants more (credit flow only). */
+  private final AtomicInteger sendCredits = new AtomicInteger(DEFAULT_BUFFER);
+  /** Set and replaced whenever credits arrive or the context fails: wakes a waiting sender. */
+  private volatile Event creditChanged = new Event();
+  /** Items consumed here since the last grant sent to the peer. */
+  private final AtomicInteger consumedSinceGrant = new AtomicInteger();
+
+  /** The first error the peer sent for this cid. Set by the loop. */
+  private volatile RemoteActorError remoteError;
+  /** The peer whose error cancelled this side (tractor's {@code _cancel_called_remote}). */
+  private volatile Uid cancelledByRemote;
+  /** This side asked for the cancellation (caller: {@code cancel()}; callee: cancelled itself). */
+  private volatile boolean cancelCalled;
+  private volatile boolean startedCalled;
+  /** The scope of the task owning this side: cancelled by a remote error or a lost connection. */
+  private volatile CancelScope scope;
+  private volatile boolean connectionLost;
+  private volatile boolean hasResult;
+  private volatile Object result;
+  /** Closes the stream open on this side, if any (set by the stream view). */
+  private volatile Runnable streamCloser;
+  private volatile boolean streamOpened;
+
+  ContextLink(PeerChannel chan, String cid, boolean callerSide, String func, boolean creditFlow) {
+    this.chan = chan;
+    this.cid = cid;
+    this.callerSide = callerSide;
+    this.func = func;
+    this.creditFlow = creditFlow;
+  }
+
+  public String cid() {
+    return cid;
+  }
+
+  public boolean isCallerSide() {
+    return callerSide;
+  }
+
+  public Uid peer() {
+    return chan.peer();
+  }
+
+  public PeerChannel channel() {
+    return chan;
+  }
+
+  /** The local actor's uid. */
+  public Uid self() {
+    return chan.localUid();
+  }
+
+  public String func() {
+    return func;
+  }
+
+  // ----------------------------------------------------------------------------------------------
+  // The message loop's side
+
+  /** Takes one message for this cid (the loop; never blocks). */
+  void deliver(Msg msg) {
+    switch (msg) {
+      case Msg.Credit c -> grantSend(c.n());
+      case Msg.Yield y -> deliverYield(y);
+      case Msg.Error e -> {
+        onRemoteError(RemoteActorError.from(e.info(), chan.peer()));
+        inbox.sender().trySend(msg);
+      }
+      default -> inbox.sender().trySend(msg);
+    }
+  }
+
+  private void deliverYield(Msg.Yield y) {
+    int queued = queuedYields.incrementAndGet();
+    int limit = creditFlow ? Math.max(capacity, DEFAULT_BUFFER) : capacity;
+    if (queued > limit) {
+      if (!allowOverruns) {
+        queuedYields.decrementAndGet();
+        LOG.log(System.Logger.Level.WARNING, "context " + cid + " was overrun by " + chan.peer() + ": answering StreamOverrun");
+        chan.sendQuietly(new Msg.Error(cid, overrun()));
+        return;
+      }
+      if (queued > limit + OVERFLOW_LIMIT) {
+        queuedYields.decrementAndGet();
+        LOG.log(System.Logger.Level.WARNING, "context " + cid + ": dropping a stream item from " + chan.peer()
+            + ", " + OVERFLOW_LIMIT + " items beyond the buffer of " + limit + " are already queued");
+        return;
+      }
+    }
+    inbox.sender().trySend(y);
+  }
+
+  /** tractor's StreamOverrun error body, sent back to the sender. */
+  private ErrorInfo overrun() {
+    String text = "Actor-task context " + cid + "@" + chan.localUid().pythonRepr() + " was overrun by remote!\n"
+        + (streamOpened ? "" : "\n*** No stream open on `" + chan.localUid().name() + "` side! ***\n\n")
+        + "sender actor: " + chan.peer().pythonRepr();
+    return ErrorInfo.of("jtractor: " + text + "\ntractor._exceptions.StreamOverrun: " + text + "\n", "StreamOverrun", chan.localUid());
+  }
+
+  private void onRemoteError(RemoteActorError err) {
+    if (remoteError == null) remoteError = err;
+    wakeSender();
+    if (err instanceof ContextCancelled && cancelCalled) {
+      return; // the answer to our own cancel request
+    }
+    cancelledByRemote = chan.peer();
+    CancelScope s = scope;
+    if (s != null) s.cancel();
+  }
+
+  /** The connection ended (the loop): waiters fail, the owning task is cancelled. */
+  void connectionEnded() {
+    connectionLost = true;
+    inbox.sender().close();
+    wakeSender();
+    CancelScope s = scope;
+    if (s != null && !hasResult) s.cancel();
+  }
+
+  // ----------------------------------------------------------------------------------------------
+  // The owning tasks' side
+
+  /** Makes {@code s} the scope cancelled when the peer fails or the connection ends. */
+  public void bindScope(CancelScope s) {
+    scope = s;
+    if (connectionLost) s.cancel();
+    RemoteActorError err = remoteError;
+    if (err != null && !(err instanceof ContextCancelled && cancelCalled)) s.cancel();
+  }
+
+  /** The next message that is not a stream item (while opening a context: functype, started). */
+  public Msg nextMessage() {
+    try {
+      return inbox.receiver().receive();
+    } catch (EndOfChannel e) {
+      throw lost();
+    }
+  }
+
+  /** The error the peer sent for this context, or null. */
+  public RemoteActorError remoteError() {
+    return remoteError;
+  }
+
+  public boolean cancelCalled() {
+    return cancelCalled;
+  }
+
+  /** The peer whose error or cancellation cancelled this side, or null. */
+  public Uid cancelledByRemote() {
+    return cancelledByRemote;
+  }
+
+  public boolean connectionLost() {
+    return connectionLost;
+  }
+
+  /** Marks {@code started} as called; false if it was already. */
+  public boolean markStarted() {
+    if (startedCalled) return false;
+    startedCalled = true;
+    return true;
+  }
+
+  public boolean startedCalled() {
+    return startedCalled;
+  }
+
+  /** Sends {@code started}. */
+  public void sendStarted(Object value) {
+    sendEncoded(new Msg.Started(cid, value), "started");
+  }
+
+  /**
+   * Sends one stream item. With {@code backpressure} and a jtractor peer, waits (a checkpoint)
+   * while the peer's buffer is full instead of overrunning it.
+   *
+   * @throws RemoteActorError the peer's error, if it sent one
+   * @throws ConnectionLost if the connection is gone
+   */
+  public void sendYield(Object value, boolean backpressure) {
+    Sc.checkpointIfCancelled();
+    failIfEnded();
+    if (backpressure && creditFlow) acquireCredit();
+    sendEncoded(new Msg.Yield(cid, value), "yield");
+  }
+
+  /** Sends {@code stop}, ignoring a closed connection. */
+  public void sendStop() {
+    chan.sendQuietly(new Msg.Stop(cid));
+  }
+
+  private void failIfEnded() {
+    RemoteActorError err = remoteError;
+    if (err != null) throw err;
+    if (connectionLost) throw lost();
+  }
+
+  private void acquireCredit() {
+    while (true) {
+      int c = sendCredits.get();
+      if (c > 0) {
+        if (sendCredits.compareAndSet(c, c - 1)) return;
+        continue;
+      }
+      Event changed = creditChanged;
+      if (sendCredits.get() > 0) continue;
+      failIfEnded();
+      changed.await();
+    }
+  }
+
+  private void grantSend(int n) {
+    sendCredits.addAndGet(n);
+    wakeSender();
+  }
+
+  private void wakeSender() {
+    Event old = creditChanged;
+    creditChanged = new Event();
+    old.set();
+  }
+
+  /** Configures the receiving end when a stream opens here. */
+  public void openStream(int bufferSize, boolean overruns) {
+    if (bufferSize < 1) throw new IllegalArgumentException("msgBufferSize must be at least 1: " + bufferSize);
+    capacity = bufferSize;
+    allowOverruns = overruns;
+    streamOpened = true;
+    if (creditFlow && bufferSize > DEFAULT_BUFFER && !extraCreditGranted) {
+      extraCreditGranted = true;
+      chan.sendQuietly(new Msg.Credit(cid, bufferSize - DEFAULT_BUFFER));
+    }
+  }
+
+  public boolean streamOpened() {
+    return streamOpened;
+  }
+
+  /** Registers how to close the stream open here (the runtime closes it when the task ends). */
+  public void onStreamOpened(Runnable closer) {
+    streamCloser = closer;
+  }
+
+  /** Closes the stream open here, if any. */
+  public void closeStream() {
+    Runnable c = streamCloser;
+    if (c != null) c.run();
+  }
+
+  /**
+   * The next stream item.
+   *
+   * @throws EndOfChannel if the peer closed its end (or returned)
+   * @throws RemoteActorError the peer's error
+   * @throws ConnectionLost if the connection ended
+   */
+  public Object receiveYield() {
+    while (true) {
+      Msg m;
+      try {
+        m = inbox.receiver().receive();
+      } catch (EndOfChannel closed) {
+        failIfEnded();
+        throw new EndOfChannel("the context has ended");
+      }
+      switch (m) {
+        case Msg.Yield y -> {
+          consumed();
+          return y.value();
+        }
+        case Msg.Stop s -> throw new EndOfChannel(chan.peer().name() + " closed its end of the stream");
+        case Msg.Return r -> {
+          result = r.value();
+          hasResult = true;
+          throw new EndOfChannel(chan.peer().name() + " returned from " + func + "()");
+        }
+        case Msg.Error e -> throw remoteError;
+        default -> {} // functype or started: nothing for a stream reader
+      }
+    }
+  }
+
+  /** The next item if one is queued now, else null; the same failures as {@link #receiveYield}. */
+  public Msg pollMessage() {
+    return inbox.receiver().tryReceive();
+  }
+
+  private void consumed() {
+    queuedYields.decrementAndGet();
+    if (!creditFlow) return;
+    int n = consumedSinceGrant.incrementAndGet();
+    int batch = Math.max(1, Math.max(capacity, DEFAULT_BUFFER) / 4);
+    if (n >= batch && consumedSinceGrant.compareAndSet(n, 0)) {
+      chan.sendQuietly(new Msg.Credit(cid, n));
+    }
+  }
+
+  /**
+   * The callee's result (caller side): waits for its {@code return}, discarding stream items.
+   * Returns the {@code ContextCancelled} instead of raising it when this side (or this actor)
+   * asked for the cancellation, as tractor does.
+   *
+   * @throws RemoteActorError the callee's error
+   * @throws ConnectionLost if the connection ended first
+   */
+  public Object awaitResult() {
+    while (true) {
+      if (hasResult) return result;
+      RemoteActorError err = remoteError;
+      if (err != null) return maybeRaise(err);
+      Msg m;
+      try {
+        m = inbox.receiver().receive();
+      } catch (EndOfChannel closed) {
+        if (remoteError != null || hasResult) continue;
+        throw lost();
+      }
+      switch (m) {
+        case Msg.Yield y -> consumed();
+        case Msg.Return r -> {
+          result = r.value();
+          hasResult = true;
+        }
+        default -> {} // stop, started, functype; an error was recorded on arrival
+      }
+    }
+  }
+
+  public boolean hasResult() {
+    return hasResult;
+  }
+
+  /** Raises {@code err} unless it is a cancellation this side or this actor asked for. */
+  public Object maybeRaise(RemoteActorError err) {
+    if (err instanceof ContextCancelled cc
+        && (cancelCalled || chan.cancelCalled() || chan.localUid().equals(cc.canceller()))) {
+      return cc;
+    }
+    throw err;
+  }
+
+  /**
+   * Caller side: asks the callee to cancel ({@code self._cancel_task}), waiting at most {@link
+   * #CANCEL_TIMEOUT} for the answer; shielded. Callee side: cancels the callee's own task.
+   */
+  public void cancel() {
+    cancelCalled = true;
+    if (callerSide) {
+      if (chan.isOpen() && !hasResult && remoteError == null) {
+        chan.callShielded("self", "_cancel_task", Map.of("cid", cid), CANCEL_TIMEOUT);
+      }
+    } else {
+      CancelScope s = scope;
+      if (s != null) s.cancel();
+    }
+  }
+
+  /** A {@link ContextCancelled} raised locally (e.g. opening a stream on a cancelled context). */
+  public ContextCancelled localCancelled(String message) {
+    return (ContextCancelled) RemoteActorError.from(ErrorBoxing.contextCancelled(message, chan.localUid(), chan.localUid()), chan.localUid());
+  }
+
+  private ConnectionLost lost() {
+    return new ConnectionLost("the connection to " + chan.peer() + " ended while context " + func + "() [" + cid + "] was open");
+  }
+
+  /** Sends; a value msgpack cannot carry is the sender's {@link TypeError} (nothing is sent). */
+  private void sendEncoded(Msg msg, String what) {
+    try {
+      chan.send(msg);
+    } catch (IllegalArgumentException e) {
+      throw new TypeError("cannot send this " + what + " value: " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "Context[" + func + " " + cid + (callerSide ? " caller" : " callee") + " peer=" + chan.peer() + "]";
+  }
+}

@@ -1,0 +1,341 @@
+package io.jtractor;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
+
+import io.jtractor.funcs.CtxFuncs;
+import io.jtractor.sc.ClosedResourceError;
+import io.jtractor.sc.EndOfChannel;
+import io.jtractor.sc.Nursery;
+import io.jtractor.sc.Sc;
+import io.jtractor.sc.TooSlowError;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** Ported from tractor's test_context_stream_semantics and test_2way. */
+@DisplayName("contexts: started, result, cancel, streams")
+class ContextSemanticsTest extends SharedRootTest {
+
+  /** Runs {@code body} with a daemon child exposing {@link CtxFuncs}, cancelling it afterwards. */
+  private static void withServer(String name, PortalBody body) {
+    root.openNursery(an -> {
+      Portal p = an.startActor(name, CtxFuncs.class);
+      try {
+        body.run(p);
+      } finally {
+        an.cancel();
+      }
+    });
+  }
+
+  @FunctionalInterface
+  interface PortalBody {
+    void run(Portal p) throws Exception;
+  }
+
+  // ---- test_2way ----
+
+  @ParameterizedTest(name = "iterating on the callee side: {0}")
+  @ValueSource(booleans = {true, false})
+  void tenPingsGetTenPongsAndClosingTheStreamEndsTheCallee(boolean useIterator) {
+    withServer("rpc_server", p -> {
+      long answered = p.openContext(CtxFuncs::pingPongServer, 10L, useIterator, (ctx, first) -> {
+        assertThat(first).isEqualTo(11L);
+        try (MsgStream stream = ctx.openStream()) {
+          for (int i = 0; i < 10; i++) {
+            stream.send("ping");
+            assertThat(stream.receive()).isEqualTo("pong");
+          }
+        }
+        return ctx.<Long>result();
+      });
+      assertThat(answered).isEqualTo(10L);
+    });
+  }
+
+  @Test
+  void theCallerCanIterateTheStreamWhileSending() {
+    withServer("rpc_server", p -> p.openContext(CtxFuncs::pingPongServer, 0L, true, (ctx, first) -> {
+      try (MsgStream stream = ctx.openStream()) {
+        stream.send("ping");
+        int pongs = 0;
+        for (Object reply : stream) {
+          assertThat(reply).isEqualTo("pong");
+          if (++pongs == 10) break;
+          stream.send("ping");
+        }
+      }
+      assertThat(ctx.<Long>result()).isEqualTo(10L);
+      return null;
+    }));
+  }
+
+  // ---- started misuse ----
+
+  @Test
+  void callingStartedTwiceFailsInTheCallee() {
+    withServer("too_many_starteds", p -> {
+      Throwable thrown = catchThrowable(() -> p.openContext(CtxFuncs::tooManyStarteds, (ctx, first) -> {
+        Sc.sleep(Duration.ofSeconds(5));
+        return null;
+      }));
+      assertThat(thrown).isInstanceOf(RemoteActorError.class);
+      assertThat(((RemoteActorError) thrown).type()).isEqualTo(IllegalStateException.class);
+      assertThat(((RemoteActorError) thrown).remoteTraceback()).contains("started() was called twice");
+    });
+  }
+
+  @Test
+  void openingAStreamBeforeStartedFailsInTheCallee() {
+    withServer("not_started", p -> {
+      Throwable thrown = catchThrowable(() -> p.openContext(CtxFuncs::notStartedButStreamOpened, (ctx, first) -> null));
+      assertThat(thrown).isInstanceOf(RemoteActorError.class);
+      assertThat(((RemoteActorError) thrown).remoteTraceback()).contains("started() must be called before opening a stream");
+    });
+  }
+
+  @Test
+  void theCallerCannotCallStartedNorTheCalleeResult() {
+    withServer("sides", p -> p.openContext(CtxFuncs::simpleSetupTeardown, 1L, false, (ctx, first) -> {
+      assertThat(ctx.isCaller()).isTrue();
+      assertThatThrownBy(() -> ctx.started("x")).isInstanceOf(IllegalStateException.class);
+      return null;
+    }));
+  }
+
+  // ---- simple context: setup, result, teardown ----
+
+  @Test
+  void theCalleesStartedValueAndResultReachTheCaller() {
+    withServer("simple_context", p -> {
+      String r = p.openContext(CtxFuncs::simpleSetupTeardown, 10L, false, (ctx, first) -> {
+        assertThat(first).isEqualTo(11L);
+        return ctx.result();
+      });
+      assertThat(r).isEqualTo("yo");
+      assertThat(p.run(CtxFuncs::state)).isFalse(); // the callee's finally ran
+    });
+  }
+
+  @Test
+  void aFailingCallerBodyCancelsTheCalleeAndPropagates() {
+    withServer("simple_context", p -> {
+      Throwable thrown = catchThrowable(() -> p.openContext(CtxFuncs::simpleSetupTeardown, 10L, true, (ctx, first) -> {
+        assertThat(p.run(CtxFuncs::state)).isTrue();
+        throw new IllegalArgumentException("the caller failed");
+      }));
+      assertThat(thrown).isInstanceOf(IllegalArgumentException.class).hasMessage("the caller failed");
+      assertThat(p.run(CtxFuncs::state)).isFalse();
+    });
+  }
+
+  // ---- test_caller_cancels ----
+
+  @ParameterizedTest(name = "cancel with Portal.cancelActor: {0}")
+  @ValueSource(booleans = {false, true})
+  void aCallerThatCancelsGetsItsCancellationBackNotRaised(boolean viaCancelActor) {
+    withServer("simple_context", p -> {
+      Context[] seen = {null};
+      p.openContext(CtxFuncs::simpleSetupTeardown, 10L, true, (ctx, first) -> {
+        seen[0] = ctx;
+        if (viaCancelActor) p.cancelActor();
+        else ctx.cancel();
+        assertThat(ctx.<String>result()).isNull();
+        return null;
+      });
+      ContextCancelled cc = seen[0].cancellation();
+      assertThat(cc).isNotNull();
+      assertThat(cc.canceller()).isEqualTo(root.uid());
+      if (!viaCancelActor) assertThat(p.isConnected()).isTrue(); // only the task was cancelled
+    });
+  }
+
+  @Test
+  void cancellingACalleeThatAlreadyReturnedKeepsItsResult() {
+    withServer("simple_context", p -> p.openContext(CtxFuncs::simpleSetupTeardown, 10L, false, (ctx, first) -> {
+      Sc.sleep(Duration.ofMillis(300));
+      ctx.cancel();
+      assertThat(ctx.<String>result()).isEqualTo("yo");
+      return null;
+    }));
+  }
+
+  // ---- callee closes / caller closes ----
+
+  @Test
+  void aCalleeThatClosesItsStreamEndsTheCallersIteration() {
+    withServer("closer", p -> p.openContext(CtxFuncs::closeCtxImmediately, (ctx, first) -> {
+      assertThat(first).isNull();
+      Sc.failAfter(Duration.ofSeconds(5), s -> {
+        try (MsgStream stream = ctx.openStream()) {
+          List<Object> got = new CopyOnWriteArrayList<>();
+          for (Object o : stream) got.add(o);
+          assertThat(got).isEmpty();
+          assertThatThrownBy(stream::receive).isInstanceOf(EndOfChannel.class);
+        }
+      });
+      assertThatThrownBy(ctx::openStream).isInstanceOf(ClosedResourceError.class); // one-shot
+      return null;
+    }));
+  }
+
+  @Test
+  void openingAStreamAfterCancellingRaisesContextCancelledWhichTheExitSwallows() {
+    withServer("expect_cancelled", p -> {
+      p.openContext(CtxFuncs::expectCancelled, (ctx, first) -> {
+        assertThat(p.run(CtxFuncs::state)).isTrue();
+        ctx.cancel();
+        ctx.openStream(); // raises ContextCancelled: this side asked for it, so not a failure
+        throw new AssertionError("not reached");
+      });
+      assertThat(p.isConnected()).isTrue();
+      assertThat(p.run(CtxFuncs::state)).isFalse(); // the callee saw Cancelled
+    });
+  }
+
+  @Test
+  void resultBlocksWhileTheCalleeRuns() {
+    withServer("expect_cancelled", p -> p.openContext(CtxFuncs::expectCancelled, (ctx, first) -> {
+      assertThatThrownBy(() -> Sc.failAfter(Duration.ofMillis(200), s -> ctx.result())).isInstanceOf(TooSlowError.class);
+      ctx.cancel();
+      return null;
+    }));
+  }
+
+  @Test
+  void aSecondTaskOfTheCallerCanCancelTheContext() {
+    withServer("expect_cancelled", p -> {
+      List<Object> got = new CopyOnWriteArrayList<>();
+      p.openContext(CtxFuncs::expectCancelled, (ctx, first) -> {
+        try (MsgStream stream = ctx.openStream()) {
+          Nursery.run(n -> {
+            n.startSoon(() -> {
+              stream.send("yo");
+              Sc.sleep(Duration.ofMillis(100));
+              assertThat(p.run(CtxFuncs::state)).isTrue();
+              ctx.cancel();
+              assertThat(p.run(CtxFuncs::state)).isFalse();
+            });
+            for (Object o : stream) got.add(o); // ends with ContextCancelled, swallowed at the exit
+          });
+        }
+        return null;
+      });
+      assertThat(got).containsExactly("yo");
+      assertThat(p.isConnected()).isTrue();
+    });
+  }
+
+  // ---- callee cancels itself ----
+
+  @Test
+  void aCalleeThatCancelsItselfBeforeStartedFailsTheOpening() {
+    withServer("cancel_self", p -> {
+      Throwable thrown = catchThrowable(() -> p.openContext(CtxFuncs::cancelSelf, (ctx, first) -> null));
+      assertThat(thrown).isInstanceOf(ContextCancelled.class);
+      assertThat(((ContextCancelled) thrown).remoteTraceback()).contains("cancelled itself");
+      assertThat(((ContextCancelled) thrown).canceller()).isEqualTo(p.uid());
+    });
+  }
+
+  @Test
+  void aCalleeThatCancelsItselfAfterStartedGivesTheCallerAContextCancelled() {
+    // The reference commit raised a TypeError here (canceller None, spec §12).
+    withServer("cancel_self", p -> {
+      List<String> trail = new CopyOnWriteArrayList<>();
+      Throwable thrown = catchThrowable(() -> p.openContext(CtxFuncs::cancelSelfAfterStarted, (ctx, first) -> {
+        trail.add("started " + first);
+        try {
+          Sc.sleepForever();
+        } finally {
+          trail.add("body cancelled");
+        }
+        return null;
+      }));
+      assertThat(trail).containsExactly("started first", "body cancelled");
+      assertThat(thrown).isInstanceOf(ContextCancelled.class);
+      assertThat(((ContextCancelled) thrown).canceller()).isEqualTo(p.uid());
+    });
+  }
+
+  // ---- remote errors interrupt the caller ----
+
+  @Test
+  void aCalleeErrorInterruptsTheCallersBodyAndIsRaisedAtItsEnd() {
+    withServer("errorer", p -> {
+      List<String> trail = new CopyOnWriteArrayList<>();
+      Throwable thrown = catchThrowable(() -> p.openContext(CtxFuncs::failAfterStarted, 100L, (ctx, first) -> {
+        try {
+          Sc.sleepForever(); // never calls result()
+        } finally {
+          trail.add("body interrupted");
+        }
+        return null;
+      }));
+      assertThat(trail).containsExactly("body interrupted");
+      assertThat(thrown).isInstanceOf(RemoteActorError.class);
+      assertThat(((RemoteActorError) thrown).type()).isEqualTo(IllegalStateException.class);
+      assertThat(((RemoteActorError) thrown).srcActorUid()).isEqualTo(p.uid());
+    });
+  }
+
+  @Test
+  void aCalleeErrorIsRaisedFromAStreamReceive() {
+    withServer("errorer", p -> {
+      Throwable thrown = catchThrowable(() -> p.openContext(CtxFuncs::failAfterStarted, 50L, (ctx, first) -> {
+        try (MsgStream s = ctx.openStream()) {
+          return s.receive();
+        }
+      }));
+      assertThat(thrown).isInstanceOf(RemoteActorError.class);
+      assertThat(((RemoteActorError) thrown).type()).isEqualTo(IllegalStateException.class);
+    });
+  }
+
+  @Test
+  void aThirdPartyCancellingTheCalleesActorIsRaisedToTheCaller() {
+    root.openNursery(an -> {
+      Portal server = an.startActor("server", CtxFuncs.class, io.jtractor.funcs.Funcs.class);
+      long port = server.run(io.jtractor.funcs.Funcs::listenPort);
+      Throwable thrown = catchThrowable(() -> server.openContext(CtxFuncs::neverOpenStream, (ctx, first) -> {
+        // Another actor (a child of ours) cancels the server: not us, so it is a failure here.
+        Portal third = an.startActor("third", io.jtractor.funcs.Funcs.class);
+        assertThat(third.run(io.jtractor.funcs.Funcs::cancelActorAt, port)).isTrue();
+        Sc.sleepForever();
+        return null;
+      }));
+      assertThat(thrown).isInstanceOf(ContextCancelled.class);
+      assertThat(((ContextCancelled) thrown).canceller()).isNotEqualTo(root.uid()).isNotNull();
+      an.cancel();
+    });
+  }
+
+  // ---- connection loss ----
+
+  @Test
+  void aContextWhoseConnectionDiesFailsPromptlyWithConnectionLost() {
+    AtomicLong took = new AtomicLong();
+    Throwable thrown = catchThrowable(() -> root.openNursery(an -> {
+      Portal p = an.startActor("doomed", CtxFuncs.class, io.jtractor.funcs.Funcs.class);
+      long t0 = System.nanoTime();
+      try {
+        p.openContext(CtxFuncs::neverOpenStream, (ctx, first) -> {
+          ProcessHandle.of(p.run(io.jtractor.funcs.Funcs::pid)).orElseThrow().destroyForcibly();
+          Sc.sleepForever();
+          return null;
+        });
+      } finally {
+        took.set(System.nanoTime() - t0);
+      }
+    }));
+    assertThat(thrown).hasStackTraceContaining("ConnectionLost");
+    assertThat(Duration.ofNanos(took.get())).isLessThan(Duration.ofSeconds(10));
+  }
+}

@@ -1,0 +1,241 @@
+package io.jtractor.funcs;
+
+import io.jtractor.Context;
+import io.jtractor.ContextCancelled;
+import io.jtractor.Emitter;
+import io.jtractor.MsgStream;
+import io.jtractor.StreamOptions;
+import io.jtractor.sc.Cancelled;
+import io.jtractor.sc.EndOfChannel;
+import io.jtractor.sc.Nursery;
+import io.jtractor.sc.Sc;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Context and streaming functions the context tests run in child actors: Java versions of the
+ * callees in tractor's test_context_stream_semantics, test_2way and test_legacy_one_way_streaming.
+ */
+public final class CtxFuncs {
+  private CtxFuncs() {}
+
+  /** Set while {@link #simpleSetupTeardown} or {@link #expectCancelled} runs; read by {@link #state}. */
+  private static volatile boolean state;
+
+  /** A plain function: the callee's state, seen through another call. */
+  public static boolean state() {
+    return state;
+  }
+
+  public static String simpleSetupTeardown(Context ctx, long data, boolean blockForever) {
+    state = true;
+    try {
+      ctx.started(data + 1);
+      if (blockForever) Sc.sleepForever();
+      return "yo";
+    } finally {
+      state = false;
+    }
+  }
+
+  public static void tooManyStarteds(Context ctx) {
+    ctx.started();
+    ctx.started();
+  }
+
+  public static void notStartedButStreamOpened(Context ctx) {
+    try (MsgStream s = ctx.openStream()) {
+      s.send("never");
+    }
+  }
+
+  /** test_2way's server: answers each "ping" with "pong", returns how many it answered. */
+  public static long pingPongServer(Context ctx, long data, boolean useIterator) {
+    ctx.started(data + 1);
+    long count = 0;
+    try (MsgStream stream = ctx.openStream()) {
+      if (useIterator) {
+        for (Object msg : stream) {
+          if (!"ping".equals(msg)) throw new AssertionError("expected ping, got " + msg);
+          stream.send("pong");
+          count++;
+        }
+      } else {
+        while (true) {
+          Object msg;
+          try {
+            msg = stream.receive();
+          } catch (EndOfChannel end) {
+            break;
+          }
+          if (!"ping".equals(msg)) throw new AssertionError("expected ping, got " + msg);
+          stream.send("pong");
+          count++;
+        }
+      }
+    }
+    return count;
+  }
+
+  /** Echoes every item back until the caller closes its end. */
+  public static long echo(Context ctx) {
+    ctx.started();
+    long n = 0;
+    try (MsgStream stream = ctx.openStream(StreamOptions.DEFAULT.withMsgBufferSize(1024))) {
+      for (Object msg : stream) {
+        stream.send(msg);
+        n++;
+      }
+    }
+    return n;
+  }
+
+  /** Receives and counts items until the caller closes its end, then returns the count. */
+  public static long sink(Context ctx, long delayEveryMs) {
+    ctx.started();
+    long n = 0;
+    long sum = 0;
+    try (MsgStream stream = ctx.openStream(StreamOptions.DEFAULT.withMsgBufferSize(1024))) {
+      for (Object msg : stream) {
+        sum += (Long) msg;
+        if (delayEveryMs > 0 && ++n % 100 == 0) Sc.sleep(Duration.ofMillis(delayEveryMs));
+      }
+    }
+    return sum;
+  }
+
+  /** Sends {@code count} items as fast as it can, then returns. */
+  public static long source(Context ctx, long count, boolean backpressure) {
+    ctx.started();
+    try (MsgStream stream = ctx.openStream(StreamOptions.DEFAULT.withBackpressure(backpressure))) {
+      for (long i = 0; i < count; i++) stream.send(i);
+    }
+    return count;
+  }
+
+  public static void closeCtxImmediately(Context ctx) {
+    ctx.started();
+    try (MsgStream s = ctx.openStream()) {
+      // opened and closed at once
+    }
+  }
+
+  public static void expectCancelled(Context ctx) {
+    state = true;
+    ctx.started();
+    try (MsgStream stream = ctx.openStream()) {
+      for (Object msg : stream) stream.send(msg);
+    } catch (Cancelled c) {
+      state = false;
+      throw c;
+    }
+    throw new AssertionError("expected to be cancelled");
+  }
+
+  /** tractor's cancel_self: cancels its own context before started. */
+  public static void cancelSelf(Context ctx) {
+    state = true;
+    ctx.cancel();
+    try {
+      ctx.openStream();
+      throw new AssertionError("opening a stream on a cancelled context must fail");
+    } catch (ContextCancelled expected) {
+      // as tractor
+    }
+    Sc.failAfter(Duration.ofMillis(100), s -> Sc.checkpoint());
+    throw new AssertionError("a checkpoint in a cancelled context must raise Cancelled");
+  }
+
+  /** Cancels its own context after started (tractor's reference commit gave the caller a TypeError). */
+  public static void cancelSelfAfterStarted(Context ctx) {
+    ctx.started("first");
+    Sc.sleep(Duration.ofMillis(50));
+    ctx.cancel();
+    Sc.sleepForever();
+  }
+
+  public static void neverOpenStream(Context ctx) {
+    ctx.started();
+    Sc.sleepForever();
+  }
+
+  public static void keepSendingFromCallee(Context ctx, boolean backpressure) {
+    ctx.started();
+    try (MsgStream stream = ctx.openStream(StreamOptions.DEFAULT.withBackpressure(backpressure))) {
+      for (long i = 0; ; i++) {
+        stream.send(i);
+        Sc.sleep(Duration.ofMillis(1));
+      }
+    }
+  }
+
+  /** tractor's echo_back_sequence: echoes {@code seq} back, batched, {@code rounds} times. */
+  public static String echoBackSequence(Context ctx, List<Long> seq, long rounds, boolean waitForCancel) {
+    ctx.started();
+    try (MsgStream stream = ctx.openStream(StreamOptions.DEFAULT.withMsgBufferSize(seq.size()).withAllowOverruns(true))) {
+      for (long r = 0; r < rounds; r++) {
+        List<Object> batch = new ArrayList<>();
+        for (int i = 0; i < seq.size(); i++) batch.add(stream.receive());
+        for (Object v : batch) stream.send(v);
+      }
+      if (waitForCancel) Sc.sleepForever();
+    }
+    return "yo";
+  }
+
+  public static void sleepForever(Context ctx) {
+    ctx.started();
+    try (MsgStream s = ctx.openStream()) {
+      Sc.sleepForever();
+    }
+  }
+
+  public static void failAfterStarted(Context ctx, long delayMs) {
+    ctx.started();
+    Sc.sleep(Duration.ofMillis(delayMs));
+    throw new IllegalStateException("the callee failed after started");
+  }
+
+  /** tractor's inf_streamer: sends 0, 1, 2... until it receives "done". */
+  public static void infStreamer(Context ctx) {
+    ctx.started();
+    try (MsgStream stream = ctx.openStream()) {
+      Nursery.run(n -> {
+        n.startSoon(() -> {
+          for (Object msg : stream) {
+            if ("done".equals(msg)) {
+              n.cancelScope().cancel();
+              return;
+            }
+          }
+        });
+        for (long i = 0; ; i++) stream.send(i);
+      });
+    }
+  }
+
+  /** An async generator: 0 .. n-1. */
+  public static void counter(Emitter<Long> out, long n) {
+    for (long i = 0; i < n; i++) out.emit(i);
+  }
+
+  /** An endless async generator that records it was cancelled. */
+  public static void forever(Emitter<Long> out) {
+    state = true;
+    try {
+      for (long i = 0; ; i++) {
+        out.emit(i);
+        Sc.sleep(Duration.ofMillis(5));
+      }
+    } catch (Cancelled c) {
+      state = false;
+      throw c;
+    }
+  }
+
+  public static void failingGenerator(Emitter<Long> out) {
+    out.emit(1L);
+    throw new IllegalArgumentException("the generator failed");
+  }
+}
