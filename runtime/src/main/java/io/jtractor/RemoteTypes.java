@@ -18,6 +18,7 @@ final class RemoteTypes {
           Map.entry("ModuleNotFoundError", ModuleNotExposed.class),
           Map.entry("RemoteActorError", RemoteActorError.class),
           Map.entry("ContextCancelled", ContextCancelled.class),
+          Map.entry("StreamOverrun", StreamOverrun.class),
           Map.entry("ActorFailure", ActorFailure.class),
           Map.entry("ValueError", IllegalArgumentException.class),
           Map.entry("KeyError", java.util.NoSuchElementException.class),

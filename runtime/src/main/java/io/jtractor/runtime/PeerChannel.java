@@ -637,6 +637,8 @@ public final class PeerChannel {
           sendQuietly(new Msg.Error(cid, ErrorBoxing.pack(new TypeError("_cancel_task() needs a 'cid' string"), actor.uid())));
           return true;
         }
+        // As in the reference capture (frames C1.24-26): the cancel's functype, then the cancelled
+        // task's last words (e.g. its ContextCancelled), then the cancel's return.
         sendQuietly(new Msg.Functype(cid, Msg.ASYNCFUNC));
         RpcTask t = rpcTasks.get(target);
         if (t != null) {
