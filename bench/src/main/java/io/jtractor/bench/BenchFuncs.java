@@ -17,4 +17,48 @@ public final class BenchFuncs {
     var a = io.jtractor.runtime.Actor.current().address();
     return java.util.List.of(a.getHostString(), a.getPort());
   }
+
+  /** Counts the items of the caller's stream until it closes; returns how many. */
+  public static long sink(io.jtractor.Context ctx) {
+    ctx.started();
+    long n = 0;
+    try (io.jtractor.MsgStream s = ctx.openStream(io.jtractor.StreamOptions.DEFAULT.withMsgBufferSize(4096))) {
+      for (Object ignored : s) n++;
+    }
+    return n;
+  }
+
+  /** Echoes the caller's stream back until it closes. */
+  public static void echoStream(io.jtractor.Context ctx) {
+    ctx.started();
+    try (io.jtractor.MsgStream s = ctx.openStream()) {
+      for (Object o : s) s.send(o);
+    }
+  }
+
+  /** Emits 0 .. n-1 as fast as the caller takes them. */
+  public static void count(io.jtractor.Emitter<Long> out, long n) {
+    for (long i = 0; i < n; i++) out.emit(i);
+  }
+
+  /** Started, then sleeps until cancelled. */
+  public static void sleeper(io.jtractor.Context ctx) {
+    ctx.started();
+    io.jtractor.sc.Sc.sleepForever();
+  }
+
+  public static void fail() {
+    throw new AssertionError("planned failure");
+  }
+
+  /** tractor's spawn_and_error: a tree {@code breadth} wide whose leaves fail. */
+  public static Object spawnAndError(long breadth, long depth) {
+    io.jtractor.Jtractor.openNursery(an -> {
+      for (int i = 0; i < breadth; i++) {
+        if (depth > 0) an.runInActor("spawner_" + i + "_" + depth, BenchFuncs::spawnAndError, breadth, depth - 1);
+        else an.runInActor("errorer_" + i, BenchFuncs::fail);
+      }
+    });
+    return null;
+  }
 }

@@ -10,7 +10,8 @@ import java.net.Socket;
 
 /**
  * The floor for a round trip: a plain JVM that echoes length-prefixed frames over loopback TCP,
- * one thread, no framework. Prints its port, then serves one connection until it closes.
+ * one thread, no framework. Prints its port, then serves one connection until it closes. With the
+ * argument {@code sink N} it instead reads N frames and then answers one (the one-way floor).
  */
 public final class RawEcho {
   private RawEcho() {}
@@ -24,6 +25,14 @@ public final class RawEcho {
         DataInputStream in = new DataInputStream(new BufferedInputStream(s.getInputStream()));
         DataOutputStream out = new DataOutputStream(new BufferedOutputStream(s.getOutputStream()));
         byte[] buf = new byte[1 << 16];
+        if (args.length == 2 && args[0].equals("sink")) {
+          long count = Long.parseLong(args[1]);
+          for (long i = 0; i < count; i++) in.readFully(buf, 0, Integer.reverseBytes(in.readInt()));
+          out.writeInt(Integer.reverseBytes(1));
+          out.write(0);
+          out.flush();
+          return;
+        }
         while (true) {
           int n;
           try {

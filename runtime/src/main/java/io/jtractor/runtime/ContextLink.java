@@ -247,8 +247,29 @@ public final class ContextLink {
     Sc.checkpointIfCancelled();
     failIfEnded();
     if (backpressure && creditFlow) acquireCredit();
-    sendEncoded(new Msg.Yield(cid, value), "yield");
+    Msg.Yield y = new Msg.Yield(cid, value);
+    long now = System.nanoTime();
+    if (now - lastYieldAt < BURST_GAP_NANOS) {
+      // A burst: queue it for the connection's writer instead of paying a write per item.
+      try {
+        chan.sendBehind(y);
+      } catch (IllegalArgumentException e) {
+        throw new TypeError("cannot send this yield value: " + e.getMessage(), e);
+      }
+    } else {
+      sendEncoded(y, "yield"); // a lone item (e.g. request/response): written at once
+    }
+    lastYieldAt = System.nanoTime();
   }
+
+  /**
+   * Items sent closer together than this are a burst and go through the connection's write-behind
+   * queue; a send after a longer pause (a round trip, at least) is written directly, which is the
+   * faster path for one item.
+   */
+  private static final long BURST_GAP_NANOS = 20_000;
+  /** When the last item was sent. The sending tasks only (benign race among several senders). */
+  private volatile long lastYieldAt = Long.MIN_VALUE / 2;
 
   /** Sends {@code stop}, ignoring a closed connection. */
   public void sendStop() {

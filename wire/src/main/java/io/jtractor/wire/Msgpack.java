@@ -68,6 +68,30 @@ public final class Msgpack {
     }
   }
 
+  /**
+   * Reads a string, strictly: invalid UTF-8 is malformed input. ASCII (every key and uuid of the
+   * protocol) takes a fast path; msgpack-core's own strict decoding goes through a CharsetDecoder
+   * per string, which was the largest cost of receiving a small message.
+   */
+  private static String readString(MessageUnpacker u) throws IOException, WireException.Malformed {
+    int n = u.unpackRawStringHeader();
+    byte[] b = u.readPayload(n);
+    for (byte x : b) {
+      if (x < 0) {
+        try {
+          return java.nio.charset.StandardCharsets.UTF_8.newDecoder()
+              .onMalformedInput(CodingErrorAction.REPORT)
+              .onUnmappableCharacter(CodingErrorAction.REPORT)
+              .decode(java.nio.ByteBuffer.wrap(b))
+              .toString();
+        } catch (java.nio.charset.CharacterCodingException e) {
+          throw new WireException.Malformed("a string that is not valid UTF-8", e);
+        }
+      }
+    }
+    return new String(b, java.nio.charset.StandardCharsets.ISO_8859_1);
+  }
+
   private static Object read(MessageUnpacker u, int depth, int limit) throws IOException, WireException.Malformed {
     if (depth > MAX_DEPTH) {
       throw new WireException.Malformed("nesting deeper than " + MAX_DEPTH);
@@ -95,7 +119,7 @@ public final class Msgpack {
         return f == MessageFormat.FLOAT32 ? (Object) u.unpackFloat() : (Object) u.unpackDouble();
       }
       case STRING -> {
-        return u.unpackString();
+        return readString(u);
       }
       case BINARY -> {
         int n = u.unpackBinaryHeader();

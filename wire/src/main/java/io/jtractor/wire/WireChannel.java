@@ -150,6 +150,15 @@ public final class WireChannel implements AutoCloseable {
     }
   }
 
+  /** Sends already encoded message bodies (see {@link Msgpack#encode}) in order, with one flush. */
+  public void sendEncoded(byte[]... bodies) throws WireException {
+    try {
+      writer.write(bodies);
+    } catch (IOException e) {
+      throw new WireException.TransportClosed("send failed: " + e, e);
+    }
+  }
+
   /** Sends one plain value as a frame (the handshake, the spawn init map). */
   public void sendValue(Object value) throws WireException {
     byte[] body = Msgpack.encode(value);

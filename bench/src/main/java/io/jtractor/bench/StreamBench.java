@@ -1,0 +1,139 @@
+package io.jtractor.bench;
+
+import io.jtractor.Context;
+import io.jtractor.Jtractor;
+import io.jtractor.MsgStream;
+import io.jtractor.Portal;
+import io.jtractor.Root;
+import io.jtractor.StreamOptions;
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.BufferedReader;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.InputStreamReader;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.util.Arrays;
+
+/**
+ * Whole-process benchmarks of contexts and streams, each next to a baseline from the same run:
+ * one-way throughput of 100k small messages (vs. the same frames written through a buffered raw
+ * socket to a plain echoing JVM), the bidirectional stream echo round trip (vs. a raw two-JVM
+ * ping-pong), {@code Context.cancel()} latency, and cancelling a depth-3, breadth-2 tree of
+ * erroring actors (tractor's test_nested_multierrors shape).
+ *
+ * <p>{@code java -cp bench/target/benchmarks.jar io.jtractor.bench.StreamBench}; run it once under
+ * {@code taskset -c 0} and once without.
+ */
+public final class StreamBench {
+  private StreamBench() {}
+
+  public static void main(String[] args) throws Exception {
+    int messages = args.length > 0 ? Integer.parseInt(args[0]) : 100_000;
+    boolean tree = args.length <= 1 || Boolean.parseBoolean(args[1]);
+    System.out.println("jtractor stream benchmarks (" + (Runtime.getRuntime().availableProcessors() == 1 ? "pinned to one CPU" : "unpinned") + ")");
+    double rawRate = rawOneWay(messages);
+    double rawRtt = ActorBench.rawPingPong(10_000);
+    try (Root root = Jtractor.openRoot("bench", BenchFuncs.class)) {
+      root.openNursery(an -> {
+        Portal p = an.startActor("streamer", BenchFuncs.class);
+        for (int round = 0; round < 3; round++) {
+          long[] got = {0};
+          long t0 = System.nanoTime();
+          p.openContext(BenchFuncs::sink, (ctx, first) -> {
+            try (MsgStream s = ctx.openStream()) {
+              for (long i = 0; i < messages; i++) s.send(i);
+            }
+            got[0] = ctx.<Long>result();
+            return null;
+          });
+          double rate = got[0] / ((System.nanoTime() - t0) / 1e9);
+          System.out.printf("one-way %d messages caller -> callee (backpressure): %.0f msg/s; raw buffered socket to a reading JVM: %.0f msg/s; ratio %.2f%n",
+              got[0], rate, rawRate, rate / rawRate);
+        }
+        for (int round = 0; round < 2; round++) {
+          long t0 = System.nanoTime();
+          long n = 0;
+          try (MsgStream s = p.openStreamFrom(BenchFuncs::count, (long) messages)) {
+            for (Object ignored : s) n++;
+          }
+          double rate = n / ((System.nanoTime() - t0) / 1e9);
+          System.out.printf("one-way %d messages callee -> caller (openStreamFrom): %.0f msg/s; ratio to raw %.2f%n", n, rate, rate / rawRate);
+        }
+        p.openContext(BenchFuncs::echoStream, (ctx, first) -> {
+          try (MsgStream s = ctx.openStream()) {
+            for (long i = 0; i < 2_000; i++) {
+              s.send(i);
+              s.receive();
+            }
+            int calls = 10_000;
+            long t0 = System.nanoTime();
+            for (long i = 0; i < calls; i++) {
+              s.send(i);
+              s.receive();
+            }
+            double us = (System.nanoTime() - t0) / 1e3 / calls;
+            System.out.printf("stream echo round trip: %.1f us; raw two-JVM ping-pong: %.1f us; ratio %.2f%n", us, rawRtt, us / rawRtt);
+          }
+          return null;
+        });
+        long[] ns = new long[200];
+        for (int i = 0; i < ns.length; i++) {
+          int k = i;
+          p.openContext(BenchFuncs::sleeper, (ctx, first) -> {
+            long t0 = System.nanoTime();
+            ctx.cancel();
+            ns[k] = System.nanoTime() - t0;
+            return null;
+          });
+        }
+        long[] tail = Arrays.copyOfRange(ns, 50, ns.length);
+        Arrays.sort(tail);
+        System.out.printf("Context.cancel() until the callee acknowledged: p50 %.1f us, p90 %.1f us; raw ping-pong %.1f us%n",
+            tail[tail.length / 2] / 1e3, tail[tail.length * 9 / 10] / 1e3, rawRtt);
+        p.cancelActor();
+      });
+      if (tree) {
+        for (int round = 0; round < 2; round++) {
+          long t0 = System.nanoTime();
+          try {
+            root.openNursery(an -> {
+              for (int i = 0; i < 2; i++) an.runInActor("spawner_" + i, BenchFuncs::spawnAndError, 2L, 2L);
+            });
+          } catch (RuntimeException expected) {
+            // the errors of the tree, as a group
+          }
+          System.out.printf("depth-3 breadth-2 tree of erroring actors, spawned and torn down: %d ms%n", (System.nanoTime() - t0) / 1_000_000);
+        }
+      }
+    }
+  }
+
+  /** The same small frames written through a buffered raw socket to a plain JVM that only reads them. */
+  static double rawOneWay(int messages) throws Exception {
+    ProcessBuilder pb = new ProcessBuilder(ActorBench.javaCommand("-cp", System.getProperty("java.class.path"),
+        RawEcho.class.getName(), "sink", Integer.toString(messages)));
+    pb.redirectError(ProcessBuilder.Redirect.INHERIT);
+    Process p = pb.start();
+    try {
+      int port = Integer.parseInt(new BufferedReader(new InputStreamReader(p.getInputStream())).readLine().trim());
+      try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
+        DataInputStream in = new DataInputStream(new BufferedInputStream(s.getInputStream()));
+        DataOutputStream out = new DataOutputStream(new BufferedOutputStream(s.getOutputStream()));
+        byte[] msg = new byte[50]; // about the size of a yield message with its cid
+        long t0 = System.nanoTime();
+        for (int i = 0; i < messages; i++) {
+          out.writeInt(Integer.reverseBytes(msg.length));
+          out.write(msg);
+        }
+        out.flush();
+        in.readInt(); // the sink's answer: it has read them all
+        return messages / ((System.nanoTime() - t0) / 1e9);
+      }
+    } finally {
+      p.destroy();
+      p.waitFor();
+    }
+  }
+}
