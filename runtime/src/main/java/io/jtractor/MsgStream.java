@@ -6,7 +6,6 @@ import io.jtractor.sc.BroadcastReceiver;
 import io.jtractor.sc.ClosedResourceError;
 import io.jtractor.sc.EndOfChannel;
 import java.util.Iterator;
-import java.util.NoSuchElementException;
 import java.util.Objects;
 
 /**
@@ -132,33 +131,7 @@ public final class MsgStream implements AutoCloseable, Iterable<Object> {
   /** Iterates over the items until the peer closes its end. */
   @Override
   public Iterator<Object> iterator() {
-    return new Iterator<>() {
-      private Object pending;
-      private boolean has;
-      private boolean done;
-
-      @Override
-      public boolean hasNext() {
-        if (has) return true;
-        if (done) return false;
-        try {
-          pending = receive();
-          has = true;
-        } catch (EndOfChannel e) {
-          done = true;
-        }
-        return has;
-      }
-
-      @Override
-      public Object next() {
-        if (!hasNext()) throw new NoSuchElementException();
-        has = false;
-        Object v = pending;
-        pending = null;
-        return v;
-      }
-    };
+    return io.jtractor.sc.Receiving.untilEnd(this::receive);
   }
 
   @Override

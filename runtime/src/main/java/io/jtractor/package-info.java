@@ -20,5 +20,19 @@
  *   });
  * } // every child process is gone here
  * }</pre>
+ *
+ * <p>Contexts pair a task here with a task in another actor ({@link io.jtractor.Portal#openContext},
+ * {@link io.jtractor.Context}) and carry a bidirectional {@link io.jtractor.MsgStream}; streaming
+ * functions ({@link io.jtractor.Emitter}) are read with {@link io.jtractor.Portal#openStreamFrom}.
+ *
+ * <pre>{@code
+ * long handled = portal.openContext(Server::pingPong, 10L, (ctx, first) -> {
+ *   try (MsgStream stream = ctx.openStream()) {
+ *     stream.send("ping");
+ *     Object reply = stream.receive();
+ *   }                              // closing ends the callee's iteration
+ *   return ctx.<Long>result();     // the callee's return value
+ * });
+ * }</pre>
  */
 package io.jtractor;

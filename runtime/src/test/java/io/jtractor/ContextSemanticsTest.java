@@ -23,7 +23,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class ContextSemanticsTest extends SharedRootTest {
 
   /** Runs {@code body} with a daemon child exposing {@link CtxFuncs}, cancelling it afterwards. */
-  private static void withServer(String name, PortalBody body) {
+  static void withServer(String name, PortalBody body) {
     root.openNursery(an -> {
       Portal p = an.startActor(name, CtxFuncs.class);
       try {

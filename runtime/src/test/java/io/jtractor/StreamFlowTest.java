@@ -29,14 +29,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class StreamFlowTest extends SharedRootTest {
 
   private static void withServer(String name, ContextSemanticsTest.PortalBody body) {
-    root.openNursery(an -> {
-      Portal p = an.startActor(name, CtxFuncs.class);
-      try {
-        body.run(p);
-      } finally {
-        an.cancel();
-      }
-    });
+    ContextSemanticsTest.withServer(name, body);
   }
 
   // ---- tractor's overrun rules (backpressure off) ----

@@ -1,7 +1,6 @@
 package io.jtractor.sc;
 
 import java.util.Iterator;
-import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -221,32 +220,6 @@ public final class BroadcastReceiver<T> implements AutoCloseable, Iterable<T> {
   /** Iterates until the source ends; a {@link Lagged} escapes from {@code next()}. */
   @Override
   public Iterator<T> iterator() {
-    return new Iterator<>() {
-      private T pending;
-      private boolean has;
-      private boolean done;
-
-      @Override
-      public boolean hasNext() {
-        if (has) return true;
-        if (done) return false;
-        try {
-          pending = receive();
-          has = true;
-        } catch (EndOfChannel e) {
-          done = true;
-        }
-        return has;
-      }
-
-      @Override
-      public T next() {
-        if (!hasNext()) throw new NoSuchElementException();
-        has = false;
-        T v = pending;
-        pending = null;
-        return v;
-      }
-    };
+    return Receiving.untilEnd(this::receive);
   }
 }
