@@ -39,7 +39,7 @@ class StreamFlowTest extends SharedRootTest {
     withServer("never_open_stream", p -> {
       Throwable thrown = catchThrowable(() -> p.openContext(CtxFuncs::neverOpenStream, (ctx, first) -> {
         try (MsgStream s = ctx.openStream(StreamOptions.DEFAULT.withBackpressure(false))) {
-          for (long i = 0; i < ContextLink64.BUFFER + 1; i++) s.send(i);
+          for (long i = 0; i < io.jtractor.runtime.ContextLink.DEFAULT_BUFFER + 1; i++) s.send(i);
           Sc.sleepForever();
         }
         return null;
@@ -208,11 +208,6 @@ class StreamFlowTest extends SharedRootTest {
       for (int t = 0; t < tasks; t++) assertThat(counts.get(t)).isEqualTo(500);
       return null;
     }));
-  }
-
-  /** tractor's default buffer size, named for the tests. */
-  private static final class ContextLink64 {
-    static final long BUFFER = io.jtractor.runtime.ContextLink.DEFAULT_BUFFER;
   }
 
   @Test

@@ -105,15 +105,6 @@ public final class ContextLink {
     return chan.peer();
   }
 
-  public PeerChannel channel() {
-    return chan;
-  }
-
-  /** The local actor's uid. */
-  public Uid self() {
-    return chan.localUid();
-  }
-
   public String func() {
     return func;
   }
@@ -365,11 +356,6 @@ public final class ContextLink {
         default -> {} // functype or started: nothing for a stream reader
       }
     }
-  }
-
-  /** The next item if one is queued now, else null; the same failures as {@link #receiveYield}. */
-  public Msg pollMessage() {
-    return inbox.receiver().tryReceive();
   }
 
   private void consumed() {
