@@ -3,6 +3,8 @@ package io.jtractor;
 import io.jtractor.runtime.Actor;
 import io.jtractor.sc.Block;
 import io.jtractor.sc.ValueBlock;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.Objects;
 
@@ -22,9 +24,57 @@ import java.util.Objects;
 public final class Jtractor {
   private Jtractor() {}
 
-  /** Opens a root actor named {@code name} that exposes {@code modules}, listening on 127.0.0.1 (any port). */
+  /** tractor's default registrar address: 127.0.0.1:1616. */
+  public static final InetSocketAddress DEFAULT_REGISTRY = new InetSocketAddress(InetAddress.getLoopbackAddress(), 1616);
+
+  /** The system property that overrides the default registrar address ({@code host:port}). */
+  public static final String REGISTRY_PROPERTY = "jtractor.registry";
+
+  /** The environment variable that overrides it when the property is not set. */
+  public static final String REGISTRY_ENV = "JTRACTOR_REGISTRY";
+
+  /**
+   * The registrar address roots use unless told otherwise: the {@value #REGISTRY_PROPERTY} system
+   * property, else the {@value #REGISTRY_ENV} environment variable, else {@link
+   * #DEFAULT_REGISTRY}. Port 0 means "a registry of your own on a free port" (what the tests use).
+   *
+   * @throws IllegalArgumentException if the setting is not {@code host:port}
+   */
+  public static InetSocketAddress defaultRegistry() {
+    String v = System.getProperty(REGISTRY_PROPERTY);
+    if (v == null || v.isBlank()) v = System.getenv(REGISTRY_ENV);
+    if (v == null || v.isBlank()) return DEFAULT_REGISTRY;
+    return parseAddress(v);
+  }
+
+  /**
+   * Parses {@code host:port} (or {@code :port}, or a bare port, both meaning 127.0.0.1).
+   *
+   * @throws IllegalArgumentException if it is not one of those
+   */
+  public static InetSocketAddress parseAddress(String hostPort) {
+    Objects.requireNonNull(hostPort, "hostPort");
+    String s = hostPort.strip();
+    int colon = s.lastIndexOf(':');
+    String host = colon < 0 ? "" : s.substring(0, colon);
+    String port = colon < 0 ? s : s.substring(colon + 1);
+    int p;
+    try {
+      p = Integer.parseInt(port);
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("not host:port: '" + hostPort + "'");
+    }
+    if (p < 0 || p > 65535) throw new IllegalArgumentException("port out of range in '" + hostPort + "'");
+    return host.isEmpty() ? new InetSocketAddress(InetAddress.getLoopbackAddress(), p) : new InetSocketAddress(host, p);
+  }
+
+  /**
+   * Opens a root actor named {@code name} that exposes {@code modules}, listening on 127.0.0.1
+   * (any port), with the {@linkplain #defaultRegistry() default registrar}: if none answers there,
+   * this root becomes it.
+   */
   public static Root openRoot(String name, Class<?>... modules) {
-    return new Root(Actor.Config.of(name, List.of(modules)));
+    return new Root(Actor.Config.of(name, List.of(modules)).withRegistry(defaultRegistry()));
   }
 
   /** Opens a root actor with a full configuration. */
@@ -78,7 +128,7 @@ public final class Jtractor {
     });
   }
 
-  private static Actor requireActor() {
+  static Actor requireActor() {
     Actor a = Actor.current();
     if (a == null) throw new IllegalStateException("no actor runs in this process: open a root first (Jtractor.openRoot)");
     return a;

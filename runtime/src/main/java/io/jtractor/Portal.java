@@ -15,15 +15,54 @@ import java.util.Objects;
  * #runFromNs} calls by name, for any tractor peer. A portal from {@link
  * ActorNursery#runInActor} also has the child's {@link #result()}. Any thread may use a portal;
  * every call is a checkpoint.
+ *
+ * <p>A portal from discovery ({@link Discovery#findActor}, {@link Discovery#waitForActor}, {@link
+ * Discovery#getRegistrar}, {@link #connect}) has a connection of its own: close it when done
+ * (try-with-resources). Closing a portal from a nursery does nothing: its connection belongs to the
+ * nursery.
  */
-public final class Portal {
+public final class Portal implements AutoCloseable {
   private final PeerChannel channel;
   /** The child's handle if this portal is to a child of a local nursery, else null. */
   private final ActorNursery.Child child;
 
+  /** Whether this portal opened its connection (and closes it). */
+  private final boolean ownsConnection;
+
   Portal(PeerChannel channel, ActorNursery.Child child) {
+    this(channel, child, false);
+  }
+
+  private Portal(PeerChannel channel, ActorNursery.Child child, boolean ownsConnection) {
     this.channel = Objects.requireNonNull(channel, "channel");
     this.child = child;
+    this.ownsConnection = ownsConnection;
+  }
+
+  /**
+   * Connects the current actor to the actor listening at {@code address} and returns a portal
+   * owning that connection (close it when done). tractor: {@code get_peer} / {@code open_portal}.
+   *
+   * @throws java.io.UncheckedIOException if nothing answers there or the handshake fails
+   * @throws IllegalStateException if no actor runs in this process
+   */
+  public static Portal connect(java.net.InetSocketAddress address) {
+    Objects.requireNonNull(address, "address");
+    io.jtractor.runtime.Actor actor = Jtractor.requireActor();
+    try {
+      return new Portal(actor.connect(address), null, true);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException("could not connect to the actor at " + address + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Closes the connection if this portal opened it (sending tractor's {@code None} sentinel
+   * first, so the peer stops the tasks this portal started); otherwise does nothing. Idempotent.
+   */
+  @Override
+  public void close() {
+    if (ownsConnection) channel.close();
   }
 
   /** The uid of the actor at the other end. */

@@ -21,7 +21,7 @@ final class RemoteTypes {
           Map.entry("StreamOverrun", StreamOverrun.class),
           Map.entry("ActorFailure", ActorFailure.class),
           Map.entry("ValueError", IllegalArgumentException.class),
-          Map.entry("KeyError", java.util.NoSuchElementException.class),
+          Map.entry("KeyError", KeyError.class),
           Map.entry("IndexError", IndexOutOfBoundsException.class),
           Map.entry("ZeroDivisionError", ArithmeticException.class),
           Map.entry("NotImplementedError", UnsupportedOperationException.class),

@@ -21,6 +21,9 @@ import java.util.concurrent.atomic.AtomicReference;
  * SIGTERM) while the root is open, a shutdown hook takes every child process down with it.
  */
 public final class Root implements AutoCloseable {
+  /** How long opening a root waits for its registration with a remote registrar. */
+  private static final Duration REGISTRATION_WAIT = Duration.ofSeconds(3);
+
   private final Actor actor;
   private final Thread runtime;
   private final Event stop = new Event();
@@ -51,6 +54,7 @@ public final class Root implements AutoCloseable {
       join();
       throw Sneaky.raise(crash.get());
     }
+    actor.awaitRegistration(REGISTRATION_WAIT); // opened findable (or told why not, in the log)
     this.shutdownHook = Thread.ofPlatform().name("jtractor-root-shutdown").unstarted(this::emergencyTeardown);
     Runtime.getRuntime().addShutdownHook(shutdownHook);
   }
@@ -63,6 +67,16 @@ public final class Root implements AutoCloseable {
   /** Where the root listens. */
   public InetSocketAddress address() {
     return actor.address();
+  }
+
+  /** Whether this root is the registrar (nothing answered at the registrar address). */
+  public boolean isRegistrar() {
+    return actor.isRegistrar();
+  }
+
+  /** The registrar's address (this root's own if it is the registrar), or null if none. */
+  public InetSocketAddress registrarAddress() {
+    return actor.registrarAddress();
   }
 
   /** The runtime object (for the layers built on this one). */

@@ -47,6 +47,7 @@ class NoOrphansTest {
             ProcessHandle.current().info().command().orElseThrow(),
             "-cp",
             System.getProperty("java.class.path"),
+            "-Djtractor.registry=127.0.0.1:0",
             RootProgram.class.getName());
     pb.redirectErrorStream(true);
     started = pb.start();

@@ -45,7 +45,10 @@ public final class Actor {
    * @param modules the namespaces it exposes to RPC
    * @param wireConfig frame size and handshake limits for its connections
    * @param auth the handshake's authentication hook
-   * @param registryAddress the registrar's address, or null
+   * @param registryAddress the registrar's address, or null for none (the actor neither registers
+   *     nor serves as a registrar). A root probes it: if nothing answers there, the root becomes the
+   *     registrar, listening at that address; port 0 makes a root a registrar on a free port
+   *     without probing (each test run gets its own registry that way).
    */
   public record Config(
       String name,
@@ -72,7 +75,26 @@ public final class Actor {
           HandshakeAuth.NONE,
           null);
     }
+
+    /** This configuration with another registrar address (null: none). */
+    public Config withRegistry(InetSocketAddress registry) {
+      return new Config(name, bindAddress, modules, wireConfig, auth, registry);
+    }
+
+    /** This configuration listening at another address. */
+    public Config withBindAddress(InetSocketAddress bind) {
+      return new Config(name, bind, modules, wireConfig, auth, registryAddress);
+    }
   }
+
+  /** How long registering with (or unregistering from) a remote registrar may take. */
+  static final java.time.Duration REGISTER_TIMEOUT = java.time.Duration.ofSeconds(2);
+
+  /** tractor's budget for unregistering during teardown. */
+  static final java.time.Duration UNREGISTER_TIMEOUT = java.time.Duration.ofMillis(500);
+
+  /** How long a root's probe of the registrar address may take (tractor: 1 s). */
+  static final int REGISTRY_PROBE_MS = 1000;
 
   private final Uid uid;
   private final Config config;
@@ -88,12 +110,24 @@ public final class Actor {
   private final Set<ChildProcess> children = ConcurrentHashMap.newKeySet();
   /** Set once by serve(); read by any thread. */
   private volatile Nursery service;
+  /** The process's current actor when this one started serving; restored when it stops. */
+  private volatile Actor previous;
   private volatile ServerSocket listener;
   private volatile InetSocketAddress address;
   private volatile Uid cancelRequester;
   /** Set once the actor is stopping: connections registered from then on are closed at once. */
   private volatile boolean stopping;
   private final OneShot<InetSocketAddress> listening = new OneShot<>();
+  /** The registry, if this actor is the registrar; set once by serve() before it listens. */
+  private volatile Registrar registrar;
+  /** The registrar's address as serve() resolved it, or null if there is none. */
+  private volatile InetSocketAddress registrarAddress;
+  /** The actor that spawned this one, if known; set before serve(). */
+  private volatile Uid parent;
+  /** Whether serve() registered with a remote registrar (it then unregisters at the end). */
+  private volatile boolean registeredRemotely;
+  /** Set once this actor's registration has been attempted (whatever came of it). */
+  private final io.jtractor.sc.Event registration = new io.jtractor.sc.Event();
   /** Cleanups to run when the actor has stopped serving, last registered first. */
   private final java.util.Deque<AutoCloseable> lifetimeStack = new java.util.concurrent.ConcurrentLinkedDeque<>();
 
@@ -131,6 +165,53 @@ public final class Actor {
     return isRoot;
   }
 
+  /** Whether this actor is the registrar (tractor's arbiter). */
+  public boolean isRegistrar() {
+    return registrar != null;
+  }
+
+  /** The registrar's address (this actor's own if it is the registrar), or null if it has none. */
+  public InetSocketAddress registrarAddress() {
+    return registrarAddress;
+  }
+
+  /** Records the actor that spawned this one (registered with it, for {@code jtractor ps}). */
+  void parent(Uid parentUid) {
+    this.parent = parentUid;
+  }
+
+  /**
+   * Waits, at most {@code timeout}, until this actor has tried to register (a root is opened only
+   * once it is findable).
+   */
+  public void awaitRegistration(java.time.Duration timeout) {
+    io.jtractor.sc.Sc.moveOnAfter(timeout, s -> registration.await());
+  }
+
+  /**
+   * Runs a registry method ({@code find_actor}, {@code wait_for_actor}, {@code get_registry},
+   * {@code registry_info}) on this actor's registrar: directly if this actor is the registrar,
+   * else over a connection of its own, closed afterwards. A checkpoint: {@code wait_for_actor}
+   * waits until cancelled.
+   *
+   * @param at the registrar to ask, or null for this actor's own
+   * @throws IllegalStateException if there is no registrar to ask
+   */
+  public Object registryCall(InetSocketAddress at, String func, Map<String, Object> kwargs) throws Exception {
+    Registrar local = registrar;
+    InetSocketAddress target = at != null ? at : registrarAddress;
+    if (local != null && (at == null || at.equals(address))) {
+      return local.method(func, kwargs).call();
+    }
+    if (target == null) throw new IllegalStateException("actor " + uid + " has no registrar to ask");
+    PeerChannel ch = connect(target);
+    try {
+      return ch.call("self", func, new java.util.LinkedHashMap<>(kwargs));
+    } finally {
+      ch.close();
+    }
+  }
+
   /** Where this actor listens; waits until it does. */
   public InetSocketAddress address() {
     return listening.await();
@@ -160,19 +241,22 @@ public final class Actor {
       Nursery.run(
           n -> {
             service = n;
-            ServerSocket s = new ServerSocket();
-            try {
-              s.bind(config.bindAddress());
-            } catch (IOException | RuntimeException e) {
-              s.close();
-              throw e;
-            }
+            ServerSocket s = bindListener();
             listener = s;
             address = new InetSocketAddress(s.getInetAddress(), s.getLocalPort());
+            if (registrar != null) {
+              registrarAddress = address;
+              registrar.register(uid, address, parent, ProcessHandle.current().pid());
+              registration.set();
+            } else if (registrarAddress == null) {
+              registration.set();
+            }
             listening.set(address);
+            previous = current;
             current = this;
             try {
               n.startSoon("accept:" + uid.name(), () -> acceptLoop(s));
+              if (!registration.isSet()) n.startSoon("register:" + uid.name(), this::registerRemotely);
               body.run(this);
             } catch (Throwable t) {
               closeListener();
@@ -184,9 +268,83 @@ public final class Actor {
       throw t;
     } finally {
       stopping = true;
+      registration.set();
       closeWarmPools();
+      unregisterRemotely();
       runLifetimeStack();
-      if (current == this) current = null;
+      // A second root in one process replaces the current actor while it runs (tractor allows it).
+      if (current == this) current = previous != null && !previous.stopping ? previous : null;
+    }
+  }
+
+  /**
+   * Binds this actor's listener. A root with a registrar address first probes it (tractor: a plain
+   * connect, at most 1 s); if nothing answers, the root becomes the registrar and listens there.
+   * Two roots racing for a free registrar address: the one that loses the bind registers with the
+   * winner instead of failing (the reference commit crashes).
+   */
+  private ServerSocket bindListener() throws IOException {
+    InetSocketAddress reg = config.registryAddress();
+    if (reg != null && isRoot && (reg.getPort() == 0 || !answers(reg))) {
+      try {
+        ServerSocket s = bind(reg);
+        registrar = new Registrar(uid);
+        return s;
+      } catch (java.net.BindException taken) {
+        if (reg.getPort() == 0) throw taken;
+        LOG.log(System.Logger.Level.DEBUG, "another root became the registrar at " + reg + " first");
+      }
+    }
+    registrarAddress = reg;
+    return bind(config.bindAddress());
+  }
+
+  private static ServerSocket bind(InetSocketAddress at) throws IOException {
+    ServerSocket s = new ServerSocket();
+    try {
+      s.bind(at);
+      return s;
+    } catch (IOException | RuntimeException e) {
+      s.close();
+      throw e;
+    }
+  }
+
+  /** Whether something accepts connections at {@code address} (tractor's registry probe). */
+  private static boolean answers(InetSocketAddress address) {
+    try (Socket s = new Socket()) {
+      s.connect(address, REGISTRY_PROBE_MS);
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  private void registerRemotely() {
+    Map<String, Object> kwargs = new java.util.LinkedHashMap<>();
+    kwargs.put("uid", uid);
+    kwargs.put("sockaddr", Registrar.sockaddr(address));
+    Map<String, Object> extra = new java.util.LinkedHashMap<>();
+    extra.put("parent", parent);
+    extra.put("pid", ProcessHandle.current().pid());
+    try {
+      RegistrarClient.call(registrarAddress, uid, config.auth(), "register_actor", kwargs, extra, REGISTER_TIMEOUT);
+      registeredRemotely = true;
+    } catch (IOException e) {
+      LOG.log(System.Logger.Level.WARNING, "actor " + uid + " could not register with the registrar at " + registrarAddress + ": " + e.getMessage());
+    } finally {
+      registration.set();
+    }
+  }
+
+  /** Unregisters from a remote registrar, within tractor's 0.5 s budget; never throws. */
+  private void unregisterRemotely() {
+    if (!registeredRemotely) return;
+    registeredRemotely = false;
+    try {
+      RegistrarClient.call(registrarAddress, uid, config.auth(), "unregister_actor", Map.of("uid", uid), Map.of(), UNREGISTER_TIMEOUT);
+    } catch (IOException e) {
+      LOG.log(System.Logger.Level.DEBUG, "actor " + uid + " could not unregister from " + registrarAddress + ": " + e.getMessage());
     }
   }
 
@@ -221,7 +379,10 @@ public final class Actor {
     try {
       hello = wire.handshake(uid, Capabilities.announcing(config.auth()));
     } catch (WireException | RuntimeException e) {
-      LOG.log(System.Logger.Level.INFO, "connection from " + socket.getRemoteSocketAddress() + " failed to handshake: " + e.getMessage());
+      // A peer that closes before its hello is most often a probe (a starting root's, or the
+      // registrar's liveness check): not worth more than a debug line.
+      LOG.log(e instanceof WireException.TransportClosed ? System.Logger.Level.DEBUG : System.Logger.Level.INFO,
+          "connection from " + socket.getRemoteSocketAddress() + " failed to handshake: " + e.getMessage());
       wire.close();
       return;
     }
@@ -368,8 +529,15 @@ public final class Actor {
     }
   }
 
-  /** Remotely callable runtime methods other than {@code cancel} and {@code _cancel_task}. */
-  Object selfMethod(String name, Map<String, Object> kwargs, Uid caller) {
+  /**
+   * Resolves a remotely callable runtime method other than {@code cancel} and {@code
+   * _cancel_task} (a registrar's registry methods) into the work its task runs.
+   *
+   * @throws AttributeError if this actor has no such method (tractor's answer)
+   */
+  java.util.concurrent.Callable<Object> selfMethod(String name, Map<String, Object> kwargs, Uid caller) {
+    Registrar r = registrar;
+    if (r != null) return r.method(name, kwargs);
     throw new AttributeError("'Actor' object has no attribute '" + name + "'");
   }
 

@@ -224,6 +224,7 @@ public final class ChildMain {
       Object init = parent.receiveValue();
       if (!(init instanceof Map<?, ?> m)) throw new IllegalStateException("bad init message from the parent: " + init);
       actor = new Actor(uid, config(uid, m), false);
+      actor.parent(parentHello.uid());
     } catch (Throwable t) {
       LOG.log(System.Logger.Level.ERROR, "actor " + uid + " failed to boot", t);
       try {

@@ -109,6 +109,15 @@ public final class PeerChannel {
     return wire;
   }
 
+  /**
+   * Ends this connection as tractor's portals do when they are done with it: the {@code None}
+   * sentinel (the peer stops this channel's tasks), then close. Idempotent.
+   */
+  public void close() {
+    if (isOpen()) sendQuietly(Msg.SENTINEL);
+    wire.close();
+  }
+
   /** Whether the message loop is still running. */
   public boolean isOpen() {
     return !ended.isSet() && wire.isOpen();
@@ -449,7 +458,12 @@ public final class PeerChannel {
           }
           case Msg.Cmd cmd -> {
             if ("self".equals(cmd.ns())) {
-              if (!handleSelf(cmd)) return null;
+              if (!RUNTIME_METHODS.contains(cmd.func())) {
+                PreparedCall call = prepareSelfCall(cmd);
+                if (call != null) return call;
+              } else if (!handleSelf(cmd)) {
+                return null;
+              }
             } else {
               PreparedCall call = prepareCall(cmd);
               if (call != null) {
@@ -551,6 +565,8 @@ public final class PeerChannel {
     private final Object[] args;
     private final RpcTask task;
     private final ContextLink link;
+    /** The work of a {@code self} method, or null for a call of an exposed function. */
+    private final java.util.concurrent.Callable<Object> selfBody;
 
     PreparedCall(Msg.Cmd cmd, Modules.Target target, Object[] args, RpcTask task, ContextLink link) {
       this.cmd = cmd;
@@ -558,11 +574,27 @@ public final class PeerChannel {
       this.args = args;
       this.task = task;
       this.link = link;
+      this.selfBody = null;
+    }
+
+    PreparedCall(Msg.Cmd cmd, java.util.concurrent.Callable<Object> selfBody, RpcTask task) {
+      this.cmd = cmd;
+      this.target = null;
+      this.args = null;
+      this.task = task;
+      this.link = null;
+      this.selfBody = selfBody;
     }
 
     @Override
     public void run() {
-      if (link == null) runRpc(cmd, target, args, task);
+      if (selfBody != null) {
+        // tractor answers runtime methods with functype at once; wait_for_actor may block long.
+        sendQuietly(functype(cmd.cid()));
+        runRpc(cmd, selfBody, task, true);
+      } else if (link == null) {
+        runRpc(cmd, () -> target.invoke(args), task, false);
+      }
       else runLinked(cmd, target, args, task, link);
     }
   }
@@ -578,38 +610,44 @@ public final class PeerChannel {
    * reads it and then waits for the result), so sending it late costs nothing; contexts and
    * streams, whose functype is followed by traffic before the result, send it at once.
    */
-  private void runRpc(Msg.Cmd cmd, Modules.Target target, Object[] args, RpcTask task) {
+  private void runRpc(Msg.Cmd cmd, java.util.concurrent.Callable<Object> body, RpcTask task, boolean functypeSent) {
     String cid = cmd.cid();
     try {
       Object value;
       try {
-        value = task.scope.call(s -> target.invoke(args));
+        value = task.scope.call(s -> body.call());
       } catch (Cancelled c) {
         // The whole actor is going down: tell the caller instead of going silent.
-        sendQuietly(functype(cid), new Msg.Error(cid, ErrorBoxing.contextCancelled(
+        reply(functypeSent, new Msg.Error(cid, ErrorBoxing.contextCancelled(
             cmd.func() + "() was cancelled: its actor is shutting down", actor.uid(), actor.cancelRequester())));
         throw c;
       } catch (Throwable t) {
         LOG.log(System.Logger.Level.DEBUG, "RPC " + cmd.ns() + "." + cmd.func() + " failed", t);
-        sendQuietly(functype(cid), new Msg.Error(cid, packSafely(t)));
+        reply(functypeSent, new Msg.Error(cid, packSafely(t)));
         return;
       }
       if (task.scope.cancelledCaught()) {
         // Better than the reference commit, which sends nothing for a cancelled plain call.
         Uid by = task.cancelRequester;
-        sendQuietly(functype(cid), new Msg.Error(cid, ErrorBoxing.contextCancelled(
+        reply(functypeSent, new Msg.Error(cid, ErrorBoxing.contextCancelled(
             cmd.func() + "() was remotely cancelled by " + (by == null ? "its caller" : by.pythonRepr()), actor.uid(), by)));
         return;
       }
       try {
-        sendQuietly(functype(cid), new Msg.Return(cid, value));
+        reply(functypeSent, new Msg.Return(cid, value));
       } catch (IllegalArgumentException unencodable) {
-        sendQuietly(functype(cid), new Msg.Error(cid, packSafely(unencodable)));
+        reply(functypeSent, new Msg.Error(cid, packSafely(unencodable)));
       }
     } finally {
       rpcTasks.remove(cid, task);
       task.done.set();
     }
+  }
+
+  /** Sends a plain call's outcome, preceded by its functype unless that was sent already. */
+  private void reply(boolean functypeSent, Msg outcome) {
+    if (functypeSent) sendQuietly(outcome);
+    else sendQuietly(functype(outcome.cid()), outcome);
   }
 
   /**
@@ -728,19 +766,31 @@ public final class PeerChannel {
         sendQuietly(new Msg.Return(cid, true));
         return true;
       }
-      default -> {
-        Object result;
-        try {
-          result = actor.selfMethod(cmd.func(), cmd.kwargs(), peer);
-        } catch (RuntimeException e) {
-          sendQuietly(new Msg.Error(cid, ErrorBoxing.pack(e, actor.uid())));
-          return true;
-        }
-        sendQuietly(new Msg.Functype(cid, Msg.ASYNCFUNC));
-        sendQuietly(new Msg.Return(cid, result));
-        return true;
-      }
+      default -> throw new IllegalStateException("not a runtime method: " + cmd.func());
     }
+  }
+
+  /** The {@code self} methods the message loop answers itself. */
+  private static final java.util.Set<String> RUNTIME_METHODS = java.util.Set.of("cancel", "_cancel_task");
+
+  /**
+   * Resolves any other {@code self} method (a registrar's registry methods) into a call run like
+   * an RPC task: {@code wait_for_actor} blocks, and {@code _cancel_task} or the caller's sentinel
+   * cancels it.
+   *
+   * @return the call to run, or null if it was refused (the error has been sent)
+   */
+  private PreparedCall prepareSelfCall(Msg.Cmd cmd) {
+    java.util.concurrent.Callable<Object> body;
+    try {
+      body = actor.selfMethod(cmd.func(), cmd.kwargs(), peer);
+    } catch (AttributeError | TypeError e) {
+      sendQuietly(new Msg.Error(cmd.cid(), ErrorBoxing.pack(e, actor.uid())));
+      return null;
+    }
+    RpcTask task = new RpcTask(cmd.cid());
+    rpcTasks.put(cmd.cid(), task);
+    return new PreparedCall(cmd, body, task);
   }
 
   /** Cancels the RPC tasks this channel started and waits for them; {@code by} is who asked. */

@@ -1,0 +1,269 @@
+package io.jtractor.runtime;
+
+import io.jtractor.AttributeError;
+import io.jtractor.KeyError;
+import io.jtractor.TypeError;
+import io.jtractor.sc.Event;
+import io.jtractor.wire.Uid;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/**
+ * The registry a registrar actor keeps: which actors run where. Prior art: tractor's {@code
+ * Arbiter} ({@code _runtime.py}), whose {@code self} methods any tractor peer calls with the
+ * kwargs and replies of spec §3.7: {@code register_actor}, {@code unregister_actor}, {@code
+ * find_actor}, {@code wait_for_actor}, {@code get_registry}.
+ *
+ * <p>Deviation (better than the reference commit, which keeps an entry until its actor
+ * unregisters): an actor that died without unregistering is forgotten as soon as a query notices
+ * that its address refuses connections. Every query first probes the entries it would return that
+ * were not confirmed alive within {@link #FRESH_NANOS} (a plain connect, closed at once: what
+ * tractor's own registry probe does), so a dead actor is returned for at most that long.
+ *
+ * <p>jtractor peers also send {@code parent} and {@code pid} with {@code register_actor} (only to a
+ * registrar that announced jtractor in its hello); {@code registry_info} returns them, for
+ * {@code jtractor ps}.
+ *
+ * <p>Threads: any; the registry is guarded by {@code this}.
+ */
+final class Registrar {
+  private static final System.Logger LOG = System.getLogger(Registrar.class.getName());
+
+  /** How long an entry counts as alive after it registered or last answered a probe. */
+  static final long FRESH_NANOS = 1_000_000_000L;
+
+  /** How long a liveness probe may take to connect. */
+  private static final int PROBE_TIMEOUT_MS = 250;
+
+  /** The names of the remotely callable registry methods. */
+  static final List<String> METHODS =
+      List.of("register_actor", "unregister_actor", "find_actor", "wait_for_actor", "get_registry", "registry_info");
+
+  /** One registered actor. */
+  private static final class Entry {
+    final Uid uid;
+    final InetSocketAddress address;
+    final Uid parent;
+    final long pid;
+    /** When it last proved alive (registered, or answered a probe). Guarded by the registrar. */
+    long confirmedAt;
+
+    Entry(Uid uid, InetSocketAddress address, Uid parent, long pid) {
+      this.uid = uid;
+      this.address = address;
+      this.parent = parent;
+      this.pid = pid;
+      this.confirmedAt = System.nanoTime();
+    }
+  }
+
+  /** The registrar's own uid: its entry is never probed. */
+  private final Uid self;
+  /** Registered actors in registration order. Guarded by {@code this}. */
+  private final LinkedHashMap<Uid, Entry> entries = new LinkedHashMap<>();
+  /** Wakes the tasks waiting for a name to register. Guarded by {@code this}. */
+  private final Map<String, Event> waiters = new LinkedHashMap<>();
+
+  Registrar(Uid self) {
+    this.self = self;
+  }
+
+  /**
+   * Resolves a remote call of one of the registry methods into the work to run in its task.
+   *
+   * @throws AttributeError if {@code func} is not one of them
+   * @throws TypeError if its kwargs do not fit
+   */
+  Callable<Object> method(String func, Map<String, Object> kwargs) {
+    return switch (func) {
+      case "register_actor" -> {
+        Uid uid = uidArg(kwargs, "uid");
+        InetSocketAddress addr = addressArg(kwargs.get("sockaddr"), "sockaddr");
+        Uid parent = kwargs.get("parent") == null ? null : uidArg(kwargs, "parent");
+        long pid = kwargs.get("pid") instanceof Long p ? p : -1;
+        yield () -> {
+          register(uid, addr, parent, pid);
+          return null;
+        };
+      }
+      case "unregister_actor" -> {
+        Uid uid = uidArg(kwargs, "uid");
+        yield () -> {
+          unregister(uid);
+          return null;
+        };
+      }
+      case "find_actor" -> {
+        String name = stringArg(kwargs, "name");
+        yield () -> {
+          InetSocketAddress a = find(name);
+          return a == null ? null : sockaddr(a);
+        };
+      }
+      case "wait_for_actor" -> {
+        String name = stringArg(kwargs, "name");
+        yield () -> {
+          List<Object> out = new ArrayList<>();
+          for (InetSocketAddress a : waitFor(name)) out.add(sockaddr(a));
+          return out;
+        };
+      }
+      case "get_registry" -> () -> registry();
+      case "registry_info" -> () -> info();
+      default -> throw new AttributeError("'Arbiter' object has no attribute '" + func + "'");
+    };
+  }
+
+  /** Records that {@code uid} listens at {@code address}, and wakes whoever waits for its name. */
+  void register(Uid uid, InetSocketAddress address, Uid parent, long pid) {
+    Event wake;
+    synchronized (this) {
+      entries.put(uid, new Entry(uid, address, parent, pid));
+      wake = waiters.remove(uid.name());
+    }
+    LOG.log(System.Logger.Level.DEBUG, "registered " + uid + " at " + address);
+    if (wake != null) wake.set();
+  }
+
+  /**
+   * Forgets {@code uid}.
+   *
+   * @throws KeyError if it is not registered (as tractor's dict pop)
+   */
+  void unregister(Uid uid) {
+    synchronized (this) {
+      if (entries.remove(uid) == null) throw new KeyError(uid.toWire().toString());
+    }
+    LOG.log(System.Logger.Level.DEBUG, "unregistered " + uid);
+  }
+
+  /**
+   * The address of the first registered actor whose name or uuid is {@code name} (tractor matches
+   * either element of the uid), or null.
+   */
+  InetSocketAddress find(String name) {
+    for (Entry e : alive(e -> e.uid.name().equals(name) || e.uid.uuid().equals(name))) {
+      return e.address;
+    }
+    return null;
+  }
+
+  /** The addresses of every actor named {@code name}; waits until there is at least one. */
+  List<InetSocketAddress> waitFor(String name) {
+    while (true) {
+      List<InetSocketAddress> found = new ArrayList<>();
+      for (Entry e : alive(e -> e.uid.name().equals(name))) found.add(e.address);
+      if (!found.isEmpty()) return found;
+      Event ev;
+      synchronized (this) {
+        boolean arrived = entries.values().stream().anyMatch(e -> e.uid.name().equals(name));
+        if (arrived) continue;
+        ev = waiters.computeIfAbsent(name, k -> new Event());
+      }
+      ev.await();
+    }
+  }
+
+  /** tractor's {@code get_registry}: {@code {'name.uuid': [host, port]}}. */
+  Map<String, Object> registry() {
+    Map<String, Object> out = new LinkedHashMap<>();
+    for (Entry e : alive(e -> true)) out.put(e.uid.name() + "." + e.uid.uuid(), sockaddr(e.address));
+    return out;
+  }
+
+  /** jtractor's {@code registry_info}: one map per actor with its uid, sockaddr, parent and pid. */
+  List<Object> info() {
+    List<Object> out = new ArrayList<>();
+    for (Entry e : alive(e -> true)) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("uid", e.uid);
+      m.put("sockaddr", sockaddr(e.address));
+      m.put("parent", e.parent);
+      m.put("pid", e.pid);
+      out.add(m);
+    }
+    return out;
+  }
+
+  /** The number of entries, unprobed (for tests and {@code toString}). */
+  synchronized int size() {
+    return entries.size();
+  }
+
+  /**
+   * The entries matching {@code filter}, in registration order, after forgetting those among them
+   * that are stale and whose address refuses connections.
+   */
+  private List<Entry> alive(java.util.function.Predicate<Entry> filter) {
+    List<Entry> candidates;
+    synchronized (this) {
+      candidates = entries.values().stream().filter(filter).toList();
+    }
+    List<Entry> out = new ArrayList<>(candidates.size());
+    long now = System.nanoTime();
+    for (Entry e : candidates) {
+      boolean fresh;
+      synchronized (this) {
+        fresh = e.uid.equals(self) || now - e.confirmedAt < FRESH_NANOS;
+      }
+      if (fresh || answers(e.address)) {
+        synchronized (this) {
+          if (!fresh) e.confirmedAt = System.nanoTime();
+        }
+        out.add(e);
+      } else {
+        synchronized (this) {
+          entries.remove(e.uid, e);
+        }
+        LOG.log(System.Logger.Level.INFO, "forgot " + e.uid + ": nothing listens at " + e.address + " any more");
+      }
+    }
+    return out;
+  }
+
+  /** Whether something accepts connections at {@code address}. */
+  private static boolean answers(InetSocketAddress address) {
+    try (Socket s = new Socket()) {
+      s.connect(address, PROBE_TIMEOUT_MS);
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  static List<Object> sockaddr(InetSocketAddress a) {
+    return List.of(a.getHostString(), (long) a.getPort());
+  }
+
+  private static Uid uidArg(Map<String, Object> kwargs, String key) {
+    try {
+      return Uid.fromWire(kwargs.get(key));
+    } catch (RuntimeException e) {
+      throw new TypeError("'" + key + "' must be a [name, uuid] pair, got " + kwargs.get(key));
+    }
+  }
+
+  private static String stringArg(Map<String, Object> kwargs, String key) {
+    if (kwargs.get(key) instanceof String s) return s;
+    throw new TypeError("'" + key + "' must be a string, got " + kwargs.get(key));
+  }
+
+  static InetSocketAddress addressArg(Object wire, String what) {
+    if (wire instanceof List<?> l && l.size() == 2 && l.get(0) instanceof String host && l.get(1) instanceof Long port
+        && port >= 0 && port <= 65535) {
+      return new InetSocketAddress(host, port.intValue());
+    }
+    throw new TypeError("'" + what + "' must be a [host, port] pair, got " + wire);
+  }
+
+  @Override
+  public String toString() {
+    return "Registrar[" + size() + " actors]";
+  }
+}

@@ -1,0 +1,93 @@
+package io.jtractor.runtime;
+
+import io.jtractor.RemoteActorError;
+import io.jtractor.wire.HandshakeAuth;
+import io.jtractor.wire.Hello;
+import io.jtractor.wire.Msg;
+import io.jtractor.wire.Uid;
+import io.jtractor.wire.WireChannel;
+import io.jtractor.wire.WireException;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * One registry call over a connection of its own: connect, handshake, {@code cmd}, read {@code
+ * functype} and the outcome, send the {@code None} sentinel, close — what tractor does with {@code
+ * get_arbiter} around {@code register_actor}. It needs no message loop and no service nursery, so
+ * an actor can register before it serves and unregister after it stopped serving.
+ *
+ * <p>Every call has a time limit, enforced by closing the connection from a watchdog (a timed read
+ * would leave the JDK socket non-blocking for good; see {@link WireChannel#handshake}).
+ */
+final class RegistrarClient {
+  private RegistrarClient() {}
+
+  /** What a registry call learned about its peer, beside the value. */
+  record Reply(Object value, boolean peerIsJtractor) {}
+
+  /**
+   * Calls {@code self.func(**kwargs)} at {@code registrar} as actor {@code me}.
+   *
+   * @param jtractorKwargs extra kwargs sent only if the registrar announces jtractor (plain
+   *     tractor registrars would refuse unknown ones)
+   * @throws IOException if the registrar cannot be reached, does not answer in time, or answers
+   *     with an error (the cause is the boxed {@link RemoteActorError})
+   */
+  static Reply call(
+      InetSocketAddress registrar,
+      Uid me,
+      HandshakeAuth auth,
+      String func,
+      Map<String, Object> kwargs,
+      Map<String, Object> jtractorKwargs,
+      Duration timeout)
+      throws IOException {
+    WireChannel ch = WireChannel.connect(registrar, new WireChannel.Config(WireChannel.Config.DEFAULT.maxFrame(), timeout));
+    AtomicBoolean timedOut = new AtomicBoolean();
+    Thread watchdog = Thread.ofVirtual().name("registrar-call-timeout").start(() -> {
+      try {
+        Thread.sleep(timeout);
+        timedOut.set(true);
+        ch.close();
+      } catch (InterruptedException done) {
+        // answered in time
+      }
+    });
+    try {
+      Hello hello = ch.handshake(me, Capabilities.announcing(auth));
+      boolean jtractor = hello.capabilities().containsKey(Capabilities.JTRACTOR);
+      Map<String, Object> all = new java.util.LinkedHashMap<>(kwargs);
+      if (jtractor) all.putAll(jtractorKwargs);
+      String cid = PeerChannel.newCid();
+      ch.send(new Msg.Cmd("self", func, all, me, cid));
+      while (true) {
+        Msg m = ch.receive();
+        if (!cid.equals(m.cid())) continue; // a functype, or anything else not ours
+        switch (m) {
+          case Msg.Return r -> {
+            try {
+              ch.send(Msg.SENTINEL);
+            } catch (WireException gone) {
+              // the answer is what mattered
+            }
+            return new Reply(r.value(), jtractor);
+          }
+          case Msg.Error e -> throw new IOException(
+              "the registrar at " + registrar + " refused " + func, RemoteActorError.from(e.info(), hello.uid()));
+          default -> {
+            // functype
+          }
+        }
+      }
+    } catch (WireException e) {
+      if (timedOut.get()) throw new IOException("the registrar at " + registrar + " did not answer " + func + " within " + timeout, e);
+      throw e;
+    } finally {
+      watchdog.interrupt();
+      ch.close();
+    }
+  }
+}

@@ -1,0 +1,235 @@
+package io.jtractor;
+
+import static io.jtractor.ProcessAssertions.assertNoProcessLeft;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.jtractor.funcs.DiscoveryFuncs;
+import io.jtractor.runtime.Actor;
+import io.jtractor.sc.Sc;
+import io.jtractor.wire.HandshakeAuth;
+import io.jtractor.wire.Msg;
+import io.jtractor.wire.Uid;
+import io.jtractor.wire.WireChannel;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The registrar and discovery: ported from tractor's test_discovery and test_local, plus the
+ * registry protocol as a plain tractor peer sees it, and what tractor gets wrong (stale entries,
+ * two roots racing for the registrar address).
+ */
+@DisplayName("registrar and discovery")
+class DiscoveryTest {
+
+  @AfterEach
+  void noProcessLeft() {
+    assertNoProcessLeft();
+  }
+
+  @Test
+  void aRootWithNoRegistrarToFindBecomesItAndRegistersItself() {
+    try (Root root = Jtractor.openRoot("root")) {
+      assertThat(root.isRegistrar()).isTrue();
+      assertThat(root.registrarAddress()).isEqualTo(root.address());
+      assertThat(Discovery.registry()).containsExactly(Map.entry(root.uid(), root.address()));
+    }
+  }
+
+  @Test
+  void aSpawnedActorIsRegisteredWhileItLivesAndUnregisteredWhenCancelled() {
+    try (Root root = Jtractor.openRoot("root", DiscoveryFuncs.class)) {
+      AtomicReference<Uid> child = new AtomicReference<>();
+      root.openNursery(an -> {
+        an.startActor("actor", DiscoveryFuncs.class);
+        try (Portal p = Discovery.waitForActor("actor")) {
+          child.set(p.uid());
+          assertThat(Discovery.registry()).containsKey(p.uid()).hasSize(2);
+          assertThat(p.run(DiscoveryFuncs::hi)).isEqualTo("Hi my name is actor");
+        }
+        an.cancel();
+      });
+      // The child unregisters before its process ends, and the nursery waits for that end.
+      assertThat(Discovery.registry()).doesNotContainKey(child.get()).containsOnlyKeys(root.uid());
+    }
+  }
+
+  @Test
+  void aRegistrarAnswersWaitForActorAboutItselfWithItsOwnAddress() {
+    try (Root root = Jtractor.openRoot("root")) {
+      try (Portal self = Discovery.waitForActor("root")) {
+        assertThat(self.uid()).isEqualTo(root.uid());
+      }
+      try (Portal reg = Discovery.getRegistrar()) {
+        Object addrs = reg.runFromNs("self", "wait_for_actor", Map.of("name", "root"));
+        assertThat(addrs).isEqualTo(List.of(List.of("127.0.0.1", (long) root.address().getPort())));
+      }
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"findActor", "waitForActor"})
+  void twoActorsFindEachOtherByNameAndCallEachOther(String style) {
+    // tractor's test_trynamic_trio, both styles: findActor (retrying) and waitForActor.
+    Remote.Fn1<String, String> greet = style.equals("findActor") ? DiscoveryFuncs::sayHello : DiscoveryFuncs::sayHelloUseWait;
+    try (Root root = Jtractor.openRoot("root", DiscoveryFuncs.class)) {
+      root.openNursery(an -> {
+        Portal donny = an.runInActor("donny", greet, "gretchen");
+        Portal gretchen = an.runInActor("gretchen", greet, "donny");
+        assertThat(donny.<String>result()).isEqualTo("Hi my name is gretchen");
+        assertThat(gretchen.<String>result()).isEqualTo("Hi my name is donny");
+      });
+    }
+  }
+
+  @Test
+  void everySubactorUnregistersWhenAnErrorCancelsTheTreeMidStream() {
+    // tractor's test_subactors_unregister_on_cancel (with streaming; an error plays the KBI).
+    try (Root root = Jtractor.openRoot("root", DiscoveryFuncs.class)) {
+      assertThatThrownBy(() -> root.openNursery(an -> {
+            for (int i = 0; i < 3; i++) an.startActor("a" + i, DiscoveryFuncs.class);
+            try (Portal last = Discovery.waitForActor("a2")) {
+              assertThat(Discovery.registry()).hasSize(4);
+            }
+            List<Portal> portals = an.portals();
+            Sc.moveOnAfter(Duration.ofMillis(300), s -> {
+              io.jtractor.sc.Nursery.run(n -> {
+                for (Portal p : portals) {
+                  n.startSoon(() -> {
+                    try (MsgStream stream = p.openStreamFrom(DiscoveryFuncs::streamForever)) {
+                      for (Object ignored : stream) {
+                        // keep reading
+                      }
+                    }
+                  });
+                }
+              });
+            });
+            throw new IllegalStateException("stop everything");
+          }))
+          .isInstanceOf(IllegalStateException.class);
+      assertThat(Discovery.registry()).containsOnlyKeys(root.uid());
+    }
+  }
+
+  @Test
+  void anActorKilledWithoutUnregisteringIsForgottenWithinAboutASecond() {
+    // The reference commit keeps such an entry for as long as the registrar lives.
+    try (Root root = Jtractor.openRoot("root", DiscoveryFuncs.class)) {
+      assertThatThrownBy(() -> root.openNursery(an -> {
+            Portal p = an.startActor("doomed", DiscoveryFuncs.class);
+            long pid = p.run(DiscoveryFuncs::pid);
+            try (Portal found = Discovery.waitForActor("doomed")) {
+              assertThat(found.uid()).isEqualTo(p.uid());
+            }
+            ProcessHandle.of(pid).orElseThrow().destroyForcibly();
+            awaitTrue(Duration.ofSeconds(3), () -> Discovery.queryActor("doomed").isEmpty());
+            assertThat(Discovery.registry()).containsOnlyKeys(root.uid());
+            Sc.sleepForever(); // the nursery learns of the death and fails
+          }))
+          .isInstanceOf(ActorFailure.class);
+    }
+  }
+
+  @Test
+  void aRootFindsTheRegistrarAnotherRootBecameAndRegistersWithIt() throws Exception {
+    InetSocketAddress free = freeLoopbackAddress(); // an address nothing listens at, not 1616
+    Actor.Config base = Actor.Config.of("first", List.of(DiscoveryFuncs.class));
+    try (Root first = Jtractor.openRoot(base.withRegistry(free))) {
+      assertThat(first.isRegistrar()).isTrue();
+      assertThat(first.address()).isEqualTo(free);
+      Thread other = Thread.ofVirtual().start(() -> {
+        try (Root second = Jtractor.openRoot(Actor.Config.of("second", List.of()).withRegistry(free))) {
+          assertThat(second.isRegistrar()).isFalse();
+        }
+      });
+      other.join(Duration.ofSeconds(20));
+      assertThat(other.isAlive()).isFalse();
+      // The second root registered and unregistered again: only the registrar is left.
+      assertThat(Discovery.registry()).containsOnlyKeys(first.uid());
+    }
+  }
+
+  @Test
+  void discoveryWithoutARunningActorIsAClearError() {
+    assertThatThrownBy(() -> Discovery.findActor("doggy"))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("no actor runs in this process");
+  }
+
+  @Test
+  void aPlainTractorPeerUsesTheRegistryMethodsFrameByFrame() throws Exception {
+    Uid py = Uid.random("pyactor");
+    try (Root root = Jtractor.openRoot("root");
+        WireChannel peer = WireChannel.connect(root.address(), WireChannel.Config.DEFAULT)) {
+      peer.handshake(py, HandshakeAuth.NONE);
+      peer.send(new Msg.Cmd("self", "register_actor", Map.of("uid", py, "sockaddr", List.of("127.0.0.1", 39395L)), py, "r1"));
+      assertThat(peer.receive()).isEqualTo(new Msg.Functype("r1", Msg.ASYNCFUNC));
+      assertThat(peer.receive()).isEqualTo(new Msg.Return("r1", null));
+
+      peer.send(new Msg.Cmd("self", "get_registry", Map.of(), py, "r2"));
+      assertThat(peer.receive()).isEqualTo(new Msg.Functype("r2", Msg.ASYNCFUNC));
+      Msg reg = peer.receive();
+      assertThat(((Msg.Return) reg).value()).isEqualTo(Map.of(
+          "root." + root.uid().uuid(), List.of("127.0.0.1", (long) root.address().getPort()),
+          "pyactor." + py.uuid(), List.of("127.0.0.1", 39395L)));
+
+      // wait_for_actor blocks until the name registers, on a task of its own: the loop reads on.
+      peer.send(new Msg.Cmd("self", "wait_for_actor", Map.of("name", "late"), py, "r3"));
+      assertThat(peer.receive()).isEqualTo(new Msg.Functype("r3", Msg.ASYNCFUNC));
+      peer.send(new Msg.Cmd("self", "find_actor", Map.of("name", "late"), py, "r4"));
+      assertThat(peer.receive()).isEqualTo(new Msg.Functype("r4", Msg.ASYNCFUNC));
+      assertThat(peer.receive()).isEqualTo(new Msg.Return("r4", null));
+      Uid late = Uid.random("late");
+      peer.send(new Msg.Cmd("self", "register_actor", Map.of("uid", late, "sockaddr", List.of("127.0.0.1", 1L)), py, "r5"));
+      List<Msg> replies = List.of(peer.receive(), peer.receive(), peer.receive());
+      assertThat(replies).contains(
+          new Msg.Return("r3", List.of(List.of("127.0.0.1", 1L))), new Msg.Return("r5", null));
+
+      peer.send(new Msg.Cmd("self", "unregister_actor", Map.of("uid", late), py, "r6"));
+      assertThat(peer.receive()).isEqualTo(new Msg.Functype("r6", Msg.ASYNCFUNC));
+      assertThat(peer.receive()).isEqualTo(new Msg.Return("r6", null));
+      peer.send(new Msg.Cmd("self", "unregister_actor", Map.of("uid", late), py, "r7"));
+      assertThat(peer.receive()).isEqualTo(new Msg.Functype("r7", Msg.ASYNCFUNC));
+      Msg err = peer.receive();
+      assertThat(err).isInstanceOf(Msg.Error.class);
+      assertThat(((Msg.Error) err).info().typeStr()).isEqualTo("KeyError");
+    }
+  }
+
+  @Test
+  void anActorThatIsNotTheRegistrarAnswersRegistryCallsWithAttributeError() {
+    try (Root root = Jtractor.openRoot("root", DiscoveryFuncs.class)) {
+      root.openNursery(an -> {
+        Portal p = an.startActor("plain", DiscoveryFuncs.class);
+        assertThatThrownBy(() -> p.runFromNs("self", "find_actor", Map.of("name", "x")))
+            .isInstanceOfSatisfying(RemoteActorError.class, e -> assertThat(e.type()).isEqualTo(AttributeError.class));
+        an.cancel();
+      });
+    }
+  }
+
+  static InetSocketAddress freeLoopbackAddress() throws Exception {
+    try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      return new InetSocketAddress(s.getInetAddress(), s.getLocalPort());
+    }
+  }
+
+  static void awaitTrue(Duration limit, BooleanSupplier condition) {
+    long deadline = System.nanoTime() + limit.toNanos();
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) throw new AssertionError("not true within " + limit);
+      Sc.sleep(Duration.ofMillis(20));
+    }
+  }
+}
