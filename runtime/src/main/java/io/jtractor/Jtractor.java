@@ -101,6 +101,40 @@ public final class Jtractor {
     return ActorNursery.open(requireActor(), body);
   }
 
+  /**
+   * Runs a root actor that serves until it is cancelled (a remote {@link Portal#cancelActor()}, or
+   * {@link #cancelCurrentActor()}) or the process gets SIGINT or SIGTERM, then tears it down (its
+   * children included, registrations withdrawn) and returns how it ended. tractor: {@code
+   * run_daemon}; unlike the reference commit, a remote cancel ends the daemon instead of leaving a
+   * process that serves nothing.
+   *
+   * <p>While it runs, SIGINT and SIGTERM are handled by the daemon (the JVM does not start its
+   * shutdown), and the previous handlers are restored when it returns. A program typically ends
+   * with {@code System.exit(Jtractor.runDaemon(...).exitCode())}.
+   *
+   * @param onStarted called with the running root before it serves (e.g. to print where it
+   *     listens, or to spawn children in a nursery of its own); may be null
+   */
+  public static DaemonExit runDaemon(Actor.Config config, java.util.function.Consumer<? super Root> onStarted) {
+    Objects.requireNonNull(config, "config");
+    try (Root root = new Root(config)) {
+      Daemons.SignalTrap trap = Daemons.trap(root);
+      try {
+        if (onStarted != null) onStarted.accept(root);
+        root.awaitStopped();
+      } finally {
+        trap.restore();
+      }
+      String signal = trap.signal();
+      return new DaemonExit(signal, signal == null ? root.actor().cancelRequester() : null);
+    }
+  }
+
+  /** {@link #runDaemon(Actor.Config, java.util.function.Consumer)} with the default registrar. */
+  public static DaemonExit runDaemon(String name, Class<?>... modules) {
+    return runDaemon(Actor.Config.of(name, List.of(modules)).withRegistry(defaultRegistry()), null);
+  }
+
   /** The uid of this process's current actor. */
   public static io.jtractor.wire.Uid currentActor() {
     return requireActor().uid();

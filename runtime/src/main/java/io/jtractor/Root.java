@@ -98,6 +98,22 @@ public final class Root implements AutoCloseable {
     return ActorNursery.open(actor, body);
   }
 
+  /**
+   * Waits until this root's runtime stops: a remote cancel, {@link Jtractor#cancelCurrentActor()},
+   * or {@link #close()} from another thread. Interruptible.
+   *
+   * @throws io.jtractor.sc.Cancelled if the waiting task is cancelled
+   */
+  public void awaitStopped() {
+    try {
+      runtime.join();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      io.jtractor.sc.Sc.checkpoint();
+      throw new IllegalStateException("interrupted while waiting for the root to stop", e);
+    }
+  }
+
   /** Stops the root's runtime and waits for it. Idempotent. */
   @Override
   public void close() {

@@ -43,10 +43,15 @@ public final class DiscoveryFuncs {
   }
 
   /** Waits for {@code other} with {@code waitForActor} and greets it, by name (tractor's legacy style). */
-  public static String sayHelloUseWait(String other) {
+  public static String greet(String other) {
     try (Portal p = Discovery.waitForActor(other)) {
-      return afterBeingGreeted((String) p.runFromNs(DiscoveryFuncs.class.getName(), "hi", java.util.Map.of()));
+      return (String) p.runFromNs(DiscoveryFuncs.class.getName(), "hi", java.util.Map.of());
     }
+  }
+
+  /** {@link #greet}, returning once this actor has been greeted too. */
+  public static String sayHelloUseWait(String other) {
+    return afterBeingGreeted(greet(other));
   }
 
   /** Streams 0, 1, 2, ... every 10 ms until cancelled (tractor's {@code stream_forever}). */
