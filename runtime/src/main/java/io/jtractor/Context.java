@@ -48,6 +48,8 @@ public final class Context {
   private final Type resultType;
   /** The stream opened on this side, if any. Guarded by this. */
   private MsgStream stream;
+  /** Caller side: the callee's {@code started} value; set before the body runs. */
+  private volatile Object first;
 
   private Context(ContextLink link, Type resultType) {
     this.link = link;
@@ -95,6 +97,33 @@ public final class Context {
     if (isCaller()) throw new IllegalStateException("the caller side of context " + link + " cannot call started()");
     if (!link.markStarted()) throw new IllegalStateException("started() was called twice on context " + link);
     link.sendStarted(value);
+  }
+
+  /**
+   * Caller side: the value the callee passed to {@link #started(Object)} (also handed to the
+   * {@code openContext} body as {@code first}); null on the callee's side.
+   */
+  public Object first() {
+    return first;
+  }
+
+  /**
+   * This side's stream as a {@link io.jtractor.sc.Scoped} resource (opened with {@code options},
+   * closed after the block), for {@link Jtractor#gatherContexts} and {@link
+   * Jtractor#maybeOpenContext}.
+   */
+  public io.jtractor.sc.Scoped<MsgStream> stream(StreamOptions options) {
+    java.util.Objects.requireNonNull(options, "options");
+    return body -> {
+      try (MsgStream s = openStream(options)) {
+        body.run(s);
+      }
+    };
+  }
+
+  /** {@link #stream(StreamOptions)} with the default options. */
+  public io.jtractor.sc.Scoped<MsgStream> stream() {
+    return stream(StreamOptions.DEFAULT);
   }
 
   /** {@link #openStream(StreamOptions)} with the default options. */
@@ -183,6 +212,7 @@ public final class Context {
     try {
       Object first = startRemote(chan, link, ns, func, kwargs, Msg.CONTEXT, true);
       Context ctx = new Context(link, resultType);
+      ctx.first = first;
       CancelScope scope = CancelScope.create();
       link.bindScope(scope);
       T out;

@@ -2,10 +2,14 @@ package io.jtractor;
 
 import io.jtractor.runtime.Actor;
 import io.jtractor.sc.Block;
+import io.jtractor.sc.ResourceCache;
+import io.jtractor.sc.Scoped;
+import io.jtractor.sc.Scopes;
 import io.jtractor.sc.ValueBlock;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -133,6 +137,76 @@ public final class Jtractor {
   /** {@link #runDaemon(Actor.Config, java.util.function.Consumer)} with the default registrar. */
   public static DaemonExit runDaemon(String name, Class<?>... modules) {
     return runDaemon(Actor.Config.of(name, List.of(modules)).withRegistry(defaultRegistry()), null);
+  }
+
+  // ----------------------------------------------------------------------------------------------
+  // Clusters and shared resources (tractor's open_actor_cluster and trionics)
+
+  /**
+   * Spawns {@code count} daemon actors exposing {@code modules}, all at once, runs {@code body}
+   * with portals to them by full name ({@code "<this actor's name>.<name>"}, e.g. {@code
+   * "root.worker_0"}, in order), then cancels them (with {@code hardKill}: SIGTERM at once) and
+   * returns what the body returned. An error anywhere tears the cluster down and is raised, as in
+   * any actor nursery. tractor: {@code open_actor_cluster}.
+   *
+   * @param names the workers' names, or null for {@code worker_0 ... worker_<count-1>}
+   * @throws IllegalArgumentException if {@code count < 1} or {@code names} has another size
+   */
+  public static <R> R openActorCluster(
+      int count, List<String> names, boolean hardKill, List<Class<?>> modules, ValueBlock<? super Map<String, Portal>, R> body) {
+    Objects.requireNonNull(modules, "modules");
+    Objects.requireNonNull(body, "body");
+    if (count < 1) throw new IllegalArgumentException("a cluster needs at least one actor, got count " + count);
+    List<String> workerNames = names != null ? List.copyOf(names) : java.util.stream.IntStream.range(0, count).mapToObj(i -> "worker_" + i).toList();
+    if (workerNames.size() != count) {
+      throw new IllegalArgumentException("count is " + count + " but " + workerNames.size() + " names were given");
+    }
+    Actor actor = requireActor();
+    Class<?>[] mods = modules.toArray(new Class<?>[0]);
+    return ActorNursery.open(actor, an -> {
+      Portal[] portals = new Portal[count];
+      io.jtractor.sc.Nursery.run(starting -> {
+        for (int i = 0; i < count; i++) {
+          int slot = i;
+          starting.startSoon("start " + workerNames.get(i), () ->
+              portals[slot] = an.startActor(actor.uid().name() + "." + workerNames.get(slot), mods));
+        }
+      });
+      Map<String, Portal> byName = new java.util.LinkedHashMap<>();
+      for (Portal p : portals) byName.put(p.uid().name(), p);
+      R result = body.call(java.util.Collections.unmodifiableMap(byName));
+      an.cancel(hardKill);
+      return result;
+    });
+  }
+
+  /** {@link #openActorCluster(int, List, boolean, List, ValueBlock)} with default names, no hard kill. */
+  public static <R> R openActorCluster(int count, List<Class<?>> modules, ValueBlock<? super Map<String, Portal>, R> body) {
+    return openActorCluster(count, null, false, modules, body);
+  }
+
+  /**
+   * Opens every resource at once (a context on each worker of a cluster, a stream on each
+   * context...), runs {@code body} with their values in order, then closes them together.
+   * tractor: {@code gather_contexts}; see {@link Scopes#gather}.
+   *
+   * @throws IllegalArgumentException if {@code resources} is empty
+   */
+  public static <T, R> R gatherContexts(List<? extends Scoped<? extends T>> resources, ValueBlock<? super List<T>, R> body) {
+    return Scopes.gather(resources, body);
+  }
+
+  /**
+   * Runs {@code body} with the resource cached under {@code key} in the current actor, opening it
+   * if no task of this actor has it open: one resource (a stream from a feed, a connection...)
+   * shared by many local tasks, closed with its last user. The resource lives in the actor's
+   * service nursery, so it outlives the task that opened it while others use it. tractor: {@code
+   * maybe_open_context}; see {@link ResourceCache} for where we deviate.
+   *
+   * @throws IllegalStateException if no actor runs in this process
+   */
+  public static <T, R> R maybeOpenContext(Object key, Scoped<T> resource, ValueBlock<? super ResourceCache.Cached<T>, R> body) {
+    return requireActor().resourceCache().maybeOpen(key, resource, body);
   }
 
   /** The uid of this process's current actor. */

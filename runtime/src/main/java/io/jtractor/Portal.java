@@ -191,6 +191,37 @@ public final class Portal implements AutoCloseable {
     return openRef(Remote.resolve(fn), body);
   }
 
+  /**
+   * The context {@code fn} as a {@link io.jtractor.sc.Scoped} resource, for {@link
+   * Jtractor#gatherContexts} and {@link Jtractor#maybeOpenContext}: opening it opens the context;
+   * the value is the {@link Context} (its first value is {@link Context#first()}).
+   */
+  public io.jtractor.sc.Scoped<Context> context(Remote.Ctx0<?> fn) {
+    Objects.requireNonNull(fn, "fn");
+    return body -> openContext(fn, (ctx, first) -> {
+      body.run(ctx);
+      return null;
+    });
+  }
+
+  /** {@link #context(Remote.Ctx0)} for a function of one argument. */
+  public <A> io.jtractor.sc.Scoped<Context> context(Remote.Ctx1<A, ?> fn, A a) {
+    Objects.requireNonNull(fn, "fn");
+    return body -> openContext(fn, a, (ctx, first) -> {
+      body.run(ctx);
+      return null;
+    });
+  }
+
+  /** {@link #context(Remote.Ctx0)} for a context procedure. */
+  public io.jtractor.sc.Scoped<Context> context(Remote.CtxProc0 fn) {
+    Objects.requireNonNull(fn, "fn");
+    return body -> openContext(fn, (ctx, first) -> {
+      body.run(ctx);
+      return null;
+    });
+  }
+
   /** {@link #openContext(Remote.Ctx0, ContextBody)} for a function of one argument. */
   public <A, R, T> T openContext(Remote.Ctx1<A, R> fn, A a, ContextBody<T> body) {
     return openRef(Remote.resolve(fn), body, a);

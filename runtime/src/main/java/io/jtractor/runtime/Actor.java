@@ -110,6 +110,8 @@ public final class Actor {
   private final Set<ChildProcess> children = ConcurrentHashMap.newKeySet();
   /** Set once by serve(); read by any thread. */
   private volatile Nursery service;
+  /** Created on first use, in the service nursery. */
+  private volatile io.jtractor.sc.ResourceCache resources;
   /** The process's current actor when this one started serving; restored when it stops. */
   private volatile Actor previous;
   private volatile ServerSocket listener;
@@ -222,6 +224,18 @@ public final class Actor {
     Nursery n = service;
     if (n == null) throw new IllegalStateException("actor " + uid + " is not serving");
     return n;
+  }
+
+  /** The actor's shared resources (tractor's per-actor {@code maybe_open_context} cache). */
+  public io.jtractor.sc.ResourceCache resourceCache() {
+    io.jtractor.sc.ResourceCache c = resources;
+    if (c == null) {
+      synchronized (this) {
+        c = resources;
+        if (c == null) resources = c = new io.jtractor.sc.ResourceCache(service());
+      }
+    }
+    return c;
   }
 
   /** Who asked this actor to cancel (a peer's uid), or null. */

@@ -238,4 +238,31 @@ public final class CtxFuncs {
     out.emit(1L);
     throw new IllegalArgumentException("the generator failed");
   }
+
+  /** The message test_clustering streams to every worker. */
+  public static final String MESSAGE = "tractoring at full speed";
+
+  /** tractor's cluster worker: counts what arrives, each item checked to be {@link #MESSAGE}. */
+  public static long clusterWorker(Context ctx) {
+    ctx.started();
+    long n = 0;
+    try (MsgStream stream = ctx.openStream()) {
+      for (Object msg : stream) {
+        if (!MESSAGE.equals(msg)) throw new AssertionError("unexpected " + msg);
+        n++;
+      }
+    }
+    return n;
+  }
+
+  /** tractor's test_resource_cache streamer: 0 .. count-1, one every {@code intervalMs}. */
+  public static void streamer(Context ctx, long count, long intervalMs) {
+    ctx.started();
+    try (MsgStream stream = ctx.openStream()) {
+      for (long i = 0; i < count; i++) {
+        stream.send(i);
+        Sc.sleep(Duration.ofMillis(intervalMs));
+      }
+    }
+  }
 }

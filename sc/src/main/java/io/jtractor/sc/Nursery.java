@@ -116,6 +116,24 @@ public final class Nursery implements AutoCloseable {
   }
 
   /**
+   * Runs {@code body} in {@code existing} if it is not null, else in a new nursery that closes
+   * when the body ends (tractor's {@code trionics.maybe_open_nursery}): for code that may be handed
+   * a nursery to start its tasks in, or must otherwise supervise them itself.
+   */
+  public static void maybeOpen(Nursery existing, Block<? super Nursery> body) {
+    Objects.requireNonNull(body, "body");
+    if (existing == null) {
+      run(body);
+      return;
+    }
+    try {
+      body.run(existing);
+    } catch (Exception e) {
+      throw Interrupts.sneakyThrow(e);
+    }
+  }
+
+  /**
    * Opens a nursery for try-with-resources; the body must end with {@link #join()}. See the class
    * documentation for why, and prefer {@link #run(Block)} where a lambda fits.
    */
