@@ -108,6 +108,10 @@ public final class ActorNursery {
     return runMain(name, Remote.resolve(fn), a, b);
   }
 
+  public <A, B, C, R> Portal runInActor(String name, Remote.Fn3<A, B, C, R> fn, A a, B b, C c) {
+    return runMain(name, Remote.resolve(fn), a, b, c);
+  }
+
   /** {@code runInActor} of a procedure (a {@code void} method): {@link Portal#result()} is null. */
   public Portal runInActor(Remote.Proc0 fn) {
     return runMain(null, Remote.resolve(fn));

@@ -6,7 +6,6 @@ import io.jtractor.sc.ResourceCache;
 import io.jtractor.sc.Scoped;
 import io.jtractor.sc.Scopes;
 import io.jtractor.sc.ValueBlock;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.Map;
@@ -29,7 +28,7 @@ public final class Jtractor {
   private Jtractor() {}
 
   /** tractor's default registrar address: 127.0.0.1:1616. */
-  public static final InetSocketAddress DEFAULT_REGISTRY = new InetSocketAddress(InetAddress.getLoopbackAddress(), 1616);
+  public static final InetSocketAddress DEFAULT_REGISTRY = new InetSocketAddress("127.0.0.1", 1616);
 
   /** The system property that overrides the default registrar address ({@code host:port}). */
   public static final String REGISTRY_PROPERTY = "jtractor.registry";
@@ -69,7 +68,8 @@ public final class Jtractor {
       throw new IllegalArgumentException("not host:port: '" + hostPort + "'");
     }
     if (p < 0 || p > 65535) throw new IllegalArgumentException("port out of range in '" + hostPort + "'");
-    return host.isEmpty() ? new InetSocketAddress(InetAddress.getLoopbackAddress(), p) : new InetSocketAddress(host, p);
+    // A literal address stays a literal (no name lookup), and is what tractor peers are sent.
+    return new InetSocketAddress(host.isEmpty() ? "127.0.0.1" : host, p);
   }
 
   /**
@@ -207,6 +207,16 @@ public final class Jtractor {
    */
   public static <T, R> R maybeOpenContext(Object key, Scoped<T> resource, ValueBlock<? super ResourceCache.Cached<T>, R> body) {
     return requireActor().resourceCache().maybeOpen(key, resource, body);
+  }
+
+  /**
+   * Whether this process's current actor is a root (tractor: {@code is_root_process()}); false in
+   * a child actor's JVM.
+   *
+   * @throws IllegalStateException if no actor runs in this process
+   */
+  public static boolean isRootProcess() {
+    return requireActor().isRoot();
   }
 
   /** The uid of this process's current actor. */

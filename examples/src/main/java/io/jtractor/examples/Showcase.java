@@ -1,32 +1,35 @@
 package io.jtractor.examples;
 
+import io.jtractor.Discovery;
 import io.jtractor.Jtractor;
 import io.jtractor.Portal;
 import io.jtractor.RemoteActorError;
 import io.jtractor.Root;
 import io.jtractor.sc.CancelScope;
-import io.jtractor.sc.MemoryChannel;
-import io.jtractor.sc.Nursery;
-import io.jtractor.sc.ReceiveChannel;
 import io.jtractor.sc.Sc;
-import io.jtractor.sc.SendChannel;
+import io.jtractor.wire.Uid;
 import java.io.PrintStream;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 
 /**
- * The showcase: what structured concurrency on virtual threads gives you, in three short scenes.
+ * The showcase (README's first command): what jtractor is for, as a small tree of processes.
  *
  * <ol>
- *   <li>A producer streams jobs over a memory channel to three workers; one worker fails, its
- *       failure cancels the producer and the other workers, and arrives as itself.
- *   <li>A deadline: a slow task is cancelled by {@code moveOnAfter}, while a shielded cleanup
- *       inside it still finishes.
- *   <li>A fan-out that computes in parallel and prints the speed-up over doing it in sequence.
- *   <li>Actors: child JVMs supervised the same way; one fails, its error comes back boxed with
- *       its remote type and trace, its siblings are cancelled, and no process is left.
+ *   <li>A daemon actor {@code feed} streams sensor readings; two worker actors find it by name
+ *       through the registrar, stream from it, and return their results to the root.
+ *   <li>Three more workers; one of them fails. Its error arrives in the root boxed, with its remote
+ *       type and stack trace, and its two siblings (which would have streamed forever) are
+ *       cancelled at once.
+ *   <li>A cluster of one actor per core counts primes; the same job on one actor is timed in the
+ *       same run, and the speed-up is printed.
+ *   <li>Inside one process the same rules hold: a deadline cancels, a shield protects cleanup.
  * </ol>
  *
- * <p>Later issues grow this into the actor showcase (several processes); the shape stays.
+ * <p>Lines from child actors reach this terminal prefixed by the actor's name. The run ends with
+ * exit status 0 and no child process left.
  */
 public final class Showcase {
   private final PrintStream out;
@@ -41,145 +44,122 @@ public final class Showcase {
   }
 
   void run() {
-    out.println("jtractor showcase: structured concurrency on virtual threads");
-    supervision();
+    out.println("jtractor showcase: structured concurrency across processes");
+    try (Root root = Jtractor.openRoot("showcase", Workers.class)) {
+      say("showcase", "root actor " + root.uid().uuid().substring(0, 8) + " listening on " + hostPort(root)
+          + (root.isRegistrar() ? ", and the registrar" : ", registered with " + root.registrarAddress()));
+      root.openNursery(an -> {
+        Portal feed = an.startActor("feed", Workers.class);
+        say("showcase", "spawned daemon 'feed': " + feed.run(Workers::whoAmI));
+        streaming(an);
+        failure();
+        an.cancel();
+      });
+      cluster();
+    }
     deadlines();
-    parallelism();
-    actors();
-    say("main", "done: every task finished, nothing left running");
+    long left = ProcessHandle.current().descendants().filter(ProcessHandle::isAlive).count();
+    say("showcase", "done: every actor finished; child processes left: " + left);
   }
 
   private void say(String who, String what) {
-    out.printf("%7.1f ms  %-10s %s%n", (System.nanoTime() - t0) / 1e6, who, what);
+    out.printf("%7.1f ms  %-9s %s%n", (System.nanoTime() - t0) / 1e6, who, what);
+    out.flush();
   }
 
-  /** Scene 1: one failing worker cancels its siblings and the producer; the error arrives whole. */
-  void supervision() {
+  private static String hostPort(Root root) {
+    return root.address().getHostString() + ":" + root.address().getPort();
+  }
+
+  /** Scene 1: a daemon streams to workers that found it by name. */
+  void streaming(io.jtractor.ActorNursery an) {
     out.println();
-    out.println("-- 1. supervision: one failure cancels the rest and is raised as itself");
-    MemoryChannel<Integer> jobs = MemoryChannel.open(0);
+    out.println("-- 1. a daemon streams readings to two workers that find it through the registrar");
+    Portal a = an.runInActor("worker-a", Workers::average, "feed", 100L, false);
+    Portal b = an.runInActor("worker-b", Workers::average, "feed", 200L, false);
+    say("showcase", "spawned 'worker-a' (mean of 100 readings) and 'worker-b' (mean of 200)");
+    Discovery.waitForActor("worker-a").close();
+    Discovery.waitForActor("worker-b").close();
+    List<String> names = new ArrayList<>();
+    for (Uid u : Discovery.registry().keySet()) names.add(u.name());
+    java.util.Collections.sort(names);
+    say("showcase", "the registrar knows: " + names);
+    say("showcase", String.format("worker-a answered %.2f, worker-b answered %.2f", a.<Double>result(), b.<Double>result()));
+  }
+
+  /** Scene 2: one worker fails; the error arrives boxed and its siblings are cancelled. */
+  void failure() {
+    out.println();
+    out.println("-- 2. one of three workers fails: its error is boxed, its siblings are cancelled");
+    long start = System.nanoTime();
     try {
-      Nursery.run(
-          n -> {
-            n.startSoon(
-                () -> {
-                  try (SendChannel<Integer> tx = jobs.sender()) {
-                    for (int job = 1; ; job++) {
-                      tx.send(job);
-                    }
-                  } finally {
-                    say("producer", "cancelled, closing the channel");
-                  }
-                });
-            for (int w = 1; w <= 3; w++) {
-              String name = "worker-" + w;
-              ReceiveChannel<Integer> rx = jobs.receiver().clone();
-              n.startSoon(
-                  name,
-                  () -> {
-                    try (rx) {
-                      for (int job : rx) {
-                        if (job == 7) {
-                          say(name, "job 7 is poisoned: failing");
-                          throw new IllegalStateException(name + " could not process job 7");
-                        }
-                        say(name, "processed job " + job);
-                        Sc.sleep(Duration.ofMillis(2));
-                      }
-                    } catch (io.jtractor.sc.Cancelled c) {
-                      say(name, "cancelled");
-                      throw c;
-                    }
-                  });
-            }
-            jobs.receiver().close(); // the workers hold clones
-          });
-    } catch (IllegalStateException e) {
-      say("main", "nursery raised: " + e.getMessage());
+      Jtractor.openNursery(an -> {
+        an.runInActor("steady-1", Workers::average, "feed", Long.MAX_VALUE, false);
+        an.runInActor("steady-2", Workers::average, "feed", Long.MAX_VALUE, false);
+        an.runInActor("strict", Workers::average, "feed", Long.MAX_VALUE, true);
+        say("showcase", "spawned 'steady-1' and 'steady-2' (stream forever) and 'strict' (fails at the first spike)");
+      });
+    } catch (RemoteActorError e) {
+      say("showcase", String.format("nursery raised a boxed %s from actor '%s' after %.0f ms",
+          e.boxedTypeName(), e.srcActorUid().name(), (System.nanoTime() - start) / 1e6));
+      say("showcase", "its message: " + e.getMessage().lines().filter(l -> l.contains("spike")).findFirst().orElse("?").trim());
+      String frame = e.remoteTraceback().lines().filter(l -> l.contains("Workers.")).findFirst().orElse("?").trim();
+      say("showcase", "remote trace points at: " + frame);
+      say("showcase", "'steady-1' and 'steady-2' were cancelled; their processes are gone");
     }
   }
 
-  /** Scene 2: a deadline cancels a slow task; a shielded cleanup inside still runs to the end. */
+  /** Scene 3: a cluster computes in parallel; the speed-up is measured in the same run. */
+  void cluster() {
+    out.println();
+    int cores = Runtime.getRuntime().availableProcessors();
+    int size = Math.max(2, Math.min(cores, 4));
+    long limit = 1_500_000;
+    out.println("-- 3. a cluster of " + size + " actors counts the primes below " + limit);
+    Jtractor.openActorCluster(size, List.of(Workers.class), portals -> {
+      say("showcase", "cluster up: " + portals.keySet());
+      List<Portal> workers = new ArrayList<>(portals.values());
+      Sc.sleep(Duration.ofMillis(100)); // let the workers' JVMs finish starting before timing them
+      for (Portal p : workers) p.run(Workers::countPrimes, 0L, 50_000L); // warm their JITs alike
+      long s1 = System.nanoTime();
+      long alone = workers.get(0).run(Workers::countPrimes, 0L, limit);
+      double oneMs = (System.nanoTime() - s1) / 1e6;
+      say("showcase", String.format("one actor: %d primes in %.0f ms", alone, oneMs));
+      long s2 = System.nanoTime();
+      long[] parts = new long[size];
+      io.jtractor.sc.Nursery.run(n -> {
+        for (int i = 0; i < size; i++) {
+          int slot = i;
+          // Testing k costs about sqrt(k): slices of equal cost end at limit * (i/size)^(2/3).
+          long from = (long) (limit * Math.pow((double) slot / size, 2.0 / 3));
+          long to = slot == size - 1 ? limit : (long) (limit * Math.pow((double) (slot + 1) / size, 2.0 / 3));
+          n.startSoon(() -> parts[slot] = workers.get(slot).run(Workers::countPrimes, from, to));
+        }
+      });
+      double allMs = (System.nanoTime() - s2) / 1e6;
+      long total = 0;
+      for (long p : parts) total += p;
+      say("showcase", String.format("%d actors: %d primes in %.0f ms: %.2fx speed-up on %d cores", size, total, allMs, oneMs / allMs, cores));
+      return Map.of();
+    });
+  }
+
+  /** Scene 4: the same rules inside one process: a deadline cancels, a shield protects cleanup. */
   void deadlines() {
     out.println();
-    out.println("-- 2. deadlines: moveOnAfter cancels, a shield protects cleanup");
-    CancelScope scope =
-        Sc.moveOnAfter(
-            Duration.ofMillis(50),
-            s -> {
-              try {
-                say("slow-task", "starting work that takes 10 s");
-                Sc.sleep(Duration.ofSeconds(10));
-              } finally {
-                Sc.shielded(
-                    cleanup -> {
-                      say("slow-task", "deadline hit; cleaning up (shielded, 20 ms)");
-                      Sc.sleep(Duration.ofMillis(20));
-                      say("slow-task", "cleanup finished");
-                    });
-              }
-            });
-    say("main", "moved on after the deadline: cancelledCaught=" + scope.cancelledCaught());
-  }
-
-  /** Scene 3: fan-out/fan-in over a channel, timed against the same work in sequence. */
-  void parallelism() {
-    out.println();
-    out.println("-- 3. fan-out: 16 tasks of 20 ms of (simulated) I/O each");
-    long seqStart = System.nanoTime();
-    for (int i = 0; i < 4; i++) {
-      fakeIo();
-    }
-    double sequential = (System.nanoTime() - seqStart) / 1e6 * 4; // 16 tasks, extrapolated from 4
-    long parStart = System.nanoTime();
-    MemoryChannel<Integer> results = MemoryChannel.open(MemoryChannel.UNBOUNDED);
-    Nursery.run(
-        n -> {
-          try (SendChannel<Integer> tx = results.sender()) {
-            for (int i = 0; i < 16; i++) {
-              int id = i;
-              SendChannel<Integer> mine = tx.clone();
-              n.startSoon(() -> {
-                try (mine) {
-                  fakeIo();
-                  mine.send(id * id);
-                }
-              });
-            }
-          }
-        });
-    int sum = 0;
-    for (int r : results.receiver()) sum += r;
-    double parallel = (System.nanoTime() - parStart) / 1e6;
-    say("main", String.format("sum of squares 0..15 = %d; sequential ~%.0f ms, concurrent %.0f ms: %.1fx speed-up",
-        sum, sequential, parallel, sequential / parallel));
-  }
-
-  /** Scene 4: the same supervision across processes. */
-  void actors() {
-    out.println();
-    out.println("-- 4. actors: child JVMs supervised like tasks");
-    try (Root root = Jtractor.openRoot("showcase")) {
+    out.println("-- 4. inside one process: moveOnAfter cancels, a shield protects cleanup");
+    CancelScope scope = Sc.moveOnAfter(Duration.ofMillis(50), s -> {
       try {
-        root.openNursery(
-            an -> {
-              Portal helper = an.startActor("helper", Workers.class);
-              say("main", "spawned a daemon; it says it is " + helper.run(Workers::whoAmI));
-              an.runInActor("sleeper", Workers::sleepThenAnswer, 60_000L);
-              say("main", "spawned 'sleeper' (60 s of work) and 'faulty' (divides by zero)");
-              an.runInActor("faulty", Workers::divide, 1L, 0L);
-              Sc.sleepForever();
-            });
-      } catch (RemoteActorError e) {
-        say("main", "nursery raised a boxed " + e.boxedTypeName() + " from actor '" + e.srcActorUid().name() + "'");
-        String firstFrame = e.remoteTraceback().lines().filter(l -> l.contains("Workers.divide")).findFirst().orElse("?").trim();
-        say("main", "remote trace points at: " + firstFrame);
+        say("task", "starting work that takes 10 s");
+        Sc.sleep(Duration.ofSeconds(10));
+      } finally {
+        Sc.shielded(cleanup -> {
+          say("task", "deadline hit; cleaning up (shielded, 20 ms)");
+          Sc.sleep(Duration.ofMillis(20));
+          say("task", "cleanup finished");
+        });
       }
-      say("main", "child processes left: " + ProcessHandle.current().children().filter(ProcessHandle::isAlive).count());
-    }
-  }
-
-  private static void fakeIo() {
-    Sc.sleep(Duration.ofMillis(20));
+    });
+    say("showcase", "moved on after the deadline: cancelledCaught=" + scope.cancelledCaught());
   }
 }

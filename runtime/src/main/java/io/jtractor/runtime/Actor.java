@@ -257,7 +257,8 @@ public final class Actor {
             service = n;
             ServerSocket s = bindListener();
             listener = s;
-            address = new InetSocketAddress(s.getInetAddress(), s.getLocalPort());
+            // By address, never by name: this is what peers and the registrar are told.
+            address = new InetSocketAddress(s.getInetAddress().getHostAddress(), s.getLocalPort());
             if (registrar != null) {
               registrarAddress = address;
               registrar.register(uid, address, parent, ProcessHandle.current().pid());

@@ -1,0 +1,224 @@
+package io.jtractor.cli;
+
+import io.jtractor.AttributeError;
+import io.jtractor.DaemonExit;
+import io.jtractor.Discovery;
+import io.jtractor.Jtractor;
+import io.jtractor.RemoteActorError;
+import io.jtractor.Root;
+import io.jtractor.examples.Showcase;
+import io.jtractor.runtime.Actor;
+import io.jtractor.wire.Uid;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code jtractor registrar [--host H] [--port P]}, {@code jtractor ps [--host H] [--port P]},
+ * {@code jtractor demo}. Exit status: 0 on success, 1 when the command could not do its job (no
+ * registrar answers, the address is taken), 2 for a usage error, 128+N when signal N stopped a
+ * registrar.
+ */
+public final class Main {
+  private Main() {}
+
+  static final String USAGE =
+      """
+      usage: jtractor <command> [options]
+
+      commands:
+        registrar [--host H] [--port P]   run a registrar (default 127.0.0.1:1616) until SIGINT/SIGTERM
+        ps [--host H] [--port P]          list the actors a registrar knows, as a tree
+        demo                              run the showcase
+        help                              show this text
+
+      The default address comes from -Djtractor.registry or JTRACTOR_REGISTRY (host:port) if set.
+      """;
+
+  public static void main(String[] args) {
+    int status = run(args, System.out, System.err);
+    System.out.flush();
+    System.err.flush();
+    System.exit(status);
+  }
+
+  /** Runs one command; returns the exit status. */
+  static int run(String[] args, PrintStream out, PrintStream err) {
+    if (args.length == 0) {
+      err.print(USAGE);
+      return 2;
+    }
+    String command = args[0];
+    InetSocketAddress address;
+    try {
+      address = address(List.of(args).subList(1, args.length));
+    } catch (IllegalArgumentException e) {
+      err.println("jtractor " + command + ": " + e.getMessage());
+      err.print(USAGE);
+      return 2;
+    }
+    return switch (command) {
+      case "registrar" -> registrar(address, out, err);
+      case "ps" -> ps(address, out, err);
+      case "demo" -> {
+        if (args.length > 1) {
+          err.println("jtractor demo takes no options");
+          yield 2;
+        }
+        Showcase.main(new String[0]);
+        yield 0;
+      }
+      case "help", "--help", "-h" -> {
+        out.print(USAGE);
+        yield 0;
+      }
+      default -> {
+        err.println("jtractor: unknown command '" + command + "'");
+        err.print(USAGE);
+        yield 2;
+      }
+    };
+  }
+
+  /** Parses {@code --host H --port P}; defaults come from {@link Jtractor#defaultRegistry()}. */
+  static InetSocketAddress address(List<String> options) {
+    InetSocketAddress dflt = Jtractor.defaultRegistry();
+    String host = dflt.getHostString();
+    int port = dflt.getPort();
+    for (int i = 0; i < options.size(); i++) {
+      String opt = options.get(i);
+      if (i + 1 >= options.size()) throw new IllegalArgumentException("option " + opt + " needs a value");
+      String value = options.get(++i);
+      switch (opt) {
+        case "--host" -> host = value;
+        case "--port" -> {
+          try {
+            port = Integer.parseInt(value);
+          } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--port needs a number, got '" + value + "'");
+          }
+          if (port < 0 || port > 65535) throw new IllegalArgumentException("--port out of range: " + port);
+        }
+        default -> throw new IllegalArgumentException("unknown option " + opt);
+      }
+    }
+    return new InetSocketAddress(host, port);
+  }
+
+  private static int registrar(InetSocketAddress at, PrintStream out, PrintStream err) {
+    if (at.getPort() != 0 && answers(at)) {
+      err.println("jtractor registrar: something already listens at " + hostPort(at) + " (another registrar?)");
+      return 1;
+    }
+    DaemonExit exit;
+    try {
+      exit = Jtractor.runDaemon(Actor.Config.of("registrar", List.of()).withRegistry(at), root -> {
+        if (!root.isRegistrar()) {
+          // Lost a race for the address to another root: do not pose as a registrar.
+          err.println("jtractor registrar: another actor became the registrar at " + hostPort(at) + " first");
+          Jtractor.cancelCurrentActor();
+          return;
+        }
+        out.println("jtractor registrar " + root.uid().uuid() + " listening on " + hostPort(root.address())
+            + " (pid " + ProcessHandle.current().pid() + "); SIGINT or SIGTERM stops it");
+        out.flush();
+      });
+    } catch (UncheckedIOException | IllegalStateException e) {
+      err.println("jtractor registrar: " + e.getMessage());
+      return 1;
+    }
+    out.println("jtractor registrar " + exit);
+    return exit.exitCode();
+  }
+
+  private static int ps(InetSocketAddress at, PrintStream out, PrintStream err) {
+    if (at.getPort() == 0) {
+      err.println("jtractor ps: --port 0 names no registrar");
+      return 2;
+    }
+    // A throw-away actor with no registrar of its own: it neither registers nor becomes one.
+    try (Root me = Jtractor.openRoot(Actor.Config.of("jtractor-ps", List.of()))) {
+      List<Discovery.ActorInfo> actors;
+      try {
+        actors = Discovery.actors(at);
+      } catch (RemoteActorError e) {
+        if (e.type() != AttributeError.class) throw e;
+        // A plain tractor registrar: names and addresses only, no parentage.
+        actors = new ArrayList<>();
+        for (Map.Entry<Uid, InetSocketAddress> en : Discovery.registry(at).entrySet()) {
+          actors.add(new Discovery.ActorInfo(en.getKey(), en.getValue(), null, -1));
+        }
+      }
+      out.print(renderTree(actors));
+      return 0;
+    } catch (UncheckedIOException e) {
+      err.println("jtractor ps: no registrar answers at " + hostPort(at) + " (" + rootCause(e).getMessage() + ")");
+      return 1;
+    }
+  }
+
+  /**
+   * The actors as a tree: each under the actor that spawned it when that one is registered too;
+   * roots (and actors whose parent is unknown) at the left margin, in registration order.
+   */
+  static String renderTree(List<Discovery.ActorInfo> actors) {
+    Map<Uid, Discovery.ActorInfo> byUid = new LinkedHashMap<>();
+    for (Discovery.ActorInfo a : actors) byUid.put(a.uid(), a);
+    Map<Uid, List<Discovery.ActorInfo>> children = new LinkedHashMap<>();
+    List<Discovery.ActorInfo> tops = new ArrayList<>();
+    for (Discovery.ActorInfo a : actors) {
+      if (a.parent() != null && byUid.containsKey(a.parent())) {
+        children.computeIfAbsent(a.parent(), k -> new ArrayList<>()).add(a);
+      } else {
+        tops.add(a);
+      }
+    }
+    List<String[]> rows = new ArrayList<>();
+    for (Discovery.ActorInfo t : tops) addRows(t, "", "", children, rows);
+    int width = rows.stream().map(r -> r[0].length()).max(Comparator.naturalOrder()).orElse(0);
+    width = Math.max(width, "ACTOR".length());
+    StringBuilder sb = new StringBuilder();
+    sb.append(String.format("%-" + width + "s  %-8s  %-21s  %s%n", "ACTOR", "UUID", "ADDRESS", "PID"));
+    for (String[] r : rows) sb.append(String.format("%-" + width + "s  %-8s  %-21s  %s%n", (Object[]) r));
+    sb.append(actors.size()).append(actors.size() == 1 ? " actor" : " actors").append(System.lineSeparator());
+    return sb.toString();
+  }
+
+  private static void addRows(
+      Discovery.ActorInfo a, String lead, String childLead, Map<Uid, List<Discovery.ActorInfo>> children, List<String[]> rows) {
+    String uuid = a.uid().uuid();
+    rows.add(new String[] {
+      lead + a.uid().name(), uuid.length() > 8 ? uuid.substring(0, 8) : uuid, hostPort(a.address()), a.pid() < 0 ? "?" : Long.toString(a.pid())
+    });
+    List<Discovery.ActorInfo> kids = children.getOrDefault(a.uid(), List.of());
+    for (int i = 0; i < kids.size(); i++) {
+      boolean last = i == kids.size() - 1;
+      addRows(kids.get(i), childLead + (last ? "└─ " : "├─ "), childLead + (last ? "   " : "│  "), children, rows);
+    }
+  }
+
+  private static boolean answers(InetSocketAddress at) {
+    try (Socket s = new Socket()) {
+      s.connect(at, 1000);
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  private static String hostPort(InetSocketAddress a) {
+    return a.getHostString() + ":" + a.getPort();
+  }
+
+  private static Throwable rootCause(Throwable t) {
+    while (t.getCause() != null && t.getCause() != t) t = t.getCause();
+    return t;
+  }
+}

@@ -1,0 +1,176 @@
+package io.jtractor.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.jtractor.Discovery;
+import io.jtractor.Jtractor;
+import io.jtractor.Root;
+import io.jtractor.runtime.Actor;
+import io.jtractor.wire.Uid;
+import java.io.BufferedReader;
+import java.io.ByteArrayOutputStream;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/** The {@code jtractor} tool: its commands run as real programs, as a user runs them. */
+@DisplayName("the jtractor command-line tool")
+class CliTest {
+  private final List<Process> started = new ArrayList<>();
+
+  @AfterEach
+  void noProcessLeft() {
+    for (Process p : started) p.destroyForcibly();
+    long deadline = System.nanoTime() + 3_000_000_000L;
+    while (ProcessHandle.current().descendants().anyMatch(ProcessHandle::isAlive) && System.nanoTime() < deadline) {
+      Thread.onSpinWait();
+    }
+    assertThat(ProcessHandle.current().descendants().filter(ProcessHandle::isAlive).toList()).isEmpty();
+  }
+
+  /** A program running {@link Main} with {@code args}; its merged output is collected. */
+  private record Program(Process process, List<String> lines, CompletableFuture<Void> drained) {
+    String text() {
+      return String.join("\n", lines);
+    }
+
+    int awaitExit() throws Exception {
+      assertThat(process.waitFor(20, TimeUnit.SECONDS)).as("exited; output:\n%s", text()).isTrue();
+      drained.get(5, TimeUnit.SECONDS); // every line read, up to end of file
+      return process.exitValue();
+    }
+  }
+
+  private Program jtractor(String... args) throws Exception {
+    List<String> cmd = new ArrayList<>(List.of(
+        ProcessHandle.current().info().command().orElseThrow(), "--sun-misc-unsafe-memory-access=allow",
+        "-cp", System.getProperty("java.class.path"), Main.class.getName()));
+    cmd.addAll(List.of(args));
+    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+    started.add(p);
+    List<String> lines = new CopyOnWriteArrayList<>();
+    CompletableFuture<Void> drained = new CompletableFuture<>();
+    Thread.ofVirtual().start(() -> {
+      try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+        for (String line; (line = r.readLine()) != null; ) lines.add(line);
+      } catch (Exception ignored) {
+        // ended
+      } finally {
+        drained.complete(null);
+      }
+    });
+    return new Program(p, lines, drained);
+  }
+
+  private static InetSocketAddress awaitListening(Program registrar) throws Exception {
+    Pattern listening = Pattern.compile("listening on ([0-9.]+):(\\d+)");
+    CompletableFuture<InetSocketAddress> found = new CompletableFuture<>();
+    long deadline = System.nanoTime() + 20_000_000_000L;
+    while (System.nanoTime() < deadline) {
+      for (String l : registrar.lines) {
+        Matcher m = listening.matcher(l);
+        if (m.find()) return new InetSocketAddress(m.group(1), Integer.parseInt(m.group(2)));
+      }
+      if (!registrar.process.isAlive()) break;
+      Thread.sleep(20);
+    }
+    throw new AssertionError("the registrar did not say where it listens:\n" + registrar.text());
+  }
+
+  @Test
+  void psShowsEveryRegisteredActorAsATreeOfWhoSpawnedWhom() throws Exception {
+    Program registrar = jtractor("registrar", "--port", "0");
+    InetSocketAddress at = awaitListening(registrar);
+    try (Root root = Jtractor.openRoot(Actor.Config.of("app", List.of()).withRegistry(at))) {
+      root.openNursery(an -> {
+        an.startActor("kid", CliTest.class);
+        an.startActor("other-kid", CliTest.class);
+        Discovery.waitForActor("other-kid").close();
+        Program ps = jtractor("ps", "--host", "127.0.0.1", "--port", Integer.toString(at.getPort()));
+        assertThat(ps.awaitExit()).isZero();
+        String out = ps.text();
+        assertThat(out).contains("ACTOR").contains("4 actors");
+        assertThat(out).containsPattern("(?m)^registrar +\\S+ +127\\.0\\.0\\.1:" + at.getPort());
+        assertThat(out).containsPattern("(?m)^app ");
+        assertThat(out).containsPattern("(?m)^├─ kid ");
+        assertThat(out).containsPattern("(?m)^└─ other-kid ");
+        assertThat(out).doesNotContain("jtractor-ps"); // ps itself does not register
+        an.cancel();
+      });
+    }
+    assertThat(registrar.process.isAlive()).as("registrar alive before SIGTERM:\n%s", registrar.text()).isTrue();
+    // kill(1), not Process.destroy(): destroy also closes our end of its output pipe, and the
+    // registrar's last words would be lost.
+    new ProcessBuilder("kill", "-TERM", Long.toString(registrar.process.pid())).start().waitFor();
+    assertThat(registrar.awaitExit()).isEqualTo(143);
+    assertThat(registrar.text()).contains("jtractor registrar stopped by SIGTERM");
+  }
+
+  @Test
+  void aRegistrarRefusesAnAddressSomethingElseHolds() throws Exception {
+    try (ServerSocket taken = new ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+      Program registrar = jtractor("registrar", "--port", Integer.toString(taken.getLocalPort()));
+      assertThat(registrar.awaitExit()).isEqualTo(1);
+      assertThat(registrar.text()).contains("something already listens at 127.0.0.1:" + taken.getLocalPort());
+    }
+  }
+
+  @Test
+  void psWithNoRegistrarThereSaysSo() throws Exception {
+    int free;
+    try (ServerSocket s = new ServerSocket(0)) {
+      free = s.getLocalPort();
+    }
+    Program ps = jtractor("ps", "--port", Integer.toString(free));
+    assertThat(ps.awaitExit()).isEqualTo(1);
+    assertThat(ps.text()).contains("no registrar answers at 127.0.0.1:" + free);
+  }
+
+  @Test
+  void usageMistakesAreExplainedWithStatusTwo() {
+    for (String[] args : List.of(new String[] {}, new String[] {"fly"}, new String[] {"ps", "--port"},
+        new String[] {"ps", "--port", "x"}, new String[] {"registrar", "--colour", "red"}, new String[] {"demo", "now"})) {
+      ByteArrayOutputStream err = new ByteArrayOutputStream();
+      int status = Main.run(args, new PrintStream(new ByteArrayOutputStream()), new PrintStream(err, true, StandardCharsets.UTF_8));
+      assertThat(status).as("status of %s", List.of(args)).isEqualTo(2);
+      assertThat(err.toString(StandardCharsets.UTF_8)).isNotBlank();
+    }
+  }
+
+  @Test
+  void theTreeNestsActorsUnderTheirRegisteredParents() {
+    Uid root = new Uid("root", "11111111-aaaa");
+    Uid child = new Uid("child", "22222222-bbbb");
+    Uid grandchild = new Uid("grandchild", "33333333-cccc");
+    Uid orphan = new Uid("lost", "44444444-dddd");
+    InetSocketAddress a = new InetSocketAddress("127.0.0.1", 1);
+    String tree = Main.renderTree(List.of(
+        new Discovery.ActorInfo(root, a, null, 10),
+        new Discovery.ActorInfo(child, a, root, 11),
+        new Discovery.ActorInfo(grandchild, a, child, 12),
+        new Discovery.ActorInfo(orphan, a, new Uid("gone", "x"), -1)));
+    assertThat(tree.lines().toList()).containsExactly(
+        "ACTOR             UUID      ADDRESS                PID",
+        "root              11111111  127.0.0.1:1            10",
+        "└─ child          22222222  127.0.0.1:1            11",
+        "   └─ grandchild  33333333  127.0.0.1:1            12",
+        "lost              44444444  127.0.0.1:1            ?",
+        "4 actors");
+  }
+
+  /** Nothing to call: the children above only need a class to expose. */
+  public static void nothing() {}
+
+}
