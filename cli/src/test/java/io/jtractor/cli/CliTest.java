@@ -56,6 +56,7 @@ class CliTest {
   private Program jtractor(String... args) throws Exception {
     List<String> cmd = new ArrayList<>(List.of(
         ProcessHandle.current().info().command().orElseThrow(), "--sun-misc-unsafe-memory-access=allow",
+        "-Djtractor.registry=127.0.0.1:0", // never the fixed default: the demo would bind it
         "-cp", System.getProperty("java.class.path"), Main.class.getName()));
     cmd.addAll(List.of(args));
     Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
@@ -136,6 +137,13 @@ class CliTest {
     Program ps = jtractor("ps", "--port", Integer.toString(free));
     assertThat(ps.awaitExit()).isEqualTo(1);
     assertThat(ps.text()).contains("no registrar answers at 127.0.0.1:" + free);
+  }
+
+  @Test
+  void demoRunsTheShowcase() throws Exception {
+    Program demo = jtractor("demo");
+    assertThat(demo.awaitExit()).as(demo.text()).isZero();
+    assertThat(demo.text()).contains("jtractor showcase").contains("child processes left: 0");
   }
 
   @Test
