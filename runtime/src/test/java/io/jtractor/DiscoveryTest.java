@@ -208,6 +208,54 @@ class DiscoveryTest {
   }
 
   @Test
+  void aRootRegistersWithAPlainTractorRegistrarInTractorsExactMessages() throws Exception {
+    // A Python registrar, played from the wire layer: it must get exactly the capture's C2/C3
+    // messages (no jtractor extras, since its hello does not announce jtractor).
+    Uid registrarUid = Uid.random("root");
+    List<Msg> received = new java.util.concurrent.CopyOnWriteArrayList<>();
+    try (ServerSocket server = new ServerSocket(0, 50, java.net.InetAddress.getByName("127.0.0.1"))) {
+      Thread serving = Thread.ofVirtual().start(() -> {
+        while (!server.isClosed()) {
+          try (WireChannel ch = WireChannel.wrap(server.accept(), WireChannel.Config.DEFAULT)) {
+            ch.handshake(registrarUid, HandshakeAuth.NONE);
+            Msg m = ch.receive();
+            received.add(m);
+            ch.send(new Msg.Functype(m.cid(), Msg.ASYNCFUNC), new Msg.Return(m.cid(), null));
+            try {
+              ch.receive(); // the client closes (FIN), sending nothing more
+              received.add(new Msg.Other(Map.of("unexpected", true)));
+            } catch (io.jtractor.wire.WireException.TransportClosed expected) {
+              // as in the capture
+            }
+          } catch (Exception probeOrClosed) {
+            // the root's probe connects and closes before any hello
+          }
+        }
+      });
+      InetSocketAddress at = new InetSocketAddress("127.0.0.1", server.getLocalPort());
+      Uid rootUid;
+      int rootPort;
+      try (Root root = Jtractor.openRoot(Actor.Config.of("app", List.of()).withRegistry(at))) {
+        assertThat(root.isRegistrar()).isFalse();
+        rootUid = root.uid();
+        rootPort = root.address().getPort();
+      }
+      server.close();
+      serving.join(Duration.ofSeconds(5));
+      assertThat(received).hasSize(2);
+      Msg.Cmd reg = (Msg.Cmd) received.get(0);
+      assertThat(reg.ns()).isEqualTo("self");
+      assertThat(reg.func()).isEqualTo("register_actor");
+      assertThat(reg.kwargs()).containsExactly(
+          Map.entry("uid", List.of("app", rootUid.uuid())), Map.entry("sockaddr", List.of("127.0.0.1", (long) rootPort)));
+      assertThat(reg.caller()).isEqualTo(rootUid);
+      Msg.Cmd unreg = (Msg.Cmd) received.get(1);
+      assertThat(unreg.func()).isEqualTo("unregister_actor");
+      assertThat(unreg.kwargs()).containsExactly(Map.entry("uid", List.of("app", rootUid.uuid())));
+    }
+  }
+
+  @Test
   void anActorThatIsNotTheRegistrarAnswersRegistryCallsWithAttributeError() {
     try (Root root = Jtractor.openRoot("root", DiscoveryFuncs.class)) {
       root.openNursery(an -> {

@@ -15,8 +15,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * One registry call over a connection of its own: connect, handshake, {@code cmd}, read {@code
- * functype} and the outcome, send the {@code None} sentinel, close — what tractor does with {@code
- * get_arbiter} around {@code register_actor}. It needs no message loop and no service nursery, so
+ * functype} and the outcome, close — what tractor's child does around {@code register_actor} and
+ * {@code unregister_actor} (capture C2/C3: it closes with a FIN, without the {@code None}
+ * sentinel; the registrar sends that). It needs no message loop and no service nursery, so
  * an actor can register before it serves and unregister after it stopped serving.
  *
  * <p>Every call has a time limit, enforced by closing the connection from a watchdog (a timed read
@@ -68,11 +69,6 @@ final class RegistrarClient {
         if (!cid.equals(m.cid())) continue; // a functype, or anything else not ours
         switch (m) {
           case Msg.Return r -> {
-            try {
-              ch.send(Msg.SENTINEL);
-            } catch (WireException gone) {
-              // the answer is what mattered
-            }
             return new Reply(r.value(), jtractor);
           }
           case Msg.Error e -> throw new IOException(
