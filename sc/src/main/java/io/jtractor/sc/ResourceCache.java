@@ -42,6 +42,8 @@ public final class ResourceCache {
     final Event ready = new Event();
     final Event release = new Event();
     final Event closed = new Event();
+    /** The opening task's scope: cancelled if the last user leaves before the value is ready. */
+    final CancelScope scope = CancelScope.create();
     /** Written before {@link #ready} is set. */
     volatile Object value;
     volatile Throwable openFailure;
@@ -90,6 +92,7 @@ public final class ResourceCache {
       }
       if (lastOut) {
         entry.release.set();
+        if (!entry.ready.isSet()) entry.scope.cancel(); // nobody waits for it any more: stop opening
         if (entry.openFailure == null) {
           Sc.shielded(s -> mine.closed.await());
           Throwable t = entry.closeFailure;
@@ -103,12 +106,14 @@ public final class ResourceCache {
     try {
       host.startSoon("resource:" + key, () -> {
         try {
-          resource.open(value -> {
+          entry.scope.run(s -> resource.open(value -> {
             entry.value = value;
             entry.ready.set();
             entry.release.await();
-          });
-          if (!entry.ready.isSet()) throw new IllegalStateException("the resource returned without providing a value");
+          }));
+          if (!entry.ready.isSet() && !entry.scope.cancelledCaught()) {
+            throw new IllegalStateException("the resource returned without providing a value");
+          }
         } catch (Throwable t) {
           if (entry.ready.isSet()) entry.closeFailure = t;
           else entry.openFailure = t;

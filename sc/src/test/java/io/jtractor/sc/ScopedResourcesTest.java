@@ -144,6 +144,24 @@ class ScopedResourcesTest {
   }
 
   @Test
+  void whenTheOnlyUserIsCancelledWhileTheResourceOpensTheOpeningIsCancelledToo() {
+    Scoped<String> slowToOpen = body -> {
+      try {
+        Sc.sleep(Duration.ofSeconds(30));
+        body.run("never");
+      } finally {
+        trail.add("opening abandoned");
+      }
+    };
+    Nursery.run(host -> {
+      ResourceCache cache = new ResourceCache(host);
+      Sc.moveOnAfter(Duration.ofMillis(50), s -> cache.maybeOpen("k", slowToOpen, c -> trail.add("used")));
+      assertThat(trail).containsExactly("opening abandoned"); // not 30 s later, and never used
+      assertThat(cache.size()).isZero();
+    });
+  }
+
+  @Test
   void maybeOpenUsesTheNurseryItIsGivenOrOpensItsOwn() {
     Nursery.run(outer -> {
       Nursery.maybeOpen(outer, n -> assertThat(n).isSameAs(outer));
