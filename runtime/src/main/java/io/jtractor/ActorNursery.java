@@ -108,6 +108,7 @@ public final class ActorNursery {
     return runMain(name, Remote.resolve(fn), a, b);
   }
 
+  /** {@code runInActor} of a function of three arguments, with the child's name given. */
   public <A, B, C, R> Portal runInActor(String name, Remote.Fn3<A, B, C, R> fn, A a, B b, C c) {
     return runMain(name, Remote.resolve(fn), a, b, c);
   }

@@ -116,8 +116,8 @@ public final class Jtractor {
    * shutdown), and the previous handlers are restored when it returns. A program typically ends
    * with {@code System.exit(Jtractor.runDaemon(...).exitCode())}.
    *
-   * @param onStarted called with the running root before it serves (e.g. to print where it
-   *     listens, or to spawn children in a nursery of its own); may be null
+   * @param onStarted called with the running root once it listens, before the daemon waits (e.g.
+   *     to print where it listens); it must return promptly. May be null.
    */
   public static DaemonExit runDaemon(Actor.Config config, java.util.function.Consumer<? super Root> onStarted) {
     Objects.requireNonNull(config, "config");
@@ -161,6 +161,10 @@ public final class Jtractor {
     if (workerNames.size() != count) {
       throw new IllegalArgumentException("count is " + count + " but " + workerNames.size() + " names were given");
     }
+    if (new java.util.HashSet<>(workerNames).size() != count) {
+      throw new IllegalArgumentException("worker names must be distinct: " + workerNames);
+    }
+    for (Class<?> m : modules) Objects.requireNonNull(m, "modules contains null");
     Actor actor = requireActor();
     Class<?>[] mods = modules.toArray(new Class<?>[0]);
     return ActorNursery.open(actor, an -> {

@@ -7,6 +7,7 @@ package io.jtractor;
 public class KeyError extends java.util.NoSuchElementException {
   private static final long serialVersionUID = 1L;
 
+  /** An error whose message names the missing key. */
   public KeyError(String message) {
     super(message);
   }

@@ -59,8 +59,9 @@ class DiscoveryTest {
         }
         an.cancel();
       });
-      // The child unregisters before its process ends, and the nursery waits for that end.
-      assertThat(Discovery.registry()).doesNotContainKey(child.get()).containsOnlyKeys(root.uid());
+      // The child unregisters before its process ends, and the nursery waits for that end. (The
+      // registry is read unprobed: a dead entry would still be there, not pruned.)
+      assertThat(root.actor().localRegistry()).doesNotContainKey(child.get()).containsOnlyKeys(root.uid());
     }
   }
 
@@ -98,9 +99,8 @@ class DiscoveryTest {
     try (Root root = Jtractor.openRoot("root", DiscoveryFuncs.class)) {
       assertThatThrownBy(() -> root.openNursery(an -> {
             for (int i = 0; i < 3; i++) an.startActor("a" + i, DiscoveryFuncs.class);
-            try (Portal last = Discovery.waitForActor("a2")) {
-              assertThat(Discovery.registry()).hasSize(4);
-            }
+            for (int i = 0; i < 3; i++) Discovery.waitForActor("a" + i).close();
+            assertThat(Discovery.registry()).hasSize(4);
             List<Portal> portals = an.portals();
             Sc.moveOnAfter(Duration.ofMillis(300), s -> {
               io.jtractor.sc.Nursery.run(n -> {
@@ -118,7 +118,7 @@ class DiscoveryTest {
             throw new IllegalStateException("stop everything");
           }))
           .isInstanceOf(IllegalStateException.class);
-      assertThat(Discovery.registry()).containsOnlyKeys(root.uid());
+      assertThat(root.actor().localRegistry()).containsOnlyKeys(root.uid()); // unregistered, not pruned
     }
   }
 
@@ -126,18 +126,23 @@ class DiscoveryTest {
   void anActorKilledWithoutUnregisteringIsForgottenWithinAboutASecond() {
     // The reference commit keeps such an entry for as long as the registrar lives.
     try (Root root = Jtractor.openRoot("root", DiscoveryFuncs.class)) {
+      AtomicReference<Uid> doomed = new AtomicReference<>();
       assertThatThrownBy(() -> root.openNursery(an -> {
             Portal p = an.startActor("doomed", DiscoveryFuncs.class);
+            doomed.set(p.uid());
             long pid = p.run(DiscoveryFuncs::pid);
             try (Portal found = Discovery.waitForActor("doomed")) {
               assertThat(found.uid()).isEqualTo(p.uid());
             }
             ProcessHandle.of(pid).orElseThrow().destroyForcibly();
-            awaitTrue(Duration.ofSeconds(3), () -> Discovery.queryActor("doomed").isEmpty());
-            assertThat(Discovery.registry()).containsOnlyKeys(root.uid());
             Sc.sleepForever(); // the nursery learns of the death and fails
           }))
           .isInstanceOf(ActorFailure.class);
+      // Killed: it never unregistered, so the entry is still there...
+      assertThat(root.actor().localRegistry()).containsKey(doomed.get());
+      // ...until a query finds its address dead.
+      awaitTrue(Duration.ofSeconds(5), () -> Discovery.queryActor("doomed").isEmpty());
+      assertThat(root.actor().localRegistry()).containsOnlyKeys(root.uid());
     }
   }
 
@@ -171,9 +176,11 @@ class DiscoveryTest {
   void aPlainTractorPeerUsesTheRegistryMethodsFrameByFrame() throws Exception {
     Uid py = Uid.random("pyactor");
     try (Root root = Jtractor.openRoot("root");
+        ServerSocket pyListener = new ServerSocket(0, 50, java.net.InetAddress.getByName("127.0.0.1")); // alive to probes
         WireChannel peer = WireChannel.connect(root.address(), WireChannel.Config.DEFAULT)) {
+      long pyPort = pyListener.getLocalPort();
       peer.handshake(py, HandshakeAuth.NONE);
-      peer.send(new Msg.Cmd("self", "register_actor", Map.of("uid", py, "sockaddr", List.of("127.0.0.1", 39395L)), py, "r1"));
+      peer.send(new Msg.Cmd("self", "register_actor", Map.of("uid", py, "sockaddr", List.of("127.0.0.1", pyPort)), py, "r1"));
       assertThat(peer.receive()).isEqualTo(new Msg.Functype("r1", Msg.ASYNCFUNC));
       assertThat(peer.receive()).isEqualTo(new Msg.Return("r1", null));
 
@@ -182,7 +189,7 @@ class DiscoveryTest {
       Msg reg = peer.receive();
       assertThat(((Msg.Return) reg).value()).isEqualTo(Map.of(
           "root." + root.uid().uuid(), List.of("127.0.0.1", (long) root.address().getPort()),
-          "pyactor." + py.uuid(), List.of("127.0.0.1", 39395L)));
+          "pyactor." + py.uuid(), List.of("127.0.0.1", pyPort)));
 
       // wait_for_actor blocks until the name registers, on a task of its own: the loop reads on.
       peer.send(new Msg.Cmd("self", "wait_for_actor", Map.of("name", "late"), py, "r3"));

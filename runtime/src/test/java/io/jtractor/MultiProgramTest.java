@@ -33,7 +33,7 @@ class MultiProgramTest {
   private final List<Program> programs = new ArrayList<>();
 
   /** A started program, its output lines, and the address it printed. */
-  record Program(Process process, List<String> output, InetSocketAddress address, boolean registrar) {
+  record Program(Process process, List<String> output, CompletableFuture<Void> drained, InetSocketAddress address, boolean registrar) {
     String text() {
       return String.join("\n", output);
     }
@@ -61,6 +61,7 @@ class MultiProgramTest {
     Process proc = pb.start();
     List<String> lines = new CopyOnWriteArrayList<>();
     CompletableFuture<String> listening = new CompletableFuture<>();
+    CompletableFuture<Void> drained = new CompletableFuture<>();
     Thread.ofVirtual().start(() -> {
       try (BufferedReader r = new BufferedReader(new InputStreamReader(proc.getInputStream(), StandardCharsets.UTF_8))) {
         for (String line; (line = r.readLine()) != null; ) {
@@ -71,10 +72,11 @@ class MultiProgramTest {
         // the program ended
       }
       listening.completeExceptionally(new IllegalStateException("exited without listening: " + lines));
+      drained.complete(null);
     });
     String line = listening.get(20, TimeUnit.SECONDS);
     String[] parts = line.split(" ");
-    Program p = new Program(proc, lines, Jtractor.parseAddress(parts[1]), parts[2].equals("registrar=true"));
+    Program p = new Program(proc, lines, drained, Jtractor.parseAddress(parts[1]), parts[2].equals("registrar=true"));
     programs.add(p);
     return p;
   }
@@ -89,6 +91,7 @@ class MultiProgramTest {
 
   private static int awaitExit(Program p) throws Exception {
     assertThat(p.process.waitFor(10, TimeUnit.SECONDS)).as("program ended; output:\n%s", p.text()).isTrue();
+    p.drained.get(5, TimeUnit.SECONDS); // its last lines read
     return p.process.exitValue();
   }
 
@@ -149,6 +152,7 @@ class MultiProgramTest {
       // Our subactors register with the remote registrar, and are gone from it once cancelled.
       root.openNursery(an -> {
         for (int i = 0; i < 3; i++) an.startActor("a" + i, DiscoveryFuncs.class);
+        for (int i = 0; i < 2; i++) Discovery.waitForActor("a" + i).close();
         try (Portal a2 = Discovery.waitForActor("a2")) {
           assertThat(Discovery.registry()).hasSize(6);
           // A subactor of ours finds the other program's actor too.

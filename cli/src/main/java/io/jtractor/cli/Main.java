@@ -118,11 +118,13 @@ public final class Main {
       return 1;
     }
     DaemonExit exit;
+    boolean[] lostRace = {false};
     try {
       exit = Jtractor.runDaemon(Actor.Config.of("registrar", List.of()).withRegistry(at), root -> {
         if (!root.isRegistrar()) {
           // Lost a race for the address to another root: do not pose as a registrar.
           err.println("jtractor registrar: another actor became the registrar at " + hostPort(at) + " first");
+          lostRace[0] = true;
           Jtractor.cancelCurrentActor();
           return;
         }
@@ -134,6 +136,7 @@ public final class Main {
       err.println("jtractor registrar: " + e.getMessage());
       return 1;
     }
+    if (lostRace[0]) return 1;
     out.println("jtractor registrar " + exit);
     return exit.exitCode();
   }
@@ -152,8 +155,14 @@ public final class Main {
         if (e.type() != AttributeError.class) throw e;
         // A plain tractor registrar: names and addresses only, no parentage.
         actors = new ArrayList<>();
-        for (Map.Entry<Uid, InetSocketAddress> en : Discovery.registry(at).entrySet()) {
-          actors.add(new Discovery.ActorInfo(en.getKey(), en.getValue(), null, -1));
+        try {
+          for (Map.Entry<Uid, InetSocketAddress> en : Discovery.registry(at).entrySet()) {
+            actors.add(new Discovery.ActorInfo(en.getKey(), en.getValue(), null, -1));
+          }
+        } catch (RemoteActorError notARegistrar) {
+          if (notARegistrar.type() != AttributeError.class) throw notARegistrar;
+          err.println("jtractor ps: the actor at " + hostPort(at) + " is not a registrar");
+          return 1;
         }
       }
       out.print(renderTree(actors));

@@ -98,6 +98,7 @@ class CliTest {
       root.openNursery(an -> {
         an.startActor("kid", CliTest.class);
         an.startActor("other-kid", CliTest.class);
+        Discovery.waitForActor("kid").close();
         Discovery.waitForActor("other-kid").close();
         Program ps = jtractor("ps", "--host", "127.0.0.1", "--port", Integer.toString(at.getPort()));
         assertThat(ps.awaitExit()).isZero();
@@ -105,8 +106,9 @@ class CliTest {
         assertThat(out).contains("ACTOR").contains("4 actors");
         assertThat(out).containsPattern("(?m)^registrar +\\S+ +127\\.0\\.0\\.1:" + at.getPort());
         assertThat(out).containsPattern("(?m)^app ");
-        assertThat(out).containsPattern("(?m)^├─ kid ");
-        assertThat(out).containsPattern("(?m)^└─ other-kid ");
+        // Both under the root that spawned them, in the order they registered.
+        assertThat(out).containsPattern("(?m)^├─ (kid|other-kid) ").containsPattern("(?m)^└─ (kid|other-kid) ");
+        assertThat(out).containsPattern("(?m)^[├└]─ kid ").containsPattern("(?m)^[├└]─ other-kid ");
         assertThat(out).doesNotContain("jtractor-ps"); // ps itself does not register
         an.cancel();
       });

@@ -7,7 +7,6 @@ import io.jtractor.RemoteActorError;
 import io.jtractor.Root;
 import io.jtractor.sc.CancelScope;
 import io.jtractor.sc.Sc;
-import io.jtractor.wire.Uid;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -68,7 +67,11 @@ public final class Showcase {
   }
 
   private static String hostPort(Root root) {
-    return root.address().getHostString() + ":" + root.address().getPort();
+    return hostPort(root.address());
+  }
+
+  private static String hostPort(java.net.InetSocketAddress a) {
+    return a.getHostString() + ":" + a.getPort();
   }
 
   /** Scene 1: a daemon streams to workers that found it by name. */
@@ -78,13 +81,9 @@ public final class Showcase {
     Portal a = an.runInActor("worker-a", Workers::average, "feed", 100L, false);
     Portal b = an.runInActor("worker-b", Workers::average, "feed", 200L, false);
     say("showcase", "spawned 'worker-a' (mean of 100 readings) and 'worker-b' (mean of 200)");
-    Discovery.waitForActor("worker-a").close();
-    Discovery.waitForActor("worker-b").close();
-    List<String> names = new ArrayList<>();
-    for (Uid u : Discovery.registry().keySet()) names.add(u.name());
-    java.util.Collections.sort(names);
-    say("showcase", "the registrar knows: " + names);
     say("showcase", String.format("worker-a answered %.2f, worker-b answered %.2f", a.<Double>result(), b.<Double>result()));
+    say("showcase", "the registrar has 'feed' at " + Discovery.queryActor("feed").map(Showcase::hostPort).orElse("?")
+        + "; the workers registered while they ran and unregister as they end");
   }
 
   /** Scene 2: one worker fails; the error arrives boxed and its siblings are cancelled. */

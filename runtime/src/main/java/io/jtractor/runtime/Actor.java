@@ -177,6 +177,16 @@ public final class Actor {
     return registrarAddress;
   }
 
+  /**
+   * What this actor's registry holds right now, unprobed (stale entries included), in registration
+   * order; empty if this actor is not the registrar. For tools and tests; discovery goes through
+   * {@link #registryCall}, which drops dead entries.
+   */
+  public Map<Uid, InetSocketAddress> localRegistry() {
+    Registrar r = registrar;
+    return r == null ? Map.of() : r.snapshot();
+  }
+
   /** Records the actor that spawned this one (registered with it, for {@code jtractor ps}). */
   void parent(Uid parentUid) {
     this.parent = parentUid;
@@ -187,7 +197,12 @@ public final class Actor {
    * once it is findable).
    */
   public void awaitRegistration(java.time.Duration timeout) {
-    io.jtractor.sc.Sc.moveOnAfter(timeout, s -> registration.await());
+    // Shielded: a cancelled caller (e.g. one opening a Root) must not be left holding a half-open
+    // actor; the wait is bounded anyway.
+    io.jtractor.sc.Sc.shielded(s -> {
+      s.setRelativeDeadline(timeout);
+      registration.await();
+    });
   }
 
   /**
@@ -271,7 +286,15 @@ public final class Actor {
             current = this;
             try {
               n.startSoon("accept:" + uid.name(), () -> acceptLoop(s));
-              if (!registration.isSet()) n.startSoon("register:" + uid.name(), this::registerRemotely);
+              if (!registration.isSet()) {
+                if (isRoot) {
+                  n.startSoon("register:" + uid.name(), this::registerRemotely);
+                } else {
+                  // As tractor (spec 3.9): a child registers before it serves its parent, so once
+                  // it answers anything it can be found by name.
+                  registerRemotely();
+                }
+              }
               body.run(this);
             } catch (Throwable t) {
               closeListener();
@@ -342,10 +365,13 @@ public final class Actor {
     Map<String, Object> extra = new java.util.LinkedHashMap<>();
     extra.put("parent", parent);
     extra.put("pid", ProcessHandle.current().pid());
+    // Set before the call: if the answer is lost after the registrar recorded us, we must still
+    // unregister (a KeyError for a registration that never arrived is harmless).
+    registeredRemotely = true;
     try {
       RegistrarClient.call(registrarAddress, uid, config.auth(), "register_actor", kwargs, extra, REGISTER_TIMEOUT);
-      registeredRemotely = true;
     } catch (IOException e) {
+      if (e instanceof java.net.ConnectException) registeredRemotely = false; // it never got there
       LOG.log(System.Logger.Level.WARNING, "actor " + uid + " could not register with the registrar at " + registrarAddress + ": " + e.getMessage());
     } finally {
       registration.set();
@@ -413,12 +439,17 @@ public final class Actor {
     Hello hello;
     try {
       hello = wire.handshake(uid, Capabilities.announcing(config.auth()));
-    } catch (WireException e) {
-      wire.close();
+    } catch (WireException | RuntimeException e) {
+      wire.close(); // refused by the auth hook, or no hello: the connection is ours to close
       throw e;
     }
     PeerChannel pc = new PeerChannel(this, wire, hello.uid());
-    service().startSoonOnPlatformThread("conn:" + hello.uid().name(), () -> runChannel(pc));
+    try {
+      service().startSoonOnPlatformThread("conn:" + hello.uid().name(), () -> runChannel(pc));
+    } catch (RuntimeException stopping) {
+      wire.close(); // the actor is stopping: no loop will ever own this connection
+      throw stopping;
+    }
     return pc;
   }
 

@@ -191,6 +191,13 @@ final class Registrar {
     return out;
   }
 
+  /** Every entry, unprobed, in registration order. */
+  synchronized Map<Uid, InetSocketAddress> snapshot() {
+    Map<Uid, InetSocketAddress> out = new LinkedHashMap<>();
+    for (Entry e : entries.values()) out.put(e.uid, e.address);
+    return java.util.Collections.unmodifiableMap(out);
+  }
+
   /** The number of entries, unprobed (for tests and {@code toString}). */
   synchronized int size() {
     return entries.size();
@@ -227,13 +234,19 @@ final class Registrar {
     return out;
   }
 
-  /** Whether something accepts connections at {@code address}. */
+  /**
+   * Whether an actor may still listen at {@code address}: false only when the connection is
+   * refused (nothing listens there). A timeout or a routing error says nothing certain (a slow
+   * link, a full accept queue), so such an entry is kept.
+   */
   private static boolean answers(InetSocketAddress address) {
     try (Socket s = new Socket()) {
       s.connect(address, PROBE_TIMEOUT_MS);
       return true;
-    } catch (IOException e) {
+    } catch (java.net.ConnectException refused) {
       return false;
+    } catch (IOException uncertain) {
+      return true;
     }
   }
 

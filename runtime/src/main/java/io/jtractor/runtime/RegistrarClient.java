@@ -46,11 +46,12 @@ final class RegistrarClient {
       Map<String, Object> jtractorKwargs,
       Duration timeout)
       throws IOException {
+    long deadline = System.nanoTime() + timeout.toNanos();
     WireChannel ch = WireChannel.connect(registrar, new WireChannel.Config(WireChannel.Config.DEFAULT.maxFrame(), timeout));
     AtomicBoolean timedOut = new AtomicBoolean();
     Thread watchdog = Thread.ofVirtual().name("registrar-call-timeout").start(() -> {
       try {
-        Thread.sleep(timeout);
+        Thread.sleep(Duration.ofNanos(Math.max(0, deadline - System.nanoTime()))); // one budget for connect and call
         timedOut.set(true);
         ch.close();
       } catch (InterruptedException done) {

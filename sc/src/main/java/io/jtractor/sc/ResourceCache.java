@@ -1,6 +1,7 @@
 package io.jtractor.sc;
 
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
@@ -53,7 +54,9 @@ public final class ResourceCache {
 
   /**
    * Runs {@code body} with the resource cached under {@code key}, opening it with {@code
-   * resource} if no task has it open. A checkpoint.
+   * resource} if no task has it open. A checkpoint. Entries are keyed by {@code key} together with
+   * the opener's class (tractor: the function's identity), so a lambda written at one place in the
+   * code shares its resource under a key, and a different opener under the same key gets its own.
    *
    * @return what {@code body} returned
    */
@@ -62,6 +65,9 @@ public final class ResourceCache {
     Objects.requireNonNull(key, "key");
     Objects.requireNonNull(resource, "resource");
     Objects.requireNonNull(body, "body");
+    // As tractor keys by (id(acm_func), key): one key names one resource per opener, so two
+    // different openers sharing a key never hand each other's values out.
+    key = List.of(resource.getClass(), key);
     Entry entry;
     boolean hit;
     synchronized (this) {
@@ -76,6 +82,7 @@ public final class ResourceCache {
     Entry mine = entry;
     if (!hit) startOpening(key, mine, resource);
     boolean lastOut;
+    Throwable primary = null;
     try {
       entry.ready.await();
       Throwable failed = entry.openFailure;
@@ -85,6 +92,9 @@ public final class ResourceCache {
       } catch (Exception e) {
         throw Interrupts.sneakyThrow(e);
       }
+    } catch (Throwable t) {
+      primary = t;
+      throw t;
     } finally {
       synchronized (this) {
         lastOut = --entry.users == 0;
@@ -96,7 +106,10 @@ public final class ResourceCache {
         if (entry.openFailure == null) {
           Sc.shielded(s -> mine.closed.await());
           Throwable t = entry.closeFailure;
-          if (t != null) throw Interrupts.sneakyThrow(t);
+          if (t != null) {
+            if (primary == null) throw Interrupts.sneakyThrow(t);
+            if (primary != t) primary.addSuppressed(t); // the body's own failure comes first
+          }
         }
       }
     }

@@ -22,9 +22,15 @@ class ScopedResourcesTest {
 
   /** A resource that logs its life and opens after {@code delayMs}. */
   private Scoped<String> logged(String name, long delayMs) {
+    return logged(name, () -> Sc.sleep(Duration.ofMillis(delayMs)), null);
+  }
+
+  /** A resource that logs its life, opens once {@code before} returns, then sets {@code opened}. */
+  private Scoped<String> logged(String name, Task before, Event opened) {
     return body -> {
-      Sc.sleep(Duration.ofMillis(delayMs));
+      before.run();
       trail.add("open " + name);
+      if (opened != null) opened.set();
       try {
         body.run(name);
       } finally {
@@ -35,10 +41,17 @@ class ScopedResourcesTest {
 
   @Test
   void gatherOpensAllConcurrentlyHandsValuesInInputOrderAndClosesAllAfterTheBody() {
-    List<String> got = Scopes.gather(List.of(logged("a", 150), logged("b", 10), logged("c", 80)), values -> {
-      trail.add("body");
-      return values;
-    });
+    // b opens at once, c once b is open, a once c is open: done one after another in input
+    // order, a would wait forever (failAfter turns that into a failure).
+    Event bOpen = new Event();
+    Event cOpen = new Event();
+    List<String> got = new ArrayList<>();
+    Sc.failAfter(Duration.ofSeconds(10), s -> got.addAll(Scopes.gather(
+        List.of(logged("a", cOpen::await, null), logged("b", () -> {}, bOpen), logged("c", bOpen::await, cOpen)),
+        values -> {
+          trail.add("body");
+          return values;
+        })));
     assertThat(got).containsExactly("a", "b", "c");
     // Opened concurrently: in order of their delays, not one after the other in input order.
     assertThat(trail.subList(0, 4)).containsExactly("open b", "open c", "open a", "body");
@@ -53,11 +66,12 @@ class ScopedResourcesTest {
 
   @Test
   void aResourceThatFailsToOpenCancelsTheOthersAndTheBodyNeverRuns() {
+    Event aOpen = new Event();
     Scoped<String> failing = body -> {
-      Sc.sleep(Duration.ofMillis(20));
+      aOpen.await();
       throw new IllegalStateException("no such resource");
     };
-    assertThatThrownBy(() -> Scopes.gather(List.of(logged("a", 5), failing, logged("slow", 5_000)), v -> trail.add("body")))
+    assertThatThrownBy(() -> Scopes.gather(List.of(logged("a", () -> {}, aOpen), failing, logged("slow", 5_000)), v -> trail.add("body")))
         .isInstanceOf(IllegalStateException.class)
         .hasMessage("no such resource");
     assertThat(trail).containsExactly("open a", "close a");
@@ -87,6 +101,8 @@ class ScopedResourcesTest {
     };
     List<Boolean> hits = Collections.synchronizedList(new ArrayList<>());
     List<Integer> seen = Collections.synchronizedList(new ArrayList<>());
+    AtomicInteger inside = new AtomicInteger();
+    Event allInside = new Event();
     Nursery.run(host -> {
       ResourceCache cache = new ResourceCache(host);
       Nursery.run(users -> {
@@ -94,7 +110,8 @@ class ScopedResourcesTest {
           users.startSoon(() -> cache.maybeOpen("key", counter, c -> {
             hits.add(c.hit());
             seen.add(c.value());
-            Sc.sleep(Duration.ofMillis(50));
+            if (inside.incrementAndGet() == 10) allInside.set();
+            allInside.await(); // all ten use it at once
             return null;
           }));
         }
