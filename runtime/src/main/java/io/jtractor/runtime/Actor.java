@@ -281,9 +281,11 @@ public final class Actor {
             } else if (registrarAddress == null) {
               registration.set();
             }
-            listening.set(address);
+            // Current before anyone learns the address: whoever waited for it (a Root being
+            // opened) may use the process's current actor at once.
             previous = current;
             current = this;
+            listening.set(address);
             try {
               n.startSoon("accept:" + uid.name(), () -> acceptLoop(s));
               if (!registration.isSet()) {
