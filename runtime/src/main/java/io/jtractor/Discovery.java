@@ -2,6 +2,7 @@ package io.jtractor;
 
 import io.jtractor.runtime.Actor;
 import io.jtractor.runtime.Sneaky;
+import io.jtractor.wire.SockAddr;
 import io.jtractor.wire.Uid;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
@@ -160,9 +161,8 @@ public final class Discovery {
   }
 
   private static InetSocketAddress address(Object wire) {
-    if (wire instanceof List<?> l && l.size() == 2 && l.get(1) instanceof Long port) {
-      return new InetSocketAddress(String.valueOf(l.get(0)), port.intValue());
-    }
-    throw new IllegalStateException("the registrar sent a malformed address: " + wire);
+    InetSocketAddress a = SockAddr.fromWire(wire);
+    if (a == null) throw new IllegalStateException("the registrar sent a malformed address: " + wire);
+    return a;
   }
 }

@@ -363,7 +363,7 @@ public final class Actor {
   private void registerRemotely() {
     Map<String, Object> kwargs = new java.util.LinkedHashMap<>();
     kwargs.put("uid", uid);
-    kwargs.put("sockaddr", Registrar.sockaddr(address));
+    kwargs.put("sockaddr", io.jtractor.wire.SockAddr.toWire(address));
     Map<String, Object> extra = new java.util.LinkedHashMap<>();
     extra.put("parent", parent);
     extra.put("pid", ProcessHandle.current().pid());

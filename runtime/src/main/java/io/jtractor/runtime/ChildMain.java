@@ -265,10 +265,7 @@ public final class ChildMain {
     }
     String host = init.get("bind_host") instanceof String h ? h : "127.0.0.1";
     int port = init.get("bind_port") instanceof Long p ? p.intValue() : 0;
-    InetSocketAddress registry = null;
-    if (init.get("_arb_addr") instanceof List<?> a && a.size() == 2 && a.get(1) instanceof Long p) {
-      registry = new InetSocketAddress(String.valueOf(a.get(0)), p.intValue());
-    }
+    InetSocketAddress registry = io.jtractor.wire.SockAddr.fromWire(init.get("_arb_addr")); // None: no registrar
     Actor.Config defaults = Actor.Config.of(uid.name(), modules);
     return new Actor.Config(uid.name(), new InetSocketAddress(host, port), modules, defaults.wireConfig(), defaults.auth(), registry);
   }

@@ -295,7 +295,7 @@ public final class ChildProcess {
     Map<String, Object> enable = new LinkedHashMap<>();
     for (Class<?> c : modules) enable.put(c.getName(), location(c));
     InetSocketAddress addr = parent.address();
-    List<Object> mailbox = List.of(addr.getHostString(), addr.getPort());
+    List<Object> mailbox = io.jtractor.wire.SockAddr.toWire(addr);
     // The registrar as the parent resolved it (its own address if it is the registrar). None when
     // the parent has no registrar: the child then does not register (a Python child needs one).
     InetSocketAddress reg = parent.registrarAddress();
@@ -306,7 +306,7 @@ public final class ChildProcess {
     Map<String, Object> init = new LinkedHashMap<>();
     init.put("_parent_main_data", Map.of());
     init.put("enable_modules", enable);
-    init.put("_arb_addr", reg == null ? null : List.of(reg.getHostString(), reg.getPort()));
+    init.put("_arb_addr", reg == null ? null : io.jtractor.wire.SockAddr.toWire(reg));
     init.put("bind_host", addr.getHostString());
     init.put("bind_port", 0);
     init.put("_runtime_vars", runtimeVars);

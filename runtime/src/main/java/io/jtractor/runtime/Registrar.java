@@ -4,6 +4,7 @@ import io.jtractor.AttributeError;
 import io.jtractor.KeyError;
 import io.jtractor.TypeError;
 import io.jtractor.sc.Event;
+import io.jtractor.wire.SockAddr;
 import io.jtractor.wire.Uid;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -103,14 +104,14 @@ final class Registrar {
         String name = stringArg(kwargs, "name");
         yield () -> {
           InetSocketAddress a = find(name);
-          return a == null ? null : sockaddr(a);
+          return a == null ? null : SockAddr.toWire(a);
         };
       }
       case "wait_for_actor" -> {
         String name = stringArg(kwargs, "name");
         yield () -> {
           List<Object> out = new ArrayList<>();
-          for (InetSocketAddress a : waitFor(name)) out.add(sockaddr(a));
+          for (InetSocketAddress a : waitFor(name)) out.add(SockAddr.toWire(a));
           return out;
         };
       }
@@ -173,7 +174,7 @@ final class Registrar {
   /** tractor's {@code get_registry}: {@code {'name.uuid': [host, port]}}. */
   Map<String, Object> registry() {
     Map<String, Object> out = new LinkedHashMap<>();
-    for (Entry e : alive(e -> true)) out.put(e.uid.name() + "." + e.uid.uuid(), sockaddr(e.address));
+    for (Entry e : alive(e -> true)) out.put(e.uid.name() + "." + e.uid.uuid(), SockAddr.toWire(e.address));
     return out;
   }
 
@@ -183,7 +184,7 @@ final class Registrar {
     for (Entry e : alive(e -> true)) {
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("uid", e.uid);
-      m.put("sockaddr", sockaddr(e.address));
+      m.put("sockaddr", SockAddr.toWire(e.address));
       m.put("parent", e.parent);
       m.put("pid", e.pid);
       out.add(m);
@@ -250,10 +251,6 @@ final class Registrar {
     }
   }
 
-  static List<Object> sockaddr(InetSocketAddress a) {
-    return List.of(a.getHostString(), (long) a.getPort());
-  }
-
   private static Uid uidArg(Map<String, Object> kwargs, String key) {
     try {
       return Uid.fromWire(kwargs.get(key));
@@ -267,12 +264,10 @@ final class Registrar {
     throw new TypeError("'" + key + "' must be a string, got " + kwargs.get(key));
   }
 
-  static InetSocketAddress addressArg(Object wire, String what) {
-    if (wire instanceof List<?> l && l.size() == 2 && l.get(0) instanceof String host && l.get(1) instanceof Long port
-        && port >= 0 && port <= 65535) {
-      return new InetSocketAddress(host, port.intValue());
-    }
-    throw new TypeError("'" + what + "' must be a [host, port] pair, got " + wire);
+  private static InetSocketAddress addressArg(Object wire, String what) {
+    InetSocketAddress a = SockAddr.fromWire(wire);
+    if (a == null) throw new TypeError("'" + what + "' must be a [host, port] pair, got " + wire);
+    return a;
   }
 
   @Override
