@@ -11,7 +11,6 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * One registry call over a connection of its own: connect, handshake, {@code cmd}, read {@code
@@ -20,8 +19,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * sentinel; the registrar sends that). It needs no message loop and no service nursery, so
  * an actor can register before it serves and unregister after it stopped serving.
  *
- * <p>Every call has a time limit, enforced by closing the connection from a watchdog (a timed read
- * would leave the JDK socket non-blocking for good; see {@link WireChannel#handshake}).
+ * <p>Every call has a time limit, enforced by {@link WireChannel#closeAfter}.
  */
 final class RegistrarClient {
   private RegistrarClient() {}
@@ -48,16 +46,8 @@ final class RegistrarClient {
       throws IOException {
     long deadline = System.nanoTime() + timeout.toNanos();
     WireChannel ch = WireChannel.connect(registrar, new WireChannel.Config(WireChannel.Config.DEFAULT.maxFrame(), timeout));
-    AtomicBoolean timedOut = new AtomicBoolean();
-    Thread watchdog = Thread.ofVirtual().name("registrar-call-timeout").start(() -> {
-      try {
-        Thread.sleep(Duration.ofNanos(Math.max(0, deadline - System.nanoTime()))); // one budget for connect and call
-        timedOut.set(true);
-        ch.close();
-      } catch (InterruptedException done) {
-        // answered in time
-      }
-    });
+    // One budget for connect and call.
+    WireChannel.Deadline limit = ch.closeAfter(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
     try {
       Hello hello = ch.handshake(me, Capabilities.announcing(auth));
       boolean jtractor = hello.capabilities().containsKey(Capabilities.JTRACTOR);
@@ -80,10 +70,10 @@ final class RegistrarClient {
         }
       }
     } catch (WireException e) {
-      if (timedOut.get()) throw new IOException("the registrar at " + registrar + " did not answer " + func + " within " + timeout, e);
+      if (limit.expired()) throw new IOException("the registrar at " + registrar + " did not answer " + func + " within " + timeout, e);
       throw e;
     } finally {
-      watchdog.interrupt();
+      limit.close();
       ch.close();
     }
   }

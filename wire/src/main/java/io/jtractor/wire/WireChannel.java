@@ -85,32 +85,14 @@ public final class WireChannel implements AutoCloseable {
     Hello mine = new Hello(me, auth.offer());
     sendValue(mine.toWire());
     Object theirs;
-    // The time limit closes the socket from a watchdog instead of setting SO_TIMEOUT: a timed read
-    // switches the JDK socket to non-blocking mode for good, and every later read then costs a
-    // failed read plus a poll (seen with strace: 830 EAGAIN reads in 2542).
-    java.util.concurrent.atomic.AtomicBoolean timedOut = new java.util.concurrent.atomic.AtomicBoolean();
-    Thread watchdog =
-        Thread.ofVirtual()
-            .name("handshake-timeout")
-            .start(
-                () -> {
-                  try {
-                    Thread.sleep(handshakeTimeout);
-                    timedOut.set(true);
-                    close();
-                  } catch (InterruptedException done) {
-                    // the hello arrived in time
-                  }
-                });
+    Deadline deadline = closeAfter(handshakeTimeout);
     try {
       theirs = receiveValue();
     } catch (WireException e) {
-      if (timedOut.get()) {
-        throw new WireException("no handshake from the peer within " + handshakeTimeout, e);
-      }
+      if (deadline.expired()) throw new WireException("no handshake from the peer within " + handshakeTimeout, e);
       throw e;
     } finally {
-      watchdog.interrupt();
+      deadline.close();
     }
     Hello hello;
     try {
@@ -121,6 +103,47 @@ public final class WireChannel implements AutoCloseable {
     auth.verify(this, hello);
     peer = hello;
     return hello;
+  }
+
+  /**
+   * Closes this channel once {@code timeout} has passed, unless the returned deadline is closed
+   * first: a time limit for blocking reads. It closes the socket from a watchdog instead of setting
+   * SO_TIMEOUT, because a timed read switches the JDK socket to non-blocking mode for good, and
+   * every later read then costs a failed read plus a poll (seen with strace: 830 EAGAIN reads in
+   * 2542).
+   */
+  public Deadline closeAfter(Duration timeout) {
+    return new Deadline(this, timeout);
+  }
+
+  /** A pending {@link #closeAfter} of a channel. */
+  public static final class Deadline implements AutoCloseable {
+    private final java.util.concurrent.atomic.AtomicBoolean expired = new java.util.concurrent.atomic.AtomicBoolean();
+    private final Thread watchdog;
+
+    private Deadline(WireChannel channel, Duration timeout) {
+      java.util.Objects.requireNonNull(timeout, "timeout");
+      this.watchdog = Thread.ofVirtual().name("wire-deadline").start(() -> {
+        try {
+          Thread.sleep(timeout);
+          expired.set(true);
+          channel.close();
+        } catch (InterruptedException calledOff) {
+          // closed in time
+        }
+      });
+    }
+
+    /** Whether the time ran out (and the channel was closed for it). */
+    public boolean expired() {
+      return expired.get();
+    }
+
+    /** Calls the deadline off; idempotent. */
+    @Override
+    public void close() {
+      watchdog.interrupt();
+    }
   }
 
   /** The peer's uid, or null before the handshake completed. */
