@@ -274,13 +274,6 @@ public final class Actor {
             listener = s;
             // By address, never by name: this is what peers and the registrar are told.
             address = new InetSocketAddress(s.getInetAddress().getHostAddress(), s.getLocalPort());
-            if (registrar != null) {
-              registrarAddress = address;
-              registrar.register(uid, address, parent, ProcessHandle.current().pid());
-              registration.set();
-            } else if (registrarAddress == null) {
-              registration.set();
-            }
             // Current before anyone learns the address: whoever waited for it (a Root being
             // opened) may use the process's current actor at once.
             previous = current;
@@ -288,15 +281,7 @@ public final class Actor {
             listening.set(address);
             try {
               n.startSoon("accept:" + uid.name(), () -> acceptLoop(s));
-              if (!registration.isSet()) {
-                if (isRoot) {
-                  n.startSoon("register:" + uid.name(), this::registerRemotely);
-                } else {
-                  // As tractor (spec 3.9): a child registers before it serves its parent, so once
-                  // it answers anything it can be found by name.
-                  registerRemotely();
-                }
-              }
+              register(n);
               body.run(this);
             } catch (Throwable t) {
               closeListener();
@@ -357,6 +342,25 @@ public final class Actor {
       return true;
     } catch (IOException e) {
       return false;
+    }
+  }
+
+  /**
+   * Registers this actor once it listens: in its own registry if it is the registrar; else with
+   * the remote registrar — a child before it serves its parent (as tractor, spec 3.9: once it
+   * answers anything it can be found by name), a root in a task its opener waits for.
+   */
+  private void register(Nursery n) {
+    if (registrar != null) {
+      registrarAddress = address;
+      registrar.register(uid, address, parent, ProcessHandle.current().pid());
+      registration.set();
+    } else if (registrarAddress == null) {
+      registration.set(); // no registrar: nothing to do
+    } else if (isRoot) {
+      n.startSoon("register:" + uid.name(), this::registerRemotely);
+    } else {
+      registerRemotely();
     }
   }
 

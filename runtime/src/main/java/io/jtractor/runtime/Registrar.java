@@ -210,19 +210,21 @@ final class Registrar {
    */
   private List<Entry> alive(java.util.function.Predicate<Entry> filter) {
     List<Entry> candidates;
+    java.util.Set<Entry> stale = new java.util.HashSet<>();
+    long now = System.nanoTime();
     synchronized (this) {
       candidates = entries.values().stream().filter(filter).toList();
+      for (Entry e : candidates) {
+        if (!e.uid.equals(self) && now - e.confirmedAt >= FRESH_NANOS) stale.add(e);
+      }
     }
     List<Entry> out = new ArrayList<>(candidates.size());
-    long now = System.nanoTime();
     for (Entry e : candidates) {
-      boolean fresh;
-      synchronized (this) {
-        fresh = e.uid.equals(self) || now - e.confirmedAt < FRESH_NANOS;
-      }
-      if (fresh || answers(e.address)) {
+      if (!stale.contains(e)) {
+        out.add(e);
+      } else if (answers(e.address)) { // probed outside the lock: it may take a while
         synchronized (this) {
-          if (!fresh) e.confirmedAt = System.nanoTime();
+          e.confirmedAt = System.nanoTime();
         }
         out.add(e);
       } else {
