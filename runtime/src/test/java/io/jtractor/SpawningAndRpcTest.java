@@ -48,6 +48,31 @@ class SpawningAndRpcTest extends SharedRootTest {
     });
   }
 
+  /**
+   * The connection's reader runs short calls itself (no thread wake-up per call); a call that then
+   * blocks must not keep the connection unread: here it waits for a call that can only arrive
+   * over the same connection after it. Without the hand-off by {@code InlineCallWatch} this hangs.
+   */
+  @Test
+  void aCallThatWaitsForALaterCallOnTheSameConnectionGetsIt() {
+    root.openNursery(an -> {
+      Portal p = an.startActor("gatekeeper", Funcs.class);
+      for (int i = 0; i < 20; i++) p.run(Funcs::question); // short calls: the next one runs inline
+      java.util.List<String> trail = new java.util.concurrent.CopyOnWriteArrayList<>();
+      io.jtractor.sc.Nursery.run(n -> {
+        n.startSoon(() -> trail.add(p.run(Funcs::waitAtGate)));
+        while (p.run(Funcs::gateWaiters) == 0) {
+          Thread.onSpinWait(); // each of these calls, too, is read only once the reading was handed over
+        }
+        trail.add("opening");
+        assertThat(p.run(Funcs::openGate)).isTrue();
+      });
+      assertThat(trail).containsExactly("opening", "through the gate");
+      assertThat(p.run(Funcs::question)).isEqualTo("have you ever seen a portal?");
+      p.cancelActor();
+    });
+  }
+
   @Test
   void valuesCrossAsMsgpackIncludingRecords() {
     root.openNursery(an -> {

@@ -26,7 +26,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * against a raw loopback ping-pong between two JVMs; the memory of a root and idle children.
  *
  * <p>{@code java -cp bench/target/benchmarks.jar io.jtractor.bench.ActorBench}; run it once under
- * {@code taskset -c 0} (children inherit the affinity) and once without.
+ * {@code taskset -c 0} (children inherit the affinity) and once without. Arguments: {@code [echoCalls] [echo]};
+ * with {@code echo} only the echo round trip runs, three times. {@code -Dbench.childFlags="..."} adds
+ * JVM flags to the echo child (a JFR recording, say).
  */
 public final class ActorBench {
   private ActorBench() {}
@@ -34,6 +36,12 @@ public final class ActorBench {
   public static void main(String[] args) throws Exception {
     int echoCalls = args.length > 0 ? Integer.parseInt(args[0]) : 10_000;
     System.out.println("jtractor actor benchmarks (" + (isPinned() ? "pinned to one CPU" : "unpinned") + ")");
+    if (args.length > 1 && args[1].equals("echo")) { // only the echo round trip, three times
+      try (Root root = Jtractor.openRoot("bench", BenchFuncs.class)) {
+        for (int i = 0; i < 3; i++) echo(root, echoCalls);
+      }
+      return;
+    }
     Path aot = Files.createTempDirectory("jtractor-bench").resolve("child.aot");
     ChildProcess.SpawnOptions withAot = ChildProcess.SpawnOptions.DEFAULT.withAotCache(aot);
     try (Root root = Jtractor.openRoot("bench", BenchFuncs.class)) {
@@ -106,18 +114,18 @@ public final class ActorBench {
   }
 
   static void echo(Root root, int calls) throws Exception {
-    double rawUs = rawPingPong(calls);
-    double[] us = new double[1];
     root.openNursery(an -> {
+      String extra = System.getProperty("bench.childFlags"); // e.g. a JFR recording for the child
+      if (extra != null) {
+        List<String> flags = new java.util.ArrayList<>(ChildProcess.LEAN_JVM_FLAGS);
+        flags.addAll(Arrays.asList(extra.trim().split("\\s+")));
+        an.withSpawnOptions(ChildProcess.SpawnOptions.DEFAULT.withJvmArgs(flags));
+      }
       Portal p = an.startActor("echo", BenchFuncs.class);
-      for (int i = 0; i < 2_000; i++) p.run(BenchFuncs::echo, (long) i); // warm up
-      long t0 = System.nanoTime();
-      for (int i = 0; i < calls; i++) p.run(BenchFuncs::echo, (long) i);
-      us[0] = (System.nanoTime() - t0) / 1e3 / calls;
+      long[] i = {0};
+      RawPeer.compare("Portal.run echo round trip", calls, () -> p.run(BenchFuncs::echo, i[0]++));
       p.cancelActor();
     });
-    System.out.printf("Portal.run echo round trip: %.1f us/call; raw loopback ping-pong between two JVMs: %.1f us; ratio %.2f%n",
-        us[0], rawUs, us[0] / rawUs);
   }
 
   /** Round trip of a small frame to a plain echoing JVM, the same framing, no runtime. */

@@ -311,8 +311,9 @@ public final class PeerChannel {
     ReceiveChannel<Msg> inbox = openInbox(cid);
     boolean answered = false;
     try {
+      long sent = System.nanoTime();
       send(new Msg.Cmd(ns, func, kwargs, actor.uid(), cid));
-      Msg first = next(inbox, ns, func);
+      Msg first = next(inbox, ns, func, answerSpinNanos());
       if (first instanceof Msg.Error e) {
         answered = true;
         throw RemoteActorError.from(e.info(), peer);
@@ -322,6 +323,7 @@ public final class PeerChannel {
       }
       Msg second = next(inbox, ns, func);
       answered = true;
+      recordAnswerTime(System.nanoTime() - sent);
       return switch (second) {
         case Msg.Return r -> r.value();
         case Msg.Error e -> throw RemoteActorError.from(e.info(), peer);
@@ -335,10 +337,37 @@ public final class PeerChannel {
     }
   }
 
+  /**
+   * Callers of plain calls spin (on a multi-CPU machine) while waiting for the answer if calls on
+   * this connection lately came back within this long, for at most this long: the message loop
+   * then hands the answer over without waking the caller's thread.
+   */
+  static final long SPIN_FOR_ANSWERS_WITHIN_NANOS = 200_000;
+
+  /**
+   * A running average of how long plain calls from here took to be answered (written by callers
+   * on any thread; a lost update only blurs it). Starts high: no spinning until calls prove fast.
+   */
+  private volatile long recentAnswerNanos = Long.MAX_VALUE / 2;
+
+  private long answerSpinNanos() {
+    return recentAnswerNanos < SPIN_FOR_ANSWERS_WITHIN_NANOS ? SPIN_FOR_ANSWERS_WITHIN_NANOS : 0;
+  }
+
+  private void recordAnswerTime(long nanos) {
+    long took = Math.min(nanos, 10 * SPIN_FOR_ANSWERS_WITHIN_NANOS);
+    long avg = recentAnswerNanos;
+    recentAnswerNanos = avg > took * 16 ? took : avg + (took - avg) / 4;
+  }
+
   /** Receives the next message for a call, turning the end of the connection into an error. */
   Msg next(ReceiveChannel<Msg> inbox, String ns, String func) {
+    return next(inbox, ns, func, 0);
+  }
+
+  private Msg next(ReceiveChannel<Msg> inbox, String ns, String func, long spinNanos) {
     try {
-      return inbox.receive();
+      return inbox.receiveSpinning(spinNanos);
     } catch (EndOfChannel e) {
       RemoteActorError f = peerFailure;
       if (f != null) throw f;
@@ -395,8 +424,11 @@ public final class PeerChannel {
   private static final int PLATFORM_READERS = 4;
 
   /**
-   * One reader thread's life in the relay: read until a call arrives, pass the reading to an idle
-   * ex-reader (or a new one), run the call, then wait to read again. Returns when the loop ends.
+   * One reader thread's life in the relay: read until a call arrives, then either run it here and
+   * read on (a plain call that recent calls on this connection suggest is short: no other thread
+   * is woken, and {@link InlineCallWatch} takes the reading away if the call turns out long), or
+   * pass the reading to an idle ex-reader (or a new one), run the call, and wait to read again.
+   * Returns when the loop ends.
    */
   private void readerLife(boolean holdsToken) {
     try {
@@ -414,17 +446,58 @@ public final class PeerChannel {
         if (call == null) {
           return;
         }
-        if (!readToken.sender().trySend(Boolean.TRUE)) {
-          startReader();
+        if (call.isPlain() && recentCallNanos < INLINE_IF_SHORTER_THAN_NANOS) {
+          InlineCallWatch.Run run = InlineCallWatch.begin(this::passReading);
+          boolean stillReader;
+          try {
+            runCall(call);
+          } finally {
+            stillReader = run.finish();
+            InlineCallWatch.end(run);
+          }
+          holdsToken = stillReader; // else the watch passed the reading on: wait for a turn
+          continue;
         }
-        try {
-          call.run();
-        } catch (RuntimeException e) {
-          LOG.log(System.Logger.Level.ERROR, "an RPC on " + peer + " failed inside the runtime", e);
-        }
+        passReading();
+        runCall(call);
       }
     } finally {
       readers.decrementAndGet();
+    }
+  }
+
+  /**
+   * Plain calls are run by the reader itself while calls on this connection have lately taken less
+   * than this. A short call then costs no thread wake-up; a long one would keep the connection
+   * unread until {@link InlineCallWatch} hands it over, so long calls are handed over at once.
+   */
+  static final long INLINE_IF_SHORTER_THAN_NANOS = 100_000;
+
+  /**
+   * A running average of how long plain calls on this connection took (updated by whichever thread
+   * ran one; a lost update only blurs the average).
+   */
+  private volatile long recentCallNanos;
+
+  private void runCall(PreparedCall call) {
+    long t0 = call.isPlain() ? System.nanoTime() : 0;
+    try {
+      call.run();
+    } catch (RuntimeException e) {
+      LOG.log(System.Logger.Level.ERROR, "an RPC on " + peer + " failed inside the runtime", e);
+    } finally {
+      if (call.isPlain()) {
+        long took = Math.min(System.nanoTime() - t0, 10 * INLINE_IF_SHORTER_THAN_NANOS);
+        long avg = recentCallNanos;
+        recentCallNanos = avg + (took - avg) / 4;
+      }
+    }
+  }
+
+  /** Gives the reading to an idle ex-reader, or to a new reader if none is idle. */
+  private void passReading() {
+    if (!readToken.sender().trySend(Boolean.TRUE)) {
+      startReader();
     }
   }
 
@@ -584,6 +657,11 @@ public final class PeerChannel {
       this.task = task;
       this.link = null;
       this.selfBody = selfBody;
+    }
+
+    /** Whether this is a plain call of an exposed function (no context, no stream, no self method). */
+    boolean isPlain() {
+      return selfBody == null && link == null;
     }
 
     @Override

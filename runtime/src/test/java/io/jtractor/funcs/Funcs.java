@@ -74,6 +74,28 @@ public final class Funcs {
     Thread.sleep(ms);
   }
 
+  /** Opened by {@link #openGate()}; one per actor process. */
+  private static final java.util.concurrent.CountDownLatch GATE = new java.util.concurrent.CountDownLatch(1);
+
+  /** Blocks (in foreign code) until another call, {@link #openGate()}, reaches this actor. */
+  public static String waitAtGate() throws InterruptedException {
+    GATE_WAITERS.incrementAndGet();
+    GATE.await();
+    return "through the gate";
+  }
+
+  private static final java.util.concurrent.atomic.AtomicInteger GATE_WAITERS = new java.util.concurrent.atomic.AtomicInteger();
+
+  /** How many calls have waited at the gate in this actor. */
+  public static int gateWaiters() {
+    return GATE_WAITERS.get();
+  }
+
+  public static boolean openGate() {
+    GATE.countDown();
+    return true;
+  }
+
   public static void dieHard(int code) {
     Runtime.getRuntime().halt(code);
   }

@@ -107,11 +107,25 @@ public record MemoryChannel<T>(SendChannel<T> sender, ReceiveChannel<T> receiver
      * Spins, with {@code lock} released, while this is pending; returns with {@code lock} held.
      */
     void spinWhilePending(ReentrantLock lock) {
+      spinWhilePending(lock, 0);
+    }
+
+    /**
+     * Like {@link #spinWhilePending(ReentrantLock)}, but spins for up to {@code spinNanos} (at
+     * least {@link #SPINS} times) when that is longer; no spinning at all on one CPU.
+     */
+    void spinWhilePending(ReentrantLock lock, long spinNanos) {
       if (SPINS == 0) return;
       lock.unlock();
       try {
         for (int i = 0; i < SPINS && outcome == PENDING; i++) {
           Thread.onSpinWait();
+        }
+        if (spinNanos > 0 && outcome == PENDING) {
+          long until = System.nanoTime() + spinNanos;
+          do {
+            for (int i = 0; i < 64 && outcome == PENDING; i++) Thread.onSpinWait();
+          } while (outcome == PENDING && System.nanoTime() - until < 0);
         }
       } finally {
         lock.lock();

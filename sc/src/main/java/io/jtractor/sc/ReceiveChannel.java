@@ -38,6 +38,30 @@ public final class ReceiveChannel<T> implements AutoCloseable, Iterable<T> {
    * @throws ClosedResourceError if this end is closed
    */
   public T receiveOrClosed() {
+    return receiveOrClosed(0);
+  }
+
+  /**
+   * Like {@link #receive()}, but when nothing is buffered yet, first spins for up to {@code
+   * spinNanos} before parking, on a machine with more than one CPU (on one CPU it never spins).
+   * For a reply expected within microseconds: an item handed over while the receiver spins costs
+   * the sender no thread wake-up (on a 2-vCPU VM ~20-30 us) and the receiver no context switch.
+   * The spin burns a CPU and is not a checkpoint, so keep {@code spinNanos} to a few hundred
+   * microseconds at most; a cancellation is noticed when it ends.
+   *
+   * @param spinNanos how long to spin at most before parking; 0 for the usual short spin
+   * @throws EndOfChannel if every send end is closed and nothing is buffered
+   * @throws ClosedResourceError if this end is closed (also by another task while waiting)
+   * @throws IllegalArgumentException if {@code spinNanos} is negative
+   */
+  public T receiveSpinning(long spinNanos) {
+    if (spinNanos < 0) throw new IllegalArgumentException("spinNanos must be >= 0: " + spinNanos);
+    T item = receiveOrClosed(spinNanos);
+    if (item == null) throw new EndOfChannel("every send end of this channel is closed");
+    return item;
+  }
+
+  private T receiveOrClosed(long spinNanos) {
     TaskContext task = TaskContext.current();
     task.checkCancelled();
     state.lock.lock();
@@ -49,7 +73,7 @@ public final class ReceiveChannel<T> implements AutoCloseable, Iterable<T> {
       }
       var parked = new MemoryChannel.Parked<T>(this, null, state.lock.newCondition());
       state.blockedReceivers.addLast(parked);
-      parked.spinWhilePending(state.lock);
+      parked.spinWhilePending(state.lock, spinNanos);
       try {
         while (parked.outcome == MemoryChannel.Parked.PENDING && state.openSenders > 0) {
           Waiting.await(task, parked.wake);

@@ -362,4 +362,37 @@ class MemoryChannelTest {
       assertThat(order).containsExactlyInAnyOrder("receiver 0 got 0", "receiver 1 got 1", "receiver 2 got 2");
     }
   }
+
+  @Nested
+  @DisplayName("receiveSpinning")
+  class ReceiveSpinning {
+    @Test
+    void takesWhatIsBufferedAtOnce() {
+      MemoryChannel<String> ch = MemoryChannel.open(4);
+      ch.sender().send("ready");
+      assertThat(ch.receiver().receiveSpinning(200_000)).isEqualTo("ready");
+    }
+
+    @Test
+    void getsAnItemSentWhileItSpinsOrAfterItParked() {
+      for (long spin : new long[] {0, 200_000, 1_000_000_000L}) {
+        MemoryChannel<String> ch = MemoryChannel.open(0);
+        Nursery.run(n -> {
+          n.startSoon(() -> {
+            Sc.sleep(Duration.ofMillis(20));
+            ch.sender().send("late");
+          });
+          assertThat(ch.receiver().receiveSpinning(spin)).isEqualTo("late");
+        });
+      }
+    }
+
+    @Test
+    void endsAtTheEndOfTheChannelAndRefusesANegativeSpin() {
+      MemoryChannel<String> ch = MemoryChannel.open(0);
+      assertThatThrownBy(() -> ch.receiver().receiveSpinning(-1)).isInstanceOf(IllegalArgumentException.class);
+      ch.sender().close();
+      assertThatThrownBy(() -> ch.receiver().receiveSpinning(100_000)).isInstanceOf(EndOfChannel.class);
+    }
+  }
 }
