@@ -43,7 +43,7 @@ public final class ActorNursery {
   private final Nursery tasks;
   private final List<Child> children = new CopyOnWriteArrayList<>();
   private volatile boolean cancelled;
-  private volatile ChildProcess.SpawnOptions spawnOptions = ChildProcess.SpawnOptions.DEFAULT;
+  private volatile ChildProcess.SpawnOptions spawnOptions = ChildProcess.SpawnOptions.inherited();
 
   private ActorNursery(Actor actor, Nursery tasks) {
     this.actor = actor;

@@ -88,6 +88,28 @@ class SpawnOptionsTest {
     }
   }
 
+  /**
+   * A parent that spawns with an AOT cache tells its child (a system property); the child's own
+   * nurseries then default to the same cache, so a whole tree starts from the cache the root chose.
+   * (The cache itself is used only from jars; here only the hand-down is visible.)
+   */
+  @Test
+  void aChildsNurseriesInheritTheAotCacheItWasSpawnedWith() throws Exception {
+    assertThat(ChildProcess.SpawnOptions.inherited()).isEqualTo(ChildProcess.SpawnOptions.DEFAULT);
+    java.nio.file.Path cache = java.nio.file.Files.createTempDirectory("jtractor-test").resolve("tree.aot");
+    java.util.List<String> flags = new java.util.ArrayList<>(ChildProcess.LEAN_JVM_FLAGS);
+    flags.add("-Djtractor.aotCache=" + cache); // what ChildProcess adds when it attaches a cache
+    try (Root root = Jtractor.openRoot("root", Funcs.class)) {
+      String inherited = root.callNursery(an -> an.withSpawnOptions(ChildProcess.SpawnOptions.DEFAULT.withJvmArgs(flags))
+          .runInActor("heir", Funcs::inheritedAotCache).<String>result());
+      assertThat(inherited).isEqualTo(cache.toString());
+      String plain = root.callNursery(an -> an.runInActor("plain", Funcs::inheritedAotCache).<String>result());
+      assertThat(plain).isNull();
+    } finally {
+      java.nio.file.Files.deleteIfExists(cache.getParent());
+    }
+  }
+
   @Test
   void badOptionsAreRefusedAtTheCallSite() {
     assertThatThrownBy(() -> ChildProcess.SpawnOptions.DEFAULT.withWarmPool(-1)).isInstanceOf(IllegalArgumentException.class);

@@ -6,6 +6,7 @@ import io.jtractor.MsgStream;
 import io.jtractor.Portal;
 import io.jtractor.Root;
 import io.jtractor.StreamOptions;
+import io.jtractor.runtime.ChildProcess;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.BufferedReader;
@@ -23,13 +24,29 @@ import java.util.Arrays;
  * ping-pong), {@code Context.cancel()} latency, and cancelling a depth-3, breadth-2 tree of
  * erroring actors (tractor's test_nested_multierrors shape).
  *
- * <p>{@code java -cp bench/target/benchmarks.jar io.jtractor.bench.StreamBench}; run it once under
- * {@code taskset -c 0} and once without.
+ * <p>{@code java -cp bench/target/benchmarks.jar io.jtractor.bench.StreamBench [messages] [tree?]}
+ * ({@code StreamBench tree}: only the tree, three times); run it once under {@code taskset -c 0}
+ * and once without.
  */
 public final class StreamBench {
   private StreamBench() {}
 
   public static void main(String[] args) throws Exception {
+    if (args.length > 0 && args[0].equals("tree")) { // only the erroring tree, three times
+      try (Root root = Jtractor.openRoot("bench", BenchFuncs.class)) {
+        for (int round = 0; round < 3; round++) tree(root, ChildProcess.SpawnOptions.DEFAULT);
+        java.nio.file.Path aot = java.nio.file.Files.createTempDirectory("jtractor-bench").resolve("child.aot");
+        try {
+          ChildProcess.SpawnOptions withAot = ChildProcess.SpawnOptions.DEFAULT.withAotCache(aot);
+          root.openNursery(an -> an.withSpawnOptions(withAot).runInActor("trainer", BenchFuncs::add, 1L, 2L).result());
+          for (int round = 0; round < 3; round++) tree(root, withAot);
+        } finally {
+          java.nio.file.Files.deleteIfExists(aot);
+          java.nio.file.Files.deleteIfExists(aot.getParent());
+        }
+      }
+      return;
+    }
     int messages = args.length > 0 ? Integer.parseInt(args[0]) : 100_000;
     boolean tree = args.length <= 1 || Boolean.parseBoolean(args[1]);
     System.out.println("jtractor stream benchmarks (" + (Runtime.getRuntime().availableProcessors() == 1 ? "pinned to one CPU" : "unpinned") + ")");
@@ -95,19 +112,24 @@ public final class StreamBench {
         p.cancelActor();
       });
       if (tree) {
-        for (int round = 0; round < 2; round++) {
-          long t0 = System.nanoTime();
-          try {
-            root.openNursery(an -> {
-              for (int i = 0; i < 2; i++) an.runInActor("spawner_" + i, BenchFuncs::spawnAndError, 2L, 2L);
-            });
-          } catch (RuntimeException expected) {
-            // the errors of the tree, as a group
-          }
-          System.out.printf("depth-3 breadth-2 tree of erroring actors, spawned and torn down: %d ms%n", (System.nanoTime() - t0) / 1_000_000);
-        }
+        for (int round = 0; round < 2; round++) tree(root, ChildProcess.SpawnOptions.DEFAULT);
       }
     }
+  }
+
+  /** Spawns tractor's test_nested_multierrors tree (depth 3, breadth 2: 30 actors) and tears it down. */
+  static void tree(Root root, ChildProcess.SpawnOptions options) {
+    long t0 = System.nanoTime();
+    try {
+      root.openNursery(an -> {
+        an.withSpawnOptions(options);
+        for (int i = 0; i < 2; i++) an.runInActor("spawner_" + i, BenchFuncs::spawnAndError, 2L, 2L);
+      });
+    } catch (RuntimeException expected) {
+      // the errors of the tree, as a group
+    }
+    System.out.printf("depth-3 breadth-2 tree of erroring actors (30 child JVMs%s), spawned and torn down: %d ms%n",
+        options.aotCache() == null ? "" : ", AOT cache", (System.nanoTime() - t0) / 1_000_000);
   }
 
   /** The same small frames written through a buffered raw socket to a plain JVM that only reads them. */

@@ -96,6 +96,12 @@ public final class Funcs {
     return true;
   }
 
+  /** The AOT cache this actor's own nurseries would spawn with, as a string, or null. */
+  public static String inheritedAotCache() {
+    java.nio.file.Path p = io.jtractor.runtime.ChildProcess.SpawnOptions.inherited().aotCache();
+    return p == null ? null : p.toString();
+  }
+
   public static void dieHard(int code) {
     Runtime.getRuntime().halt(code);
   }
