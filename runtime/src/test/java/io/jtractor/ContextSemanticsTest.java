@@ -78,6 +78,32 @@ class ContextSemanticsTest extends SharedRootTest {
 
   // ---- started misuse ----
 
+  /**
+   * The message loop no longer waits for a cancelled task to stop before reading on (the task
+   * answers the {@code _cancel_task} with its last words): a task slow to stop does not stall its
+   * connection. Before, the loop waited up to 3 s, so the release below could not be read until
+   * the canceller had given up (0.5 s) and the trail was reversed.
+   */
+  @Test
+  void aCancelledTaskSlowToStopDoesNotStallItsConnection() {
+    withServer("stubborn", p -> {
+      java.util.List<String> trail = new java.util.concurrent.CopyOnWriteArrayList<>();
+      Nursery.run(n -> {
+        n.startSoon(() -> p.openContext(CtxFuncs::stubborn, (ctx, first) -> {
+          ctx.cancel(); // answered once the stubborn task has stopped
+          trail.add("cancel acknowledged");
+          return null;
+        }));
+        while (!p.<Boolean>run(CtxFuncs::stubbornCancelled)) {
+          Thread.onSpinWait(); // read by the loop while the task it cancelled is still stopping
+        }
+        assertThat(p.<Boolean>run(CtxFuncs::releaseStubborn)).isTrue();
+        trail.add("released");
+      });
+      assertThat(trail).containsExactly("released", "cancel acknowledged");
+    });
+  }
+
   @Test
   void callingStartedTwiceFailsInTheCallee() {
     withServer("too_many_starteds", p -> {

@@ -28,7 +28,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>{@code java -cp bench/target/benchmarks.jar io.jtractor.bench.ActorBench}; run it once under
  * {@code taskset -c 0} (children inherit the affinity) and once without. Arguments: {@code [echoCalls] [echo]};
  * with {@code echo} only the echo round trip runs, three times. {@code -Dbench.childFlags="..."} adds
- * JVM flags to the echo child (a JFR recording, say).
+ * JVM flags to the echo child (a JFR recording, say; {@link StreamBench}'s streamer too).
  */
 public final class ActorBench {
   private ActorBench() {}
@@ -115,17 +115,21 @@ public final class ActorBench {
 
   static void echo(Root root, int calls) throws Exception {
     root.openNursery(an -> {
-      String extra = System.getProperty("bench.childFlags"); // e.g. a JFR recording for the child
-      if (extra != null) {
-        List<String> flags = new java.util.ArrayList<>(ChildProcess.LEAN_JVM_FLAGS);
-        flags.addAll(Arrays.asList(extra.trim().split("\\s+")));
-        an.withSpawnOptions(ChildProcess.SpawnOptions.DEFAULT.withJvmArgs(flags));
-      }
+      an.withSpawnOptions(childOptions());
       Portal p = an.startActor("echo", BenchFuncs.class);
       long[] i = {0};
       RawPeer.compare("Portal.run echo round trip", calls, () -> p.run(BenchFuncs::echo, i[0]++));
       p.cancelActor();
     });
+  }
+
+  /** The default spawn options plus the JVM flags in {@code -Dbench.childFlags} (e.g. a JFR recording). */
+  static ChildProcess.SpawnOptions childOptions() {
+    String extra = System.getProperty("bench.childFlags");
+    if (extra == null || extra.isBlank()) return ChildProcess.SpawnOptions.DEFAULT;
+    List<String> flags = new java.util.ArrayList<>(ChildProcess.LEAN_JVM_FLAGS);
+    flags.addAll(Arrays.asList(extra.trim().split("\\s+")));
+    return ChildProcess.SpawnOptions.DEFAULT.withJvmArgs(flags);
   }
 
   /** Round trip of a small frame to a plain echoing JVM, the same framing, no runtime. */

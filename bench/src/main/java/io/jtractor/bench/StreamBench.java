@@ -54,7 +54,7 @@ public final class StreamBench {
     double rawRtt = ActorBench.rawPingPong(10_000);
     try (Root root = Jtractor.openRoot("bench", BenchFuncs.class)) {
       root.openNursery(an -> {
-        Portal p = an.startActor("streamer", BenchFuncs.class);
+        Portal p = an.withSpawnOptions(ActorBench.childOptions()).startActor("streamer", BenchFuncs.class);
         for (int round = 0; round < 3; round++) {
           long[] got = {0};
           long t0 = System.nanoTime();

@@ -40,7 +40,6 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class PeerChannel {
   private static final System.Logger LOG = System.getLogger(PeerChannel.class.getName());
 
-  /** How long a plain call waits for its {@code functype} before giving up on the peer. */
   private final Actor actor;
   private final WireChannel wire;
   private final Uid peer;
@@ -65,9 +64,33 @@ public final class PeerChannel {
     final CancelScope scope = CancelScope.create();
     final Event done = new Event();
     volatile Uid cancelRequester;
+    /**
+     * The cid of a {@code _cancel_task} this task answers along with its last words (set by the
+     * message loop), then {@link #FINISHED} once the task has sent them (set by the task). One
+     * CAS each way decides who answers the cancel: the task, or (if it had finished) the loop.
+     */
+    private final java.util.concurrent.atomic.AtomicReference<String> cancelAnswer = new java.util.concurrent.atomic.AtomicReference<>();
+
+    private static final String FINISHED = new String("finished"); // compared by identity
 
     RpcTask(String cid) {
       this.cid = cid;
+    }
+
+    /** The loop: asks this task to answer {@code cancelCid} after its last words; false if it cannot. */
+    boolean answerCancelAfterLastWords(String cancelCid) {
+      return cancelAnswer.compareAndSet(null, cancelCid);
+    }
+
+    /** The task, as it sends its last words: the cancel it must answer with them, or null. */
+    String claimCancelAnswer() {
+      String owed = cancelAnswer.getAndSet(FINISHED);
+      return owed == FINISHED ? null : owed;
+    }
+
+    /** The task, when sending its last words failed before any byte left: the answer is owed again. */
+    void restoreCancelAnswer(String owed) {
+      if (owed != null) cancelAnswer.set(owed);
     }
   }
 
@@ -696,36 +719,68 @@ public final class PeerChannel {
         value = task.scope.call(s -> body.call());
       } catch (Cancelled c) {
         // The whole actor is going down: tell the caller instead of going silent.
-        reply(functypeSent, new Msg.Error(cid, ErrorBoxing.contextCancelled(
+        reply(task, functypeSent, new Msg.Error(cid, ErrorBoxing.contextCancelled(
             cmd.func() + "() was cancelled: its actor is shutting down", actor.uid(), actor.cancelRequester())));
         throw c;
       } catch (Throwable t) {
         LOG.log(System.Logger.Level.DEBUG, "RPC " + cmd.ns() + "." + cmd.func() + " failed", t);
-        reply(functypeSent, new Msg.Error(cid, packSafely(t)));
+        reply(task, functypeSent, new Msg.Error(cid, packSafely(t)));
         return;
       }
       if (task.scope.cancelledCaught()) {
         // Better than the reference commit, which sends nothing for a cancelled plain call.
         Uid by = task.cancelRequester;
-        reply(functypeSent, new Msg.Error(cid, ErrorBoxing.contextCancelled(
+        reply(task, functypeSent, new Msg.Error(cid, ErrorBoxing.contextCancelled(
             cmd.func() + "() was remotely cancelled by " + (by == null ? "its caller" : by.pythonRepr()), actor.uid(), by)));
         return;
       }
       try {
-        reply(functypeSent, new Msg.Return(cid, value));
+        reply(task, functypeSent, new Msg.Return(cid, value));
       } catch (IllegalArgumentException unencodable) {
-        reply(functypeSent, new Msg.Error(cid, packSafely(unencodable)));
+        reply(task, functypeSent, new Msg.Error(cid, packSafely(unencodable)));
       }
     } finally {
-      rpcTasks.remove(cid, task);
-      task.done.set();
+      finishTask(task);
     }
   }
 
   /** Sends a plain call's outcome, preceded by its functype unless that was sent already. */
-  private void reply(boolean functypeSent, Msg outcome) {
-    if (functypeSent) sendQuietly(outcome);
-    else sendQuietly(functype(outcome.cid()), outcome);
+  private void reply(RpcTask task, boolean functypeSent, Msg outcome) {
+    if (functypeSent) sendLastWords(task, outcome);
+    else sendLastWords(task, functype(outcome.cid()), outcome);
+  }
+
+  /**
+   * Sends a task's last messages and, in the same write, the return of a {@code _cancel_task}
+   * that asked to be answered after them (the capture's order, frames C1.24-26: the cancel's
+   * functype, the cancelled task's last words, the cancel's return). The message loop thus never
+   * waits for a cancelled task, and the canceller's side is woken once for both.
+   *
+   * @throws IllegalArgumentException if msgpack cannot carry a message (nothing was sent; the
+   *     cancel's answer is still owed)
+   */
+  private void sendLastWords(RpcTask task, Msg... msgs) {
+    String owed = task.claimCancelAnswer();
+    if (owed == null) {
+      sendQuietly(msgs);
+      return;
+    }
+    Msg[] all = java.util.Arrays.copyOf(msgs, msgs.length + 1);
+    all[msgs.length] = new Msg.Return(owed, true);
+    try {
+      sendQuietly(all);
+    } catch (IllegalArgumentException unencodable) {
+      task.restoreCancelAnswer(owed);
+      throw unencodable;
+    }
+  }
+
+  /** Ends a task: answers a cancel still owed (no last words went out), then marks it done. */
+  private void finishTask(RpcTask task) {
+    String owed = task.claimCancelAnswer();
+    if (owed != null) sendQuietly(new Msg.Return(owed, true));
+    rpcTasks.remove(task.cid, task);
+    task.done.set();
   }
 
   /**
@@ -747,7 +802,7 @@ public final class PeerChannel {
       } catch (Cancelled c) {
         // The whole actor is going down.
         link.closeStream();
-        sendQuietly(isContext
+        sendLastWords(task, isContext
             ? new Msg.Error(cid, ErrorBoxing.contextCancelled(
                 describe(cmd) + " was cancelled: its actor is shutting down", actor.uid(), actor.cancelRequester()))
             : new Msg.Stop(cid));
@@ -761,29 +816,28 @@ public final class PeerChannel {
         if (remote != null && !(remote instanceof io.jtractor.ContextCancelled)) {
           failure = remote; // e.g. a StreamOverrun the peer answered: pass it back, boxed again
         } else if (!isContext) {
-          sendQuietly(new Msg.Stop(cid));
+          sendLastWords(task, new Msg.Stop(cid));
           return;
         } else {
-          sendQuietly(new Msg.Error(cid, cancelledBody(cmd, task, link)));
+          sendLastWords(task, new Msg.Error(cid, cancelledBody(cmd, task, link)));
           return;
         }
       }
       if (failure != null) {
         LOG.log(System.Logger.Level.DEBUG, "RPC " + cmd.ns() + "." + cmd.func() + " failed", failure);
         link.closeStream();
-        sendQuietly(new Msg.Error(cid, packSafely(failure)));
+        sendLastWords(task, new Msg.Error(cid, packSafely(failure)));
         return;
       }
       link.closeStream();
       try {
-        sendQuietly(isContext ? new Msg.Return(cid, value) : new Msg.Stop(cid));
+        sendLastWords(task, isContext ? new Msg.Return(cid, value) : new Msg.Stop(cid));
       } catch (IllegalArgumentException unencodable) {
-        sendQuietly(new Msg.Error(cid, packSafely(unencodable)));
+        sendLastWords(task, new Msg.Error(cid, packSafely(unencodable)));
       }
     } finally {
       forget(link);
-      rpcTasks.remove(cid, task);
-      task.done.set();
+      finishTask(task);
     }
   }
 
@@ -834,12 +888,15 @@ public final class PeerChannel {
         }
         // As in the reference capture (frames C1.24-26): the cancel's functype, then the cancelled
         // task's last words (e.g. its ContextCancelled), then the cancel's return.
+        // The task sends the return with its last words (sendLastWords), so this loop reads on
+        // instead of waiting for it: a task slow to stop no longer stalls its connection.
         sendQuietly(new Msg.Functype(cid, Msg.ASYNCFUNC));
         RpcTask t = rpcTasks.get(target);
         if (t != null) {
           t.cancelRequester = peer;
+          boolean taskAnswers = t.answerCancelAfterLastWords(cid);
           t.scope.cancel();
-          awaitBounded(t.done);
+          if (taskAnswers) return true;
         }
         sendQuietly(new Msg.Return(cid, true));
         return true;

@@ -133,6 +133,34 @@ public final class CtxFuncs {
     throw new AssertionError("expected to be cancelled");
   }
 
+  /** Opened by {@link #releaseStubborn()}; one per actor process. */
+  private static final java.util.concurrent.CountDownLatch STUBBORN_GATE = new java.util.concurrent.CountDownLatch(1);
+  private static volatile boolean stubbornCancelled;
+
+  /**
+   * Once cancelled, takes its time to stop: it waits (shielded) until {@link #releaseStubborn()}
+   * is called, which can only arrive over the connection its cancellation came on.
+   */
+  public static void stubborn(Context ctx) {
+    ctx.started();
+    try {
+      Sc.sleepForever();
+    } catch (Cancelled c) {
+      stubbornCancelled = true;
+      Sc.shielded(s -> STUBBORN_GATE.await());
+      throw c;
+    }
+  }
+
+  public static boolean stubbornCancelled() {
+    return stubbornCancelled;
+  }
+
+  public static boolean releaseStubborn() {
+    STUBBORN_GATE.countDown();
+    return true;
+  }
+
   /** tractor's cancel_self: cancels its own context before started. */
   public static void cancelSelf(Context ctx) {
     state = true;
