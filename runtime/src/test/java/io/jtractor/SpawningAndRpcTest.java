@@ -104,6 +104,9 @@ class SpawningAndRpcTest extends SharedRootTest {
       RemoteActorError badArgs = catchThrowableOfType(() -> p.runFromNs(Funcs.class.getName(), "hello", Map.of("unexpected", 10)));
       assertThat(badArgs.type()).isEqualTo(TypeError.class);
       assertThat(badArgs.remoteTraceback()).contains("unexpected");
+      RemoteActorError oneTooMany = catchThrowableOfType(() -> p.runFromNs(Funcs.class.getName(), "hello", Map.of("name", "x", "zzz", 1)));
+      assertThat(oneTooMany.type()).isEqualTo(TypeError.class);
+      assertThat(oneTooMany.remoteTraceback()).contains("unexpected keyword argument 'zzz'");
 
       RemoteActorError mistyped = catchThrowableOfType(() -> p.runFromNs(Funcs.class.getName(), "add", Map.of("a", "x", "b", 1)));
       assertThat(mistyped.type()).isEqualTo(TypeError.class);

@@ -62,9 +62,13 @@ public final class Modules {
     public Object[] bind(Map<String, Object> kwargs) {
       Parameter[] params = method.getParameters();
       int first = injection == null ? 0 : 1;
-      Set<String> unexpected = new TreeSet<>(kwargs.keySet());
-      for (int i = first; i < params.length; i++) unexpected.remove(params[i].getName());
-      if (!unexpected.isEmpty()) {
+      int known = 0;
+      for (int i = first; i < params.length; i++) {
+        if (kwargs.containsKey(params[i].getName())) known++;
+      }
+      if (known != kwargs.size()) { // rare: name the first unexpected one, in sorted order
+        Set<String> unexpected = new TreeSet<>(kwargs.keySet());
+        for (int i = first; i < params.length; i++) unexpected.remove(params[i].getName());
         throw new TypeError(func + "() got an unexpected keyword argument '" + unexpected.iterator().next() + "'");
       }
       Object[] args = new Object[params.length];

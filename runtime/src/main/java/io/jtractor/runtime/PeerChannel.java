@@ -316,9 +316,17 @@ public final class PeerChannel {
     inboxes.remove(link.cid(), link);
   }
 
-  /** A fresh call id (uuid4, as tractor's). */
+  /**
+   * A fresh call id: a random (version 4) UUID string, as tractor's. Drawn from {@link
+   * java.util.concurrent.ThreadLocalRandom}, not {@code UUID.randomUUID()}'s {@code SecureRandom},
+   * which reads the kernel's random device every other call under a lock: a cid only has to be
+   * unique on its connection, and is no secret from the peer that could read it anyway.
+   */
   public static String newCid() {
-    return UUID.randomUUID().toString();
+    java.util.concurrent.ThreadLocalRandom r = java.util.concurrent.ThreadLocalRandom.current();
+    long msb = (r.nextLong() & ~0xF000L) | 0x4000L; // version 4
+    long lsb = (r.nextLong() & ~(0x3L << 62)) | (0x2L << 62); // the IETF variant
+    return new UUID(msb, lsb).toString();
   }
 
   /**
