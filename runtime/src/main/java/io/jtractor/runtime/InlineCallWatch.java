@@ -24,10 +24,12 @@ import java.util.concurrent.locks.LockSupport;
  * an RPC function's author cannot be asked that. tractor has no such question: trio runs every
  * task on one thread.
  *
- * <p>The watch sleeps for good ({@link LockSupport#park()}) once no call has run inline for
- * {@link #LINGER_NANOS}; a reader starting an inline call wakes it only then, so a stream of calls
- * costs the watch's tick (2,000 short wake-ups a second while calls keep coming), not a wake-up
- * per call.
+ * <p>While calls run inline the watch sleeps until the oldest of them is due for a hand-off; in
+ * the {@link #LINGER_NANOS} after the last one began it looks every {@link #TICK_NANOS} (a call
+ * that begins then does not wake it); after that it sleeps for good ({@link LockSupport#park()})
+ * and the next inline call wakes it. So back-to-back calls cost at most ~2,000 short wake-ups a
+ * second of the watch, not a wake-up per call, and calls further apart than the linger cost one
+ * {@code unpark} each.
  */
 final class InlineCallWatch {
   private InlineCallWatch() {}
@@ -37,7 +39,7 @@ final class InlineCallWatch {
   /** How often the watch looks while calls run inline. */
   static final long TICK_NANOS = HAND_OFF_AFTER_NANOS / 2;
   /** How long the watch keeps ticking after the last inline call began, before it sleeps. */
-  static final long LINGER_NANOS = 50_000_000;
+  static final long LINGER_NANOS = 5_000_000;
 
   /** One call a reader runs itself: RUNNING, then FINISHED (by the reader) or HANDED_OFF (by the watch). */
   static final class Run {
@@ -112,23 +114,35 @@ final class InlineCallWatch {
   private static void watchLoop() {
     while (true) {
       long now = System.nanoTime();
+      boolean anyRunning = false;
+      long oldest = 0; // the start of the oldest run still running inline, if any
       for (Run run : RUNNING) {
-        if (now - run.startedNanos >= HAND_OFF_AFTER_NANOS && run.claimForHandOff()) {
-          RUNNING.remove(run);
-          try {
-            run.handOff.run();
-          } catch (RuntimeException | Error e) {
-            System.getLogger(InlineCallWatch.class.getName())
-                .log(System.Logger.Level.ERROR, "handing a connection's reading over failed", e);
+        if (now - run.startedNanos >= HAND_OFF_AFTER_NANOS) {
+          if (run.claimForHandOff()) {
+            RUNNING.remove(run);
+            try {
+              run.handOff.run();
+            } catch (RuntimeException | Error e) {
+              System.getLogger(InlineCallWatch.class.getName())
+                  .log(System.Logger.Level.ERROR, "handing a connection's reading over failed", e);
+            }
           }
+        } else if (!anyRunning || run.startedNanos - oldest < 0) {
+          anyRunning = true;
+          oldest = run.startedNanos;
         }
       }
-      if (!RUNNING.isEmpty() || now - lastBegan < LINGER_NANOS) {
-        LockSupport.parkNanos(TICK_NANOS);
+      if (anyRunning) {
+        LockSupport.parkNanos(Math.max(oldest + HAND_OFF_AFTER_NANOS - now, TICK_NANOS / 10));
+        continue;
+      }
+      if (now - lastBegan < LINGER_NANOS) {
+        LockSupport.parkNanos(TICK_NANOS); // a run that begins now does not wake us
         continue;
       }
       sleeping = true;
-      // Dekker: a reader writes lastBegan then reads sleeping; we write sleeping then re-read.
+      // Dekker: a reader adds its run and writes lastBegan, then reads sleeping; we write
+      // sleeping, then look again.
       if (RUNNING.isEmpty() && System.nanoTime() - lastBegan >= LINGER_NANOS) {
         LockSupport.park();
       }

@@ -30,9 +30,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * answers on it, and the RPC tasks it started here. Prior art: tractor's {@code Channel} plus the
  * per-channel half of {@code Actor} ({@code _process_messages}, {@code _invoke}).
  *
- * <p>Only the message loop ({@link #runLoop()}) reads the socket. It never blocks on a slow
- * consumer: replies go to per-call inboxes that it fills without waiting. Bad input ends this
- * channel only, with a log line; the actor keeps serving its others.
+ * <p>Only the message loop ({@link #runLoop()}) reads the socket, one reader thread at a time; a
+ * reader may run a short call itself between two reads (see {@link InlineCallWatch}). It never
+ * blocks on a slow consumer: replies go to per-call inboxes that it fills without waiting. Bad
+ * input ends this channel only, with a log line; the actor keeps serving its others.
  *
  * <p>Threads: {@code runLoop} runs on one service task; {@link #send}, {@link #call} and the rest
  * from any thread.
@@ -65,12 +66,15 @@ public final class PeerChannel {
     final Event done = new Event();
     volatile Uid cancelRequester;
     /**
-     * The cid of a {@code _cancel_task} this task answers along with its last words (set by the
-     * message loop), then {@link #FINISHED} once the task has sent them (set by the task). One
-     * CAS each way decides who answers the cancel: the task, or (if it had finished) the loop.
+     * Who answers a {@code _cancel_task} for this task. null: no cancel asked yet; a cid: the
+     * cancel the task must answer after its last words (set by the message loop, by CAS from null
+     * or from SENDING); {@link #SENDING}: the task is writing its last words; {@link #FINISHED}:
+     * they are out, and a later cancel is answered by the loop (or by the bounded wait for a task
+     * that never stops). So the cancel's return never precedes the task's last words.
      */
     private final java.util.concurrent.atomic.AtomicReference<String> cancelAnswer = new java.util.concurrent.atomic.AtomicReference<>();
 
+    private static final String SENDING = new String("sending"); // compared by identity
     private static final String FINISHED = new String("finished"); // compared by identity
 
     RpcTask(String cid) {
@@ -79,18 +83,28 @@ public final class PeerChannel {
 
     /** The loop: asks this task to answer {@code cancelCid} after its last words; false if it cannot. */
     boolean answerCancelAfterLastWords(String cancelCid) {
-      return cancelAnswer.compareAndSet(null, cancelCid);
+      return cancelAnswer.compareAndSet(null, cancelCid) || cancelAnswer.compareAndSet(SENDING, cancelCid);
     }
 
-    /** The task, as it sends its last words: the cancel it must answer with them, or null. */
-    String claimCancelAnswer() {
-      String owed = cancelAnswer.getAndSet(FINISHED);
-      return owed == FINISHED ? null : owed;
+    /** The task, about to write its last words: the cancel to answer in the same write, or null. */
+    String beginLastWords() {
+      String owed = cancelAnswer.getAndSet(SENDING);
+      return isCid(owed) ? owed : null;
     }
 
-    /** The task, when sending its last words failed before any byte left: the answer is owed again. */
-    void restoreCancelAnswer(String owed) {
-      if (owed != null) cancelAnswer.set(owed);
+    /** The task, once its last words are out (or there are none): a cancel that came meanwhile, or null. */
+    String endLastWords() {
+      String late = cancelAnswer.getAndSet(FINISHED);
+      return isCid(late) ? late : null;
+    }
+
+    /** The bounded wait for a task that does not stop: takes over answering {@code cancelCid}. */
+    boolean giveUpWaiting(String cancelCid) {
+      return cancelAnswer.compareAndSet(cancelCid, FINISHED);
+    }
+
+    private static boolean isCid(String state) {
+      return state != null && state != SENDING && state != FINISHED;
     }
   }
 
@@ -242,14 +256,34 @@ public final class PeerChannel {
 
   /** Queues {@code msgs} if the writer is active (checked under the lock); false if it is not. */
   private boolean enqueueIfWriting(Msg... msgs) {
+    byte[][] frames = new byte[msgs.length][];
+    for (int i = 0; i < msgs.length; i++) frames[i] = io.jtractor.wire.Msgpack.encode(msgs[i].toWire()); // all or none
+    return enqueueIfWriting(frames);
+  }
+
+  /** Queues encoded {@code frames} if the writer is active (checked under the lock); false if it is not. */
+  private boolean enqueueIfWriting(byte[][] frames) {
     outLock.lock();
     try {
       if (!writerActive) return false;
-      for (Msg m : msgs) outQueue.add(io.jtractor.wire.Msgpack.encode(m.toWire()));
+      java.util.Collections.addAll(outQueue, frames);
       return true;
     } finally {
       outLock.unlock();
     }
+  }
+
+  /** Writes already encoded frames in order, as {@link #sendQuietly} does messages. */
+  private void writeEncodedQuietly(byte[][] frames) {
+    if (writerActive && enqueueIfWriting(frames)) return;
+    Sc.shielded(
+        s -> {
+          try {
+            wire.sendEncoded(frames);
+          } catch (WireException e) {
+            LOG.log(System.Logger.Level.DEBUG, "dropping a reply to " + peer + ": " + e.getMessage());
+          }
+        });
   }
 
   /** The writer task: writes what is queued, batch after batch, until the queue is empty. */
@@ -439,9 +473,10 @@ public final class PeerChannel {
    * still waiting here. Returns when the loop has ended, whichever thread ended it.
    *
    * <p>Leader/follower: the thread that reads a {@code cmd} is already awake, so it runs the call
-   * itself, after handing the reading over to a new task. The call's reply then goes out without
-   * waiting for another thread to be woken, which is most of a round trip's cost here. Reading
-   * stays with exactly one task at a time: the loop is a relay of readers.
+   * itself — a short plain call without giving up the reading, any other after handing the
+   * reading to another thread. The call's reply then goes out without waiting for another thread
+   * to be woken, which is most of a round trip's cost here. Reading stays with exactly one thread
+   * at a time: the loop is a relay of readers.
    */
   void runLoop() {
     readerLife(true);
@@ -478,13 +513,19 @@ public final class PeerChannel {
           return;
         }
         if (call.isPlain() && recentCallNanos < INLINE_IF_SHORTER_THAN_NANOS) {
-          InlineCallWatch.Run run = InlineCallWatch.begin(this::passReading);
-          boolean stillReader;
+          InlineCallWatch.Run run = InlineCallWatch.begin(this::handOffLongCall);
+          boolean stillReader = false;
+          boolean completed = false;
           try {
             runCall(call);
+            // A stray interrupt left by user code must not reach the socket read (it would close
+            // the connection on a virtual thread); a real cancellation of this reader still ends it.
+            if (Thread.interrupted()) Sc.checkpointIfCancelled();
+            completed = true;
           } finally {
             stillReader = run.finish();
             InlineCallWatch.end(run);
+            if (!completed && stillReader) endLoop(); // this reader dies holding the reading: no one else has it
           }
           holdsToken = stillReader; // else the watch passed the reading on: wait for a turn
           continue;
@@ -525,6 +566,15 @@ public final class PeerChannel {
     }
   }
 
+  /**
+   * The watch's hand-off of a call that ran too long on the reader: the next plain calls on this
+   * connection go to another thread at once until their running average says they are short again.
+   */
+  private void handOffLongCall() {
+    recentCallNanos = 10 * INLINE_IF_SHORTER_THAN_NANOS;
+    passReading();
+  }
+
   /** Gives the reading to an idle ex-reader, or to a new reader if none is idle. */
   private void passReading() {
     if (!readToken.sender().trySend(Boolean.TRUE)) {
@@ -547,8 +597,8 @@ public final class PeerChannel {
   }
 
   /**
-   * Reads and dispatches until the loop must end (returns null) or a call was handed this reader
-   * (returns it, after a new reader has taken over).
+   * Reads and dispatches until the loop must end (returns null) or a call arrived for this reader
+   * to run (returns it; the caller decides whether to pass the reading on first).
    */
   private PreparedCall readUntilEndOrCall() {
     try {
@@ -762,30 +812,29 @@ public final class PeerChannel {
    * Sends a task's last messages and, in the same write, the return of a {@code _cancel_task}
    * that asked to be answered after them (the capture's order, frames C1.24-26: the cancel's
    * functype, the cancelled task's last words, the cancel's return). The message loop thus never
-   * waits for a cancelled task, and the canceller's side is woken once for both.
+   * waits for a cancelled task, and the canceller's side is woken once for both. A cancel that
+   * arrives while the words are being written is answered right after them.
    *
-   * @throws IllegalArgumentException if msgpack cannot carry a message (nothing was sent; the
-   *     cancel's answer is still owed)
+   * @throws IllegalArgumentException if msgpack cannot carry a message (then nothing was sent and
+   *     nothing claimed: encoding comes first)
    */
   private void sendLastWords(RpcTask task, Msg... msgs) {
-    String owed = task.claimCancelAnswer();
-    if (owed == null) {
-      sendQuietly(msgs);
-      return;
+    byte[][] frames = new byte[msgs.length + 1][];
+    for (int i = 0; i < msgs.length; i++) frames[i] = io.jtractor.wire.Msgpack.encode(msgs[i].toWire());
+    String owed = task.beginLastWords();
+    if (owed != null) {
+      frames[msgs.length] = io.jtractor.wire.Msgpack.encode(new Msg.Return(owed, true).toWire());
+    } else {
+      frames = java.util.Arrays.copyOf(frames, msgs.length);
     }
-    Msg[] all = java.util.Arrays.copyOf(msgs, msgs.length + 1);
-    all[msgs.length] = new Msg.Return(owed, true);
-    try {
-      sendQuietly(all);
-    } catch (IllegalArgumentException unencodable) {
-      task.restoreCancelAnswer(owed);
-      throw unencodable;
-    }
+    writeEncodedQuietly(frames);
+    String late = task.endLastWords();
+    if (late != null) sendQuietly(new Msg.Return(late, true));
   }
 
   /** Ends a task: answers a cancel still owed (no last words went out), then marks it done. */
   private void finishTask(RpcTask task) {
-    String owed = task.claimCancelAnswer();
+    String owed = task.endLastWords();
     if (owed != null) sendQuietly(new Msg.Return(owed, true));
     rpcTasks.remove(task.cid, task);
     task.done.set();
@@ -904,12 +953,32 @@ public final class PeerChannel {
           t.cancelRequester = peer;
           boolean taskAnswers = t.answerCancelAfterLastWords(cid);
           t.scope.cancel();
-          if (taskAnswers) return true;
+          if (taskAnswers) {
+            answerIfTaskNeverStops(t, cid);
+            return true;
+          }
         }
         sendQuietly(new Msg.Return(cid, true));
         return true;
       }
       default -> throw new IllegalStateException("not a runtime method: " + cmd.func());
+    }
+  }
+
+  /**
+   * Bounds the wait for a cancelled task's answer, off the message loop: if the task has not
+   * stopped within {@link #CANCEL_WAIT} (code that ignores interrupts), the cancel is answered
+   * anyway, with a warning, as the loop itself used to after waiting.
+   */
+  private void answerIfTaskNeverStops(RpcTask t, String cancelCid) {
+    Runnable watch = () -> {
+      awaitBounded(t.done);
+      if (!t.done.isSet() && t.giveUpWaiting(cancelCid)) sendQuietly(new Msg.Return(cancelCid, true));
+    };
+    try {
+      actor.service().startSoon("cancel-wait:" + t.cid, watch::run);
+    } catch (RuntimeException stopping) {
+      // the actor is stopping: its teardown waits for (and bounds) every task anyway
     }
   }
 

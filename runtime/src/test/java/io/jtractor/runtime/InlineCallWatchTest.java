@@ -12,12 +12,17 @@ import org.junit.jupiter.api.Test;
 class InlineCallWatchTest {
   @Test
   void aShortRunKeepsTheReadingAndNothingIsHandedOver() {
-    AtomicInteger handOffs = new AtomicInteger();
-    InlineCallWatch.Run run = InlineCallWatch.begin(handOffs::incrementAndGet);
-    boolean stillReader = run.finish();
-    InlineCallWatch.end(run);
-    assertThat(stillReader).isTrue();
-    assertThat(handOffs).hasValue(0);
+    int kept = 0;
+    for (int i = 0; i < 100; i++) {
+      AtomicInteger handOffs = new AtomicInteger();
+      InlineCallWatch.Run run = InlineCallWatch.begin(handOffs::incrementAndGet);
+      boolean stillReader = run.finish();
+      InlineCallWatch.end(run);
+      // exactly one side wins: a run paused past the hand-off time (a loaded machine) lost the reading
+      assertThat(handOffs.get()).isEqualTo(stillReader ? 0 : 1);
+      if (stillReader) kept++;
+    }
+    assertThat(kept).isGreaterThan(90);
   }
 
   @Test

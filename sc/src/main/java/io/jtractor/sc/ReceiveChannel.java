@@ -41,22 +41,26 @@ public final class ReceiveChannel<T> implements AutoCloseable, Iterable<T> {
     return receiveOrClosed(0);
   }
 
+  /** The longest spin {@link #receiveSpinning} does before parking: 1 ms. */
+  public static final long MAX_SPIN_NANOS = 1_000_000;
+
   /**
    * Like {@link #receive()}, but when nothing is buffered yet, first spins for up to {@code
    * spinNanos} before parking, on a machine with more than one CPU (on one CPU it never spins).
    * For a reply expected within microseconds: an item handed over while the receiver spins costs
    * the sender no thread wake-up (on a 2-vCPU VM ~20-30 us) and the receiver no context switch.
-   * The spin burns a CPU and is not a checkpoint, so keep {@code spinNanos} to a few hundred
-   * microseconds at most; a cancellation is noticed when it ends.
+   * The spin burns a CPU and is not a checkpoint: a cancellation, or the channel's end, is
+   * noticed when it ends, so it is capped at {@link #MAX_SPIN_NANOS}.
    *
-   * @param spinNanos how long to spin at most before parking; 0 for the usual short spin
+   * @param spinNanos how long to spin at most before parking (capped at {@link #MAX_SPIN_NANOS});
+   *     0 for the usual short spin
    * @throws EndOfChannel if every send end is closed and nothing is buffered
    * @throws ClosedResourceError if this end is closed (also by another task while waiting)
    * @throws IllegalArgumentException if {@code spinNanos} is negative
    */
   public T receiveSpinning(long spinNanos) {
     if (spinNanos < 0) throw new IllegalArgumentException("spinNanos must be >= 0: " + spinNanos);
-    T item = receiveOrClosed(spinNanos);
+    T item = receiveOrClosed(Math.min(spinNanos, MAX_SPIN_NANOS));
     if (item == null) throw new EndOfChannel("every send end of this channel is closed");
     return item;
   }
