@@ -188,11 +188,28 @@ public final class PeerChannel {
 
   /** Sends, ignoring a closed connection (replies whose caller has gone). */
   void sendQuietly(Msg... msgs) {
+    sendQuietly(encode(msgs));
+  }
+
+  /** {@link #sendQuietly(Msg...)} for frames encoded already. */
+  private void sendQuietly(byte[][] frames) {
     try {
-      write(msgs);
+      write(frames);
     } catch (WireException e) {
       LOG.log(System.Logger.Level.DEBUG, "dropping a reply to " + peer + ": " + e.getMessage());
     }
+  }
+
+  /**
+   * Encodes every message before any is written or queued, so an unencodable one fails the whole
+   * send and leaves nothing half sent.
+   *
+   * @throws IllegalArgumentException if msgpack cannot carry a message
+   */
+  private static byte[][] encode(Msg... msgs) {
+    byte[][] frames = new byte[msgs.length][];
+    for (int i = 0; i < msgs.length; i++) frames[i] = io.jtractor.wire.Msgpack.encode(msgs[i].toWire());
+    return frames;
   }
 
   /**
@@ -202,12 +219,17 @@ public final class PeerChannel {
    * write to a peer that never reads is ended by the actor closing its connections as it stops.
    */
   private void write(Msg... msgs) throws WireException {
-    if (writerActive && enqueueIfWriting(msgs)) return; // keep the order behind queued items
+    write(encode(msgs));
+  }
+
+  /** {@link #write(Msg...)} for frames encoded already: the one path every send but a burst takes. */
+  private void write(byte[][] frames) throws WireException {
+    if (writerActive && enqueueIfWriting(frames)) return; // keep the order behind queued items
     WireException[] failed = {null};
     Sc.shielded(
         s -> {
           try {
-            wire.send(msgs);
+            wire.sendEncoded(frames);
           } catch (WireException e) {
             failed[0] = e;
           }
@@ -254,13 +276,6 @@ public final class PeerChannel {
     }
   }
 
-  /** Queues {@code msgs} if the writer is active (checked under the lock); false if it is not. */
-  private boolean enqueueIfWriting(Msg... msgs) {
-    byte[][] frames = new byte[msgs.length][];
-    for (int i = 0; i < msgs.length; i++) frames[i] = io.jtractor.wire.Msgpack.encode(msgs[i].toWire()); // all or none
-    return enqueueIfWriting(frames);
-  }
-
   /** Queues encoded {@code frames} if the writer is active (checked under the lock); false if it is not. */
   private boolean enqueueIfWriting(byte[][] frames) {
     outLock.lock();
@@ -273,18 +288,6 @@ public final class PeerChannel {
     }
   }
 
-  /** Writes already encoded frames in order, as {@link #sendQuietly} does messages. */
-  private void writeEncodedQuietly(byte[][] frames) {
-    if (writerActive && enqueueIfWriting(frames)) return;
-    Sc.shielded(
-        s -> {
-          try {
-            wire.sendEncoded(frames);
-          } catch (WireException e) {
-            LOG.log(System.Logger.Level.DEBUG, "dropping a reply to " + peer + ": " + e.getMessage());
-          }
-        });
-  }
 
   /** The writer task: writes what is queued, batch after batch, until the queue is empty. */
   private void drainOutQueue() {
@@ -819,15 +822,13 @@ public final class PeerChannel {
    *     nothing claimed: encoding comes first)
    */
   private void sendLastWords(RpcTask task, Msg... msgs) {
-    byte[][] frames = new byte[msgs.length + 1][];
-    for (int i = 0; i < msgs.length; i++) frames[i] = io.jtractor.wire.Msgpack.encode(msgs[i].toWire());
+    byte[][] frames = encode(msgs);
     String owed = task.beginLastWords();
     if (owed != null) {
-      frames[msgs.length] = io.jtractor.wire.Msgpack.encode(new Msg.Return(owed, true).toWire());
-    } else {
-      frames = java.util.Arrays.copyOf(frames, msgs.length);
+      frames = java.util.Arrays.copyOf(frames, msgs.length + 1);
+      frames[msgs.length] = encode(new Msg.Return(owed, true))[0];
     }
-    writeEncodedQuietly(frames);
+    sendQuietly(frames);
     String late = task.endLastWords();
     if (late != null) sendQuietly(new Msg.Return(late, true));
   }
