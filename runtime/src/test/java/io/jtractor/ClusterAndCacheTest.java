@@ -1,6 +1,5 @@
 package io.jtractor;
 
-import static io.jtractor.ProcessAssertions.assertNoProcessLeft;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -12,32 +11,12 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /** Clusters, gathered contexts and the shared-resource cache (test_clustering, test_resource_cache). */
 @DisplayName("actor clusters and shared resources")
-class ClusterAndCacheTest {
-  static Root root;
-
-  @BeforeAll
-  static void openRoot() {
-    root = Jtractor.openRoot("root", CtxFuncs.class);
-  }
-
-  @AfterAll
-  static void closeRoot() {
-    root.close();
-    assertNoProcessLeft();
-  }
-
-  @AfterEach
-  void noChildLeft() {
-    assertNoProcessLeft();
-  }
+class ClusterAndCacheTest extends SharedRootTest {
 
   @Test
   void aClusterNamesItsWorkersAfterTheRootAndIsCancelledWhenTheBodyEnds() {

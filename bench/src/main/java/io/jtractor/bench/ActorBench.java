@@ -5,14 +5,6 @@ import io.jtractor.Portal;
 import io.jtractor.Root;
 import io.jtractor.runtime.ChildProcess;
 import io.jtractor.sc.Nursery;
-import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
-import java.io.BufferedReader;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
-import java.io.InputStreamReader;
-import java.net.InetAddress;
-import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -132,35 +124,11 @@ public final class ActorBench {
     return ChildProcess.SpawnOptions.DEFAULT.withJvmArgs(flags);
   }
 
-  /** Round trip of a small frame to a plain echoing JVM, the same framing, no runtime. */
+  /** Mean round trip of a small frame to a plain echoing JVM, the same framing, no runtime. */
   static double rawPingPong(int calls) throws Exception {
-    ProcessBuilder pb = new ProcessBuilder(javaCommand("-cp", System.getProperty("java.class.path"), RawEcho.class.getName()));
-    pb.redirectError(ProcessBuilder.Redirect.INHERIT);
-    Process p = pb.start();
-    try {
-      int port = Integer.parseInt(new BufferedReader(new InputStreamReader(p.getInputStream())).readLine().trim());
-      try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
-        s.setTcpNoDelay(true);
-        DataInputStream in = new DataInputStream(new BufferedInputStream(s.getInputStream()));
-        DataOutputStream out = new DataOutputStream(new BufferedOutputStream(s.getOutputStream()));
-        byte[] msg = new byte[50]; // about the size of a return message
-        for (int i = 0; i < 2_000; i++) roundTrip(in, out, msg);
-        long t0 = System.nanoTime();
-        for (int i = 0; i < calls; i++) roundTrip(in, out, msg);
-        return (System.nanoTime() - t0) / 1e3 / calls;
-      }
-    } finally {
-      p.destroy();
-      p.waitFor();
+    try (RawPeer raw = new RawPeer()) {
+      return raw.meanRoundTripMicros(calls);
     }
-  }
-
-  private static void roundTrip(DataInputStream in, DataOutputStream out, byte[] msg) throws Exception {
-    out.writeInt(Integer.reverseBytes(msg.length));
-    out.write(msg);
-    out.flush();
-    int n = Integer.reverseBytes(in.readInt());
-    in.readFully(msg, 0, n);
   }
 
   /** How long children sit before their memory is read: the JVM frees compiler memory ~5 s in. */

@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.net.InetAddress;
 import java.net.Socket;
+import java.util.List;
 
 /**
  * A connection to a {@link RawEcho} JVM: the floor a runtime round trip is compared with. Opened
@@ -20,10 +21,18 @@ final class RawPeer implements AutoCloseable {
   private final Socket socket;
   private final DataInputStream in;
   private final DataOutputStream out;
-  private final byte[] msg = new byte[50]; // about the size of a return message
+  private final byte[] msg = new byte[50]; // about the size of a return or a yield message
 
+  /** Starts an echoing {@link RawEcho} and connects to it. */
   RawPeer() throws IOException {
-    ProcessBuilder pb = new ProcessBuilder(ActorBench.javaCommand("-cp", System.getProperty("java.class.path"), RawEcho.class.getName()));
+    this(new String[0]);
+  }
+
+  /** Starts a {@link RawEcho} with {@code args} ({@code sink N}: it only reads) and connects to it. */
+  RawPeer(String... args) throws IOException {
+    List<String> cmd = new java.util.ArrayList<>(List.of("-cp", System.getProperty("java.class.path"), RawEcho.class.getName()));
+    cmd.addAll(List.of(args));
+    ProcessBuilder pb = new ProcessBuilder(ActorBench.javaCommand(cmd.toArray(String[]::new)));
     pb.redirectError(ProcessBuilder.Redirect.INHERIT);
     process = pb.start();
     try {
@@ -36,6 +45,30 @@ final class RawPeer implements AutoCloseable {
       process.destroy();
       throw e;
     }
+  }
+
+  /**
+   * Writes {@code messages} small frames (about the size of a yield message) through the buffered
+   * socket, then waits for the sink's one answer; returns messages per second. For a peer started
+   * with {@code sink messages}.
+   */
+  double oneWay(int messages) throws IOException {
+    long t0 = System.nanoTime();
+    for (int i = 0; i < messages; i++) {
+      out.writeInt(Integer.reverseBytes(msg.length));
+      out.write(msg);
+    }
+    out.flush();
+    in.readInt(); // the sink's answer: it has read them all
+    return messages / ((System.nanoTime() - t0) / 1e9);
+  }
+
+  /** The mean round trip in microseconds over {@code calls}, after a warm-up of 2,000. */
+  double meanRoundTripMicros(int calls) throws IOException {
+    for (int i = 0; i < 2_000; i++) roundTrip();
+    long t0 = System.nanoTime();
+    for (int i = 0; i < calls; i++) roundTrip();
+    return (System.nanoTime() - t0) / 1e3 / calls;
   }
 
   /** One round trip of a small frame. */

@@ -7,14 +7,6 @@ import io.jtractor.Portal;
 import io.jtractor.Root;
 import io.jtractor.StreamOptions;
 import io.jtractor.runtime.ChildProcess;
-import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
-import java.io.BufferedReader;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
-import java.io.InputStreamReader;
-import java.net.InetAddress;
-import java.net.Socket;
 import java.util.Arrays;
 
 /**
@@ -134,28 +126,8 @@ public final class StreamBench {
 
   /** The same small frames written through a buffered raw socket to a plain JVM that only reads them. */
   static double rawOneWay(int messages) throws Exception {
-    ProcessBuilder pb = new ProcessBuilder(ActorBench.javaCommand("-cp", System.getProperty("java.class.path"),
-        RawEcho.class.getName(), "sink", Integer.toString(messages)));
-    pb.redirectError(ProcessBuilder.Redirect.INHERIT);
-    Process p = pb.start();
-    try {
-      int port = Integer.parseInt(new BufferedReader(new InputStreamReader(p.getInputStream())).readLine().trim());
-      try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
-        DataInputStream in = new DataInputStream(new BufferedInputStream(s.getInputStream()));
-        DataOutputStream out = new DataOutputStream(new BufferedOutputStream(s.getOutputStream()));
-        byte[] msg = new byte[50]; // about the size of a yield message with its cid
-        long t0 = System.nanoTime();
-        for (int i = 0; i < messages; i++) {
-          out.writeInt(Integer.reverseBytes(msg.length));
-          out.write(msg);
-        }
-        out.flush();
-        in.readInt(); // the sink's answer: it has read them all
-        return messages / ((System.nanoTime() - t0) / 1e9);
-      }
-    } finally {
-      p.destroy();
-      p.waitFor();
+    try (RawPeer raw = new RawPeer("sink", Integer.toString(messages))) {
+      return raw.oneWay(messages);
     }
   }
 }
