@@ -110,7 +110,7 @@ public final class ActorBench {
       an.withSpawnOptions(childOptions());
       Portal p = an.startActor("echo", BenchFuncs.class);
       long[] i = {0};
-      RawPeer.compare("Portal.run echo round trip", calls, () -> p.run(BenchFuncs::echo, i[0]++));
+      RawPeer.compare("Portal.run echo round trip", calls, () -> p.run(BenchFuncs::echo, i[0]++), childPid(p));
       p.cancelActor();
     });
   }

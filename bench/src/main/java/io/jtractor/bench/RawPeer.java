@@ -105,7 +105,19 @@ final class RawPeer implements AutoCloseable {
    * ratios.
    */
   static void compare(String label, int calls, Trip subject) throws Exception {
+    compare(label, calls, subject, -1);
+  }
+
+  /**
+   * {@link #compare(String, int, Trip)}, and also the CPU time each round trip costs, on both ends:
+   * this JVM (all its threads) and {@code subjectPeerPid}, the process that answers {@code subject}
+   * (-1: unknown), against this JVM and the raw echo for the floor. Unlike latency, CPU time does
+   * not depend on where the scheduler put the threads, so it shows the work a change saves even
+   * on a noisy VM.
+   */
+  static void compare(String label, int calls, Trip subject, long subjectPeerPid) throws Exception {
     try (RawPeer raw = new RawPeer()) {
+      long self = ProcessHandle.current().pid(), echo = raw.process.pid();
       for (int i = 0; i < 2_000; i++) {
         raw.roundTrip();
         subject.run();
@@ -113,24 +125,64 @@ final class RawPeer implements AutoCloseable {
       long[] rawNs = new long[calls];
       long[] subjectNs = new long[calls];
       int block = 500;
+      long rawSelfCpu = 0, rawEchoCpu = 0, subjectSelfCpu = 0, subjectPeerCpu = 0;
       for (int done = 0; done < calls; done += block) {
         int n = Math.min(block, calls - done);
+        long selfCpu = cpuNanos(self), echoCpu = cpuNanos(echo);
         for (int i = 0; i < n; i++) {
           long t0 = System.nanoTime();
           raw.roundTrip();
           rawNs[done + i] = System.nanoTime() - t0;
         }
+        rawSelfCpu += cpuNanos(self) - selfCpu;
+        rawEchoCpu += cpuNanos(echo) - echoCpu;
+        selfCpu = cpuNanos(self);
+        long peerCpu = cpuNanos(subjectPeerPid);
         for (int i = 0; i < n; i++) {
           long t0 = System.nanoTime();
           subject.run();
           subjectNs[done + i] = System.nanoTime() - t0;
         }
+        subjectSelfCpu += cpuNanos(self) - selfCpu;
+        subjectPeerCpu += cpuNanos(subjectPeerPid) - peerCpu;
       }
       double rawMean = mean(rawNs), subjectMean = mean(subjectNs);
-      double rawP50 = median(rawNs), subjectP50 = median(subjectNs);
+      double rawP50 = percentile(rawNs, 50), subjectP50 = percentile(subjectNs, 50);
       System.out.printf("%s: mean %.1f us, p50 %.1f us; raw two-JVM ping-pong, interleaved: mean %.1f us, p50 %.1f us; ratio mean %.2f, p50 %.2f%n",
           label, subjectMean / 1e3, subjectP50 / 1e3, rawMean / 1e3, rawP50 / 1e3, subjectMean / rawMean, subjectP50 / rawP50);
+      System.out.printf("  tail: p90 %.1f | raw %.1f us, p99 %.1f | raw %.1f us, max %.0f | raw %.0f us%n",
+          percentile(subjectNs, 90) / 1e3, percentile(rawNs, 90) / 1e3, percentile(subjectNs, 99) / 1e3, percentile(rawNs, 99) / 1e3,
+          percentile(subjectNs, 100) / 1e3, percentile(rawNs, 100) / 1e3);
+      if (subjectPeerPid > 0) {
+        System.out.printf("  CPU per round trip: caller %.1f | raw %.1f us, callee %.1f | raw %.1f us, both %.1f | raw %.1f us (ratio %.2f)%n",
+            subjectSelfCpu / 1e3 / calls, rawSelfCpu / 1e3 / calls, subjectPeerCpu / 1e3 / calls, rawEchoCpu / 1e3 / calls,
+            (subjectSelfCpu + subjectPeerCpu) / 1e3 / calls, (rawSelfCpu + rawEchoCpu) / 1e3 / calls,
+            (double) (subjectSelfCpu + subjectPeerCpu) / (rawSelfCpu + rawEchoCpu));
+      }
     }
+  }
+
+  /**
+   * CPU time used so far by every live thread of process {@code pid}, in nanoseconds, from the
+   * scheduler's own accounting ({@code /proc/PID/task/TID/schedstat}, nanosecond resolution); 0 for
+   * pid -1. Threads that ended meanwhile drop out, which the message loops here do not.
+   */
+  static long cpuNanos(long pid) {
+    if (pid < 0) return 0;
+    long sum = 0;
+    try (var tasks = java.nio.file.Files.newDirectoryStream(java.nio.file.Path.of("/proc", Long.toString(pid), "task"))) {
+      for (java.nio.file.Path t : tasks) {
+        try {
+          String stat = java.nio.file.Files.readString(t.resolve("schedstat"));
+          sum += Long.parseLong(stat.substring(0, stat.indexOf(' ')));
+        } catch (IOException | RuntimeException gone) {
+          // the thread ended between the listing and the read
+        }
+      }
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException("cannot read the CPU time of process " + pid, e);
+    }
+    return sum;
   }
 
   private static double mean(long[] v) {
@@ -139,9 +191,10 @@ final class RawPeer implements AutoCloseable {
     return s / v.length;
   }
 
-  private static double median(long[] v) {
+  /** The {@code p}th percentile (nearest rank) of {@code v}; 100 is the maximum. */
+  private static double percentile(long[] v, int p) {
     long[] c = v.clone();
     java.util.Arrays.sort(c);
-    return c[c.length / 2];
+    return c[Math.min(c.length - 1, (int) ((long) c.length * p / 100))];
   }
 }
