@@ -14,9 +14,10 @@ import java.util.concurrent.locks.LockSupport;
  * Portal.run} echo at p50 ~120 us with the hand-off, ~60-75 us without). But a reader that runs a
  * call which then blocks, say on an answer that must arrive over this same connection, must not
  * keep the connection unread. So one daemon thread per JVM, this watch, looks at the calls readers
- * run inline every {@link #TICK_NANOS} and hands the reading of any call older than {@link
- * #HAND_OFF_AFTER_NANOS} to another reader. The reader that ran it learns so when its call ends
- * and waits for its turn to read again, as any ex-reader does.
+ * run inline and hands the reading of a call to another reader when it has run {@link
+ * #HAND_OFF_AFTER_NANOS} and its thread is waiting (not runnable), or {@link
+ * #HAND_OFF_RUNNABLE_AFTER_NANOS} whatever its thread does. The reader that ran it learns so when
+ * its call ends and waits for its turn to read again, as any ex-reader does.
  *
  * <p>Prior art: Go's runtime, whose {@code sysmon} takes the processor away from a goroutine
  * blocked in a system call for too long and gives it to another thread; the leader/follower
@@ -24,7 +25,8 @@ import java.util.concurrent.locks.LockSupport;
  * an RPC function's author cannot be asked that. tractor has no such question: trio runs every
  * task on one thread.
  *
- * <p>While calls run inline the watch sleeps until the oldest of them is due for a hand-off; in
+ * <p>While calls run inline the watch sleeps until the oldest of them reaches the first limit (and
+ * then looks every tick while it stays runnable); in
  * the {@link #LINGER_NANOS} after the last one began it looks every {@link #TICK_NANOS} (a call
  * that begins then does not wake it); after that it sleeps for good ({@link LockSupport#park()})
  * and the next inline call wakes it. So back-to-back calls cost at most ~2,000 short wake-ups a
@@ -34,8 +36,20 @@ import java.util.concurrent.locks.LockSupport;
 final class InlineCallWatch {
   private InlineCallWatch() {}
 
-  /** A call running inline longer than this has its connection's reading handed over. */
+  /**
+   * A call running inline longer than this while its thread waits (parked, sleeping, blocked on a
+   * lock) has its connection's reading handed over.
+   */
   static final long HAND_OFF_AFTER_NANOS = 1_000_000;
+  /**
+   * A call running inline longer than this has its connection's reading handed over even though
+   * its thread is runnable. A runnable thread is computing, or only waiting for a CPU, or blocked
+   * in foreign native I/O, which a platform thread shows as runnable too. On a busy machine a
+   * preempted call easily passes {@link #HAND_OFF_AFTER_NANOS}: pinned to one CPU, 118-141 of
+   * 36,000 echo calls were handed off so, each time with the reader runnable, and each sent the
+   * next ~8 calls on the connection the slow way (measured with a single limit of 1 ms).
+   */
+  static final long HAND_OFF_RUNNABLE_AFTER_NANOS = 10_000_000;
   /** How often the watch looks while calls run inline. */
   static final long TICK_NANOS = HAND_OFF_AFTER_NANOS / 2;
   /** How long the watch keeps ticking after the last inline call began, before it sleeps. */
@@ -49,12 +63,20 @@ final class InlineCallWatch {
 
     final Runnable handOff;
     final long startedNanos;
+    /** The reader running the call. */
+    final Thread reader;
     /** Who won, the reader finishing or the watch handing off; changed once, by CAS. */
     private final AtomicInteger state = new AtomicInteger(RUNNING);
 
-    private Run(Runnable handOff, long startedNanos) {
+    private Run(Runnable handOff, long startedNanos, Thread reader) {
       this.handOff = handOff;
       this.startedNanos = startedNanos;
+      this.reader = reader;
+    }
+
+    /** Whether the watch should take the reading away now, {@code age} after the call began. */
+    boolean due(long age) {
+      return age >= HAND_OFF_RUNNABLE_AFTER_NANOS || (age >= HAND_OFF_AFTER_NANOS && reader.getState() != Thread.State.RUNNABLE);
     }
 
     /**
@@ -87,7 +109,7 @@ final class InlineCallWatch {
    */
   static Run begin(Runnable handOff) {
     long now = System.nanoTime();
-    Run run = new Run(handOff, now);
+    Run run = new Run(handOff, now, Thread.currentThread());
     RUNNING.add(run);
     lastBegan = now;
     if (sleeping) wake();
@@ -115,9 +137,10 @@ final class InlineCallWatch {
     while (true) {
       long now = System.nanoTime();
       boolean anyRunning = false;
-      long oldest = 0; // the start of the oldest run still running inline, if any
+      long nextLook = 0; // when to look again at the runs still running inline, if any
       for (Run run : RUNNING) {
-        if (now - run.startedNanos >= HAND_OFF_AFTER_NANOS) {
+        long age = now - run.startedNanos;
+        if (run.due(age)) {
           if (run.claimForHandOff()) {
             RUNNING.remove(run);
             try {
@@ -127,13 +150,16 @@ final class InlineCallWatch {
                   .log(System.Logger.Level.ERROR, "handing a connection's reading over failed", e);
             }
           }
-        } else if (!anyRunning || run.startedNanos - oldest < 0) {
+        } else {
+          // Before the first limit: look when it is reached. Past it but runnable: look again in a
+          // tick, for the thread may have begun to wait since.
+          long look = age < HAND_OFF_AFTER_NANOS ? run.startedNanos + HAND_OFF_AFTER_NANOS : now + TICK_NANOS;
+          if (!anyRunning || look - nextLook < 0) nextLook = look;
           anyRunning = true;
-          oldest = run.startedNanos;
         }
       }
       if (anyRunning) {
-        LockSupport.parkNanos(Math.max(oldest + HAND_OFF_AFTER_NANOS - now, TICK_NANOS / 10));
+        LockSupport.parkNanos(Math.max(nextLook - now, TICK_NANOS / 10));
         continue;
       }
       if (now - lastBegan < LINGER_NANOS) {

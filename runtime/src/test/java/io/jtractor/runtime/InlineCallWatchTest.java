@@ -43,6 +43,35 @@ class InlineCallWatchTest {
   }
 
   @Test
+  void aRunThatComputesPastTheFirstLimitKeepsTheReadingUntilTheSecond() {
+    // Runnable (computing, or preempted on a busy machine) is not stuck: the reading stays until
+    // HAND_OFF_RUNNABLE_AFTER_NANOS. With the old single 1 ms limit this run lost the reading.
+    AtomicInteger handOffs = new AtomicInteger();
+    long began = System.nanoTime();
+    InlineCallWatch.Run run = InlineCallWatch.begin(handOffs::incrementAndGet);
+    long until = began + 3 * InlineCallWatch.HAND_OFF_AFTER_NANOS;
+    while (System.nanoTime() - until < 0) Thread.onSpinWait();
+    boolean stillReader = run.finish();
+    long took = System.nanoTime() - began;
+    InlineCallWatch.end(run);
+    assertThat(handOffs.get()).isEqualTo(stillReader ? 0 : 1);
+    if (!stillReader) { // only a machine so loaded that the 3 ms spin took past the second limit
+      assertThat(took).isGreaterThanOrEqualTo(InlineCallWatch.HAND_OFF_RUNNABLE_AFTER_NANOS);
+    }
+  }
+
+  @Test
+  void aRunThatComputesPastTheSecondLimitHasItsReadingHandedOver() {
+    CountDownLatch handedOver = new CountDownLatch(1);
+    InlineCallWatch.Run run = InlineCallWatch.begin(handedOver::countDown);
+    long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (handedOver.getCount() > 0 && System.nanoTime() - until < 0) Thread.onSpinWait(); // never parks
+    assertThat(handedOver.getCount()).isZero();
+    assertThat(run.finish()).isFalse();
+    InlineCallWatch.end(run);
+  }
+
+  @Test
   void theWatchWakesAgainAfterSleepingForGood() throws InterruptedException {
     InlineCallWatch.Run first = InlineCallWatch.begin(() -> {});
     first.finish();
