@@ -138,12 +138,52 @@ public final class Remote {
   }
 
   /**
-   * What a method reference names.
-   *
-   * @param owner the class (its full name is the namespace)
-   * @param method the public static method
+   * What a method reference names: a public static method and its class (the namespace). Its
+   * parameter names are read once, when it is resolved.
    */
-  public record Ref(Class<?> owner, Method method) {
+  public static final class Ref {
+    private final Class<?> owner;
+    private final Method method;
+    /** The parameter names; null where the class was compiled without {@code -parameters}. */
+    private final String[] names;
+
+    /**
+     * @param owner the class (its full name is the namespace)
+     * @param method the public static method
+     */
+    public Ref(Class<?> owner, Method method) {
+      this.owner = java.util.Objects.requireNonNull(owner, "owner");
+      this.method = java.util.Objects.requireNonNull(method, "method");
+      Parameter[] params = method.getParameters();
+      this.names = new String[params.length];
+      for (int i = 0; i < params.length; i++) names[i] = params[i].isNamePresent() ? params[i].getName() : null;
+    }
+
+    /** The class. */
+    public Class<?> owner() {
+      return owner;
+    }
+
+    /** The method. */
+    public Method method() {
+      return method;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Ref r && r.owner == owner && r.method.equals(method);
+    }
+
+    @Override
+    public int hashCode() {
+      return owner.hashCode() * 31 + method.hashCode();
+    }
+
+    @Override
+    public String toString() {
+      return "Ref[" + ns() + "." + func() + "]";
+    }
+
     /** The namespace: the class's full name. */
     public String ns() {
       return owner.getName();
@@ -164,17 +204,16 @@ public final class Remote {
      * fills in: a context's {@link Context}, a stream's {@link Emitter}).
      */
     public Map<String, Object> kwargsAfter(int skip, Object... args) {
-      Parameter[] params = method.getParameters();
-      if (params.length - skip != args.length) {
-        throw new IllegalArgumentException(func() + " takes " + (params.length - skip) + " arguments, got " + args.length);
+      if (names.length - skip != args.length) {
+        throw new IllegalArgumentException(func() + " takes " + (names.length - skip) + " arguments, got " + args.length);
       }
       Map<String, Object> kw = new LinkedHashMap<>();
-      for (int i = skip; i < params.length; i++) {
-        if (!params[i].isNamePresent()) {
+      for (int i = skip; i < names.length; i++) {
+        if (names[i] == null) {
           throw new IllegalArgumentException(
               owner.getName() + " was compiled without -parameters: parameter names are needed for keyword arguments");
         }
-        kw.put(params[i].getName(), args[i - skip]);
+        kw.put(names[i], args[i - skip]);
       }
       return kw;
     }
