@@ -485,8 +485,13 @@ public final class PeerChannel {
     readerLife(true);
   }
 
-  /** Passed from the reader to an idle ex-reader: "the socket is yours". Closed when the loop ends. */
+  /**
+   * Passed from the reader to an idle ex-reader: "the socket is yours". Idle platform ex-readers
+   * wait on the first, virtual ones on the second; the reading goes to a platform thread when one
+   * is idle. Both are closed when the loop ends.
+   */
   private final MemoryChannel<Boolean> readToken = MemoryChannel.open(0);
+  private final MemoryChannel<Boolean> virtualReadToken = MemoryChannel.open(0);
   /** Threads taking part in the relay of readers, for choosing platform or virtual for a new one. */
   private final java.util.concurrent.atomic.AtomicInteger readers = new java.util.concurrent.atomic.AtomicInteger(1);
   /** Up to this many readers run on platform threads (the kernel wakes them directly). */
@@ -500,12 +505,19 @@ public final class PeerChannel {
    * Returns when the loop ends.
    */
   private void readerLife(boolean holdsToken) {
+    boolean virtual = Thread.currentThread().isVirtual();
     try {
       while (true) {
-        if (!holdsToken && readToken.receiver().receiveOrClosed() == null) {
+        if (!holdsToken && (virtual ? virtualReadToken : readToken).receiver().receiveOrClosed() == null) {
           return; // the loop has ended
         }
         holdsToken = false;
+        if (virtual && readToken.sender().trySend(Boolean.TRUE)) {
+          // A platform ex-reader is idle: it reads instead. A virtual thread's socket read costs two
+          // more thread wake-ups per message (the JDK's poller, then a carrier); measured, a virtual
+          // reader that got the reading once kept it and did a fifth of an echo child's work.
+          continue;
+        }
         PreparedCall call = null;
         try {
           call = readUntilEndOrCall();
@@ -555,18 +567,22 @@ public final class PeerChannel {
   private volatile long recentCallNanos;
 
   private void runCall(PreparedCall call) {
-    long t0 = call.isPlain() ? System.nanoTime() : 0;
     try {
       call.run();
     } catch (RuntimeException e) {
       LOG.log(System.Logger.Level.ERROR, "an RPC on " + peer + " failed inside the runtime", e);
-    } finally {
-      if (call.isPlain()) {
-        long took = Math.min(System.nanoTime() - t0, 10 * INLINE_IF_SHORTER_THAN_NANOS);
-        long avg = recentCallNanos;
-        recentCallNanos = avg + (took - avg) / 4;
-      }
     }
+  }
+
+  /**
+   * Records how long a plain call's function ran. Only the function: the reply's write is ours and
+   * short, but on a busy CPU it often lets the woken peer run first (measured pinned to one CPU:
+   * timing the write too sent echo calls the slow way, hopping between four reader threads).
+   */
+  private void recordCallTime(long nanos) {
+    long took = Math.min(nanos, 10 * INLINE_IF_SHORTER_THAN_NANOS);
+    long avg = recentCallNanos;
+    recentCallNanos = avg + (took - avg) / 4;
   }
 
   /**
@@ -580,7 +596,7 @@ public final class PeerChannel {
 
   /** Gives the reading to an idle ex-reader, or to a new reader if none is idle. */
   private void passReading() {
-    if (!readToken.sender().trySend(Boolean.TRUE)) {
+    if (!readToken.sender().trySend(Boolean.TRUE) && !virtualReadToken.sender().trySend(Boolean.TRUE)) {
       startReader();
     }
   }
@@ -655,6 +671,7 @@ public final class PeerChannel {
     ended.set();
     wire.close();
     readToken.sender().close(); // idle ex-readers wake and leave
+    virtualReadToken.sender().close();
     for (Object inbox : List.copyOf(inboxes.values())) {
       if (inbox instanceof SendChannel<?> ch) ch.close();
       else if (inbox instanceof ContextLink link) link.connectionEnded();
@@ -755,7 +772,14 @@ public final class PeerChannel {
         sendQuietly(functype(cmd.cid()));
         runRpc(cmd, selfBody, task, true);
       } else if (link == null) {
-        runRpc(cmd, () -> target.invoke(args), task, false);
+        runRpc(cmd, () -> {
+          long t0 = System.nanoTime();
+          try {
+            return target.invoke(args);
+          } finally {
+            recordCallTime(System.nanoTime() - t0);
+          }
+        }, task, false);
       }
       else runLinked(cmd, target, args, task, link);
     }
