@@ -248,8 +248,9 @@ public final class ChildProcess {
     List<String> identity = List.of(
         "--uid", PythonLiteral.uid(uid), "--parent_addr", PythonLiteral.address(parentAddr), "--loglevel", options.loglevel());
     Process p = null;
-    if (options.warmPool() > 0 && !trains[0]) {
-      Process warm = parent.warmPool(cmd, options.warmPool()).take();
+    WarmPool pool = options.warmPool() > 0 && !trains[0] ? parent.warmPool(cmd, options.warmPool()) : null;
+    if (pool != null) {
+      Process warm = pool.take();
       if (warm != null) {
         try {
           var in = warm.getOutputStream();
@@ -267,6 +268,7 @@ public final class ChildProcess {
       try {
         p = new ProcessBuilder(cmd).start();
       } catch (IOException e) {
+        if (pool != null) pool.refill();
         parent.forget(uid);
         if (trains[0]) TRAINING.remove(options.aotCache());
         throw new ActorFailure("could not start a JVM for actor " + uid + ": " + e.getMessage(), e);
@@ -287,6 +289,8 @@ public final class ChildProcess {
         throw new ActorFailure("actor " + uid + " did not connect back within " + options.connectTimeout() + child.tail());
       } catch (ExitedEarly e) {
         throw child.diedEarly();
+      } finally {
+        if (pool != null) pool.refill(); // now: the new JVM's start-up no longer slows this spawn's
       }
       child.channel.wire().sendValue(initMessage(parent, modules));
       return child;

@@ -1,5 +1,6 @@
 package io.jtractor.runtime;
 
+import io.jtractor.sc.Sc;
 import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -11,8 +12,9 @@ import java.util.List;
  * the cost of a spawn becomes a connect and a handshake. Prior art: tractor's {@code
  * mp_forkserver} start method serves the same purpose.
  *
- * <p>A pool is per actor and per set of JVM flags, refills itself after every take (in the
- * background, on the actor's service nursery), and kills its idle JVMs when the actor stops.
+ * <p>A pool is per actor and per set of JVM flags, is refilled after every take once the taken JVM
+ * has connected (in the background, on the actor's service nursery), and kills its idle JVMs when
+ * the actor stops.
  * Idle JVMs watch the parent like any child and exit if it dies.
  *
  * <p>Threads: any; guarded by the pool's monitor.
@@ -33,7 +35,10 @@ final class WarmPool {
     this.size = size;
   }
 
-  /** A warm, live JVM, or null if none is ready (the caller then starts one cold). Refills. */
+  /**
+   * A warm, live JVM, or null if none is ready (the caller then starts one cold). Does not refill:
+   * the caller calls {@link #refill()} once the JVM it took has connected (or failed to).
+   */
   Process take() {
     Process p = null;
     synchronized (this) {
@@ -45,21 +50,34 @@ final class WarmPool {
         }
       }
     }
-    refill();
     return p;
   }
 
-  /** Starts JVMs until the pool (idle plus starting) is full again. */
+  /**
+   * How long a refill waits while the pool still has an idle JVM: a JVM's start-up takes a few
+   * hundred ms of CPU, and started at once it competes with the spawn that took from the pool
+   * (measured pinned to one CPU: a warm spawn's first call arrived 13-20 ms after the child was
+   * ready to serve, while the refill's JVM booted). An empty pool is refilled at once: spawns are
+   * coming faster than it keeps up with.
+   */
+  static final java.time.Duration REFILL_PAUSE = java.time.Duration.ofMillis(250);
+
+  /**
+   * Starts JVMs until the pool (idle plus starting) is full again: at once if no idle JVM is left,
+   * else after {@link #REFILL_PAUSE}.
+   */
   void refill() {
     int missing;
+    boolean pause;
     synchronized (this) {
       if (closed) return;
       missing = size - idle.size() - starting;
       starting += Math.max(0, missing);
+      pause = !idle.isEmpty();
     }
     for (int i = 0; i < missing; i++) {
       try {
-        actor.service().startSoon("warm-pool", this::startOne);
+        actor.service().startSoon("warm-pool", () -> startOne(pause));
       } catch (IllegalStateException stopping) {
         synchronized (this) {
           starting--;
@@ -68,9 +86,10 @@ final class WarmPool {
     }
   }
 
-  private void startOne() {
+  private void startOne(boolean pause) {
     Process p = null;
     try {
+      if (pause) Sc.sleep(REFILL_PAUSE); // cancelled if the actor stops meanwhile
       List<String> cmd = new ArrayList<>(command);
       cmd.add(ChildMain.WARM);
       p = new ProcessBuilder(cmd).start();
