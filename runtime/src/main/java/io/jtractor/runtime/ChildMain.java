@@ -32,7 +32,9 @@ public final class ChildMain {
 
   public static void main(String[] args) {
     watchForOrphaning();
-    if (args.length == 1 && args[0].equals(WARM)) {
+    if (args.length != 1 || !args[0].equals(WARM)) {
+      Thread.ofPlatform().daemon().name("jtractor-warm-up").start(() -> warmUpReflection(false));
+    } else {
       // A pre-started JVM: warm up, then wait for our identity on stdin (see WarmPool).
       warmUp();
       String line;
@@ -106,10 +108,25 @@ public final class ChildMain {
       server.cancelService();
       s.join(Duration.ofSeconds(10));
       ErrorBoxing.pack(new IllegalStateException("warm-up"), server.uid());
-      // Reflection spins an accessor per method shape on first use (~27 ms in a C1-only JVM):
-      // spin the common shapes now.
+      warmUpReflection(true);
+    } catch (Throwable t) {
+      // Warming up is an optimisation; a failure here must not stop the actor from serving.
+      LOG.log(System.Logger.Level.DEBUG, "warm-up failed: " + t);
+    }
+  }
+
+  /**
+   * The first {@code Method.invoke} in a JVM spins ~14 method-handle classes (measured: 24-35 ms
+   * pinned to one CPU in a C1-only JVM, with or without an AOT cache, which does not keep them),
+   * and each new method shape a few more (~0.5-1 ms): a warm JVM spins the common shapes now
+   * ({@code allShapes}). A cold child spins only the first, on a background thread while it
+   * connects to its parent, so that its first call does not pay most of it.
+   */
+  static void warmUpReflection(boolean allShapes) {
+    try {
       for (java.lang.reflect.Method m : WarmUp.class.getMethods()) {
-        if (java.lang.reflect.Modifier.isStatic(m.getModifiers()) && m.getDeclaringClass() == WarmUp.class) {
+        if (java.lang.reflect.Modifier.isStatic(m.getModifiers()) && m.getDeclaringClass() == WarmUp.class
+            && (allShapes || m.getName().equals("echo"))) {
           Object[] args = new Object[m.getParameterCount()];
           Class<?>[] types = m.getParameterTypes();
           for (int i = 0; i < args.length; i++) {
