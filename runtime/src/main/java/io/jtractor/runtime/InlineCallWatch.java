@@ -38,7 +38,7 @@ final class InlineCallWatch {
 
   /**
    * A call running inline longer than this while its thread waits (parked, sleeping, blocked on a
-   * lock) has its connection's reading handed over.
+   * lock, or in the runtime's own socket write) has its connection's reading handed over.
    */
   static final long HAND_OFF_AFTER_NANOS = 1_000_000;
   /**
@@ -74,9 +74,17 @@ final class InlineCallWatch {
       this.reader = reader;
     }
 
+    /**
+     * Whether the reader is in the runtime's own socket write (a reply): it counts as waiting, for
+     * a platform thread blocked in a write to a peer that reads slowly shows as runnable. Written
+     * by the reader, read by the watch.
+     */
+    volatile boolean inOwnWrite;
+
     /** Whether the watch should take the reading away now, {@code age} after the call began. */
     boolean due(long age) {
-      return age >= HAND_OFF_RUNNABLE_AFTER_NANOS || (age >= HAND_OFF_AFTER_NANOS && reader.getState() != Thread.State.RUNNABLE);
+      return age >= HAND_OFF_RUNNABLE_AFTER_NANOS
+          || (age >= HAND_OFF_AFTER_NANOS && (inOwnWrite || reader.getState() != Thread.State.RUNNABLE));
     }
 
     /**
@@ -110,6 +118,7 @@ final class InlineCallWatch {
   static Run begin(Runnable handOff) {
     long now = System.nanoTime();
     Run run = new Run(handOff, now, Thread.currentThread());
+    CURRENT.set(run);
     RUNNING.add(run);
     lastBegan = now;
     if (sleeping) wake();
@@ -119,6 +128,25 @@ final class InlineCallWatch {
   /** Forgets a run that has finished or was handed off. */
   static void end(Run run) {
     RUNNING.remove(run);
+    if (CURRENT.get() == run) CURRENT.remove();
+  }
+
+  /** The run the calling reader is in, if any. */
+  private static final ThreadLocal<Run> CURRENT = new ThreadLocal<>();
+
+  /**
+   * Marks the start of one of the runtime's own socket writes on this thread; returns the run it
+   * belongs to, or null if the thread runs no call inline. Pass the result to {@link #ownWriteEnds}.
+   */
+  static Run ownWriteBegins() {
+    Run run = CURRENT.get();
+    if (run != null) run.inOwnWrite = true;
+    return run;
+  }
+
+  /** Marks the end of the write {@link #ownWriteBegins} marked. */
+  static void ownWriteEnds(Run run) {
+    if (run != null) run.inOwnWrite = false;
   }
 
   private static void wake() {

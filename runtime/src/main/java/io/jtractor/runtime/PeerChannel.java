@@ -226,14 +226,19 @@ public final class PeerChannel {
   private void write(byte[][] frames) throws WireException {
     if (writerActive && enqueueIfWriting(frames)) return; // keep the order behind queued items
     WireException[] failed = {null};
-    Sc.shielded(
-        s -> {
-          try {
-            wire.sendEncoded(frames);
-          } catch (WireException e) {
-            failed[0] = e;
-          }
-        });
+    InlineCallWatch.Run inline = InlineCallWatch.ownWriteBegins(); // a slow peer must not hold the reading
+    try {
+      Sc.shielded(
+          s -> {
+            try {
+              wire.sendEncoded(frames);
+            } catch (WireException e) {
+              failed[0] = e;
+            }
+          });
+    } finally {
+      InlineCallWatch.ownWriteEnds(inline);
+    }
     if (failed[0] != null) throw failed[0];
   }
 

@@ -72,6 +72,26 @@ class InlineCallWatchTest {
   }
 
   @Test
+  void aRunInTheRuntimesOwnWriteCountsAsWaiting() {
+    // A platform thread blocked in a socket write to a slow peer shows as runnable: the runtime
+    // marks its own writes so that the reading is handed over after the first limit, not the second.
+    InlineCallWatch.Run run = InlineCallWatch.begin(() -> {});
+    long pastFirstLimit = 2 * InlineCallWatch.HAND_OFF_AFTER_NANOS;
+    try {
+      assertThat(run.due(pastFirstLimit)).as("running, not writing").isFalse();
+      InlineCallWatch.Run marked = InlineCallWatch.ownWriteBegins();
+      assertThat(marked).isSameAs(run);
+      assertThat(run.due(pastFirstLimit)).as("in the runtime's own write").isTrue();
+      InlineCallWatch.ownWriteEnds(marked);
+      assertThat(run.due(pastFirstLimit)).isFalse();
+    } finally {
+      run.finish();
+      InlineCallWatch.end(run);
+    }
+    assertThat(InlineCallWatch.ownWriteBegins()).as("no run after end").isNull();
+  }
+
+  @Test
   void theWatchWakesAgainAfterSleepingForGood() throws InterruptedException {
     InlineCallWatch.Run first = InlineCallWatch.begin(() -> {});
     first.finish();
