@@ -122,13 +122,16 @@ public record MemoryChannel<T>(SendChannel<T> sender, ReceiveChannel<T> receiver
           Thread.onSpinWait();
         }
         if (spinNanos > 0 && outcome == PENDING) {
+          boolean virtual = Thread.currentThread().isVirtual();
           long until = System.nanoTime() + spinNanos;
           do {
             for (int i = 0; i < 64 && outcome == PENDING; i++) Thread.onSpinWait();
             // Yield between bursts: the thread that will hand the item over may have been woken on
             // this very CPU and would otherwise wait for the spin to end (measured on 2 vCPUs: a
-            // Portal.run echo's p99 275-320 -> 145-165 us, its mean 56-62 -> 43-50 us).
-            if (outcome == PENDING) Thread.yield();
+            // Portal.run echo's p99 275-320 -> 145-165 us, its mean 56-62 -> 43-50 us). Not on a
+            // virtual thread: its yield unmounts it and may wake another carrier, the very cost
+            // the spin is there to avoid.
+            if (!virtual && outcome == PENDING) Thread.yield();
           } while (outcome == PENDING && System.nanoTime() - until < 0);
         }
       } finally {

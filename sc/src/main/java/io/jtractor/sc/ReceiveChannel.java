@@ -49,8 +49,9 @@ public final class ReceiveChannel<T> implements AutoCloseable, Iterable<T> {
    * spinNanos} before parking, on a machine with more than one CPU (on one CPU it never spins).
    * For a reply expected within microseconds: an item handed over while the receiver spins costs
    * the sender no thread wake-up (on a 2-vCPU VM ~20-30 us) and the receiver no context switch.
-   * Between short bursts of spinning it yields its CPU ({@link Thread#yield()}), so a thread the
-   * hand-off depends on that was woken on the same CPU runs at once instead of after the spin.
+   * Between short bursts of spinning a platform thread yields its CPU ({@link Thread#yield()}), so
+   * a thread the hand-off depends on that was woken on the same CPU runs at once instead of after
+   * the spin (a virtual thread does not: its yield would unmount it).
    * The spin burns a CPU and is not a checkpoint: a cancellation, or the channel's end, is
    * noticed when it ends, so it is capped at {@link #MAX_SPIN_NANOS}.
    *
