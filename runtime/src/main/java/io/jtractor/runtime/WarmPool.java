@@ -89,7 +89,12 @@ final class WarmPool {
   private void startOne(boolean pause) {
     Process p = null;
     try {
-      if (pause) Sc.sleep(REFILL_PAUSE); // cancelled if the actor stops meanwhile
+      if (pause) {
+        Sc.sleep(REFILL_PAUSE); // cancelled if the actor stops meanwhile
+        synchronized (this) {
+          if (closed) return; // closed meanwhile: do not boot a JVM only to kill it
+        }
+      }
       List<String> cmd = new ArrayList<>(command);
       cmd.add(ChildMain.WARM);
       p = new ProcessBuilder(cmd).start();
