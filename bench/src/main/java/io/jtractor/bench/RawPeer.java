@@ -132,23 +132,25 @@ final class RawPeer implements AutoCloseable {
       long rawSelfCpu = 0, rawEchoCpu = 0, subjectSelfCpu = 0, subjectPeerCpu = 0;
       for (int done = 0; done < calls; done += block) {
         int n = Math.min(block, calls - done);
-        long selfCpu = cpuNanos(self), echoCpu = cpuNanos(echo);
+        var selfCpu = threadCpuNanos(self);
+        var echoCpu = threadCpuNanos(echo);
         for (int i = 0; i < n; i++) {
           long t0 = System.nanoTime();
           raw.roundTrip();
           rawNs[done + i] = System.nanoTime() - t0;
         }
-        rawSelfCpu += cpuNanos(self) - selfCpu;
-        rawEchoCpu += cpuNanos(echo) - echoCpu;
-        selfCpu = cpuNanos(self);
-        long peerCpu = cpuNanos(subjectPeerPid);
+        var selfCpuAfterRaw = threadCpuNanos(self);
+        rawSelfCpu += cpuBetween(selfCpu, selfCpuAfterRaw);
+        selfCpu = selfCpuAfterRaw;
+        rawEchoCpu += cpuBetween(echoCpu, threadCpuNanos(echo));
+        var peerCpu = threadCpuNanos(subjectPeerPid);
         for (int i = 0; i < n; i++) {
           long t0 = System.nanoTime();
           subject.run();
           subjectNs[done + i] = System.nanoTime() - t0;
         }
-        subjectSelfCpu += cpuNanos(self) - selfCpu;
-        subjectPeerCpu += cpuNanos(subjectPeerPid) - peerCpu;
+        subjectSelfCpu += cpuBetween(selfCpu, threadCpuNanos(self));
+        subjectPeerCpu += cpuBetween(peerCpu, threadCpuNanos(subjectPeerPid));
       }
       double rawMean = mean(rawNs), subjectMean = mean(subjectNs);
       double rawP50 = percentile(rawNs, 50), subjectP50 = percentile(subjectNs, 50);
@@ -167,18 +169,17 @@ final class RawPeer implements AutoCloseable {
   }
 
   /**
-   * CPU time used so far by every live thread of process {@code pid}, in nanoseconds, from the
-   * scheduler's own accounting ({@code /proc/PID/task/TID/schedstat}, nanosecond resolution); 0 for
-   * pid -1. Threads that ended meanwhile drop out, which the message loops here do not.
+   * The CPU time of process {@code pid}'s threads, by thread id, in nanoseconds, from the
+   * scheduler's own accounting ({@code /proc/PID/task/TID/schedstat}); empty for pid -1.
    */
-  static long cpuNanos(long pid) {
-    if (pid < 0) return 0;
-    long sum = 0;
+  static java.util.Map<String, Long> threadCpuNanos(long pid) {
+    java.util.Map<String, Long> byThread = new java.util.HashMap<>();
+    if (pid < 0) return byThread;
     try (var tasks = java.nio.file.Files.newDirectoryStream(java.nio.file.Path.of("/proc", Long.toString(pid), "task"))) {
       for (java.nio.file.Path t : tasks) {
         try {
           String stat = java.nio.file.Files.readString(t.resolve("schedstat"));
-          sum += Long.parseLong(stat.substring(0, stat.indexOf(' ')));
+          byThread.put(t.getFileName().toString(), Long.parseLong(stat.substring(0, stat.indexOf(' '))));
         } catch (IOException | RuntimeException gone) {
           // the thread ended between the listing and the read
         }
@@ -186,6 +187,17 @@ final class RawPeer implements AutoCloseable {
     } catch (IOException e) {
       throw new java.io.UncheckedIOException("cannot read the CPU time of process " + pid, e);
     }
+    return byThread;
+  }
+
+  /**
+   * CPU used between two {@link #threadCpuNanos} samples: per thread, so that a thread ending in
+   * between (the JVM retires idle compiler threads) does not take its whole past out of the sum.
+   * A thread that ended in between is missing its last moments; one that began counts whole.
+   */
+  static long cpuBetween(java.util.Map<String, Long> before, java.util.Map<String, Long> after) {
+    long sum = 0;
+    for (var e : after.entrySet()) sum += e.getValue() - before.getOrDefault(e.getKey(), 0L);
     return sum;
   }
 
@@ -199,6 +211,7 @@ final class RawPeer implements AutoCloseable {
   private static double percentile(long[] v, int p) {
     long[] c = v.clone();
     java.util.Arrays.sort(c);
-    return c[Math.min(c.length - 1, (int) ((long) c.length * p / 100))];
+    int rank = (int) Math.ceil(c.length * p / 100.0); // 1-based
+    return c[Math.max(0, Math.min(c.length, rank) - 1)];
   }
 }
