@@ -224,6 +224,7 @@ public final class ContextLink {
 
   /** Sends {@code started}. */
   public void sendStarted(Object value) {
+    beforeSend();
     sendEncoded(new Msg.Started(cid, value), "started");
   }
 
@@ -243,11 +244,13 @@ public final class ContextLink {
     if (now - lastYieldAt < BURST_GAP_NANOS) {
       // A burst: queue it for the connection's writer instead of paying a write per item.
       try {
+        beforeSend();
         chan.sendBehind(y);
       } catch (IllegalArgumentException e) {
         throw new TypeError("cannot send this yield value: " + e.getMessage(), e);
       }
     } else {
+      beforeSend();
       sendEncoded(y, "yield"); // a lone item (e.g. request/response): written at once
     }
     lastYieldAt = System.nanoTime();
@@ -264,6 +267,7 @@ public final class ContextLink {
 
   /** Sends {@code stop}, ignoring a closed connection. */
   public void sendStop() {
+    beforeSend();
     chan.sendQuietly(new Msg.Stop(cid));
   }
 
@@ -306,6 +310,7 @@ public final class ContextLink {
     streamOpened = true;
     if (creditFlow && bufferSize > DEFAULT_BUFFER && !extraCreditGranted) {
       extraCreditGranted = true;
+      beforeSend();
       chan.sendQuietly(new Msg.Credit(cid, bufferSize - DEFAULT_BUFFER));
     }
   }
@@ -364,6 +369,7 @@ public final class ContextLink {
     int n = consumedSinceGrant.incrementAndGet();
     int batch = Math.max(1, Math.max(capacity, DEFAULT_BUFFER) / 4);
     if (n >= batch && consumedSinceGrant.compareAndSet(n, 0)) {
+      beforeSend();
       chan.sendQuietly(new Msg.Credit(cid, n));
     }
   }
@@ -435,6 +441,23 @@ public final class ContextLink {
 
   private ConnectionLost lost() {
     return new ConnectionLost("the connection to " + chan.peer() + " ended while context " + func + "() [" + cid + "] was open");
+  }
+
+  /**
+   * Run by the callee's task before each frame it sends on this context: the runtime sends there
+   * the functype of a {@code _cancel_task} the task owes an answer to, so that it precedes
+   * whatever the task sends as it unwinds (the capture's order). Set once, before the task runs.
+   */
+  private Runnable beforeEachSend;
+
+  /** The callee's side: sets what runs before each frame the task sends (see {@link #beforeSend}). */
+  void beforeEachSend(Runnable r) {
+    beforeEachSend = r;
+  }
+
+  private void beforeSend() {
+    Runnable r = beforeEachSend;
+    if (r != null) r.run();
   }
 
   /** Sends; a value msgpack cannot carry is the sender's {@link TypeError} (nothing is sent). */

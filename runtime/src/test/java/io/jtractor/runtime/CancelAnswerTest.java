@@ -36,6 +36,20 @@ class CancelAnswerTest {
   }
 
   @Test
+  void theOwedCancelsFunctypeGoesOutOnceWhoeverSendsFirst() {
+    // The task's first frame after the cancel, its last words, or the bounded wait: one of them.
+    PeerChannel.RpcTask t = new PeerChannel.RpcTask("task");
+    assertThat(t.owedCancel()).isNull();
+    assertThat(t.answerCancelAfterLastWords("c1")).isTrue();
+    assertThat(t.owedCancel()).isEqualTo("c1");
+    assertThat(t.claimCancelFunctype("c1")).isTrue();
+    assertThat(t.claimCancelFunctype("c1")).isFalse();
+    assertThat(t.beginLastWords()).isEqualTo("c1");
+    assertThat(t.endLastWords()).isNull();
+    assertThat(t.owedCancel()).isNull(); // answered with the last words
+  }
+
+  @Test
   void aTaskThatNeverStopsHasItsCancelAnsweredByTheBoundedWaitOnce() {
     PeerChannel.RpcTask t = new PeerChannel.RpcTask("task");
     assertThat(t.answerCancelAfterLastWords("c1")).isTrue();
