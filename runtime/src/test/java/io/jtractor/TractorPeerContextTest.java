@@ -93,6 +93,26 @@ class TractorPeerContextTest {
   }
 
   @Test
+  void aTaskDeafToItsCancelHasTheCancelAnsweredAfterTheBoundedWaitThenEndsAlone() throws Exception {
+    try (WireChannel peer = tractorPeer()) {
+      peer.send(new Msg.Cmd(NS, "deaf", Map.of("ms", 3_600L), PY, "ctx4"));
+      assertThat(peer.receive()).isEqualTo(new Msg.Functype("ctx4", Msg.CONTEXT));
+      assertThat(peer.receive()).isEqualTo(new Msg.Started("ctx4", null));
+      long t0 = System.nanoTime();
+      peer.send(new Msg.Cmd("self", "_cancel_task", Map.of("cid", "ctx4"), PY, "cancel4"));
+      // The task says nothing for 3 s: the bounded wait answers the cancel, functype first.
+      assertThat(peer.receive()).isEqualTo(new Msg.Functype("cancel4", Msg.ASYNCFUNC));
+      assertThat(peer.receive()).isEqualTo(new Msg.Return("cancel4", true));
+      assertThat(System.nanoTime() - t0).isGreaterThanOrEqualTo(java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(2_900));
+      // Then the task's own last word, alone: no second answer to the cancel.
+      assertThat(peer.receive()).isEqualTo(new Msg.Return("ctx4", "done"));
+      peer.send(new Msg.Cmd("self", "_cancel_task", Map.of("cid", "ctx4"), PY, "cancel5")); // a marker
+      assertThat(peer.receive()).isEqualTo(new Msg.Functype("cancel5", Msg.ASYNCFUNC));
+      assertThat(peer.receive()).isEqualTo(new Msg.Return("cancel5", true));
+    }
+  }
+
+  @Test
   void aTractorPeerThatOverrunsGetsStreamOverrunAndTheItemIsDropped() throws Exception {
     try (WireChannel peer = tractorPeer()) {
       peer.send(new Msg.Cmd(NS, "neverOpenStream", Map.of(), PY, "ctx3"));

@@ -132,6 +132,7 @@ public final class ContextLink {
       if (!allowOverruns) {
         queuedYields.decrementAndGet();
         LOG.log(System.Logger.Level.WARNING, "context " + cid + " was overrun by " + chan.peer() + ": answering StreamOverrun");
+        beforeSend(); // a cancel's functype, if one is owed, precedes it too
         chan.sendQuietly(new Msg.Error(cid, overrun()));
         return;
       }

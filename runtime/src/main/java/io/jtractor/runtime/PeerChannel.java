@@ -80,10 +80,16 @@ public final class PeerChannel {
     private static final String FINISHED = new String("finished"); // compared by identity
 
     /**
-     * The cancel whose functype is out: the task's first frame after the cancel carries it (or the
-     * last words, or the bounded wait's answer), claimed once by CAS from null.
+     * Held while deciding whether a cancel's functype is still to be sent and writing what follows
+     * from that decision, so that no frame of the task, and no cancel's return, can pass a
+     * functype that another thread claimed but has not written yet.
      */
-    private final java.util.concurrent.atomic.AtomicReference<String> cancelFunctypeSent = new java.util.concurrent.atomic.AtomicReference<>();
+    final java.util.concurrent.locks.ReentrantLock answerLock = new java.util.concurrent.locks.ReentrantLock();
+    /**
+     * The last cancel whose functype went out: the task's first frame after the cancel carries it,
+     * or its last words, or the cancel's answer. Guarded by {@link #answerLock}.
+     */
+    private String cancelFunctypeSent;
 
     RpcTask(String cid) {
       this.cid = cid;
@@ -95,9 +101,16 @@ public final class PeerChannel {
       return isCid(s) ? s : null;
     }
 
-    /** Claims the sending of {@code cancelCid}'s functype: true exactly once. */
+    /**
+     * Claims the sending of {@code cancelCid}'s functype: true once per cancel (a task owes at most
+     * one answer at a time, so the cancels it answers come one after another). The caller holds
+     * {@link #answerLock} until it has written what it decided.
+     */
     boolean claimCancelFunctype(String cancelCid) {
-      return cancelFunctypeSent.compareAndSet(null, cancelCid);
+      if (!answerLock.isHeldByCurrentThread()) throw new IllegalStateException("claim under answerLock");
+      if (cancelCid.equals(cancelFunctypeSent)) return false;
+      cancelFunctypeSent = cancelCid;
+      return true;
     }
 
     /** The loop: asks this task to answer {@code cancelCid} after its last words; false if it cannot. */
@@ -872,30 +885,49 @@ public final class PeerChannel {
    */
   private void sendLastWords(RpcTask task, Msg... msgs) {
     byte[][] frames = encode(msgs);
-    String owed = task.beginLastWords();
-    if (owed != null) {
-      int head = task.claimCancelFunctype(owed) ? 1 : 0;
-      byte[][] all = new byte[head + msgs.length + 1][];
-      if (head == 1) all[0] = encode(new Msg.Functype(owed, Msg.ASYNCFUNC))[0];
-      System.arraycopy(frames, 0, all, head, msgs.length);
-      all[head + msgs.length] = encode(new Msg.Return(owed, true))[0];
-      frames = all;
+    task.answerLock.lock();
+    try {
+      String owed = task.beginLastWords();
+      if (owed != null) {
+        int head = task.claimCancelFunctype(owed) ? 1 : 0;
+        byte[][] all = new byte[head + msgs.length + 1][];
+        if (head == 1) all[0] = encode(new Msg.Functype(owed, Msg.ASYNCFUNC))[0];
+        System.arraycopy(frames, 0, all, head, msgs.length);
+        all[head + msgs.length] = encode(new Msg.Return(owed, true))[0];
+        frames = all;
+      }
+      sendQuietly(frames);
+    } finally {
+      task.answerLock.unlock();
     }
-    sendQuietly(frames);
     String late = task.endLastWords();
     if (late != null) answerOwedCancel(task, late);
   }
 
   /** Answers a {@code _cancel_task} the task owed, with no last words: its functype unless out, its return. */
   private void answerOwedCancel(RpcTask task, String cancelCid) {
-    if (task.claimCancelFunctype(cancelCid)) answerCancel(cancelCid);
-    else sendQuietly(new Msg.Return(cancelCid, true));
+    task.answerLock.lock();
+    try {
+      if (task.claimCancelFunctype(cancelCid)) answerCancel(cancelCid);
+      else sendQuietly(new Msg.Return(cancelCid, true));
+    } finally {
+      task.answerLock.unlock();
+    }
   }
 
-  /** Sends the functype of a cancel the task owes, before the task's first frame after the cancel. */
+  /**
+   * Sends the functype of a cancel the task owes, before the task's first frame after the cancel;
+   * if another thread claimed it, waits until that thread has written it.
+   */
   private void sendOwedCancelFunctype(RpcTask task) {
-    String owed = task.owedCancel();
-    if (owed != null && task.claimCancelFunctype(owed)) sendQuietly(new Msg.Functype(owed, Msg.ASYNCFUNC));
+    if (task.owedCancel() == null) return; // no cancel owed: nothing to precede (the usual case)
+    task.answerLock.lock();
+    try {
+      String owed = task.owedCancel();
+      if (owed != null && task.claimCancelFunctype(owed)) sendQuietly(new Msg.Functype(owed, Msg.ASYNCFUNC));
+    } finally {
+      task.answerLock.unlock();
+    }
   }
 
   /** Answers a {@code _cancel_task} at once: functype, return. */
@@ -1055,11 +1087,20 @@ public final class PeerChannel {
         answerOwedCancel(t, cancelCid);
       }
     };
+    Runnable onTimer = () -> { // on a common-pool thread: the write, which may block, goes to the actor
+      try {
+        actor.service().startSoon("cancel-give-up:" + t.cid, giveUp::run);
+      } catch (RuntimeException stopping) {
+        LOG.log(System.Logger.Level.DEBUG, "not answering a cancel of " + peer + ": the actor is stopping");
+      }
+    };
     try {
-      t.giveUpTimer = java.util.concurrent.ForkJoinPool.commonPool()
-          .schedule(giveUp, CANCEL_WAIT.toNanos(), java.util.concurrent.TimeUnit.NANOSECONDS);
-    } catch (java.util.concurrent.RejectedExecutionException stopping) {
-      // the JVM is shutting down: the actor's teardown bounds every task anyway
+      java.util.concurrent.Future<?> timer = java.util.concurrent.ForkJoinPool.commonPool()
+          .schedule(onTimer, CANCEL_WAIT.toNanos(), java.util.concurrent.TimeUnit.NANOSECONDS);
+      t.giveUpTimer = timer;
+      if (t.done.isSet()) timer.cancel(false); // it ended before the timer was recorded
+    } catch (java.util.concurrent.RejectedExecutionException refused) {
+      LOG.log(System.Logger.Level.WARNING, "cannot bound the wait for a cancelled task of " + peer + ": " + refused);
     }
   }
 

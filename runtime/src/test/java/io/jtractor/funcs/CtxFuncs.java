@@ -152,6 +152,13 @@ public final class CtxFuncs {
     }
   }
 
+  /** Ignores cancellation for {@code ms} (a shielded sleep), then returns "done". */
+  public static String deaf(Context ctx, long ms) {
+    ctx.started();
+    Sc.shielded(s -> Sc.sleep(java.time.Duration.ofMillis(ms)));
+    return "done";
+  }
+
   public static boolean stubbornCancelled() {
     return stubbornCancelled;
   }

@@ -42,11 +42,39 @@ class CancelAnswerTest {
     assertThat(t.owedCancel()).isNull();
     assertThat(t.answerCancelAfterLastWords("c1")).isTrue();
     assertThat(t.owedCancel()).isEqualTo("c1");
-    assertThat(t.claimCancelFunctype("c1")).isTrue();
-    assertThat(t.claimCancelFunctype("c1")).isFalse();
+    t.answerLock.lock();
+    try {
+      assertThat(t.claimCancelFunctype("c1")).isTrue();
+      assertThat(t.claimCancelFunctype("c1")).isFalse();
+    } finally {
+      t.answerLock.unlock();
+    }
     assertThat(t.beginLastWords()).isEqualTo("c1");
     assertThat(t.endLastWords()).isNull();
     assertThat(t.owedCancel()).isNull(); // answered with the last words
+  }
+
+  @Test
+  void aSecondCancelArrivingWhileTheLastWordsAreWrittenGetsItsOwnFunctype() {
+    // Review finding: one claim per task lost the second cancel's functype (its caller then failed
+    // with "expected functype, got return").
+    PeerChannel.RpcTask t = new PeerChannel.RpcTask("task");
+    assertThat(t.answerCancelAfterLastWords("c1")).isTrue();
+    t.answerLock.lock();
+    try {
+      assertThat(t.beginLastWords()).isEqualTo("c1");
+      assertThat(t.claimCancelFunctype("c1")).isTrue(); // goes out with the last words
+      assertThat(t.answerCancelAfterLastWords("c2")).isTrue(); // arrives during that write
+    } finally {
+      t.answerLock.unlock();
+    }
+    assertThat(t.endLastWords()).isEqualTo("c2");
+    t.answerLock.lock();
+    try {
+      assertThat(t.claimCancelFunctype("c2")).isTrue();
+    } finally {
+      t.answerLock.unlock();
+    }
   }
 
   @Test
