@@ -113,6 +113,26 @@ class TractorPeerContextTest {
   }
 
   @Test
+  void aSecondCancelOfTheSameTaskAlsoReturnsOnlyAfterItsLastWords() throws Exception {
+    // tractor's _cancel_task returns once the task is complete, for every cancel that asked.
+    try (WireChannel peer = tractorPeer()) {
+      peer.send(new Msg.Cmd(NS, "deaf", Map.of("ms", 1_000L), PY, "ctx6"));
+      assertThat(peer.receive()).isEqualTo(new Msg.Functype("ctx6", Msg.CONTEXT));
+      assertThat(peer.receive()).isEqualTo(new Msg.Started("ctx6", null));
+      peer.send(new Msg.Cmd("self", "_cancel_task", Map.of("cid", "ctx6"), PY, "cancelA"));
+      peer.send(new Msg.Cmd("self", "_cancel_task", Map.of("cid", "ctx6"), PY, "cancelB"));
+      List<Msg> got = new ArrayList<>();
+      for (int i = 0; i < 5; i++) got.add(peer.receive());
+      assertThat(got).containsExactly(
+          new Msg.Functype("cancelB", Msg.ASYNCFUNC), // the loop's, at once: A's goes with the task's words
+          new Msg.Functype("cancelA", Msg.ASYNCFUNC),
+          new Msg.Return("ctx6", "done"),
+          new Msg.Return("cancelA", true),
+          new Msg.Return("cancelB", true));
+    }
+  }
+
+  @Test
   void aTractorPeerThatOverrunsGetsStreamOverrunAndTheItemIsDropped() throws Exception {
     try (WireChannel peer = tractorPeer()) {
       peer.send(new Msg.Cmd(NS, "neverOpenStream", Map.of(), PY, "ctx3"));

@@ -90,6 +90,25 @@ public final class PeerChannel {
      * or its last words, or the cancel's answer. Guarded by {@link #answerLock}.
      */
     private String cancelFunctypeSent;
+    /**
+     * Cancels that came while another was owed: their functype went out at once, their return
+     * goes out with the owed one's (tractor's {@code _cancel_task} returns once the task is
+     * complete). Guarded by {@link #answerLock}; null until the first.
+     */
+    private java.util.ArrayList<String> alsoOwed;
+
+    /** Records a further cancel to answer with the owed one; the caller holds {@link #answerLock}. */
+    void alsoOwe(String cancelCid) {
+      if (alsoOwed == null) alsoOwed = new java.util.ArrayList<>(1);
+      alsoOwed.add(cancelCid);
+    }
+
+    /** Takes the further cancels to answer now; the caller holds {@link #answerLock}. */
+    List<String> takeAlsoOwed() {
+      List<String> taken = alsoOwed == null ? List.of() : alsoOwed;
+      alsoOwed = null;
+      return taken;
+    }
 
     RpcTask(String cid) {
       this.cid = cid;
@@ -890,10 +909,12 @@ public final class PeerChannel {
       String owed = task.beginLastWords();
       if (owed != null) {
         int head = task.claimCancelFunctype(owed) ? 1 : 0;
-        byte[][] all = new byte[head + msgs.length + 1][];
+        List<String> extras = task.takeAlsoOwed();
+        byte[][] all = new byte[head + msgs.length + 1 + extras.size()][];
         if (head == 1) all[0] = encode(new Msg.Functype(owed, Msg.ASYNCFUNC))[0];
         System.arraycopy(frames, 0, all, head, msgs.length);
         all[head + msgs.length] = encode(new Msg.Return(owed, true))[0];
+        for (int i = 0; i < extras.size(); i++) all[head + msgs.length + 1 + i] = encode(new Msg.Return(extras.get(i), true))[0];
         frames = all;
       }
       sendQuietly(frames);
@@ -910,6 +931,7 @@ public final class PeerChannel {
     try {
       if (task.claimCancelFunctype(cancelCid)) answerCancel(cancelCid);
       else sendQuietly(new Msg.Return(cancelCid, true));
+      for (String extra : task.takeAlsoOwed()) sendQuietly(new Msg.Return(extra, true));
     } finally {
       task.answerLock.unlock();
     }
@@ -1062,8 +1084,18 @@ public final class PeerChannel {
             answerIfTaskNeverStops(t, cid);
             return true;
           }
+          t.answerLock.lock();
+          try {
+            if (t.owedCancel() != null) { // another cancel is owed: this one returns with it
+              t.alsoOwe(cid);
+              sendQuietly(new Msg.Functype(cid, Msg.ASYNCFUNC));
+              return true;
+            }
+          } finally {
+            t.answerLock.unlock();
+          }
         }
-        answerCancel(cid);
+        answerCancel(cid); // no such task, or its last words are out: answered at once
         return true;
       }
       default -> throw new IllegalStateException("not a runtime method: " + cmd.func());
