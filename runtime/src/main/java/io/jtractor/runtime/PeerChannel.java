@@ -1095,7 +1095,9 @@ public final class PeerChannel {
             t.answerLock.unlock();
           }
         }
-        answerCancel(cid); // no such task, or its last words are out: answered at once
+        // No such task, or it owes no answer: its last words are out, or the bounded wait gave up
+        // on it (a task deaf to cancellation), so this cancel is answered at once.
+        answerCancel(cid);
         return true;
       }
       default -> throw new IllegalStateException("not a runtime method: " + cmd.func());

@@ -78,6 +78,23 @@ class CancelAnswerTest {
   }
 
   @Test
+  void furtherCancelsRecordedWhileOneIsOwedAreTakenOnceWithIt() {
+    PeerChannel.RpcTask t = new PeerChannel.RpcTask("task");
+    assertThat(t.answerCancelAfterLastWords("c1")).isTrue();
+    assertThat(t.answerCancelAfterLastWords("c2")).isFalse(); // c1 is owed: the loop records c2
+    t.answerLock.lock();
+    try {
+      t.alsoOwe("c2");
+      t.alsoOwe("c3");
+      assertThat(t.beginLastWords()).isEqualTo("c1");
+      assertThat(t.takeAlsoOwed()).containsExactly("c2", "c3"); // returned after c1's, with the words
+      assertThat(t.takeAlsoOwed()).isEmpty();
+    } finally {
+      t.answerLock.unlock();
+    }
+  }
+
+  @Test
   void aTaskThatNeverStopsHasItsCancelAnsweredByTheBoundedWaitOnce() {
     PeerChannel.RpcTask t = new PeerChannel.RpcTask("task");
     assertThat(t.answerCancelAfterLastWords("c1")).isTrue();
