@@ -907,17 +907,7 @@ public final class PeerChannel {
     task.answerLock.lock();
     try {
       String owed = task.beginLastWords();
-      if (owed != null) {
-        int head = task.claimCancelFunctype(owed) ? 1 : 0;
-        List<String> extras = task.takeAlsoOwed();
-        byte[][] all = new byte[head + msgs.length + 1 + extras.size()][];
-        if (head == 1) all[0] = encode(new Msg.Functype(owed, Msg.ASYNCFUNC))[0];
-        System.arraycopy(frames, 0, all, head, msgs.length);
-        all[head + msgs.length] = encode(new Msg.Return(owed, true))[0];
-        for (int i = 0; i < extras.size(); i++) all[head + msgs.length + 1 + i] = encode(new Msg.Return(extras.get(i), true))[0];
-        frames = all;
-      }
-      sendQuietly(frames);
+      sendQuietly(owed == null ? frames : aroundCancelAnswer(task, owed, frames));
     } finally {
       task.answerLock.unlock();
     }
@@ -925,16 +915,30 @@ public final class PeerChannel {
     if (late != null) answerOwedCancel(task, late);
   }
 
-  /** Answers a {@code _cancel_task} the task owed, with no last words: its functype unless out, its return. */
+  /** Answers a {@code _cancel_task} the task owed, with no last words. */
   private void answerOwedCancel(RpcTask task, String cancelCid) {
     task.answerLock.lock();
     try {
-      if (task.claimCancelFunctype(cancelCid)) answerCancel(cancelCid);
-      else sendQuietly(new Msg.Return(cancelCid, true));
-      for (String extra : task.takeAlsoOwed()) sendQuietly(new Msg.Return(extra, true));
+      sendQuietly(aroundCancelAnswer(task, cancelCid, new byte[0][]));
     } finally {
       task.answerLock.unlock();
     }
+  }
+
+  /**
+   * The frames that answer the cancel {@code owed} around the task's encoded {@code lastWords}:
+   * its functype unless it is out already, the last words, its return, and the returns of the
+   * further cancels that waited for it. The caller holds the task's {@code answerLock} until they
+   * are written.
+   */
+  private static byte[][] aroundCancelAnswer(RpcTask task, String owed, byte[][] lastWords) {
+    List<String> extras = task.takeAlsoOwed();
+    java.util.ArrayList<byte[]> frames = new java.util.ArrayList<>(lastWords.length + 2 + extras.size());
+    if (task.claimCancelFunctype(owed)) frames.add(encode(new Msg.Functype(owed, Msg.ASYNCFUNC))[0]);
+    java.util.Collections.addAll(frames, lastWords);
+    frames.add(encode(new Msg.Return(owed, true))[0]);
+    for (String extra : extras) frames.add(encode(new Msg.Return(extra, true))[0]);
+    return frames.toArray(new byte[0][]);
   }
 
   /**
