@@ -101,19 +101,11 @@ final class RawPeer implements AutoCloseable {
 
   /**
    * Measures {@code subject} and the raw floor in alternating blocks of 500 round trips ({@code
-   * calls} of each in all, after a warm-up of each) and prints mean and median of both, with the
-   * ratios.
-   */
-  static void compare(String label, int calls, Trip subject) throws Exception {
-    compare(label, calls, subject, -1);
-  }
-
-  /**
-   * {@link #compare(String, int, Trip)}, and also the CPU time each round trip costs, on both ends:
-   * this JVM (all its threads) and {@code subjectPeerPid}, the process that answers {@code subject}
-   * (-1: unknown), against this JVM and the raw echo for the floor. Unlike latency, CPU time does
-   * not depend on where the scheduler put the threads, so it shows the work a change saves even
-   * on a noisy VM.
+   * calls} of each in all, after a warm-up of each) and prints mean, median and tail of both, with
+   * the ratios; and the CPU time each round trip costs on both ends: this JVM (all its threads)
+   * and {@code subjectPeerPid}, the process that answers {@code subject}, against this JVM and the
+   * raw echo for the floor. Unlike latency, CPU time does not depend on where the scheduler put the
+   * threads, so it shows the work a change saves even on a noisy VM.
    */
   static void compare(String label, int calls, Trip subject, long subjectPeerPid) throws Exception {
     try (RawPeer raw = new RawPeer()) {
@@ -159,22 +151,19 @@ final class RawPeer implements AutoCloseable {
       System.out.printf("  tail: p90 %.1f | raw %.1f us, p99 %.1f | raw %.1f us, max %.0f | raw %.0f us%n",
           percentile(subjectNs, 90) / 1e3, percentile(rawNs, 90) / 1e3, percentile(subjectNs, 99) / 1e3, percentile(rawNs, 99) / 1e3,
           percentile(subjectNs, 100) / 1e3, percentile(rawNs, 100) / 1e3);
-      if (subjectPeerPid > 0) {
-        System.out.printf("  CPU per round trip: caller %.1f | raw %.1f us, callee %.1f | raw %.1f us, both %.1f | raw %.1f us (ratio %.2f)%n",
-            subjectSelfCpu / 1e3 / calls, rawSelfCpu / 1e3 / calls, subjectPeerCpu / 1e3 / calls, rawEchoCpu / 1e3 / calls,
-            (subjectSelfCpu + subjectPeerCpu) / 1e3 / calls, (rawSelfCpu + rawEchoCpu) / 1e3 / calls,
-            (double) (subjectSelfCpu + subjectPeerCpu) / (rawSelfCpu + rawEchoCpu));
-      }
+      System.out.printf("  CPU per round trip: caller %.1f | raw %.1f us, callee %.1f | raw %.1f us, both %.1f | raw %.1f us (ratio %.2f)%n",
+          subjectSelfCpu / 1e3 / calls, rawSelfCpu / 1e3 / calls, subjectPeerCpu / 1e3 / calls, rawEchoCpu / 1e3 / calls,
+          (subjectSelfCpu + subjectPeerCpu) / 1e3 / calls, (rawSelfCpu + rawEchoCpu) / 1e3 / calls,
+          (double) (subjectSelfCpu + subjectPeerCpu) / (rawSelfCpu + rawEchoCpu));
     }
   }
 
   /**
    * The CPU time of process {@code pid}'s threads, by thread id, in nanoseconds, from the
-   * scheduler's own accounting ({@code /proc/PID/task/TID/schedstat}); empty for pid -1.
+   * scheduler's own accounting ({@code /proc/PID/task/TID/schedstat}).
    */
   static java.util.Map<String, Long> threadCpuNanos(long pid) {
     java.util.Map<String, Long> byThread = new java.util.HashMap<>();
-    if (pid < 0) return byThread;
     try (var tasks = java.nio.file.Files.newDirectoryStream(java.nio.file.Path.of("/proc", Long.toString(pid), "task"))) {
       for (java.nio.file.Path t : tasks) {
         try {
