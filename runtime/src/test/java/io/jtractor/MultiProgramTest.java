@@ -56,6 +56,8 @@ class MultiProgramTest {
     ProcessBuilder pb = new ProcessBuilder(
         ProcessHandle.current().info().command().orElseThrow(),
         "-cp", System.getProperty("java.class.path"),
+        // The secret the programs share: the test's key file, never the user's.
+        "-Djtractor.configDir=" + System.getProperty("jtractor.configDir"),
         DaemonProgram.class.getName(), name, registry);
     pb.redirectErrorStream(true);
     Process proc = pb.start();

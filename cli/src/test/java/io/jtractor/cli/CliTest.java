@@ -57,6 +57,7 @@ class CliTest {
     List<String> cmd = new ArrayList<>(List.of(
         ProcessHandle.current().info().command().orElseThrow(), "--sun-misc-unsafe-memory-access=allow",
         "-Djtractor.registry=127.0.0.1:0", // never the fixed default: the demo would bind it
+        "-Djtractor.configDir=" + System.getProperty("jtractor.configDir"), // the test's key file, not the user's
         "-cp", System.getProperty("java.class.path"), Main.class.getName()));
     cmd.addAll(List.of(args));
     Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();

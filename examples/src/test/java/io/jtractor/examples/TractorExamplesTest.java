@@ -60,6 +60,7 @@ class TractorExamplesTest {
         "--sun-misc-unsafe-memory-access=allow",
         // A private registrar on a free port: never the shared default port 1616.
         "-Djtractor.registry=127.0.0.1:0",
+        "-Djtractor.configDir=" + System.getProperty("jtractor.configDir"), // never the user's key file
         example.getName());
     Process proc = pb.start();
     List<String> out = new CopyOnWriteArrayList<>();

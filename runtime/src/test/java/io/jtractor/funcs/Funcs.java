@@ -186,6 +186,25 @@ public final class Funcs {
     return io.jtractor.runtime.Actor.current().address().getPort();
   }
 
+  /** Spawns a child named {@code name} (exposing these functions and {@link CtxFuncs}) and keeps it until cancelled. */
+  public static void hostChild(String name) {
+    Jtractor.openNursery(an -> {
+      an.startActor(name, Funcs.class, CtxFuncs.class);
+      Sc.sleepForever();
+    });
+  }
+
+  /** Like {@link #cancelActorAt}, but a refusal is raised (boxed) instead of answered with false. */
+  public static Object cancelActorAtOrFail(long port) throws java.io.IOException {
+    io.jtractor.runtime.PeerChannel pc =
+        io.jtractor.runtime.Actor.current().connect(new java.net.InetSocketAddress("127.0.0.1", (int) port));
+    try {
+      return pc.call("self", "cancel", Map.of());
+    } finally {
+      pc.close();
+    }
+  }
+
   /** Connects to the actor listening on {@code port} and asks it to cancel itself (a third party). */
   public static boolean cancelActorAt(long port) throws java.io.IOException {
     io.jtractor.runtime.PeerChannel pc =
