@@ -186,6 +186,38 @@ public final class Funcs {
     return io.jtractor.runtime.Actor.current().address().getPort();
   }
 
+  /** Creates the file {@code path}: a side effect a test can see from outside. */
+  public static void touch(String path) throws java.io.IOException {
+    java.nio.file.Files.writeString(java.nio.file.Path.of(path), "ran");
+  }
+
+  /** Raises an exception of the kind named (a Java twin of a Python builtin, see PythonErrorNames). */
+  @SuppressWarnings("divzero")
+  public static long raise(String kind) throws Exception {
+    long zero = 0;
+    switch (kind) {
+      case "value" -> throw new IllegalArgumentException("bad value");
+      case "number" -> throw new NumberFormatException("not a number");
+      case "type" -> throw new ClassCastException("not that type");
+      case "key" -> throw new io.jtractor.KeyError("k");
+      case "index" -> throw new ArrayIndexOutOfBoundsException(7);
+      case "attribute" -> throw new io.jtractor.AttributeError("no such attribute");
+      case "assertion" -> throw new AssertionError("kaboom");
+      case "zero" -> {
+        return 1 / zero;
+      }
+      case "overflow" -> {
+        return Math.addExact(Long.MAX_VALUE, 1);
+      }
+      case "notimpl" -> throw new UnsupportedOperationException("later");
+      case "timeout" -> throw new java.util.concurrent.TimeoutException("too slow");
+      case "runtime" -> throw new RuntimeException("plain");
+      case "state" -> throw new IllegalStateException("bad state");
+      case "npe" -> throw new NullPointerException("null");
+      default -> throw new io.jtractor.KeyError(kind);
+    }
+  }
+
   /** Spawns a child named {@code name} (exposing these functions and {@link CtxFuncs}) and keeps it until cancelled. */
   public static void hostChild(String name) {
     Jtractor.openNursery(an -> {
