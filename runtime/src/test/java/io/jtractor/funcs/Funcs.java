@@ -218,6 +218,17 @@ public final class Funcs {
     }
   }
 
+  /** Asks this actor's registrar to forget the actor {@code (name, uuid)}. */
+  public static void unregisterActor(String name, String uuid) throws Exception {
+    io.jtractor.runtime.Actor.current().registryCall(null, "unregister_actor", Map.of("uid", new io.jtractor.wire.Uid(name, uuid)));
+  }
+
+  /** Asks this actor's registrar to record the actor {@code (name, uuid)} at 127.0.0.1:{@code port}. */
+  public static void registerActor(String name, String uuid, long port) throws Exception {
+    io.jtractor.runtime.Actor.current().registryCall(null, "register_actor",
+        Map.of("uid", new io.jtractor.wire.Uid(name, uuid), "sockaddr", List.of("127.0.0.1", port)));
+  }
+
   /** Spawns a child named {@code name} (exposing these functions and {@link CtxFuncs}) and keeps it until cancelled. */
   public static void hostChild(String name) {
     Jtractor.openNursery(an -> {
