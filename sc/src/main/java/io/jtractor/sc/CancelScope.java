@@ -404,9 +404,36 @@ public final class CancelScope {
     }
   }
 
-  /** Unlinks a finished task's root scope from the tree. */
+  /**
+   * Marks a finished task's root scope dead and unlinks it from the tree if the lock is free at
+   * once; a task's end never waits for the lock (a spawning thread holds it at every spawn), and a
+   * root left linked is swept by the next spawns under the same parent ({@link #pruneDeadRoots}).
+   */
   void detachRoot() {
-    state = EXITED; // unlinked later by pruneDeadRoots, or with its nursery's scope
+    state = EXITED;
+    if (parent != null && TREE_LOCK.tryLock()) {
+      try {
+        unlink();
+      } finally {
+        TREE_LOCK.unlock();
+      }
+    }
+  }
+
+  /**
+   * How many scopes are linked directly under this one: entered inner scopes, the root scopes of
+   * tasks started in a nursery with this scope, and those of tasks that ended and are not yet
+   * swept (at most 63 per parent). For tests.
+   */
+  int linkedChildCount() {
+    TREE_LOCK.lock();
+    try {
+      int n = 0;
+      for (CancelScope c = firstChild; c != null; c = c.nextSibling) n++;
+      return n;
+    } finally {
+      TREE_LOCK.unlock();
+    }
   }
 
   boolean isDead() {
