@@ -41,6 +41,11 @@ import java.util.concurrent.CopyOnWriteArrayList;
 public final class ActorNursery {
   private final Actor actor;
   private final Nursery tasks;
+  /**
+   * The children not yet reaped, in spawn order: each is removed once its process is gone, so a
+   * long-lived nursery keeps nothing of a child that has finished (its portal keeps its result).
+   * Any thread.
+   */
   private final List<Child> children = new CopyOnWriteArrayList<>();
   private volatile boolean cancelled;
   private volatile ChildProcess.SpawnOptions spawnOptions = ChildProcess.SpawnOptions.inherited();
@@ -161,13 +166,14 @@ public final class ActorNursery {
     Child child = new Child(proc, main);
     Portal portal = new Portal(proc.channel(), child);
     child.portal = portal;
+    children.add(child); // before its supervisor starts: that removes it when the child is gone
     try {
       tasks.startSoon("supervise:" + name, () -> supervise(child));
     } catch (RuntimeException e) {
+      children.remove(child);
       Sc.shielded(s -> proc.reap(true));
       throw e;
     }
-    children.add(child);
     if (cancelled) {
       // cancel() ran while this child was being spawned and could not see it
       child.markCancelRequested();
@@ -228,7 +234,11 @@ public final class ActorNursery {
         child.failure = new ActorFailure("actor " + child.process.uid() + " was cancelled before it returned a result");
         child.resultReady.set();
       }
-      Sc.shielded(s -> child.process.reap(child.hardKill));
+      try {
+        Sc.shielded(s -> child.process.reap(child.hardKill));
+      } finally {
+        children.remove(child);
+      }
     }
   }
 
@@ -313,11 +323,19 @@ public final class ActorNursery {
     return cancelled;
   }
 
-  /** Portals to the children spawned so far, in order. */
+  /**
+   * Portals to the children that are still running (or being torn down), in spawn order. A child
+   * whose process is gone is no longer listed, as tractor's nursery forgets a reaped child.
+   */
   public List<Portal> portals() {
     List<Portal> out = new ArrayList<>();
     for (Child c : children) out.add(c.portal);
     return out;
+  }
+
+  /** Threads of finished supervisors this nursery still holds (for leak tests). */
+  int retainedThreadCount() {
+    return tasks.retainedThreadCount();
   }
 
   /** The actor this nursery belongs to. */

@@ -253,6 +253,20 @@ public final class Actor {
     return c;
   }
 
+  /** The service nursery, or null before serve() has opened it. */
+  Nursery serviceOrNull() {
+    return service;
+  }
+
+  /**
+   * The sizes of what this actor keeps about things that come and go (see {@link Bookkeeping}):
+   * for leak tests and diagnostics.
+   */
+  public Bookkeeping bookkeeping() {
+    return Bookkeeping.of(
+        this, peers, expected.size(), children.size(), List.copyOf(warmPools.values()), registrar, lifetimeStack.size());
+  }
+
   /** Who asked this actor to cancel (a peer's uid), or null. */
   public Uid cancelRequester() {
     return cancelRequester;

@@ -1191,6 +1191,21 @@ public final class PeerChannel {
     }
   }
 
+  /** Calls and contexts waiting for messages on this connection (for {@link Bookkeeping}). */
+  int inboxCount() {
+    return inboxes.size();
+  }
+
+  /** RPC tasks the peer started here that have not finished (for {@link Bookkeeping}). */
+  int rpcTaskCount() {
+    return rpcTasks.size();
+  }
+
+  /** Threads taking part in the relay of readers (for {@link Bookkeeping}). */
+  int readerCount() {
+    return readers.get();
+  }
+
   @Override
   public String toString() {
     return "PeerChannel[" + peer + "]";
