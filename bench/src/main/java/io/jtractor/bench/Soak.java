@@ -6,9 +6,11 @@ import io.jtractor.MsgStream;
 import io.jtractor.Portal;
 import io.jtractor.Root;
 import io.jtractor.runtime.ChildProcess;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.ToLongFunction;
 
 /**
  * A long run of a tree that keeps things coming and going, to show that nothing grows: a root and
@@ -17,9 +19,10 @@ import java.util.Map;
  * opened and closed) and, every 20th iteration, a short-lived child from a warm pool, called once
  * and cancelled (its registration and unregistration included).
  *
- * <p>For every process it prints the live heap after a full collection, RSS, threads and file
- * descriptors at the start, after the warm-up and at the end, with the growth per minute after the
- * warm-up, and the runtime's bookkeeping (which must return to its baseline).
+ * <p>Every 30 s it samples every process: the live heap after a full collection, RSS, threads and
+ * file descriptors; at the start, after the warm-up and at the end also the runtime's bookkeeping
+ * (which must return to its baseline). At the end it prints each figure's growth per minute after
+ * the warm-up, fitted over all samples since.
  *
  * <p>{@code java -cp bench/target/benchmarks.jar io.jtractor.bench.Soak [minutes=5] [warmupMinutes=1]}
  */
@@ -29,24 +32,45 @@ public final class Soak {
   public static void main(String[] args) throws Exception {
     double minutes = args.length > 0 ? Double.parseDouble(args[0]) : 5;
     double warmupMinutes = args.length > 1 ? Double.parseDouble(args[1]) : Math.min(1, minutes / 2);
-    long end = System.nanoTime() + (long) (minutes * 60e9);
-    long warmEnd = System.nanoTime() + (long) (warmupMinutes * 60e9);
+    long t0 = System.nanoTime();
+    long end = t0 + (long) (minutes * 60e9);
+    long warmEnd = t0 + (long) (warmupMinutes * 60e9);
     ChildProcess.SpawnOptions opts = ActorBench.childOptions();
     ChildProcess.SpawnOptions shortLived = opts.withWarmPool(1);
-    System.out.printf("soak: %.1f min, warm-up %.1f min; root pid %d%n", minutes, warmupMinutes, ProcessHandle.current().pid());
+    System.out.printf("soak: %.1f min, warm-up %.1f min, a sample every %d s; root pid %d%n",
+        minutes, warmupMinutes, SAMPLE_EVERY_NANOS / 1_000_000_000L, ProcessHandle.current().pid());
     try (Root root = Jtractor.openRoot("soak", SoakFuncs.class, BenchFuncs.class)) {
       root.openNursery(an -> {
         an.withSpawnOptions(opts);
         Portal a = an.startActor("soak_a", SoakFuncs.class, BenchFuncs.class);
         Portal b = an.startActor("soak_b", SoakFuncs.class, BenchFuncs.class);
         List<Portal> kids = List.of(a, b);
-        Map<String, Sample> start = null;
-        Map<String, Sample> warm = null;
-        long warmAt = 0;
+        Map<String, List<Sample>> afterWarmUp = new LinkedHashMap<>();
+        List<Double> sampleMinutes = new ArrayList<>();
+        boolean warmPrinted = false;
         long iterations = 0;
         long shortChildren = 0;
-        long t0 = System.nanoTime();
-        while (System.nanoTime() < end) {
+        long nextSample = 0;
+        while (true) {
+          long now = System.nanoTime();
+          boolean last = now >= end;
+          if (iterations > 0 && (now >= nextSample || last)) {
+            nextSample = now + SAMPLE_EVERY_NANOS;
+            double at = (now - t0) / 60e9;
+            Map<String, Sample> samples = sampleAll(kids);
+            boolean warm = now >= warmEnd;
+            if (iterations == 1 || (warm && !warmPrinted) || last) {
+              print(iterations == 1 ? "start" : last ? "end" : "after warm-up", samples, at);
+              warmPrinted |= warm;
+            } else {
+              printCompact(samples, at);
+            }
+            if (warm) {
+              sampleMinutes.add(at);
+              samples.forEach((who, s) -> afterWarmUp.computeIfAbsent(who, k -> new ArrayList<>()).add(s));
+            }
+          }
+          if (last) break;
           for (Portal p : kids) iteration(p);
           if (++iterations % 20 == 0) {
             root.openNursery(inner -> {
@@ -57,25 +81,17 @@ public final class Soak {
             });
             shortChildren++;
           }
-          if (start == null) {
-            start = sampleAll(kids);
-            print("start", start, 0);
-          } else if (warm == null && System.nanoTime() >= warmEnd) {
-            warm = sampleAll(kids);
-            warmAt = System.nanoTime();
-            print("after warm-up", warm, (warmAt - t0) / 60e9);
-          }
         }
-        Map<String, Sample> last = sampleAll(kids);
-        double total = (System.nanoTime() - t0) / 60e9;
-        print("end", last, total);
         System.out.printf("%d iterations, %d contexts, %d calls, %d short-lived children%n",
             iterations, iterations * 4, iterations * 400, shortChildren);
-        if (warm != null) growth(warm, last, (System.nanoTime() - warmAt) / 60e9);
+        growth(afterWarmUp, sampleMinutes);
         an.cancel();
       });
     }
   }
+
+  /** How often every process is sampled. */
+  private static final long SAMPLE_EVERY_NANOS = 30_000_000_000L;
 
   /** One iteration's work with one child. */
   private static void iteration(Portal p) {
@@ -121,6 +137,13 @@ public final class Soak {
     return out;
   }
 
+  private static void printCompact(Map<String, Sample> samples, double atMinutes) {
+    StringBuilder line = new StringBuilder(String.format("-- %.1f min:", atMinutes));
+    samples.forEach((who, s) -> line.append(String.format(" %s heap %d KB rss %d KB thr %d fd %d;",
+        who, s.liveHeapKb(), s.rssKb(), s.threads(), s.fds())));
+    System.out.println(line);
+  }
+
   private static void print(String when, Map<String, Sample> samples, double atMinutes) {
     System.out.printf("-- %s (%.1f min)%n", when, atMinutes);
     samples.forEach((who, s) -> System.out.printf(
@@ -128,14 +151,49 @@ public final class Soak {
         who, s.liveHeapKb(), s.rssKb(), s.threads(), s.fds(), s.bookkeeping()));
   }
 
-  private static void growth(Map<String, Sample> from, Map<String, Sample> to, double minutes) {
-    System.out.printf("-- growth per minute after the warm-up (over %.1f min)%n", minutes);
-    from.forEach((who, a) -> {
-      Sample b = to.get(who);
-      double heap = (b.liveHeapKb() - a.liveHeapKb()) / minutes;
-      System.out.printf("%-8s live heap %+.1f KB/min (%+.2f%%/min), RSS %+.0f KB/min, threads %+d, fds %+d%n",
-          who, heap, 100 * heap / a.liveHeapKb(), (b.rssKb() - a.rssKb()) / minutes,
-          b.threads() - a.threads(), b.fds() - a.fds());
+  /**
+   * Growth per minute after the warm-up: the least-squares slope of each figure over every sample
+   * taken since (two samples alone are at the mercy of what a collection happened to keep).
+   */
+  private static void growth(Map<String, List<Sample>> samples, List<Double> minutes) {
+    if (minutes.size() < 2) {
+      System.out.println("-- too short a run after the warm-up to tell growth");
+      return;
+    }
+    System.out.printf("-- growth per minute after the warm-up (least squares over %d samples, %.1f min)%n",
+        minutes.size(), minutes.getLast() - minutes.getFirst());
+    samples.forEach((who, list) -> {
+      double heap = slope(minutes, list, Sample::liveHeapKb);
+      long first = list.getFirst().liveHeapKb();
+      System.out.printf("%-8s live heap %+.1f KB/min (%+.2f%%/min), RSS %+.0f KB/min, threads %d..%d, fds %d..%d%n",
+          who, heap, 100 * heap / first, slope(minutes, list, Sample::rssKb),
+          min(list, Sample::threads), max(list, Sample::threads), min(list, Sample::fds), max(list, Sample::fds));
     });
   }
+
+  private static double slope(List<Double> x, List<Sample> samples, ToLongFunction<Sample> f) {
+    int n = x.size();
+    double mx = 0;
+    double my = 0;
+    for (int i = 0; i < n; i++) {
+      mx += x.get(i) / n;
+      my += (double) f.applyAsLong(samples.get(i)) / n;
+    }
+    double num = 0;
+    double den = 0;
+    for (int i = 0; i < n; i++) {
+      num += (x.get(i) - mx) * (f.applyAsLong(samples.get(i)) - my);
+      den += (x.get(i) - mx) * (x.get(i) - mx);
+    }
+    return den == 0 ? 0 : num / den;
+  }
+
+  private static long min(List<Sample> l, ToLongFunction<Sample> f) {
+    return l.stream().mapToLong(f).min().orElse(0);
+  }
+
+  private static long max(List<Sample> l, ToLongFunction<Sample> f) {
+    return l.stream().mapToLong(f).max().orElse(0);
+  }
+
 }
