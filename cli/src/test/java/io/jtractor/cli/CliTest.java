@@ -55,7 +55,7 @@ class CliTest {
 
   private Program jtractor(String... args) throws Exception {
     List<String> cmd = new ArrayList<>(List.of(
-        ProcessHandle.current().info().command().orElseThrow(), "--sun-misc-unsafe-memory-access=allow",
+        ProcessHandle.current().info().command().orElseThrow(),
         "-Djtractor.registry=127.0.0.1:0", // never the fixed default: the demo would bind it
         "-cp", System.getProperty("java.class.path"), Main.class.getName()));
     cmd.addAll(List.of(args));

@@ -57,7 +57,6 @@ class TractorExamplesTest {
     ProcessBuilder pb = new ProcessBuilder(
         ProcessHandle.current().info().command().orElseThrow(),
         "-cp", System.getProperty("java.class.path"),
-        "--sun-misc-unsafe-memory-access=allow",
         // A private registrar on a free port: never the shared default port 1616.
         "-Djtractor.registry=127.0.0.1:0",
         example.getName());

@@ -61,8 +61,7 @@ public final class ChildProcess {
           "-XX:ReservedCodeCacheSize=32m",
           "-XX:-UsePerfData",
           "-XX:TrimNativeHeapInterval=2000",
-          "--enable-native-access=ALL-UNNAMED",
-          "--sun-misc-unsafe-memory-access=allow");
+          "--enable-native-access=ALL-UNNAMED");
 
   /**
    * How to start and stop a child.
