@@ -235,6 +235,7 @@ public final class ChildProcess {
    */
   public static ChildProcess spawn(Actor parent, Uid uid, List<Class<?>> modules, SpawnOptions options) {
     OneShot<PeerChannel> connected = parent.expect(uid);
+    JfrEvents.ActorSpawned spawnEvent = JfrEvents.spawnBegins();
     InetSocketAddress parentAddr = parent.address();
     List<String> cmd = new ArrayList<>();
     cmd.add(ProcessHandle.current().info().command().orElse(System.getProperty("java.home") + "/bin/java"));
@@ -292,6 +293,7 @@ public final class ChildProcess {
         if (pool != null) pool.refill(); // now: the new JVM's start-up no longer slows this spawn's
       }
       child.channel.wire().sendValue(initMessage(parent, modules));
+      JfrEvents.spawned(spawnEvent, uid, parent.uid(), p.pid());
       return child;
     } catch (Throwable t) {
       parent.forget(uid);
@@ -376,6 +378,7 @@ public final class ChildProcess {
     } finally {
       joinPumps();
       parent.release(this);
+      JfrEvents.exited(uid, parent.uid(), process.isAlive() ? -1 : process.exitValue(), hard);
     }
   }
 

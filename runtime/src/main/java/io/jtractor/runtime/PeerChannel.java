@@ -406,7 +406,29 @@ public final class PeerChannel {
 
   /** Stops routing messages to a context; later ones for its cid are dropped. */
   public void forget(ContextLink link) {
-    inboxes.remove(link.cid(), link);
+    if (inboxes.remove(link.cid(), link)) link.closed();
+  }
+
+  /** The error a peer sent, boxed, and recorded for the flight recorder. */
+  RemoteActorError received(Msg.Error e) {
+    RemoteActorError err = RemoteActorError.from(e.info(), peer);
+    JfrEvents.remoteError(actor.uid(), peer, e.cid(), err.typeName(), err.getMessage());
+    return err;
+  }
+
+  /**
+   * Asks the peer to cancel itself ({@code self.cancel}) and waits at most {@code timeout} for its
+   * answer, shielded: tractor's {@code Portal.cancel_actor}. Its {@code ContextCancelled} errors are
+   * expected from then on.
+   *
+   * @return whether the peer confirmed in time
+   */
+  public boolean cancelPeer(Duration timeout) {
+    markCancelCalled();
+    JfrEvents.CancelAcknowledged ack = JfrEvents.cancelRequested(actor.uid(), peer, null);
+    boolean confirmed = Boolean.TRUE.equals(callShielded("self", "cancel", Map.of(), timeout));
+    JfrEvents.cancelAnswered(ack, actor.uid(), peer, null, confirmed);
+    return confirmed;
   }
 
   /**
@@ -440,7 +462,7 @@ public final class PeerChannel {
       Msg first = next(inbox, ns, func, answerSpinNanos());
       if (first instanceof Msg.Error e) {
         answered = true;
-        throw RemoteActorError.from(e.info(), peer);
+        throw received(e);
       }
       if (!(first instanceof Msg.Functype ft) || !Msg.ASYNCFUNC.equals(ft.kind())) {
         throw new IllegalStateException("expected functype 'asyncfunc' for " + ns + "." + func + ", got " + first);
@@ -450,7 +472,7 @@ public final class PeerChannel {
       recordAnswerTime(System.nanoTime() - sent);
       return switch (second) {
         case Msg.Return r -> r.value();
-        case Msg.Error e -> throw RemoteActorError.from(e.info(), peer);
+        case Msg.Error e -> throw received(e);
         default -> throw new IllegalStateException("expected the return of " + ns + "." + func + ", got " + second);
       };
     } finally {
@@ -701,7 +723,7 @@ public final class PeerChannel {
             }
           }
           case Msg.Error e when e.cid() == null -> {
-            peerFailure = RemoteActorError.from(e.info(), peer);
+            peerFailure = received(e);
             LOG.log(System.Logger.Level.WARNING, "actor " + peer + " reported a runtime failure: " + e.info().typeStr());
             return null;
           }
