@@ -44,10 +44,23 @@ public final class Jtractor {
    * @throws IllegalArgumentException if the setting is not {@code host:port}
    */
   public static InetSocketAddress defaultRegistry() {
+    return configuredRegistry().orElse(DEFAULT_REGISTRY);
+  }
+
+  /**
+   * The registrar address the user set, through the {@value #REGISTRY_PROPERTY} system property or
+   * the {@value #REGISTRY_ENV} environment variable, if either is set. A program that should keep a
+   * registry of its own unless told to share one (the showcase and the examples do, so that two of
+   * them started at once never find each other's actors) uses {@code configuredRegistry().orElse(}a
+   * free port{@code )}.
+   *
+   * @throws IllegalArgumentException if the setting is not {@code host:port}
+   */
+  public static java.util.Optional<InetSocketAddress> configuredRegistry() {
     String v = System.getProperty(REGISTRY_PROPERTY);
     if (v == null || v.isBlank()) v = System.getenv(REGISTRY_ENV);
-    if (v == null || v.isBlank()) return DEFAULT_REGISTRY;
-    return parseAddress(v);
+    if (v == null || v.isBlank()) return java.util.Optional.empty();
+    return java.util.Optional.of(parseAddress(v));
   }
 
   /**
