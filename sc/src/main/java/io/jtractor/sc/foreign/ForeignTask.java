@@ -40,7 +40,10 @@ final class ForeignTask {
   // ---- guarded by this ----
   private int state = NEW;
   private CompletionStage<?> stage;
+  /** The SC side is cancelling: outcomes from now on answer that (see {@link #requestCancel}). */
   private boolean cancelRequested;
+  /** The stage itself is to be cancelled ({@link #cancel}). */
+  private boolean stageCancelRequested;
   private boolean finished;
   /** Whether the SC side had asked for cancellation when the outcome came. */
   private boolean cancelRequestedAtEnd;
@@ -92,7 +95,7 @@ final class ForeignTask {
     boolean cancelNow;
     synchronized (this) {
       stage = cs;
-      cancelNow = cancelRequested;
+      cancelNow = stageCancelRequested;
     }
     cs.whenComplete(this::finish);
     if (cancelNow) cancelStage(cs);
@@ -114,6 +117,15 @@ final class ForeignTask {
   }
 
   /**
+   * Records that the SC side is cancelling the work, without touching it yet: an outcome from now
+   * on counts as the answer to that request (a linked task first sees the cancellation where it
+   * waits, and may end on its own).
+   */
+  synchronized void requestCancel() {
+    cancelRequested = true;
+  }
+
+  /**
    * Asks the work to stop: a work not started yet never starts; a started one's stage is
    * cancelled ({@code cancel(true)}, the JDK's way). Idempotent.
    *
@@ -124,6 +136,7 @@ final class ForeignTask {
     boolean skipped = false;
     synchronized (this) {
       cancelRequested = true;
+      stageCancelRequested = true;
       if (state == NEW) {
         state = SKIPPED;
         skipped = true;

@@ -2,6 +2,7 @@ package io.jtractor.sc.foreign;
 
 import io.jtractor.sc.CancelScope;
 import io.jtractor.sc.Cancelled;
+import io.jtractor.sc.Event;
 import io.jtractor.sc.ExceptionGroup;
 import io.jtractor.sc.Sc;
 import java.time.Duration;
@@ -64,8 +65,20 @@ final class LinkedRun {
       bodyError = t;
     }
 
-    // Teardown: the foreign side's receives fail, its stage is cancelled, and it is waited for.
+    // Teardown: the foreign side sees the cancellation where it waits (on its loop) and may end on
+    // its own; a barrier behind that on the loop tells when it had its chance. Then its stage is
+    // cancelled (cancelling a stage first would skip the foreign chain's remaining steps), and it
+    // is waited for.
+    task.requestCancel();
     toForeign.cancel();
+    if (!task.isDone()) {
+      Event barrier = new Event();
+      Loops.onLoop(loop, barrier::set);
+      Sc.shielded(s -> {
+        s.setRelativeDeadline(grace);
+        barrier.await();
+      });
+    }
     boolean stopped = !task.cancel() || task.awaitBounded(grace);
     fromForeign.closeReceiving();
 
