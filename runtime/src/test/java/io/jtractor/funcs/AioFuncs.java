@@ -238,6 +238,11 @@ public final class AioFuncs {
     return new LoopRange(ToForeign.loop(), n);
   }
 
+  /** Publishes {@code 0..n-1} as demand allows, in any actor (infected or not): no loop needed. */
+  public static Flow.Publisher<Long> plainRange(long n) {
+    return new LoopRange(Runnable::run, n);
+  }
+
   /** Publishes forever from the loop; counts its cancellations. */
   public static Flow.Publisher<Long> ticker() {
     return new LoopRange(ToForeign.loop(), Long.MAX_VALUE);
