@@ -76,7 +76,17 @@ public final class ActorNursery {
    * booting (loading its classes) reports a {@link RemoteActorError} that fails this nursery.
    */
   public Portal startActor(String name, Class<?>... modules) {
-    return spawn(name, List.of(modules), null);
+    return spawn(name, List.of(modules), null, spawnOptions);
+  }
+
+  /**
+   * {@link #startActor(String, Class...)} with options for this child only: e.g. {@code
+   * SpawnOptions.inherited().infected()} for an infected daemon (tractor's {@code
+   * start_actor(..., infect_asyncio=True)}). For {@code runInActor}, set the nursery's options
+   * with {@link #withSpawnOptions}.
+   */
+  public Portal startActor(String name, ChildProcess.SpawnOptions options, Class<?>... modules) {
+    return spawn(name, List.of(modules), null, Objects.requireNonNull(options, "options"));
   }
 
   /**
@@ -145,19 +155,19 @@ public final class ActorNursery {
 
   private Portal runMain(String name, Remote.Ref ref, Object... args) {
     MainCall call = new MainCall(ref.ns(), ref.func(), ref.kwargs(args), ref.method().getGenericReturnType());
-    return spawn(name != null ? name : ref.func(), List.of(ref.owner()), call);
+    return spawn(name != null ? name : ref.func(), List.of(ref.owner()), call, spawnOptions);
   }
 
   /**
    * {@code runInActor} by name: the child exposes {@code modules} and runs {@code ns.func(**kwargs)}.
    */
   public Portal runInActor(String name, String ns, String func, Map<String, ?> kwargs, Class<?>... modules) {
-    return spawn(name, List.of(modules), new MainCall(ns, func, Map.copyOf(kwargs), Object.class));
+    return spawn(name, List.of(modules), new MainCall(ns, func, Map.copyOf(kwargs), Object.class), spawnOptions);
   }
 
   private record MainCall(String ns, String func, Map<String, ?> kwargs, Type resultType) {}
 
-  private Portal spawn(String name, List<Class<?>> modules, MainCall main) {
+  private Portal spawn(String name, List<Class<?>> modules, MainCall main, ChildProcess.SpawnOptions spawnOptions) {
     Objects.requireNonNull(name, "name");
     if (!tasks.isOpen()) throw new IllegalStateException("this actor nursery is closed");
     Sc.checkpointIfCancelled();

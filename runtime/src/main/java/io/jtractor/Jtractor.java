@@ -236,6 +236,16 @@ public final class Jtractor {
     return requireActor().isRoot();
   }
 
+  /**
+   * Whether this process's current actor is infected: it has a foreign event loop (tractor's
+   * {@code actor.is_infected_aio()}). See {@link ToForeign} and {@code SpawnOptions.infected()}.
+   *
+   * @throws IllegalStateException if no actor runs in this process
+   */
+  public static boolean isInfected() {
+    return requireActor().foreignLoop() != null;
+  }
+
   /** The uid of this process's current actor. */
   public static io.jtractor.wire.Uid currentActor() {
     return requireActor().uid();

@@ -26,6 +26,7 @@ final class RemoteTypes {
           Map.entry("ZeroDivisionError", ArithmeticException.class),
           Map.entry("NotImplementedError", UnsupportedOperationException.class),
           Map.entry("RuntimeError", RuntimeException.class),
+          Map.entry("AsyncioCancelled", io.jtractor.sc.foreign.ForeignCancelled.class),
           Map.entry("ExceptionGroup", ExceptionGroup.class),
           Map.entry("BaseExceptionGroup", ExceptionGroup.class),
           Map.entry("Exception", Exception.class));

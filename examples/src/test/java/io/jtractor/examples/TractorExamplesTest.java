@@ -2,12 +2,14 @@ package io.jtractor.examples;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.jtractor.examples.reactor.ReactorFluxStreaming;
 import io.jtractor.examples.tractor.ATrynamicFirstScene;
 import io.jtractor.examples.tractor.ActorSpawningAndCausality;
 import io.jtractor.examples.tractor.ActorSpawningAndCausalityWithDaemon;
 import io.jtractor.examples.tractor.AsynchronousGenerators;
 import io.jtractor.examples.tractor.ConcurrentActorsPrimes;
 import io.jtractor.examples.tractor.FullFledgedStreamingService;
+import io.jtractor.examples.tractor.InfectedAsyncioEchoServer;
 import io.jtractor.examples.tractor.MultipleStreamsOnePortal;
 import io.jtractor.examples.tractor.QuickCluster;
 import io.jtractor.examples.tractor.RemoteErrorPropagation;
@@ -44,6 +46,8 @@ class TractorExamplesTest {
       SingleFunc.class,
       ConcurrentActorsPrimes.class,
       WeAreProcesses.class,
+      InfectedAsyncioEchoServer.class,
+      ReactorFluxStreaming.class,
   })
   @Timeout(RUN_LIMIT_SECONDS + 10)
   void runsToACleanExit(Class<?> example) throws Exception {

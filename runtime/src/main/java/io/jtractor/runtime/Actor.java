@@ -130,6 +130,11 @@ public final class Actor {
   private volatile boolean registeredRemotely;
   /** Set once this actor's registration has been attempted (whatever came of it). */
   private final io.jtractor.sc.Event registration = new io.jtractor.sc.Event();
+  /**
+   * The executor playing the event loop of foreign async code, in an infected actor (tractor's
+   * {@code infect_asyncio}); null in any other. Set once, before the actor serves.
+   */
+  private volatile java.util.concurrent.Executor foreignLoop;
   /** Cleanups to run when the actor has stopped serving, last registered first. */
   private final java.util.Deque<AutoCloseable> lifetimeStack = new java.util.concurrent.ConcurrentLinkedDeque<>();
 
@@ -185,6 +190,23 @@ public final class Actor {
   public Map<Uid, InetSocketAddress> localRegistry() {
     Registrar r = registrar;
     return r == null ? Map.of() : r.snapshot();
+  }
+
+  /**
+   * Makes this an infected actor: {@code loop} plays the event loop of its foreign async code,
+   * and its exposed functions that return a future or a publisher are called on it. Closed (if
+   * {@link AutoCloseable}) when the actor has stopped serving. Call before {@link #serve}.
+   */
+  public void infect(java.util.concurrent.Executor loop) {
+    Objects.requireNonNull(loop, "loop");
+    if (foreignLoop != null) throw new IllegalStateException("actor " + uid + " is infected already");
+    foreignLoop = loop;
+    if (loop instanceof AutoCloseable c) atTeardown(c);
+  }
+
+  /** The foreign event loop of an infected actor, or null. */
+  public java.util.concurrent.Executor foreignLoop() {
+    return foreignLoop;
   }
 
   /** Records the actor that spawned this one (registered with it, for {@code jtractor ps}). */

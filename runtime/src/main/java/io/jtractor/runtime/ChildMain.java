@@ -1,5 +1,7 @@
 package io.jtractor.runtime;
 
+import io.jtractor.sc.foreign.EventLoop;
+import io.jtractor.sc.foreign.LoopFactory;
 import io.jtractor.wire.HandshakeAuth;
 import io.jtractor.wire.Hello;
 import io.jtractor.wire.Msg;
@@ -48,19 +50,49 @@ public final class ChildMain {
     }
     Uid uid = null;
     InetSocketAddress parentAddr = null;
-    for (int i = 0; i + 1 < args.length; i += 2) {
+    String loop = null;
+    for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
-        case "--uid" -> uid = PythonLiteral.parseUid(args[i + 1]);
-        case "--parent_addr" -> parentAddr = PythonLiteral.parseAddress(args[i + 1]);
-        case "--loglevel" -> setLogLevel(args[i + 1]);
+        case "--uid" -> uid = PythonLiteral.parseUid(value(args, ++i));
+        case "--parent_addr" -> parentAddr = PythonLiteral.parseAddress(value(args, ++i));
+        case "--loglevel" -> setLogLevel(value(args, ++i));
+        case "--asyncio" -> loop = loop != null ? loop : EventLoop.Factory.class.getName();
+        case "--foreign_loop" -> loop = value(args, ++i);
         default -> throw new IllegalArgumentException("unknown argument " + args[i]);
       }
     }
     if (uid == null || parentAddr == null) {
-      System.err.println("usage: ChildMain --uid \"('name', 'uuid')\" --parent_addr \"('host', port)\" [--loglevel L]");
+      System.err.println("usage: ChildMain --uid \"('name', 'uuid')\" --parent_addr \"('host', port)\" [--loglevel L]"
+          + " [--asyncio [--foreign_loop FACTORY_CLASS]]");
       System.exit(2);
     }
-    exit(run(uid, parentAddr));
+    exit(run(uid, parentAddr, loop));
+  }
+
+  private static String value(String[] args, int i) {
+    if (i >= args.length) throw new IllegalArgumentException(args[i - 1] + " needs a value");
+    return args[i];
+  }
+
+  /**
+   * The command-line arguments that infect a child: tractor's {@code --asyncio}, and the loop's
+   * factory unless it is the default {@link EventLoop.Factory}.
+   */
+  static List<String> infectionArgs(Class<? extends LoopFactory> factory) {
+    return factory == EventLoop.Factory.class
+        ? List.of("--asyncio")
+        : List.of("--asyncio", "--foreign_loop", factory.getName());
+  }
+
+  /** Makes an infected actor's loop with the factory named on the command line. */
+  private static java.util.concurrent.Executor openLoop(String factoryClass, Uid uid) throws Exception {
+    Class<?> c = Class.forName(factoryClass);
+    if (!LoopFactory.class.isAssignableFrom(c)) {
+      throw new IllegalArgumentException(factoryClass + " is not a " + LoopFactory.class.getName());
+    }
+    java.util.concurrent.Executor loop = ((LoopFactory) c.getConstructor().newInstance()).open("foreign-loop:" + uid.name());
+    if (loop == null) throw new IllegalStateException(factoryClass + ".open() returned no loop");
+    return loop;
   }
 
   /**
@@ -226,7 +258,7 @@ public final class ChildMain {
     System.exit(code);
   }
 
-  private static int run(Uid uid, InetSocketAddress parentAddr) {
+  private static int run(Uid uid, InetSocketAddress parentAddr, String foreignLoop) {
     WireChannel parent;
     Hello parentHello;
     try {
@@ -242,6 +274,7 @@ public final class ChildMain {
       if (!(init instanceof Map<?, ?> m)) throw new IllegalStateException("bad init message from the parent: " + init);
       actor = new Actor(uid, config(uid, m), false);
       actor.parent(parentHello.uid());
+      if (foreignLoop != null) actor.infect(openLoop(foreignLoop, uid));
     } catch (Throwable t) {
       LOG.log(System.Logger.Level.ERROR, "actor " + uid + " failed to boot", t);
       try {

@@ -4,6 +4,8 @@ import io.jtractor.ActorFailure;
 import io.jtractor.sc.Event;
 import io.jtractor.sc.Sc;
 import io.jtractor.sc.TooSlowError;
+import io.jtractor.sc.foreign.EventLoop;
+import io.jtractor.sc.foreign.LoopFactory;
 import io.jtractor.wire.Uid;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -75,6 +77,8 @@ public final class ChildProcess {
    *     #withAotCache}
    * @param warmPool how many child JVMs to keep started ahead of need (0: none); see {@link
    *     #withWarmPool}
+   * @param foreignLoop for an infected child (tractor's {@code infect_asyncio}), the factory of its
+   *     foreign event loop; null for a child that is not infected. See {@link #infected()}
    */
   public record SpawnOptions(
       List<String> jvmArgs,
@@ -83,9 +87,10 @@ public final class ChildProcess {
       Duration exitGrace,
       String loglevel,
       Path aotCache,
-      int warmPool) {
+      int warmPool,
+      Class<? extends LoopFactory> foreignLoop) {
     public static final SpawnOptions DEFAULT =
-        new SpawnOptions(LEAN_JVM_FLAGS, Duration.ofSeconds(30), Duration.ofMillis(500), Duration.ofSeconds(2), "ERROR", null, 0);
+        new SpawnOptions(LEAN_JVM_FLAGS, Duration.ofSeconds(30), Duration.ofMillis(500), Duration.ofSeconds(2), "ERROR", null, 0, null);
 
     /**
      * The options an actor's nurseries start with: {@link #DEFAULT}, plus the AOT cache its own
@@ -107,17 +112,17 @@ public final class ChildProcess {
 
     /** These options with other JVM flags. */
     public SpawnOptions withJvmArgs(List<String> args) {
-      return new SpawnOptions(args, connectTimeout, cancelTimeout, exitGrace, loglevel, aotCache, warmPool);
+      return new SpawnOptions(args, connectTimeout, cancelTimeout, exitGrace, loglevel, aotCache, warmPool, foreignLoop);
     }
 
     /** These options with another log level for the child (tractor's {@code --loglevel}). */
     public SpawnOptions withLoglevel(String level) {
-      return new SpawnOptions(jvmArgs, connectTimeout, cancelTimeout, exitGrace, level, aotCache, warmPool);
+      return new SpawnOptions(jvmArgs, connectTimeout, cancelTimeout, exitGrace, level, aotCache, warmPool, foreignLoop);
     }
 
     /** These options with other grace periods. */
     public SpawnOptions withTimeouts(Duration connect, Duration cancel, Duration exit) {
-      return new SpawnOptions(jvmArgs, connect, cancel, exit, loglevel, aotCache, warmPool);
+      return new SpawnOptions(jvmArgs, connect, cancel, exit, loglevel, aotCache, warmPool, foreignLoop);
     }
 
     /**
@@ -130,7 +135,51 @@ public final class ChildProcess {
      * time from ~540 to ~360 ms, and the tree from ~9.5 to ~6.3 s on 2 vCPUs.
      */
     public SpawnOptions withAotCache(Path file) {
-      return new SpawnOptions(jvmArgs, connectTimeout, cancelTimeout, exitGrace, loglevel, file, warmPool);
+      return new SpawnOptions(jvmArgs, connectTimeout, cancelTimeout, exitGrace, loglevel, file, warmPool, foreignLoop);
+    }
+
+    /**
+     * These options for an infected child (tractor's {@code infect_asyncio=True}): it gets a
+     * foreign event loop, an {@link EventLoop} (one thread, in order). Its exposed functions may
+     * return a {@link java.util.concurrent.CompletionStage} (awaited, the caller gets its value)
+     * or a {@link java.util.concurrent.Flow.Publisher} (streamed to the caller, as an async
+     * generator), called on that loop; its code reaches the loop through the public API's {@code
+     * ToForeign}.
+     */
+    public SpawnOptions infected() {
+      return infected(EventLoop.Factory.class);
+    }
+
+    /**
+     * {@link #infected()} with the loop made by {@code factory}, a public class with a public
+     * no-argument constructor (the child makes one and asks it for the loop).
+     *
+     * @throws IllegalArgumentException if the child could not make one
+     */
+    public SpawnOptions infected(Class<? extends LoopFactory> factory) {
+      java.util.Objects.requireNonNull(factory, "factory");
+      try {
+        var ctor = factory.getConstructor();
+        if (!java.lang.reflect.Modifier.isPublic(factory.getModifiers())
+            || java.lang.reflect.Modifier.isAbstract(factory.getModifiers())
+            || !java.lang.reflect.Modifier.isPublic(ctor.getModifiers())) {
+          throw new NoSuchMethodException();
+        }
+      } catch (NoSuchMethodException e) {
+        throw new IllegalArgumentException(factory.getName()
+            + " must be a public, concrete class with a public no-argument constructor: a child actor makes one by name");
+      }
+      return new SpawnOptions(jvmArgs, connectTimeout, cancelTimeout, exitGrace, loglevel, aotCache, warmPool, factory);
+    }
+
+    /** These options for a child that is not infected. */
+    public SpawnOptions notInfected() {
+      return new SpawnOptions(jvmArgs, connectTimeout, cancelTimeout, exitGrace, loglevel, aotCache, warmPool, null);
+    }
+
+    /** Whether the child gets a foreign event loop. */
+    public boolean isInfected() {
+      return foreignLoop != null;
     }
 
     /**
@@ -139,7 +188,7 @@ public final class ChildProcess {
      * the background). Costs {@code size} idle JVMs of memory while the actor lives.
      */
     public SpawnOptions withWarmPool(int size) {
-      return new SpawnOptions(jvmArgs, connectTimeout, cancelTimeout, exitGrace, loglevel, aotCache, size);
+      return new SpawnOptions(jvmArgs, connectTimeout, cancelTimeout, exitGrace, loglevel, aotCache, size, foreignLoop);
     }
   }
 
@@ -245,8 +294,9 @@ public final class ChildProcess {
     cmd.add("-cp");
     cmd.add(System.getProperty("java.class.path"));
     cmd.add(ChildMain.class.getName());
-    List<String> identity = List.of(
-        "--uid", PythonLiteral.uid(uid), "--parent_addr", PythonLiteral.address(parentAddr), "--loglevel", options.loglevel());
+    List<String> identity = new ArrayList<>(List.of(
+        "--uid", PythonLiteral.uid(uid), "--parent_addr", PythonLiteral.address(parentAddr), "--loglevel", options.loglevel()));
+    if (options.isInfected()) identity.addAll(ChildMain.infectionArgs(options.foreignLoop()));
     Process p = null;
     WarmPool pool = options.warmPool() > 0 && !trains[0] ? parent.warmPool(cmd, options.warmPool()) : null;
     if (pool != null) {

@@ -800,11 +800,11 @@ public final class PeerChannel {
     }
     RpcTask task = new RpcTask(cid);
     ContextLink link = null;
-    if (target.injection() != null) {
+    if (target.isLinked()) {
       // Registered before the next message is read: the caller's stream items may follow at once.
       link = new ContextLink(this, cid, false, cmd.func(), peerIsJtractor);
       link.beforeEachSend(() -> sendOwedCancelFunctype(task));
-      args[0] = target.injection().view().apply(link);
+      if (target.injection() != null) args[0] = target.injection().view().apply(link);
       inboxes.put(cid, link);
     }
     rpcTasks.put(cid, task);
@@ -839,9 +839,9 @@ public final class PeerChannel {
       this.selfBody = selfBody;
     }
 
-    /** Whether this is a plain call of an exposed function (no context, no stream, no self method). */
+    /** Whether this is a plain call of a plain function (no context, stream, self method or future to await). */
     boolean isPlain() {
-      return selfBody == null && link == null;
+      return selfBody == null && link == null && target.shape() == Modules.Target.Shape.PLAIN;
     }
 
     @Override
@@ -854,7 +854,7 @@ public final class PeerChannel {
         runRpc(cmd, () -> {
           long t0 = System.nanoTime();
           try {
-            return target.invoke(args);
+            return ForeignCalls.invoke(actor, target, args, null);
           } finally {
             recordCallTime(System.nanoTime() - t0);
           }
@@ -1008,7 +1008,7 @@ public final class PeerChannel {
       Object value = null;
       Throwable failure = null;
       try {
-        value = task.scope.call(s -> target.invoke(args));
+        value = task.scope.call(s -> ForeignCalls.invoke(actor, target, args, link));
       } catch (Cancelled c) {
         // The whole actor is going down.
         link.closeStream();
