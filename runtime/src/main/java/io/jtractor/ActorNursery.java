@@ -238,7 +238,7 @@ public final class ActorNursery {
       child.scope.run(
           s -> {
             if (child.main != null) {
-              runMain(child);
+              Debugger.cancelOnlyWhenQuiet(actor, child.process.uid(), () -> runMain(child));
             } else {
               awaitDaemonEnd(child);
             }

@@ -7,7 +7,9 @@ import io.jtractor.DebuggerQuit;
 import io.jtractor.RemoteActorError;
 import io.jtractor.runtime.Actor;
 import io.jtractor.runtime.PeerChannel;
+import io.jtractor.sc.CancelScope;
 import io.jtractor.sc.Cancelled;
+import io.jtractor.sc.Nursery;
 import io.jtractor.sc.Sc;
 import io.jtractor.wire.Uid;
 import java.io.IOException;
@@ -100,6 +102,36 @@ public final class Debugger {
     } catch (RemoteActorError | ConnectionLost | IllegalStateException e) {
       LOG.log(System.Logger.Level.DEBUG, "cannot ask the root whether " + child + " is in the debugger: " + e.getMessage());
     }
+  }
+
+  /**
+   * Runs a child's main call ({@code runInActor}) so that, in a debugged tree, a cancellation of
+   * the caller reaches the child only once the child's subtree is out of the REPL: the call runs
+   * shielded, and a watcher cancels it when the caller is cancelled and the child is quiet.
+   * Outside debug mode it just runs {@code body}.
+   */
+  public static void cancelOnlyWhenQuiet(Actor parent, Uid child, Runnable body) {
+    if (!DebugMode.active()) {
+      body.run();
+      return;
+    }
+    CancelScope call = CancelScope.create();
+    call.setShield(true);
+    Nursery.run(n -> {
+      n.startSoon("debug-guard:" + child.name(), () -> {
+        try {
+          Sc.sleepForever();
+        } finally {
+          Sc.shielded(s -> awaitQuiet(parent, child));
+          call.cancel();
+        }
+      });
+      try {
+        call.run(s -> body.run());
+      } finally {
+        n.cancel();
+      }
+    });
   }
 
   private static PeerChannel rootChannel(Actor self) {

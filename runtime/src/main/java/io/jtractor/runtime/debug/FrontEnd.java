@@ -34,6 +34,9 @@ import java.util.concurrent.locks.ReentrantLock;
 public final class FrontEnd {
   private static final System.Logger LOG = System.getLogger(FrontEnd.class.getName());
 
+  /** How long a subtree must stay out of the REPL, after it was in, to count as quiet. */
+  static final Duration SETTLE = Duration.ofMillis(300);
+
   /** How long attaching to a child's JDWP agent may take. */
   static final Duration ATTACH_TIMEOUT = Duration.ofSeconds(5);
 
@@ -49,7 +52,8 @@ public final class FrontEnd {
   private final ArrayDeque<Stop> waiting = new ArrayDeque<>();
   /** The stop whose REPL is open, or null. Guarded by lock. */
   private Stop holder;
-  private final Console console = Console.create();
+  /** The root's terminal, opened with the first REPL (never on an attach's path); written by the REPL thread. */
+  private volatile Console console;
   private final Sources sources = new Sources();
   /** SIGINT's handler before a REPL opened; REPL thread only. */
   private sun.misc.SignalHandler previousInt;
@@ -108,7 +112,7 @@ public final class FrontEnd {
       List<Stop> dropped = new ArrayList<>();
       waiting.removeIf(s -> s instanceof JdiStop j && j.target() == t && dropped.add(s));
       for (Stop s : dropped) {
-        console.println("jtractor debugger: actor " + s.uid().pythonRepr() + " went away while it waited for the debugger");
+        System.out.println("jtractor debugger: actor " + s.uid().pythonRepr() + " went away while it waited for the debugger");
       }
       changed.signalAll();
     } finally {
@@ -134,7 +138,16 @@ public final class FrontEnd {
   public void awaitQuiet(Uid uid) {
     lock.lock();
     try {
-      while (busyUnder(uid)) changed.await();
+      boolean waited = false;
+      while (true) {
+        while (busyUnder(uid)) {
+          waited = true;
+          changed.await();
+        }
+        // After a stop, the next often follows within moments (the error the user let go reaches
+        // the parent, which stops in turn): quiet counts once it has lasted SETTLE.
+        if (!waited || !changed.await(SETTLE.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS) && !busyUnder(uid)) return;
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } finally {
@@ -194,6 +207,7 @@ public final class FrontEnd {
         lock.unlock();
       }
       shieldCtrlC();
+      if (console == null) console = Console.create();
       try {
         new Repl(console, s, sources).run();
       } catch (RuntimeException | Error e) {
@@ -219,7 +233,10 @@ public final class FrontEnd {
   /** While a REPL is open, Ctrl-C redraws the prompt instead of stopping the root. */
   private void shieldCtrlC() {
     try {
-      previousInt = sun.misc.Signal.handle(new sun.misc.Signal("INT"), sig -> console.interrupted());
+      previousInt = sun.misc.Signal.handle(new sun.misc.Signal("INT"), sig -> {
+        Console c = console;
+        if (c != null) c.interrupted();
+      });
     } catch (IllegalArgumentException | LinkageError unsupported) {
       previousInt = null;
     }
