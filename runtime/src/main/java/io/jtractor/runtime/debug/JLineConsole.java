@@ -31,6 +31,8 @@ final class JLineConsole implements Console {
 
   private JLineConsole(Terminal terminal) {
     this.terminal = terminal;
+    // A terminal that reports no size (a bare pseudo-terminal) would have the prompt cut to nothing.
+    if (terminal.getWidth() <= 0) terminal.setSize(new org.jline.terminal.Size(120, 40));
     this.reader = LineReaderBuilder.builder().terminal(terminal).appName("jtractor-debug").build();
     this.out = terminal.writer();
   }
