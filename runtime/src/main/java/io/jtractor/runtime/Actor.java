@@ -296,6 +296,7 @@ public final class Actor {
             // opened) may use the process's current actor at once.
             previous = current;
             current = this;
+            TaskDump.installSignal();
             listening.set(address);
             try {
               n.startSoon("accept:" + uid.name(), () -> acceptLoop(s));
@@ -606,6 +607,7 @@ public final class Actor {
    * @throws AttributeError if this actor has no such method (tractor's answer)
    */
   java.util.concurrent.Callable<Object> selfMethod(String name, Map<String, Object> kwargs, Uid caller) {
+    if (name.equals(TaskDump.SELF_METHOD)) return () -> TaskDump.of(this);
     java.util.concurrent.Callable<Object> debug = io.jtractor.runtime.debug.Debugger.selfMethod(this, name, kwargs);
     if (debug != null) return debug;
     Registrar r = registrar;
