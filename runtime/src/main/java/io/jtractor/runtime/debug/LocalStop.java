@@ -79,7 +79,13 @@ final class LocalStop implements Stop {
 
   @Override
   public String error() {
-    return error == null ? null : error.toString();
+    if (error == null) return null;
+    StringBuilder sb = new StringBuilder(error.toString());
+    if (error instanceof io.jtractor.sc.ExceptionGroup g) {
+      int i = 0;
+      for (Throwable member : g.exceptions()) sb.append("\n  [").append(++i).append("] ").append(member);
+    }
+    return sb.toString();
   }
 
   @Override
