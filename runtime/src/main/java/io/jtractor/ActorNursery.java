@@ -4,6 +4,7 @@ import io.jtractor.runtime.Actor;
 import io.jtractor.runtime.ChildProcess;
 import io.jtractor.runtime.Sneaky;
 import io.jtractor.runtime.Values;
+import io.jtractor.runtime.debug.Debugger;
 import io.jtractor.sc.Block;
 import io.jtractor.sc.CancelScope;
 import io.jtractor.sc.Event;
@@ -49,6 +50,8 @@ public final class ActorNursery {
   private final List<Child> children = new CopyOnWriteArrayList<>();
   private volatile boolean cancelled;
   private volatile ChildProcess.SpawnOptions spawnOptions = ChildProcess.SpawnOptions.inherited();
+  /** Debug mode for the children spawned from now on; null: the actor's own. */
+  private volatile Boolean debugMode;
 
   private ActorNursery(Actor actor, Nursery tasks) {
     this.actor = actor;
@@ -57,12 +60,28 @@ public final class ActorNursery {
 
   static <R> R open(Actor actor, ValueBlock<? super ActorNursery, R> body) {
     Objects.requireNonNull(body, "body");
-    return Nursery.call(n -> body.call(new ActorNursery(actor, n)));
+    try {
+      return Nursery.call(n -> body.call(new ActorNursery(actor, n)));
+    } catch (Throwable t) {
+      // A root in debug mode opens the REPL over its own error, once its children are down.
+      throw Sneaky.raise(Debugger.rootCrashed(actor, t));
+    }
   }
 
   /** Options for the children spawned from now on (JVM flags, timeouts, grace periods). */
   public ActorNursery withSpawnOptions(ChildProcess.SpawnOptions options) {
     this.spawnOptions = Objects.requireNonNull(options, "options");
+    return this;
+  }
+
+  /**
+   * Debug mode for the children spawned from now on (tractor's per-child {@code debug_mode}): on,
+   * their crashes and {@link Jtractor#pause()}s stop under the debugger even if this actor's tree is
+   * not in debug mode; off, they run without it even if it is. By default children inherit this
+   * actor's mode.
+   */
+  public ActorNursery withDebugMode(boolean on) {
+    this.debugMode = on;
     return this;
   }
 
@@ -172,7 +191,8 @@ public final class ActorNursery {
     if (!tasks.isOpen()) throw new IllegalStateException("this actor nursery is closed");
     Sc.checkpointIfCancelled();
     Uid uid = Uid.random(name);
-    ChildProcess proc = ChildProcess.spawn(actor, uid, modules, spawnOptions);
+    Boolean debug = debugMode;
+    ChildProcess proc = ChildProcess.spawn(actor, uid, modules, spawnOptions, debug != null ? debug : actor.config().debugMode());
     Child child = new Child(proc, main);
     Portal portal = new Portal(proc.channel(), child);
     child.portal = portal;
@@ -234,7 +254,7 @@ public final class ActorNursery {
       child.scope.run(
           s -> {
             if (child.main != null) {
-              runMain(child);
+              Debugger.cancelOnlyWhenQuiet(actor, child.process.uid(), () -> runMain(child));
             } else {
               awaitDaemonEnd(child);
             }

@@ -88,13 +88,26 @@ public final class Jtractor {
   /**
    * Opens a root actor named {@code name} that exposes {@code modules}, listening on 127.0.0.1
    * (any port), with the {@linkplain #defaultRegistry() default registrar}: if none answers there,
-   * this root becomes it.
+   * this root becomes it. Debug mode is on if {@code -Djtractor.debug=true} or {@code
+   * JTRACTOR_DEBUG=1} asks for it.
    */
   public static Root openRoot(String name, Class<?>... modules) {
-    return new Root(Actor.Config.of(name, List.of(modules)).withRegistry(defaultRegistry()));
+    return new Root(rootConfig(name, modules));
   }
 
-  /** Opens a root actor with a full configuration. */
+  /**
+   * The configuration {@link #openRoot(String, Class[])} uses, to adjust before opening, e.g.
+   * {@code Jtractor.openRoot(Jtractor.rootConfig("root").withDebugMode(true))}.
+   */
+  public static Actor.Config rootConfig(String name, Class<?>... modules) {
+    return Actor.Config.of(name, List.of(modules)).withRegistry(defaultRegistry());
+  }
+
+  /**
+   * Opens a root actor with a full configuration; {@code config.withDebugMode(true)} (or the
+   * environment, as for {@link #openRoot(String, Class[])}) turns on the multi-process debugger for
+   * the whole tree.
+   */
   public static Root openRoot(Actor.Config config) {
     return new Root(Objects.requireNonNull(config, "config"));
   }
@@ -271,6 +284,20 @@ public final class Jtractor {
       a.cancelRuntime(a.uid());
       a.cancelService();
     });
+  }
+
+  /**
+   * Stops the calling task under the multi-process debugger until the user continues: a REPL
+   * opens in the root's terminal at this frame ({@code Attaching debugger to actor: ...}), waiting
+   * its turn if another is open. tractor: {@code tractor.pause()} (once {@code breakpoint()}).
+   * Needs debug mode in this actor ({@link Actor.Config#withDebugMode}, {@code
+   * -Djtractor.debug=true}, {@code JTRACTOR_DEBUG=1}, or {@link ActorNursery#withDebugMode} in the
+   * parent); outside it, it warns once and returns.
+   *
+   * @throws DebuggerQuit if the user quit at the prompt
+   */
+  public static void pause() {
+    io.jtractor.runtime.debug.Debugger.pause();
   }
 
   static Actor requireActor() {

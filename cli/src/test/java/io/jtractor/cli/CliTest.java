@@ -110,6 +110,11 @@ class CliTest {
         assertThat(out).containsPattern("(?m)^├─ (kid|other-kid) ").containsPattern("(?m)^└─ (kid|other-kid) ");
         assertThat(out).containsPattern("(?m)^[├└]─ kid ").containsPattern("(?m)^[├└]─ other-kid ");
         assertThat(out).doesNotContain("jtractor-ps"); // ps itself does not register
+        // --tasks: every actor's nurseries, scopes and tasks, each task with its top frames.
+        Program tasks = jtractor("ps", "--tasks", "--port", Integer.toString(at.getPort()));
+        assertThat(tasks.awaitExit()).isZero();
+        assertThat(tasks.text()).contains("4 actors", "actor ('kid', '", "actor ('app', '", "actor ('registrar', '")
+            .containsPattern("(?m)^  nursery$").containsPattern("(?m)^ +task accept:kid \\(\\w+\\)$").containsPattern("(?m)^ +at \\S+");
         an.cancel();
       });
     }

@@ -49,6 +49,8 @@ public final class Actor {
    *     nor serves as a registrar). A root probes it: if nothing answers there, the root becomes the
    *     registrar, listening at that address; port 0 makes a root a registrar on a free port
    *     without probing (each test run gets its own registry that way).
+   * @param debugMode whether this actor and, by default, its descendants run under the
+   *     multi-process debugger (see {@code io.jtractor.runtime.debug})
    */
   public record Config(
       String name,
@@ -56,7 +58,14 @@ public final class Actor {
       List<Class<?>> modules,
       WireChannel.Config wireConfig,
       HandshakeAuth auth,
-      InetSocketAddress registryAddress) {
+      InetSocketAddress registryAddress,
+      boolean debugMode) {
+    /** A configuration with debug mode off. */
+    public Config(
+        String name, InetSocketAddress bindAddress, List<Class<?>> modules, WireChannel.Config wireConfig, HandshakeAuth auth, InetSocketAddress registryAddress) {
+      this(name, bindAddress, modules, wireConfig, auth, registryAddress, false);
+    }
+
     public Config {
       Objects.requireNonNull(name, "name");
       Objects.requireNonNull(bindAddress, "bindAddress");
@@ -78,12 +87,21 @@ public final class Actor {
 
     /** This configuration with another registrar address (null: none). */
     public Config withRegistry(InetSocketAddress registry) {
-      return new Config(name, bindAddress, modules, wireConfig, auth, registry);
+      return new Config(name, bindAddress, modules, wireConfig, auth, registry, debugMode);
     }
 
     /** This configuration listening at another address. */
     public Config withBindAddress(InetSocketAddress bind) {
-      return new Config(name, bind, modules, wireConfig, auth, registryAddress);
+      return new Config(name, bind, modules, wireConfig, auth, registryAddress, debugMode);
+    }
+
+    /**
+     * This configuration with debug mode on or off: an error that leaves a user function, or a
+     * {@code Jtractor.pause()}, in this actor or any descendant stops that task and opens a REPL in
+     * the root's terminal. Off by default, and then free.
+     */
+    public Config withDebugMode(boolean on) {
+      return new Config(name, bindAddress, modules, wireConfig, auth, registryAddress, on);
     }
   }
 
@@ -314,6 +332,7 @@ public final class Actor {
             // opened) may use the process's current actor at once.
             previous = current;
             current = this;
+            TaskDump.installSignal();
             listening.set(address);
             try {
               n.startSoon("accept:" + uid.name(), () -> acceptLoop(s));
@@ -624,6 +643,9 @@ public final class Actor {
    * @throws AttributeError if this actor has no such method (tractor's answer)
    */
   java.util.concurrent.Callable<Object> selfMethod(String name, Map<String, Object> kwargs, Uid caller) {
+    if (name.equals(TaskDump.SELF_METHOD)) return () -> TaskDump.of(this);
+    java.util.concurrent.Callable<Object> debug = io.jtractor.runtime.debug.Debugger.selfMethod(this, name, kwargs);
+    if (debug != null) return debug;
     Registrar r = registrar;
     if (r != null) return r.method(name, kwargs);
     throw new AttributeError("'Actor' object has no attribute '" + name + "'");

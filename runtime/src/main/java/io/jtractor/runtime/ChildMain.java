@@ -317,7 +317,8 @@ public final class ChildMain {
     int port = init.get("bind_port") instanceof Long p ? p.intValue() : 0;
     InetSocketAddress registry = io.jtractor.wire.SockAddr.fromWire(init.get("_arb_addr")); // None: no registrar
     Actor.Config defaults = Actor.Config.of(uid.name(), modules);
-    return new Actor.Config(uid.name(), new InetSocketAddress(host, port), modules, defaults.wireConfig(), defaults.auth(), registry);
+    boolean debug = io.jtractor.runtime.debug.DebugMode.configureChild(init.get("_runtime_vars") instanceof Map<?, ?> vars ? vars : null);
+    return new Actor.Config(uid.name(), new InetSocketAddress(host, port), modules, defaults.wireConfig(), defaults.auth(), registry, debug);
   }
 
   /**

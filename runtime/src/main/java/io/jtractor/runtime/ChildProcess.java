@@ -1,6 +1,8 @@
 package io.jtractor.runtime;
 
 import io.jtractor.ActorFailure;
+import io.jtractor.runtime.debug.DebugMode;
+import io.jtractor.runtime.debug.Debugger;
 import io.jtractor.sc.Event;
 import io.jtractor.sc.Sc;
 import io.jtractor.sc.TooSlowError;
@@ -244,12 +246,17 @@ public final class ChildProcess {
   private volatile PeerChannel channel;
   /** Whether this child writes an AOT cache as it exits (which takes seconds): set before it runs. */
   private volatile boolean trainsAotCache;
+  /** Whether the child runs in debug mode (with a JDWP agent). */
+  private final boolean debugged;
+  /** The port its JDWP agent announced on stdout (debug mode only; completed by the stdout pump). */
+  private final java.util.concurrent.CompletableFuture<Integer> jdwpPort = new java.util.concurrent.CompletableFuture<>();
 
-  private ChildProcess(Actor parent, Uid uid, Process process, SpawnOptions options) {
+  private ChildProcess(Actor parent, Uid uid, Process process, SpawnOptions options, boolean debugged) {
     this.parent = parent;
     this.uid = uid;
     this.process = process;
     this.options = options;
+    this.debugged = debugged;
     this.stdoutPump = pump(process.getInputStream(), System.out, false);
     this.stderrPump = pump(process.getErrorStream(), System.err, true);
     process.onExit().thenRun(exited::set);
@@ -283,12 +290,22 @@ public final class ChildProcess {
    * @param modules the namespaces the child exposes
    */
   public static ChildProcess spawn(Actor parent, Uid uid, List<Class<?>> modules, SpawnOptions options) {
+    return spawn(parent, uid, modules, options, parent.config().debugMode());
+  }
+
+  /**
+   * {@link #spawn(Actor, Uid, List, SpawnOptions)} with debug mode chosen for this child: with
+   * {@code debug}, the child starts with a JDWP agent (and no warm pool), and the root's debugger
+   * has attached to it before this returns.
+   */
+  public static ChildProcess spawn(Actor parent, Uid uid, List<Class<?>> modules, SpawnOptions options, boolean debug) {
     OneShot<PeerChannel> connected = parent.expect(uid);
     JfrEvents.ActorSpawned spawnEvent = JfrEvents.spawnBegins();
     InetSocketAddress parentAddr = parent.address();
     List<String> cmd = new ArrayList<>();
     cmd.add(ProcessHandle.current().info().command().orElse(System.getProperty("java.home") + "/bin/java"));
     cmd.addAll(options.jvmArgs());
+    if (debug) cmd.addAll(DebugMode.JDWP_FLAGS);
     boolean[] trains = {false};
     cmd.addAll(aotFlags(options, trains));
     cmd.add("-cp");
@@ -298,7 +315,7 @@ public final class ChildProcess {
         "--uid", PythonLiteral.uid(uid), "--parent_addr", PythonLiteral.address(parentAddr), "--loglevel", options.loglevel()));
     if (options.isInfected()) identity.addAll(ChildMain.infectionArgs(options.foreignLoop()));
     Process p = null;
-    WarmPool pool = options.warmPool() > 0 && !trains[0] ? parent.warmPool(cmd, options.warmPool()) : null;
+    WarmPool pool = options.warmPool() > 0 && !trains[0] && !debug ? parent.warmPool(cmd, options.warmPool()) : null;
     if (pool != null) {
       Process warm = pool.take();
       if (warm != null) {
@@ -324,7 +341,7 @@ public final class ChildProcess {
         throw new ActorFailure("could not start a JVM for actor " + uid + ": " + e.getMessage(), e);
       }
     }
-    ChildProcess child = new ChildProcess(parent, uid, p, options);
+    ChildProcess child = new ChildProcess(parent, uid, p, options, debug);
     if (trains[0]) {
       child.trainsAotCache = true;
       p.onExit().thenRun(() -> TRAINING.remove(options.aotCache()));
@@ -342,7 +359,8 @@ public final class ChildProcess {
       } finally {
         if (pool != null) pool.refill(); // now: the new JVM's start-up no longer slows this spawn's
       }
-      child.channel.wire().sendValue(initMessage(parent, modules));
+      child.channel.wire().sendValue(initMessage(parent, modules, debug));
+      if (debug) child.attachDebugger();
       JfrEvents.spawned(spawnEvent, uid, parent.uid(), p.pid());
       return child;
     } catch (Throwable t) {
@@ -366,18 +384,14 @@ public final class ChildProcess {
   }
 
   /** tractor's spawn init map, so that a Python child would understand it too. */
-  private static Map<String, Object> initMessage(Actor parent, List<Class<?>> modules) {
+  private static Map<String, Object> initMessage(Actor parent, List<Class<?>> modules, boolean debug) {
     Map<String, Object> enable = new LinkedHashMap<>();
     for (Class<?> c : modules) enable.put(c.getName(), location(c));
     InetSocketAddress addr = parent.address();
-    List<Object> mailbox = io.jtractor.wire.SockAddr.toWire(addr);
     // The registrar as the parent resolved it (its own address if it is the registrar). None when
     // the parent has no registrar: the child then does not register (a Python child needs one).
     InetSocketAddress reg = parent.registrarAddress();
-    Map<String, Object> runtimeVars = new LinkedHashMap<>();
-    runtimeVars.put("_debug_mode", false);
-    runtimeVars.put("_is_root", false);
-    runtimeVars.put("_root_mailbox", mailbox);
+    Map<String, Object> runtimeVars = DebugMode.runtimeVars(parent, debug);
     Map<String, Object> init = new LinkedHashMap<>();
     init.put("_parent_main_data", Map.of());
     init.put("enable_modules", enable);
@@ -407,6 +421,7 @@ public final class ChildProcess {
    */
   public void reap(boolean hard) {
     try {
+      awaitDebugQuiet();
       if (process.isAlive() && !hard) {
         PeerChannel ch = channel;
         if (ch != null && ch.isOpen()) {
@@ -415,11 +430,13 @@ public final class ChildProcess {
         // A child writing an AOT cache at exit needs longer; don't cut it short.
         waitForExit(trainsAotCache ? Duration.ofSeconds(60) : options.exitGrace());
       }
+      awaitDebugQuiet();
       if (process.isAlive()) {
         LOG.log(System.Logger.Level.INFO, "actor " + uid + " is still running: SIGTERM");
         process.destroy();
         waitForExit(options.exitGrace());
       }
+      awaitDebugQuiet();
       if (process.isAlive()) {
         LOG.log(System.Logger.Level.WARNING, "actor " + uid + " ignored SIGTERM: SIGKILL");
         process.destroyForcibly();
@@ -430,6 +447,30 @@ public final class ChildProcess {
       parent.release(this);
       JfrEvents.exited(uid, parent.uid(), process.isAlive() ? -1 : process.exitValue(), hard);
     }
+  }
+
+  /**
+   * In a debugged tree: waits while this child, or anything under it, holds or waits for the
+   * debugger's REPL (a nursery never cancels, signals or kills a child the user is debugging).
+   */
+  private void awaitDebugQuiet() {
+    if ((debugged || DebugMode.active()) && process.isAlive()) Debugger.awaitQuiet(parent, uid);
+  }
+
+  /** Has the root's debugger attach to this child's JDWP agent, once it has announced its port. */
+  private void attachDebugger() {
+    int port;
+    try {
+      port = jdwpPort.get(options.connectTimeout().toMillis(), TimeUnit.MILLISECONDS);
+    } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
+      System.err.println("jtractor debugger: actor " + uid.pythonRepr() + " announced no JDWP port; it runs on without the debugger");
+      return;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      Sc.checkpoint();
+      return;
+    }
+    Debugger.attachChild(parent, uid, port);
   }
 
   /** Kills the process and everything under it at once (JVM shutdown). */
@@ -476,6 +517,10 @@ public final class ChildProcess {
             () -> {
               try (BufferedReader r = new BufferedReader(new InputStreamReader(from, StandardCharsets.UTF_8))) {
                 for (String line; (line = r.readLine()) != null; ) {
+                  if (debugged && !keepTail && !jdwpPort.isDone() && DebugMode.jdwpPort(line) >= 0) {
+                    jdwpPort.complete(DebugMode.jdwpPort(line)); // the agent's announcement: ours, not the user's
+                    continue;
+                  }
                   to.println(prefix + line);
                   if (keepTail) {
                     synchronized (stderrTail) {
@@ -486,6 +531,8 @@ public final class ChildProcess {
                 }
               } catch (IOException e) {
                 LOG.log(System.Logger.Level.DEBUG, "output of " + uid + ": " + e.getMessage());
+              } finally {
+                if (!keepTail) jdwpPort.completeExceptionally(new IOException("stdout ended"));
               }
             });
   }

@@ -175,7 +175,8 @@ public final class Modules {
       try {
         return method.invoke(null, args);
       } catch (InvocationTargetException e) {
-        Throwable cause = e.getCause();
+        // In debug mode, an error the user quit at in the debugger leaves as a DebuggerQuit.
+        Throwable cause = io.jtractor.runtime.debug.DebugAgent.substitute(e.getCause());
         if (cause instanceof Exception ex) throw ex;
         if (cause instanceof Error err) throw err;
         throw e;

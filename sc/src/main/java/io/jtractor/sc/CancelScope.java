@@ -1,6 +1,7 @@
 package io.jtractor.sc;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.locks.ReentrantLock;
@@ -564,6 +565,23 @@ public final class CancelScope {
     return kind + "@" + Integer.toHexString(System.identityHashCode(this))
         + (cancelCalled ? "[cancelled]" : "")
         + (shield ? "[shield]" : "");
+  }
+
+  /**
+   * A snapshot of this scope for {@link TaskTree}: the child scopes, and the thread whose bottom
+   * scope this is (null for an inner scope). Under the tree lock.
+   */
+  record Snapshot(String label, boolean cancelled, boolean shield, long deadline, Thread thread, List<CancelScope> children) {}
+
+  Snapshot snapshot() {
+    TREE_LOCK.lock();
+    try {
+      List<CancelScope> kids = new java.util.ArrayList<>();
+      for (CancelScope c = firstChild; c != null; c = c.nextSibling) kids.add(c);
+      return new Snapshot(label, cancelCalled(), shield, deadline, isRoot && owner != null ? owner.thread : null, kids);
+    } finally {
+      TREE_LOCK.unlock();
+    }
   }
 
   /** {@code now + d}, saturating below {@link #NO_DEADLINE}. */
