@@ -4,6 +4,7 @@ import io.jtractor.runtime.Actor;
 import io.jtractor.runtime.ChildProcess;
 import io.jtractor.runtime.Sneaky;
 import io.jtractor.runtime.Values;
+import io.jtractor.runtime.debug.Debugger;
 import io.jtractor.sc.Block;
 import io.jtractor.sc.CancelScope;
 import io.jtractor.sc.Event;
@@ -41,9 +42,16 @@ import java.util.concurrent.CopyOnWriteArrayList;
 public final class ActorNursery {
   private final Actor actor;
   private final Nursery tasks;
+  /**
+   * The children not yet reaped, in spawn order: each is removed once its process is gone, so a
+   * long-lived nursery keeps nothing of a child that has finished (its portal keeps its result).
+   * Any thread.
+   */
   private final List<Child> children = new CopyOnWriteArrayList<>();
   private volatile boolean cancelled;
   private volatile ChildProcess.SpawnOptions spawnOptions = ChildProcess.SpawnOptions.inherited();
+  /** Debug mode for the children spawned from now on; null: the actor's own. */
+  private volatile Boolean debugMode;
 
   private ActorNursery(Actor actor, Nursery tasks) {
     this.actor = actor;
@@ -52,12 +60,28 @@ public final class ActorNursery {
 
   static <R> R open(Actor actor, ValueBlock<? super ActorNursery, R> body) {
     Objects.requireNonNull(body, "body");
-    return Nursery.call(n -> body.call(new ActorNursery(actor, n)));
+    try {
+      return Nursery.call(n -> body.call(new ActorNursery(actor, n)));
+    } catch (Throwable t) {
+      // A root in debug mode opens the REPL over its own error, once its children are down.
+      throw Sneaky.raise(Debugger.rootCrashed(actor, t));
+    }
   }
 
   /** Options for the children spawned from now on (JVM flags, timeouts, grace periods). */
   public ActorNursery withSpawnOptions(ChildProcess.SpawnOptions options) {
     this.spawnOptions = Objects.requireNonNull(options, "options");
+    return this;
+  }
+
+  /**
+   * Debug mode for the children spawned from now on (tractor's per-child {@code debug_mode}): on,
+   * their crashes and {@link Jtractor#pause()}s stop under the debugger even if this actor's tree is
+   * not in debug mode; off, they run without it even if it is. By default children inherit this
+   * actor's mode.
+   */
+  public ActorNursery withDebugMode(boolean on) {
+    this.debugMode = on;
     return this;
   }
 
@@ -71,7 +95,17 @@ public final class ActorNursery {
    * booting (loading its classes) reports a {@link RemoteActorError} that fails this nursery.
    */
   public Portal startActor(String name, Class<?>... modules) {
-    return spawn(name, List.of(modules), null);
+    return spawn(name, List.of(modules), null, spawnOptions);
+  }
+
+  /**
+   * {@link #startActor(String, Class...)} with options for this child only: e.g. {@code
+   * SpawnOptions.inherited().infected()} for an infected daemon (tractor's {@code
+   * start_actor(..., infect_asyncio=True)}). For {@code runInActor}, set the nursery's options
+   * with {@link #withSpawnOptions}.
+   */
+  public Portal startActor(String name, ChildProcess.SpawnOptions options, Class<?>... modules) {
+    return spawn(name, List.of(modules), null, Objects.requireNonNull(options, "options"));
   }
 
   /**
@@ -140,34 +174,36 @@ public final class ActorNursery {
 
   private Portal runMain(String name, Remote.Ref ref, Object... args) {
     MainCall call = new MainCall(ref.ns(), ref.func(), ref.kwargs(args), ref.method().getGenericReturnType());
-    return spawn(name != null ? name : ref.func(), List.of(ref.owner()), call);
+    return spawn(name != null ? name : ref.func(), List.of(ref.owner()), call, spawnOptions);
   }
 
   /**
    * {@code runInActor} by name: the child exposes {@code modules} and runs {@code ns.func(**kwargs)}.
    */
   public Portal runInActor(String name, String ns, String func, Map<String, ?> kwargs, Class<?>... modules) {
-    return spawn(name, List.of(modules), new MainCall(ns, func, Map.copyOf(kwargs), Object.class));
+    return spawn(name, List.of(modules), new MainCall(ns, func, Map.copyOf(kwargs), Object.class), spawnOptions);
   }
 
   private record MainCall(String ns, String func, Map<String, ?> kwargs, Type resultType) {}
 
-  private Portal spawn(String name, List<Class<?>> modules, MainCall main) {
+  private Portal spawn(String name, List<Class<?>> modules, MainCall main, ChildProcess.SpawnOptions spawnOptions) {
     Objects.requireNonNull(name, "name");
     if (!tasks.isOpen()) throw new IllegalStateException("this actor nursery is closed");
     Sc.checkpointIfCancelled();
     Uid uid = Uid.random(name);
-    ChildProcess proc = ChildProcess.spawn(actor, uid, modules, spawnOptions);
+    Boolean debug = debugMode;
+    ChildProcess proc = ChildProcess.spawn(actor, uid, modules, spawnOptions, debug != null ? debug : actor.config().debugMode());
     Child child = new Child(proc, main);
     Portal portal = new Portal(proc.channel(), child);
     child.portal = portal;
+    children.add(child); // before its supervisor starts: that removes it when the child is gone
     try {
       tasks.startSoon("supervise:" + name, () -> supervise(child));
     } catch (RuntimeException e) {
+      children.remove(child);
       Sc.shielded(s -> proc.reap(true));
       throw e;
     }
-    children.add(child);
     if (cancelled) {
       // cancel() ran while this child was being spawned and could not see it
       child.markCancelRequested();
@@ -218,7 +254,7 @@ public final class ActorNursery {
       child.scope.run(
           s -> {
             if (child.main != null) {
-              runMain(child);
+              Debugger.cancelOnlyWhenQuiet(actor, child.process.uid(), () -> runMain(child));
             } else {
               awaitDaemonEnd(child);
             }
@@ -228,7 +264,11 @@ public final class ActorNursery {
         child.failure = new ActorFailure("actor " + child.process.uid() + " was cancelled before it returned a result");
         child.resultReady.set();
       }
-      Sc.shielded(s -> child.process.reap(child.hardKill));
+      try {
+        Sc.shielded(s -> child.process.reap(child.hardKill));
+      } finally {
+        children.remove(child);
+      }
     }
   }
 
@@ -313,11 +353,19 @@ public final class ActorNursery {
     return cancelled;
   }
 
-  /** Portals to the children spawned so far, in order. */
+  /**
+   * Portals to the children that are still running (or being torn down), in spawn order. A child
+   * whose process is gone is no longer listed, as tractor's nursery forgets a reaped child.
+   */
   public List<Portal> portals() {
     List<Portal> out = new ArrayList<>();
     for (Child c : children) out.add(c.portal);
     return out;
+  }
+
+  /** Threads of finished supervisors this nursery still holds (for leak tests). */
+  int retainedThreadCount() {
+    return tasks.retainedThreadCount();
   }
 
   /** The actor this nursery belongs to. */

@@ -45,10 +45,23 @@ public final class Jtractor {
    * @throws IllegalArgumentException if the setting is not {@code host:port}
    */
   public static InetSocketAddress defaultRegistry() {
+    return configuredRegistry().orElse(DEFAULT_REGISTRY);
+  }
+
+  /**
+   * The registrar address the user set, through the {@value #REGISTRY_PROPERTY} system property or
+   * the {@value #REGISTRY_ENV} environment variable, if either is set. A program that should keep a
+   * registry of its own unless told to share one (the showcase and the examples do, so that two of
+   * them started at once never find each other's actors) uses {@code configuredRegistry().orElse(}a
+   * free port{@code )}.
+   *
+   * @throws IllegalArgumentException if the setting is not {@code host:port}
+   */
+  public static java.util.Optional<InetSocketAddress> configuredRegistry() {
     String v = System.getProperty(REGISTRY_PROPERTY);
     if (v == null || v.isBlank()) v = System.getenv(REGISTRY_ENV);
-    if (v == null || v.isBlank()) return DEFAULT_REGISTRY;
-    return parseAddress(v);
+    if (v == null || v.isBlank()) return java.util.Optional.empty();
+    return java.util.Optional.of(parseAddress(v));
   }
 
   /**
@@ -76,15 +89,28 @@ public final class Jtractor {
   /**
    * Opens a root actor named {@code name} that exposes {@code modules}, listening on 127.0.0.1
    * (any port), with the {@linkplain #defaultRegistry() default registrar}: if none answers there,
-   * this root becomes it. Security comes from {@link io.jtractor.runtime.Security#defaults()}; the
-   * tree's secret is the one this user's programs share when the registrar is at a fixed address
-   * (other programs may use it too), else a random one (see {@link TreeSecret}).
+   * this root becomes it. Debug mode is on if {@code -Djtractor.debug=true} or {@code
+   * JTRACTOR_DEBUG=1} asks for it. Security comes from {@link io.jtractor.runtime.Security#defaults()};
+   * the tree's secret is the one this user's programs share when the registrar is at a fixed
+   * address (other programs may use it too), else a random one (see {@link TreeSecret}).
    */
   public static Root openRoot(String name, Class<?>... modules) {
-    return new Root(Actor.Config.of(name, List.of(modules)).withRegistry(defaultRegistry()));
+    return new Root(rootConfig(name, modules));
   }
 
-  /** Opens a root actor with a full configuration. */
+  /**
+   * The configuration {@link #openRoot(String, Class[])} uses, to adjust before opening, e.g.
+   * {@code Jtractor.openRoot(Jtractor.rootConfig("root").withDebugMode(true))}.
+   */
+  public static Actor.Config rootConfig(String name, Class<?>... modules) {
+    return Actor.Config.of(name, List.of(modules)).withRegistry(defaultRegistry());
+  }
+
+  /**
+   * Opens a root actor with a full configuration; {@code config.withDebugMode(true)} (or the
+   * environment, as for {@link #openRoot(String, Class[])}) turns on the multi-process debugger for
+   * the whole tree.
+   */
   public static Root openRoot(Actor.Config config) {
     return new Root(Objects.requireNonNull(config, "config"));
   }
@@ -231,6 +257,16 @@ public final class Jtractor {
     return requireActor().isRoot();
   }
 
+  /**
+   * Whether this process's current actor is infected: it has a foreign event loop (tractor's
+   * {@code actor.is_infected_aio()}). See {@link ToForeign} and {@code SpawnOptions.infected()}.
+   *
+   * @throws IllegalStateException if no actor runs in this process
+   */
+  public static boolean isInfected() {
+    return requireActor().foreignLoop() != null;
+  }
+
   /** The uid of this process's current actor. */
   public static io.jtractor.wire.Uid currentActor() {
     return requireActor().uid();
@@ -256,6 +292,20 @@ public final class Jtractor {
       a.cancelRuntime(a.uid());
       a.cancelService();
     });
+  }
+
+  /**
+   * Stops the calling task under the multi-process debugger until the user continues: a REPL
+   * opens in the root's terminal at this frame ({@code Attaching debugger to actor: ...}), waiting
+   * its turn if another is open. tractor: {@code tractor.pause()} (once {@code breakpoint()}).
+   * Needs debug mode in this actor ({@link Actor.Config#withDebugMode}, {@code
+   * -Djtractor.debug=true}, {@code JTRACTOR_DEBUG=1}, or {@link ActorNursery#withDebugMode} in the
+   * parent); outside it, it warns once and returns.
+   *
+   * @throws DebuggerQuit if the user quit at the prompt
+   */
+  public static void pause() {
+    io.jtractor.runtime.debug.Debugger.pause();
   }
 
   static Actor requireActor() {

@@ -108,6 +108,18 @@ public final class MsgStream implements AutoCloseable, Iterable<Object> {
     return primary.subscribe(raiseOnLag);
   }
 
+  /**
+   * This stream's items as a {@link java.util.concurrent.Flow.Publisher} for one subscriber: a
+   * task in {@code nursery} forwards them as the subscriber asks; the end of the stream completes
+   * the subscriber, a remote error is its {@code onError}; cancelling the subscription closes this
+   * stream, which stops (and, for a one-way stream, cancels) the remote producer. See {@link
+   * io.jtractor.sc.foreign.Foreign#publisher}. A null item cannot be published (Reactive Streams
+   * carries none) and fails the subscriber.
+   */
+  public java.util.concurrent.Flow.Publisher<Object> toPublisher(io.jtractor.sc.Nursery nursery) {
+    return io.jtractor.sc.foreign.Foreign.publisher(nursery, this::receive, this);
+  }
+
   /** Whether the peer's end (or ours) has ended receiving. */
   public boolean isEnded() {
     return endOfChannel || closed;

@@ -169,8 +169,7 @@ public final class Portal implements AutoCloseable {
   public boolean cancelActor(Duration timeout) {
     if (!channel.isOpen()) return false;
     if (child != null) child.markCancelRequested();
-    channel.markCancelCalled();
-    return Boolean.TRUE.equals(channel.callShielded("self", "cancel", Map.of(), timeout));
+    return channel.cancelPeer(timeout);
   }
 
   // ----------------------------------------------------------------------------------------------

@@ -40,6 +40,7 @@ final class RemoteTypes {
           Map.entry("OSError", java.io.IOException.class),
           Map.entry("MemoryError", OutOfMemoryError.class),
           Map.entry("RecursionError", StackOverflowError.class),
+          Map.entry("AsyncioCancelled", io.jtractor.sc.foreign.ForeignCancelled.class),
           Map.entry("ExceptionGroup", ExceptionGroup.class),
           Map.entry("BaseExceptionGroup", ExceptionGroup.class),
           Map.entry("Exception", Exception.class));

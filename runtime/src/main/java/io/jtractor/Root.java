@@ -32,6 +32,7 @@ public final class Root implements AutoCloseable {
   private volatile boolean closed;
 
   Root(Actor.Config config) {
+    if (!config.debugMode() && io.jtractor.runtime.debug.DebugMode.requestedByEnvironment()) config = config.withDebugMode(true);
     this.actor = new Actor(config, true);
     this.runtime =
         Thread.ofVirtual()
@@ -55,6 +56,7 @@ public final class Root implements AutoCloseable {
       throw Sneaky.raise(crash.get());
     }
     actor.awaitRegistration(REGISTRATION_WAIT); // opened findable (or told why not, in the log)
+    if (config.debugMode()) io.jtractor.runtime.debug.Debugger.serveUncaught(actor, Thread.currentThread());
     this.shutdownHook = Thread.ofPlatform().name("jtractor-root-shutdown").unstarted(this::emergencyTeardown);
     Runtime.getRuntime().addShutdownHook(shutdownHook);
   }

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
  */
 class LayeringTest {
   private static final Set<String> ERRORS_THE_RUNTIME_MAY_RAISE =
-      Set.of("ActorFailure", "AttributeError", "ConnectionLost", "ContextCancelled", "KeyError", "ModuleNotExposed", "RemoteActorError", "TypeError");
+      Set.of("ActorFailure", "AttributeError", "ConnectionLost", "ContextCancelled", "DebuggerQuit", "KeyError", "ModuleNotExposed", "RemoteActorError", "TypeError");
 
   @Test
   void theRuntimeUsesOnlyTheErrorTypesOfThePublicApi() throws IOException {

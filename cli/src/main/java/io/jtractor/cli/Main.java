@@ -37,7 +37,9 @@ public final class Main {
 
       commands:
         registrar [--host H] [--port P]   run a registrar (default 127.0.0.1:1616) until SIGINT/SIGTERM
-        ps [--host H] [--port P]          list the actors a registrar knows, as a tree
+        ps [--tasks] [--host H] [--port P]
+                                          list the actors a registrar knows, as a tree; with
+                                          --tasks, each actor's nurseries, scopes and tasks too
         demo                              run the showcase
         help                              show this text
 
@@ -64,9 +66,11 @@ public final class Main {
       return 2;
     }
     String command = args[0];
+    List<String> options = new ArrayList<>(List.of(args).subList(1, args.length));
+    boolean tasks = command.equals("ps") && options.remove("--tasks");
     InetSocketAddress address;
     try {
-      address = address(List.of(args).subList(1, args.length));
+      address = address(options);
     } catch (IllegalArgumentException e) {
       err.println("jtractor " + command + ": " + e.getMessage());
       err.print(USAGE);
@@ -74,7 +78,7 @@ public final class Main {
     }
     return switch (command) {
       case "registrar" -> registrar(address, out, err);
-      case "ps" -> ps(address, out, err);
+      case "ps" -> ps(address, tasks, out, err);
       case "demo" -> {
         if (args.length > 1) {
           err.println("jtractor demo takes no options");
@@ -149,7 +153,7 @@ public final class Main {
     return exit.exitCode();
   }
 
-  private static int ps(InetSocketAddress at, PrintStream out, PrintStream err) {
+  private static int ps(InetSocketAddress at, boolean tasks, PrintStream out, PrintStream err) {
     if (at.getPort() == 0) {
       err.println("jtractor ps: --port 0 names no registrar");
       return 2;
@@ -183,6 +187,9 @@ public final class Main {
         }
       }
       out.print(renderTree(actors));
+      if (tasks) {
+        for (Discovery.ActorInfo a : actors) out.print(taskDump(me, a));
+      }
       return 0;
     } catch (UncheckedIOException e) {
       if (rootCause(e) instanceof WireException.Refused refused) {
@@ -231,6 +238,21 @@ public final class Main {
     for (int i = 0; i < kids.size(); i++) {
       boolean last = i == kids.size() - 1;
       addRows(kids.get(i), childLead + (last ? "└─ " : "├─ "), childLead + (last ? "   " : "│  "), children, rows);
+    }
+  }
+
+  /** One actor's task tree, from its {@code self.task_dump}, or a line saying why there is none. */
+  private static String taskDump(Root me, Discovery.ActorInfo a) {
+    String head = System.lineSeparator();
+    try {
+      io.jtractor.runtime.PeerChannel ch = me.actor().connect(a.address());
+      try {
+        return head + ch.call("self", io.jtractor.runtime.TaskDump.SELF_METHOD, new LinkedHashMap<>());
+      } finally {
+        ch.close();
+      }
+    } catch (IOException | RuntimeException e) {
+      return head + "actor " + a.uid().pythonRepr() + ": no task dump (" + e.getMessage() + ")" + System.lineSeparator();
     }
   }
 

@@ -59,7 +59,7 @@ class CliTest {
 
   private Program jtractor(java.util.Map<String, String> env, String... args) throws Exception {
     List<String> cmd = new ArrayList<>(List.of(
-        ProcessHandle.current().info().command().orElseThrow(), "--sun-misc-unsafe-memory-access=allow",
+        ProcessHandle.current().info().command().orElseThrow(),
         "-Djtractor.registry=127.0.0.1:0", // never the fixed default: the demo would bind it
         "-Djtractor.configDir=" + System.getProperty("jtractor.configDir"), // the test's key file, not the user's
         "-cp", System.getProperty("java.class.path"), Main.class.getName()));
@@ -117,6 +117,11 @@ class CliTest {
         assertThat(out).containsPattern("(?m)^├─ (kid|other-kid) ").containsPattern("(?m)^└─ (kid|other-kid) ");
         assertThat(out).containsPattern("(?m)^[├└]─ kid ").containsPattern("(?m)^[├└]─ other-kid ");
         assertThat(out).doesNotContain("jtractor-ps"); // ps itself does not register
+        // --tasks: every actor's nurseries, scopes and tasks, each task with its top frames.
+        Program tasks = jtractor("ps", "--tasks", "--port", Integer.toString(at.getPort()));
+        assertThat(tasks.awaitExit()).isZero();
+        assertThat(tasks.text()).contains("4 actors", "actor ('kid', '", "actor ('app', '", "actor ('registrar', '")
+            .containsPattern("(?m)^  nursery$").containsPattern("(?m)^ +task accept:kid \\(\\w+\\)$").containsPattern("(?m)^ +at \\S+");
         an.cancel();
       });
     }

@@ -44,7 +44,7 @@ public final class Showcase {
 
   void run() {
     out.println("jtractor showcase: structured concurrency across processes");
-    try (Root root = Jtractor.openRoot("showcase", Workers.class)) {
+    try (Root root = ExampleRoot.open("showcase", Workers.class)) {
       say("showcase", "root actor " + root.uid().uuid().substring(0, 8) + " listening on " + hostPort(root)
           + (root.isRegistrar() ? ", and the registrar" : ", registered with " + root.registrarAddress()));
       root.openNursery(an -> {

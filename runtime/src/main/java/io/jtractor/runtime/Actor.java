@@ -52,6 +52,8 @@ public final class Actor {
    *     nor serves as a registrar). A root probes it: if nothing answers there, the root becomes the
    *     registrar, listening at that address; port 0 makes a root a registrar on a free port
    *     without probing (each test run gets its own registry that way).
+   * @param debugMode whether this actor and, by default, its descendants run under the
+   *     multi-process debugger (see {@code io.jtractor.runtime.debug})
    */
   public record Config(
       String name,
@@ -59,7 +61,14 @@ public final class Actor {
       List<Class<?>> modules,
       WireChannel.Config wireConfig,
       Security security,
-      InetSocketAddress registryAddress) {
+      InetSocketAddress registryAddress,
+      boolean debugMode) {
+    /** A configuration with debug mode off. */
+    public Config(
+        String name, InetSocketAddress bindAddress, List<Class<?>> modules, WireChannel.Config wireConfig, Security security, InetSocketAddress registryAddress) {
+      this(name, bindAddress, modules, wireConfig, security, registryAddress, false);
+    }
+
     public Config {
       Objects.requireNonNull(name, "name");
       Objects.requireNonNull(bindAddress, "bindAddress");
@@ -81,17 +90,26 @@ public final class Actor {
 
     /** This configuration with another registrar address (null: none). */
     public Config withRegistry(InetSocketAddress registry) {
-      return new Config(name, bindAddress, modules, wireConfig, security, registry);
+      return new Config(name, bindAddress, modules, wireConfig, security, registry, debugMode);
     }
 
     /** This configuration listening at another address. */
     public Config withBindAddress(InetSocketAddress bind) {
-      return new Config(name, bind, modules, wireConfig, security, registryAddress);
+      return new Config(name, bind, modules, wireConfig, security, registryAddress, debugMode);
+    }
+
+    /**
+     * This configuration with debug mode on or off: an error that leaves a user function, or a
+     * {@code Jtractor.pause()}, in this actor or any descendant stops that task and opens a REPL in
+     * the root's terminal. Off by default, and then free.
+     */
+    public Config withDebugMode(boolean on) {
+      return new Config(name, bindAddress, modules, wireConfig, security, registryAddress, on);
     }
 
     /** This configuration with other security settings. */
     public Config withSecurity(Security s) {
-      return new Config(name, bindAddress, modules, wireConfig, s, registryAddress);
+      return new Config(name, bindAddress, modules, wireConfig, s, registryAddress, debugMode);
     }
 
     /** This configuration accepting plain tractor peers (on loopback, or over TLS) or not. */
@@ -145,6 +163,11 @@ public final class Actor {
   private volatile boolean registeredRemotely;
   /** Set once this actor's registration has been attempted (whatever came of it). */
   private final io.jtractor.sc.Event registration = new io.jtractor.sc.Event();
+  /**
+   * The executor playing the event loop of foreign async code, in an infected actor (tractor's
+   * {@code infect_asyncio}); null in any other. Set once, before the actor serves.
+   */
+  private volatile java.util.concurrent.Executor foreignLoop;
   /** Cleanups to run when the actor has stopped serving, last registered first. */
   private final java.util.Deque<AutoCloseable> lifetimeStack = new java.util.concurrent.ConcurrentLinkedDeque<>();
   /** The tree's secret: the configuration's, else chosen here (see {@link TreeSecret#forRoot}). */
@@ -213,6 +236,23 @@ public final class Actor {
   public Map<Uid, InetSocketAddress> localRegistry() {
     Registrar r = registrar;
     return r == null ? Map.of() : r.snapshot();
+  }
+
+  /**
+   * Makes this an infected actor: {@code loop} plays the event loop of its foreign async code,
+   * and its exposed functions that return a future or a publisher are called on it. Closed (if
+   * {@link AutoCloseable}) when the actor has stopped serving. Call before {@link #serve}.
+   */
+  public void infect(java.util.concurrent.Executor loop) {
+    Objects.requireNonNull(loop, "loop");
+    if (foreignLoop != null) throw new IllegalStateException("actor " + uid + " is infected already");
+    foreignLoop = loop;
+    if (loop instanceof AutoCloseable c) atTeardown(c);
+  }
+
+  /** The foreign event loop of an infected actor, or null. */
+  public java.util.concurrent.Executor foreignLoop() {
+    return foreignLoop;
   }
 
   /** Records the actor that spawned this one (registered with it, for {@code jtractor ps}). */
@@ -316,6 +356,20 @@ public final class Actor {
     return c;
   }
 
+  /** The service nursery, or null before serve() has opened it. */
+  Nursery serviceOrNull() {
+    return service;
+  }
+
+  /**
+   * The sizes of what this actor keeps about things that come and go (see {@link Bookkeeping}):
+   * for leak tests and diagnostics.
+   */
+  public Bookkeeping bookkeeping() {
+    return Bookkeeping.of(
+        this, peers, expected.size(), children.size(), List.copyOf(warmPools.values()), registrar, lifetimeStack.size());
+  }
+
   /** Who asked this actor to cancel (a peer's uid), or null. */
   public Uid cancelRequester() {
     return cancelRequester;
@@ -350,6 +404,7 @@ public final class Actor {
             // opened) may use the process's current actor at once.
             previous = current;
             current = this;
+            TaskDump.installSignal();
             listening.set(address);
             try {
               n.startSoon("accept:" + uid.name(), () -> acceptLoop(s));
@@ -674,6 +729,12 @@ public final class Actor {
    * @throws AttributeError if this actor has no such method (tractor's answer)
    */
   java.util.concurrent.Callable<Object> selfMethod(String name, Map<String, Object> kwargs, Authorization.Caller caller) {
+    if (!caller.proven() && Capabilities.JTRACTOR_ONLY_SELF_METHODS.contains(name)) {
+      throw new AttributeError("'Actor' object has no attribute '" + name + "'"); // as tractor, to a tractor peer
+    }
+    if (name.equals(TaskDump.SELF_METHOD)) return () -> TaskDump.of(this);
+    java.util.concurrent.Callable<Object> debug = io.jtractor.runtime.debug.Debugger.selfMethod(this, name, kwargs);
+    if (debug != null) return debug;
     Registrar r = registrar;
     if (r != null) return r.method(name, kwargs, caller);
     throw new AttributeError("'Actor' object has no attribute '" + name + "'");

@@ -1,5 +1,7 @@
 package io.jtractor.runtime;
 
+import io.jtractor.sc.foreign.EventLoop;
+import io.jtractor.sc.foreign.LoopFactory;
 import io.jtractor.wire.HandshakeAuth;
 import io.jtractor.wire.Hello;
 import io.jtractor.wire.Msg;
@@ -48,17 +50,20 @@ public final class ChildMain {
     }
     Uid uid = null;
     InetSocketAddress parentAddr = null;
-    for (int i = 0; i + 1 < args.length; i += 2) {
+    String loop = null;
+    for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
-        case "--uid" -> uid = PythonLiteral.parseUid(args[i + 1]);
-        case "--parent_addr" -> parentAddr = PythonLiteral.parseAddress(args[i + 1]);
-        case "--loglevel" -> setLogLevel(args[i + 1]);
+        case "--uid" -> uid = PythonLiteral.parseUid(value(args, ++i));
+        case "--parent_addr" -> parentAddr = PythonLiteral.parseAddress(value(args, ++i));
+        case "--loglevel" -> setLogLevel(value(args, ++i));
+        case "--asyncio" -> loop = loop != null ? loop : EventLoop.Factory.class.getName();
+        case "--foreign_loop" -> loop = value(args, ++i);
         default -> throw new IllegalArgumentException("unknown argument " + args[i]);
       }
     }
     if (uid == null || parentAddr == null) {
       System.err.println("usage: ChildMain --uid \"('name', 'uuid')\" --parent_addr \"('host', port)\" [--loglevel L]"
-          + " (and the parent's trust line on stdin)");
+          + " [--asyncio [--foreign_loop FACTORY_CLASS]] (and the parent's trust line on stdin)");
       System.exit(2);
     }
     String trustLine = readLine(stdin);
@@ -71,7 +76,7 @@ public final class ChildMain {
       exit(2);
       return;
     }
-    exit(run(uid, parentAddr, trust));
+    exit(run(uid, parentAddr, loop, trust));
   }
 
   /** One line of stdin, or null at its end (or if it cannot be read). */
@@ -81,6 +86,32 @@ public final class ChildMain {
     } catch (IOException e) {
       return null;
     }
+  }
+
+  private static String value(String[] args, int i) {
+    if (i >= args.length) throw new IllegalArgumentException(args[i - 1] + " needs a value");
+    return args[i];
+  }
+
+  /**
+   * The command-line arguments that infect a child: tractor's {@code --asyncio}, and the loop's
+   * factory unless it is the default {@link EventLoop.Factory}.
+   */
+  static List<String> infectionArgs(Class<? extends LoopFactory> factory) {
+    return factory == EventLoop.Factory.class
+        ? List.of("--asyncio")
+        : List.of("--asyncio", "--foreign_loop", factory.getName());
+  }
+
+  /** Makes an infected actor's loop with the factory named on the command line. */
+  private static java.util.concurrent.Executor openLoop(String factoryClass, Uid uid) throws Exception {
+    Class<?> c = Class.forName(factoryClass);
+    if (!LoopFactory.class.isAssignableFrom(c)) {
+      throw new IllegalArgumentException(factoryClass + " is not a " + LoopFactory.class.getName());
+    }
+    java.util.concurrent.Executor loop = ((LoopFactory) c.getConstructor().newInstance()).open("foreign-loop:" + uid.name());
+    if (loop == null) throw new IllegalStateException(factoryClass + ".open() returned no loop");
+    return loop;
   }
 
   /**
@@ -247,7 +278,7 @@ public final class ChildMain {
     System.exit(code);
   }
 
-  private static int run(Uid uid, InetSocketAddress parentAddr, ChildTrust trust) {
+  private static int run(Uid uid, InetSocketAddress parentAddr, String foreignLoop, ChildTrust trust) {
     Security security = trust.childSecurity();
     HandshakeAuth auth = Authenticator.of(trust.secret(), security, uid, trust::lineage);
     WireChannel parent;
@@ -274,6 +305,7 @@ public final class ChildMain {
       actor = new Actor(uid, config(uid, m, security), false);
       actor.parent(parentHello.uid());
       actor.lineage(trust.lineage());
+      if (foreignLoop != null) actor.infect(openLoop(foreignLoop, uid));
     } catch (Throwable t) {
       LOG.log(System.Logger.Level.ERROR, "actor " + uid + " failed to boot", t);
       try {
@@ -316,7 +348,8 @@ public final class ChildMain {
     int port = init.get("bind_port") instanceof Long p ? p.intValue() : 0;
     InetSocketAddress registry = io.jtractor.wire.SockAddr.fromWire(init.get("_arb_addr")); // None: no registrar
     Actor.Config defaults = Actor.Config.of(uid.name(), modules);
-    return new Actor.Config(uid.name(), new InetSocketAddress(host, port), modules, defaults.wireConfig(), security, registry);
+    boolean debug = io.jtractor.runtime.debug.DebugMode.configureChild(init.get("_runtime_vars") instanceof Map<?, ?> vars ? vars : null);
+    return new Actor.Config(uid.name(), new InetSocketAddress(host, port), modules, defaults.wireConfig(), security, registry, debug);
   }
 
   /**

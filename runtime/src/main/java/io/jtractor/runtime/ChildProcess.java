@@ -1,9 +1,13 @@
 package io.jtractor.runtime;
 
 import io.jtractor.ActorFailure;
+import io.jtractor.runtime.debug.DebugMode;
+import io.jtractor.runtime.debug.Debugger;
 import io.jtractor.sc.Event;
 import io.jtractor.sc.Sc;
 import io.jtractor.sc.TooSlowError;
+import io.jtractor.sc.foreign.EventLoop;
+import io.jtractor.sc.foreign.LoopFactory;
 import io.jtractor.wire.Uid;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -62,8 +66,7 @@ public final class ChildProcess {
           "-XX:ReservedCodeCacheSize=32m",
           "-XX:-UsePerfData",
           "-XX:TrimNativeHeapInterval=2000",
-          "--enable-native-access=ALL-UNNAMED",
-          "--sun-misc-unsafe-memory-access=allow");
+          "--enable-native-access=ALL-UNNAMED");
 
   /**
    * How to start and stop a child.
@@ -77,6 +80,8 @@ public final class ChildProcess {
    *     #withAotCache}
    * @param warmPool how many child JVMs to keep started ahead of need (0: none); see {@link
    *     #withWarmPool}
+   * @param foreignLoop for an infected child (tractor's {@code infect_asyncio}), the factory of its
+   *     foreign event loop; null for a child that is not infected. See {@link #infected()}
    */
   public record SpawnOptions(
       List<String> jvmArgs,
@@ -85,9 +90,10 @@ public final class ChildProcess {
       Duration exitGrace,
       String loglevel,
       Path aotCache,
-      int warmPool) {
+      int warmPool,
+      Class<? extends LoopFactory> foreignLoop) {
     public static final SpawnOptions DEFAULT =
-        new SpawnOptions(LEAN_JVM_FLAGS, Duration.ofSeconds(30), Duration.ofMillis(500), Duration.ofSeconds(2), "ERROR", null, 0);
+        new SpawnOptions(LEAN_JVM_FLAGS, Duration.ofSeconds(30), Duration.ofMillis(500), Duration.ofSeconds(2), "ERROR", null, 0, null);
 
     /**
      * The options an actor's nurseries start with: {@link #DEFAULT}, plus the AOT cache its own
@@ -109,17 +115,17 @@ public final class ChildProcess {
 
     /** These options with other JVM flags. */
     public SpawnOptions withJvmArgs(List<String> args) {
-      return new SpawnOptions(args, connectTimeout, cancelTimeout, exitGrace, loglevel, aotCache, warmPool);
+      return new SpawnOptions(args, connectTimeout, cancelTimeout, exitGrace, loglevel, aotCache, warmPool, foreignLoop);
     }
 
     /** These options with another log level for the child (tractor's {@code --loglevel}). */
     public SpawnOptions withLoglevel(String level) {
-      return new SpawnOptions(jvmArgs, connectTimeout, cancelTimeout, exitGrace, level, aotCache, warmPool);
+      return new SpawnOptions(jvmArgs, connectTimeout, cancelTimeout, exitGrace, level, aotCache, warmPool, foreignLoop);
     }
 
     /** These options with other grace periods. */
     public SpawnOptions withTimeouts(Duration connect, Duration cancel, Duration exit) {
-      return new SpawnOptions(jvmArgs, connect, cancel, exit, loglevel, aotCache, warmPool);
+      return new SpawnOptions(jvmArgs, connect, cancel, exit, loglevel, aotCache, warmPool, foreignLoop);
     }
 
     /**
@@ -132,7 +138,51 @@ public final class ChildProcess {
      * time from ~540 to ~360 ms, and the tree from ~9.5 to ~6.3 s on 2 vCPUs.
      */
     public SpawnOptions withAotCache(Path file) {
-      return new SpawnOptions(jvmArgs, connectTimeout, cancelTimeout, exitGrace, loglevel, file, warmPool);
+      return new SpawnOptions(jvmArgs, connectTimeout, cancelTimeout, exitGrace, loglevel, file, warmPool, foreignLoop);
+    }
+
+    /**
+     * These options for an infected child (tractor's {@code infect_asyncio=True}): it gets a
+     * foreign event loop, an {@link EventLoop} (one thread, in order). Its exposed functions may
+     * return a {@link java.util.concurrent.CompletionStage} (awaited, the caller gets its value)
+     * or a {@link java.util.concurrent.Flow.Publisher} (streamed to the caller, as an async
+     * generator), called on that loop; its code reaches the loop through the public API's {@code
+     * ToForeign}.
+     */
+    public SpawnOptions infected() {
+      return infected(EventLoop.Factory.class);
+    }
+
+    /**
+     * {@link #infected()} with the loop made by {@code factory}, a public class with a public
+     * no-argument constructor (the child makes one and asks it for the loop).
+     *
+     * @throws IllegalArgumentException if the child could not make one
+     */
+    public SpawnOptions infected(Class<? extends LoopFactory> factory) {
+      java.util.Objects.requireNonNull(factory, "factory");
+      try {
+        var ctor = factory.getConstructor();
+        if (!java.lang.reflect.Modifier.isPublic(factory.getModifiers())
+            || java.lang.reflect.Modifier.isAbstract(factory.getModifiers())
+            || !java.lang.reflect.Modifier.isPublic(ctor.getModifiers())) {
+          throw new NoSuchMethodException();
+        }
+      } catch (NoSuchMethodException e) {
+        throw new IllegalArgumentException(factory.getName()
+            + " must be a public, concrete class with a public no-argument constructor: a child actor makes one by name");
+      }
+      return new SpawnOptions(jvmArgs, connectTimeout, cancelTimeout, exitGrace, loglevel, aotCache, warmPool, factory);
+    }
+
+    /** These options for a child that is not infected. */
+    public SpawnOptions notInfected() {
+      return new SpawnOptions(jvmArgs, connectTimeout, cancelTimeout, exitGrace, loglevel, aotCache, warmPool, null);
+    }
+
+    /** Whether the child gets a foreign event loop. */
+    public boolean isInfected() {
+      return foreignLoop != null;
     }
 
     /**
@@ -141,7 +191,7 @@ public final class ChildProcess {
      * the background). Costs {@code size} idle JVMs of memory while the actor lives.
      */
     public SpawnOptions withWarmPool(int size) {
-      return new SpawnOptions(jvmArgs, connectTimeout, cancelTimeout, exitGrace, loglevel, aotCache, size);
+      return new SpawnOptions(jvmArgs, connectTimeout, cancelTimeout, exitGrace, loglevel, aotCache, size, foreignLoop);
     }
   }
 
@@ -197,12 +247,17 @@ public final class ChildProcess {
   private volatile PeerChannel channel;
   /** Whether this child writes an AOT cache as it exits (which takes seconds): set before it runs. */
   private volatile boolean trainsAotCache;
+  /** Whether the child runs in debug mode (with a JDWP agent). */
+  private final boolean debugged;
+  /** The port its JDWP agent announced on stdout (debug mode only; completed by the stdout pump). */
+  private final java.util.concurrent.CompletableFuture<Integer> jdwpPort = new java.util.concurrent.CompletableFuture<>();
 
-  private ChildProcess(Actor parent, Uid uid, Process process, SpawnOptions options) {
+  private ChildProcess(Actor parent, Uid uid, Process process, SpawnOptions options, boolean debugged) {
     this.parent = parent;
     this.uid = uid;
     this.process = process;
     this.options = options;
+    this.debugged = debugged;
     this.stdoutPump = pump(process.getInputStream(), System.out, false);
     this.stderrPump = pump(process.getErrorStream(), System.err, true);
     process.onExit().thenRun(exited::set);
@@ -236,24 +291,36 @@ public final class ChildProcess {
    * @param modules the namespaces the child exposes
    */
   public static ChildProcess spawn(Actor parent, Uid uid, List<Class<?>> modules, SpawnOptions options) {
+    return spawn(parent, uid, modules, options, parent.config().debugMode());
+  }
+
+  /**
+   * {@link #spawn(Actor, Uid, List, SpawnOptions)} with debug mode chosen for this child: with
+   * {@code debug}, the child starts with a JDWP agent (and no warm pool), and the root's debugger
+   * has attached to it before this returns.
+   */
+  public static ChildProcess spawn(Actor parent, Uid uid, List<Class<?>> modules, SpawnOptions options, boolean debug) {
     OneShot<PeerChannel> connected = parent.expect(uid);
+    JfrEvents.ActorSpawned spawnEvent = JfrEvents.spawnBegins();
     InetSocketAddress parentAddr = parent.address();
     List<String> cmd = new ArrayList<>();
     cmd.add(ProcessHandle.current().info().command().orElse(System.getProperty("java.home") + "/bin/java"));
     cmd.addAll(options.jvmArgs());
+    if (debug) cmd.addAll(DebugMode.JDWP_FLAGS);
     boolean[] trains = {false};
     cmd.addAll(aotFlags(options, trains));
     cmd.add("-cp");
     cmd.add(System.getProperty("java.class.path"));
     cmd.add(ChildMain.class.getName());
-    List<String> identity = List.of(
-        "--uid", PythonLiteral.uid(uid), "--parent_addr", PythonLiteral.address(parentAddr), "--loglevel", options.loglevel());
+    List<String> identity = new ArrayList<>(List.of(
+        "--uid", PythonLiteral.uid(uid), "--parent_addr", PythonLiteral.address(parentAddr), "--loglevel", options.loglevel()));
+    if (options.isInfected()) identity.addAll(ChildMain.infectionArgs(options.foreignLoop()));
     List<Uid> lineage = new ArrayList<>();
     lineage.add(parent.uid());
     lineage.addAll(parent.lineage());
     String trust = new ChildTrust(parent.secret(), parent.config().security(), lineage).encode();
     Process p = null;
-    WarmPool pool = options.warmPool() > 0 && !trains[0] ? parent.warmPool(cmd, options.warmPool()) : null;
+    WarmPool pool = options.warmPool() > 0 && !trains[0] && !debug ? parent.warmPool(cmd, options.warmPool()) : null;
     if (pool != null) {
       Process warm = pool.take();
       if (warm != null) {
@@ -285,7 +352,7 @@ public final class ChildProcess {
         throw new ActorFailure("could not start a JVM for actor " + uid + ": " + e.getMessage(), e);
       }
     }
-    ChildProcess child = new ChildProcess(parent, uid, p, options);
+    ChildProcess child = new ChildProcess(parent, uid, p, options, debug);
     if (trains[0]) {
       child.trainsAotCache = true;
       p.onExit().thenRun(() -> TRAINING.remove(options.aotCache()));
@@ -303,7 +370,9 @@ public final class ChildProcess {
       } finally {
         if (pool != null) pool.refill(); // now: the new JVM's start-up no longer slows this spawn's
       }
-      child.channel.wire().sendValue(initMessage(parent, modules));
+      child.channel.wire().sendValue(initMessage(parent, modules, debug));
+      if (debug) child.attachDebugger();
+      JfrEvents.spawned(spawnEvent, uid, parent.uid(), p.pid());
       return child;
     } catch (Throwable t) {
       parent.forget(uid);
@@ -326,18 +395,14 @@ public final class ChildProcess {
   }
 
   /** tractor's spawn init map, so that a Python child would understand it too. */
-  private static Map<String, Object> initMessage(Actor parent, List<Class<?>> modules) {
+  private static Map<String, Object> initMessage(Actor parent, List<Class<?>> modules, boolean debug) {
     Map<String, Object> enable = new LinkedHashMap<>();
     for (Class<?> c : modules) enable.put(c.getName(), location(c));
     InetSocketAddress addr = parent.address();
-    List<Object> mailbox = io.jtractor.wire.SockAddr.toWire(addr);
     // The registrar as the parent resolved it (its own address if it is the registrar). None when
     // the parent has no registrar: the child then does not register (a Python child needs one).
     InetSocketAddress reg = parent.registrarAddress();
-    Map<String, Object> runtimeVars = new LinkedHashMap<>();
-    runtimeVars.put("_debug_mode", false);
-    runtimeVars.put("_is_root", false);
-    runtimeVars.put("_root_mailbox", mailbox);
+    Map<String, Object> runtimeVars = DebugMode.runtimeVars(parent, debug);
     Map<String, Object> init = new LinkedHashMap<>();
     init.put("_parent_main_data", Map.of());
     init.put("enable_modules", enable);
@@ -367,6 +432,7 @@ public final class ChildProcess {
    */
   public void reap(boolean hard) {
     try {
+      awaitDebugQuiet();
       if (process.isAlive() && !hard) {
         PeerChannel ch = channel;
         if (ch != null && ch.isOpen()) {
@@ -375,11 +441,13 @@ public final class ChildProcess {
         // A child writing an AOT cache at exit needs longer; don't cut it short.
         waitForExit(trainsAotCache ? Duration.ofSeconds(60) : options.exitGrace());
       }
+      awaitDebugQuiet();
       if (process.isAlive()) {
         LOG.log(System.Logger.Level.INFO, "actor " + uid + " is still running: SIGTERM");
         process.destroy();
         waitForExit(options.exitGrace());
       }
+      awaitDebugQuiet();
       if (process.isAlive()) {
         LOG.log(System.Logger.Level.WARNING, "actor " + uid + " ignored SIGTERM: SIGKILL");
         process.destroyForcibly();
@@ -388,7 +456,32 @@ public final class ChildProcess {
     } finally {
       joinPumps();
       parent.release(this);
+      JfrEvents.exited(uid, parent.uid(), process.isAlive() ? -1 : process.exitValue(), hard);
     }
+  }
+
+  /**
+   * In a debugged tree: waits while this child, or anything under it, holds or waits for the
+   * debugger's REPL (a nursery never cancels, signals or kills a child the user is debugging).
+   */
+  private void awaitDebugQuiet() {
+    if ((debugged || DebugMode.active()) && process.isAlive()) Debugger.awaitQuiet(parent, uid);
+  }
+
+  /** Has the root's debugger attach to this child's JDWP agent, once it has announced its port. */
+  private void attachDebugger() {
+    int port;
+    try {
+      port = jdwpPort.get(options.connectTimeout().toMillis(), TimeUnit.MILLISECONDS);
+    } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
+      System.err.println("jtractor debugger: actor " + uid.pythonRepr() + " announced no JDWP port; it runs on without the debugger");
+      return;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      Sc.checkpoint();
+      return;
+    }
+    Debugger.attachChild(parent, uid, port);
   }
 
   /** Kills the process and everything under it at once (JVM shutdown). */
@@ -435,6 +528,10 @@ public final class ChildProcess {
             () -> {
               try (BufferedReader r = new BufferedReader(new InputStreamReader(from, StandardCharsets.UTF_8))) {
                 for (String line; (line = r.readLine()) != null; ) {
+                  if (debugged && !keepTail && !jdwpPort.isDone() && DebugMode.jdwpPort(line) >= 0) {
+                    jdwpPort.complete(DebugMode.jdwpPort(line)); // the agent's announcement: ours, not the user's
+                    continue;
+                  }
                   to.println(prefix + line);
                   if (keepTail) {
                     synchronized (stderrTail) {
@@ -445,6 +542,8 @@ public final class ChildProcess {
                 }
               } catch (IOException e) {
                 LOG.log(System.Logger.Level.DEBUG, "output of " + uid + ": " + e.getMessage());
+              } finally {
+                if (!keepTail) jdwpPort.completeExceptionally(new IOException("stdout ended"));
               }
             });
   }

@@ -91,6 +91,22 @@ public final class ContextLink {
     this.callerSide = callerSide;
     this.func = func;
     this.creditFlow = creditFlow;
+    JfrEvents.contextOpened(chan.localUid(), chan.peer(), cid, func, callerSide);
+  }
+
+  /** Its connection no longer routes messages here (see {@link PeerChannel#forget}). */
+  void closed() {
+    JfrEvents.contextClosed(chan.localUid(), chan.peer(), cid, func, callerSide, outcome());
+  }
+
+  /** How this side ended, in a word or an error type, for the flight recorder. */
+  private String outcome() {
+    RemoteActorError err = remoteError;
+    if (hasResult) return "returned";
+    if (err != null) return err.typeName();
+    if (connectionLost) return "connection lost";
+    if (cancelCalled) return "cancelled";
+    return "closed";
   }
 
   public String cid() {
@@ -118,7 +134,7 @@ public final class ContextLink {
       case Msg.Credit c -> grantSend(c.n());
       case Msg.Yield y -> deliverYield(y);
       case Msg.Error e -> {
-        onRemoteError(RemoteActorError.from(e.info(), chan.peer()));
+        onRemoteError(chan.received(e));
         inbox.sender().trySend(msg);
       }
       default -> inbox.sender().trySend(msg);
@@ -427,7 +443,9 @@ public final class ContextLink {
     cancelCalled = true;
     if (callerSide) {
       if (chan.isOpen() && !hasResult && remoteError == null) {
-        chan.callShielded("self", "_cancel_task", Map.of("cid", cid), CANCEL_TIMEOUT);
+        JfrEvents.CancelAcknowledged ack = JfrEvents.cancelRequested(chan.localUid(), chan.peer(), cid);
+        Object answer = chan.callShielded("self", "_cancel_task", Map.of("cid", cid), CANCEL_TIMEOUT);
+        JfrEvents.cancelAnswered(ack, chan.localUid(), chan.peer(), cid, answer != null);
       }
     } else {
       CancelScope s = scope;

@@ -48,10 +48,18 @@ public final class Modules {
    * that does not change from call to call (parameter names and types) is read once, here.
    */
   public static final class Target {
+    /**
+     * What a call makes of the function's declared result: a plain value sent back; a {@link
+     * java.util.concurrent.CompletionStage} awaited and its value sent back (still a plain call);
+     * a {@link java.util.concurrent.Flow.Publisher} streamed to the caller as an async generator.
+     */
+    public enum Shape { PLAIN, STAGE, PUBLISHER }
+
     private final String ns;
     private final String func;
     private final Method method;
     private final Injectables.Injection injection;
+    private final Shape shape;
     private final String[] names;
     private final java.lang.reflect.Type[] types;
 
@@ -64,6 +72,11 @@ public final class Modules {
       this.func = func;
       this.method = method;
       this.injection = injection;
+      Class<?> result = method.getReturnType();
+      this.shape = injection != null ? Shape.PLAIN
+          : java.util.concurrent.CompletionStage.class.isAssignableFrom(result) ? Shape.STAGE
+          : java.util.concurrent.Flow.Publisher.class.isAssignableFrom(result) ? Shape.PUBLISHER
+          : Shape.PLAIN;
       Parameter[] params = method.getParameters();
       this.names = new String[params.length];
       this.types = new java.lang.reflect.Type[params.length];
@@ -103,9 +116,23 @@ public final class Modules {
       return injection;
     }
 
+    /**
+     * What its declared result makes of a call (always {@link Shape#PLAIN} for a context or an
+     * {@code Emitter} function).
+     */
+    public Shape shape() {
+      return shape;
+    }
+
+    /** Whether a call runs linked to its caller (a context or a stream), with a context of its own. */
+    public boolean isLinked() {
+      return injection != null || shape == Shape.PUBLISHER;
+    }
+
     /** What the {@code functype} reply says for this function. */
     public String functype() {
-      return injection == null ? io.jtractor.wire.Msg.ASYNCFUNC : injection.functype();
+      if (injection != null) return injection.functype();
+      return shape == Shape.PUBLISHER ? io.jtractor.wire.Msg.ASYNCGEN : io.jtractor.wire.Msg.ASYNCFUNC;
     }
 
     /**
@@ -148,7 +175,8 @@ public final class Modules {
       try {
         return method.invoke(null, args);
       } catch (InvocationTargetException e) {
-        Throwable cause = e.getCause();
+        // In debug mode, an error the user quit at in the debugger leaves as a DebuggerQuit.
+        Throwable cause = io.jtractor.runtime.debug.DebugAgent.substitute(e.getCause());
         if (cause instanceof Exception ex) throw ex;
         if (cause instanceof Error err) throw err;
         throw e;

@@ -424,7 +424,29 @@ public final class PeerChannel {
 
   /** Stops routing messages to a context; later ones for its cid are dropped. */
   public void forget(ContextLink link) {
-    inboxes.remove(link.cid(), link);
+    if (inboxes.remove(link.cid(), link)) link.closed();
+  }
+
+  /** The error a peer sent, boxed, and recorded for the flight recorder. */
+  RemoteActorError received(Msg.Error e) {
+    RemoteActorError err = RemoteActorError.from(e.info(), peer);
+    JfrEvents.remoteError(actor.uid(), peer, e.cid(), err.typeName(), err.getMessage());
+    return err;
+  }
+
+  /**
+   * Asks the peer to cancel itself ({@code self.cancel}) and waits at most {@code timeout} for its
+   * answer, shielded: tractor's {@code Portal.cancel_actor}. Its {@code ContextCancelled} errors are
+   * expected from then on.
+   *
+   * @return whether the peer confirmed in time
+   */
+  public boolean cancelPeer(Duration timeout) {
+    markCancelCalled();
+    JfrEvents.CancelAcknowledged ack = JfrEvents.cancelRequested(actor.uid(), peer, null);
+    boolean confirmed = Boolean.TRUE.equals(callShielded("self", "cancel", Map.of(), timeout));
+    JfrEvents.cancelAnswered(ack, actor.uid(), peer, null, confirmed);
+    return confirmed;
   }
 
   /**
@@ -461,7 +483,7 @@ public final class PeerChannel {
       Msg first = next(inbox, ns, func, answerSpinNanos());
       if (first instanceof Msg.Error e) {
         answered = true;
-        throw RemoteActorError.from(e.info(), peer);
+        throw received(e);
       }
       if (!(first instanceof Msg.Functype ft) || !Msg.ASYNCFUNC.equals(ft.kind())) {
         throw new IllegalStateException("expected functype 'asyncfunc' for " + ns + "." + func + ", got " + first);
@@ -471,7 +493,7 @@ public final class PeerChannel {
       recordAnswerTime(System.nanoTime() - sent);
       return switch (second) {
         case Msg.Return r -> r.value();
-        case Msg.Error e -> throw RemoteActorError.from(e.info(), peer);
+        case Msg.Error e -> throw received(e);
         default -> throw new IllegalStateException("expected the return of " + ns + "." + func + ", got " + second);
       };
     } finally {
@@ -726,7 +748,7 @@ public final class PeerChannel {
             }
           }
           case Msg.Error e when e.cid() == null -> {
-            peerFailure = RemoteActorError.from(e.info(), peer);
+            peerFailure = received(e);
             LOG.log(System.Logger.Level.WARNING, "actor " + peer + " reported a runtime failure: " + e.info().typeStr());
             return null;
           }
@@ -804,17 +826,17 @@ public final class PeerChannel {
     RpcTask task = new RpcTask(cid);
     ContextLink link = null;
     boolean functypeSent = false;
-    if (target.injection() == null && !peerIsJtractor) {
+    if (!target.isLinked() && !peerIsJtractor) {
       // tractor sends a plain call's functype as it starts it, before reading on; a jtractor
       // caller gets it with the outcome, in one write (nothing waits on it alone).
       sendQuietly(functype(cid));
       functypeSent = true;
     }
-    if (target.injection() != null) {
+    if (target.isLinked()) {
       // Registered before the next message is read: the caller's stream items may follow at once.
       link = new ContextLink(this, cid, false, cmd.func(), peerIsJtractor);
       link.beforeEachSend(() -> sendOwedCancelFunctype(task));
-      args[0] = target.injection().view().apply(link);
+      if (target.injection() != null) args[0] = target.injection().view().apply(link);
       inboxes.put(cid, link);
     }
     rpcTasks.put(cid, task);
@@ -853,9 +875,9 @@ public final class PeerChannel {
       this.functypeSent = false;
     }
 
-    /** Whether this is a plain call of an exposed function (no context, no stream, no self method). */
+    /** Whether this is a plain call of a plain function (no context, stream, self method or future to await). */
     boolean isPlain() {
-      return selfBody == null && link == null;
+      return selfBody == null && link == null && target.shape() == Modules.Target.Shape.PLAIN;
     }
 
     @Override
@@ -868,7 +890,7 @@ public final class PeerChannel {
         runRpc(cmd, () -> {
           long t0 = System.nanoTime();
           try {
-            return target.invoke(args);
+            return ForeignCalls.invoke(actor, target, args, null);
           } finally {
             recordCallTime(System.nanoTime() - t0);
           }
@@ -1028,7 +1050,7 @@ public final class PeerChannel {
       Object value = null;
       Throwable failure = null;
       try {
-        value = task.scope.call(s -> target.invoke(args));
+        value = task.scope.call(s -> ForeignCalls.invoke(actor, target, args, link));
       } catch (Cancelled c) {
         // The whole actor is going down.
         link.closeStream();
@@ -1239,6 +1261,21 @@ public final class PeerChannel {
     if (!done.isSet()) {
       LOG.log(System.Logger.Level.WARNING, "a task of " + peer + " did not finish within " + CANCEL_WAIT + " of being cancelled");
     }
+  }
+
+  /** Calls and contexts waiting for messages on this connection (for {@link Bookkeeping}). */
+  int inboxCount() {
+    return inboxes.size();
+  }
+
+  /** RPC tasks the peer started here that have not finished (for {@link Bookkeeping}). */
+  int rpcTaskCount() {
+    return rpcTasks.size();
+  }
+
+  /** Threads taking part in the relay of readers (for {@link Bookkeeping}). */
+  int readerCount() {
+    return readers.get();
   }
 
   @Override

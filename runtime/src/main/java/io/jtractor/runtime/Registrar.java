@@ -78,8 +78,17 @@ final class Registrar {
   private final Uid self;
   /** Registered actors in registration order. Guarded by {@code this}. */
   private final LinkedHashMap<Uid, Entry> entries = new LinkedHashMap<>();
-  /** Wakes the tasks waiting for a name to register. Guarded by {@code this}. */
-  private final Map<String, Event> waiters = new LinkedHashMap<>();
+  /**
+   * The tasks waiting for a name to register, by name: an event that wakes them, and how many
+   * wait on it, so the last to leave (woken, or cancelled) removes it. Guarded by {@code this}.
+   */
+  private final Map<String, Waiters> waiters = new LinkedHashMap<>();
+
+  /** The waiters for one name. Guarded by the registrar. */
+  private static final class Waiters {
+    final Event arrived = new Event();
+    int count;
+  }
 
   Registrar(Uid self) {
     this.self = self;
@@ -147,7 +156,8 @@ final class Registrar {
     synchronized (this) {
       authorizeWrite("register", uid, caller);
       entries.put(uid, new Entry(uid, address, parent, pid, caller.proven()));
-      wake = waiters.remove(uid.name());
+      Waiters w = waiters.remove(uid.name());
+      wake = w == null ? null : w.arrived;
     }
     LOG.log(System.Logger.Level.DEBUG, "registered " + uid + " at " + address);
     if (wake != null) wake.set();
@@ -184,14 +194,26 @@ final class Registrar {
       List<InetSocketAddress> found = new ArrayList<>();
       for (Entry e : alive(e -> e.uid.name().equals(name))) found.add(e.address);
       if (!found.isEmpty()) return found;
-      Event ev;
+      Waiters w;
       synchronized (this) {
         boolean arrived = entries.values().stream().anyMatch(e -> e.uid.name().equals(name));
         if (arrived) continue;
-        ev = waiters.computeIfAbsent(name, k -> new Event());
+        w = waiters.computeIfAbsent(name, k -> new Waiters());
+        w.count++;
       }
-      ev.await();
+      try {
+        w.arrived.await();
+      } finally {
+        synchronized (this) {
+          if (--w.count == 0) waiters.remove(name, w);
+        }
+      }
     }
+  }
+
+  /** How many names tasks are waiting for (for leak tests). */
+  synchronized int waitedNames() {
+    return waiters.size();
   }
 
   /**

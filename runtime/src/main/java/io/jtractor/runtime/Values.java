@@ -32,6 +32,13 @@ public final class Values {
    * @throws IllegalArgumentException if it does not fit, saying why
    */
   public static Object toJava(Object wire, Type target) {
+    Class<?> raw = rawClass(target);
+    if (java.util.concurrent.CompletionStage.class.isAssignableFrom(raw)
+        && raw.isAssignableFrom(java.util.concurrent.CompletableFuture.class)) {
+      // A function declared to return a future answers its value: the caller gets it completed.
+      Type inner = target instanceof ParameterizedType p ? p.getActualTypeArguments()[0] : Object.class;
+      return java.util.concurrent.CompletableFuture.completedFuture(toJava(wire, inner));
+    }
     if (target instanceof Class<?> c) return toClass(wire, c);
     if (target instanceof ParameterizedType p) return toParameterized(wire, p);
     if (target instanceof WildcardType w) return toJava(wire, w.getUpperBounds()[0]);

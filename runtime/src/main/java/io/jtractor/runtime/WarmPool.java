@@ -111,6 +111,16 @@ final class WarmPool {
     }
   }
 
+  /** Idle JVMs ready to be taken (for {@link Bookkeeping}). */
+  synchronized int idleCount() {
+    return idle.size();
+  }
+
+  /** JVMs being started to refill the pool (for {@link Bookkeeping}). */
+  synchronized int startingCount() {
+    return starting;
+  }
+
   /** Kills every idle JVM; the pool takes no more. */
   void close() {
     List<Process> victims;

@@ -1,6 +1,7 @@
 package io.jtractor.sc;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.locks.ReentrantLock;
@@ -404,9 +405,36 @@ public final class CancelScope {
     }
   }
 
-  /** Unlinks a finished task's root scope from the tree. */
+  /**
+   * Marks a finished task's root scope dead and unlinks it from the tree if the lock is free at
+   * once; a task's end never waits for the lock (a spawning thread holds it at every spawn), and a
+   * root left linked is swept by the next spawns under the same parent ({@link #pruneDeadRoots}).
+   */
   void detachRoot() {
-    state = EXITED; // unlinked later by pruneDeadRoots, or with its nursery's scope
+    state = EXITED;
+    if (parent != null && TREE_LOCK.tryLock()) {
+      try {
+        unlink();
+      } finally {
+        TREE_LOCK.unlock();
+      }
+    }
+  }
+
+  /**
+   * How many scopes are linked directly under this one: entered inner scopes, the root scopes of
+   * tasks started in a nursery with this scope, and those of tasks that ended and are not yet
+   * swept (at most 63 per parent). For tests.
+   */
+  int linkedChildCount() {
+    TREE_LOCK.lock();
+    try {
+      int n = 0;
+      for (CancelScope c = firstChild; c != null; c = c.nextSibling) n++;
+      return n;
+    } finally {
+      TREE_LOCK.unlock();
+    }
   }
 
   boolean isDead() {
@@ -537,6 +565,23 @@ public final class CancelScope {
     return kind + "@" + Integer.toHexString(System.identityHashCode(this))
         + (cancelCalled ? "[cancelled]" : "")
         + (shield ? "[shield]" : "");
+  }
+
+  /**
+   * A snapshot of this scope for {@link TaskTree}: the child scopes, and the thread whose bottom
+   * scope this is (null for an inner scope). Under the tree lock.
+   */
+  record Snapshot(String label, boolean cancelled, boolean shield, long deadline, Thread thread, List<CancelScope> children) {}
+
+  Snapshot snapshot() {
+    TREE_LOCK.lock();
+    try {
+      List<CancelScope> kids = new java.util.ArrayList<>();
+      for (CancelScope c = firstChild; c != null; c = c.nextSibling) kids.add(c);
+      return new Snapshot(label, cancelCalled(), shield, deadline, isRoot && owner != null ? owner.thread : null, kids);
+    } finally {
+      TREE_LOCK.unlock();
+    }
   }
 
   /** {@code now + d}, saturating below {@link #NO_DEADLINE}. */

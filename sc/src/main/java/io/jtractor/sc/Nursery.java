@@ -71,7 +71,11 @@ public final class Nursery implements AutoCloseable {
   private final List<Throwable> failures = new ArrayList<>();
   /** A child ended by the cancellation of a scope outside this nursery. Guarded by {@link #lock}. */
   private Cancelled childCancelled;
-  /** Threads whose task has finished: joined before the nursery is done. Any thread. */
+  /**
+   * Threads whose task has finished but that may not have terminated yet: joined before the
+   * nursery is done. Those that have terminated are dropped as other children finish, so a
+   * long-lived nursery holds only the few threads ending right now. Any thread.
+   */
   private final ConcurrentLinkedQueue<Thread> finishedThreads = new ConcurrentLinkedQueue<>();
 
   private Nursery(TaskContext owner, boolean scoped) {
@@ -208,7 +212,6 @@ public final class Nursery implements AutoCloseable {
       }
       if (ctl.compareAndSet(c, c + 1)) break;
     }
-    trimFinishedThreads();
   }
 
   /** One child (or pending start) fewer; wakes the waiter when none is left. */
@@ -242,9 +245,13 @@ public final class Nursery implements AutoCloseable {
 
   /** The body of every child thread. */
   private final class Child implements Runnable {
-    private final Task task;
-    private final PendingStart<?> pending;
-    /** Set by the spawning thread before the thread starts. */
+    /**
+     * The work, and then what it ran in. Written by the spawning thread before the thread starts
+     * and cleared by the child's own thread when it is done: a thread that ends after the
+     * nursery's last look at it (see {@link #finishedThreads}) then holds on to nothing.
+     */
+    private Task task;
+    private PendingStart<?> pending;
     TaskContext context;
 
     Child(Task task, PendingStart<?> pending) {
@@ -254,11 +261,19 @@ public final class Nursery implements AutoCloseable {
 
     @Override
     public void run() {
-      context.runAs(this::runTask);
+      try {
+        context.runAs(this::runTask);
+      } finally {
+        task = null;
+        pending = null;
+        context = null;
+      }
     }
 
     private void runTask() {
       TaskContext ctx = context;
+      Task task = this.task;
+      PendingStart<?> pending = this.pending;
       if (ctx.cancelTarget() != null) {
         Thread.currentThread().interrupt(); // cancelled before it ran: foreign code sees it too
       }
@@ -303,6 +318,7 @@ public final class Nursery implements AutoCloseable {
         lock.unlock();
       }
     }
+    trimFinishedThreads();
     finishedThreads.add(Thread.currentThread()); // before the count drops: the waiter joins it
     release();
   }
@@ -459,9 +475,13 @@ public final class Nursery implements AutoCloseable {
     }
   }
 
-  /** Forgets finished threads that have already terminated, so a long-lived nursery stays small. */
+  /**
+   * Forgets finished threads that have terminated, from the head of the queue (the oldest), so
+   * that a long-lived nursery keeps no record of its past children: each finishing child does
+   * this, a few reads when nothing is to be dropped. A thread still ending stops the sweep; the
+   * next child to finish looks again.
+   */
   private void trimFinishedThreads() {
-    if ((ctl.get() & 63) != 0) return; // now and then is enough to keep the queue short
     for (Thread t; (t = finishedThreads.peek()) != null && !t.isAlive(); ) {
       finishedThreads.remove(t);
     }
@@ -495,6 +515,15 @@ public final class Nursery implements AutoCloseable {
   /** Children running now, counting starts that have not yet reported {@code started}. */
   public int activeCount() {
     return ctl.get() & ~CLOSED_BIT;
+  }
+
+  /**
+   * How many finished children's threads this nursery still holds, to join them before it is
+   * done. Stays small however many children have come and gone: only threads that were still
+   * ending when the last child finished are kept. For diagnostics and leak tests.
+   */
+  public int retainedThreadCount() {
+    return finishedThreads.size();
   }
 
   /** Whether the nursery still accepts new tasks. */

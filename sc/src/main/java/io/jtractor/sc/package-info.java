@@ -14,6 +14,8 @@
  *       io.jtractor.sc.ReceiveChannel} ends.
  *   <li>{@link io.jtractor.sc.Event} and {@link io.jtractor.sc.CapacityLimiter}.
  *   <li>{@link io.jtractor.sc.ExceptionGroup}: several failures raised as one.
+ *   <li>{@code io.jtractor.sc.foreign}: the bridge to foreign async code ({@code
+ *       CompletionStage}s, {@code Flow} publishers, event loops).
  * </ul>
  *
  * <h2>How cancellation reaches a task</h2>

@@ -21,6 +21,31 @@ class NurseryTest {
   }
 
   @Test
+  @org.junit.jupiter.api.Timeout(60)
+  void aLongLivedNurseryKeepsNoRecordOfChildrenThatFinished() {
+    int bursts = 100;
+    int burst = 50;
+    Nursery.run(
+        n -> {
+          n.startSoon(Sc::sleepForever); // lives as long as the nursery: it never sweeps anything
+          MemoryChannel<Integer> done = MemoryChannel.open(burst);
+          for (int b = 0; b < bursts; b++) {
+            for (int i = 0; i < burst; i++) {
+              int k = i;
+              n.startSoon(() -> done.sender().send(k));
+            }
+            for (int i = 0; i < burst; i++) done.receiver().receive();
+          }
+          // 5,000 children came and went. The threads still held are at most those that were
+          // ending when the last child finished (never more than ran at once); the scopes linked
+          // under the nursery's are the sleeper's and at most 63 not yet swept.
+          assertThat(n.retainedThreadCount()).isLessThanOrEqualTo(burst);
+          assertThat(n.cancelScope().linkedChildCount()).isLessThanOrEqualTo(1 + 63);
+          n.cancel();
+        });
+  }
+
+  @Test
   void waitsForEveryChildBeforeReturning() {
     Trail trail = new Trail();
     Event go = new Event();

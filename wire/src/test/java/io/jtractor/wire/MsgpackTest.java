@@ -35,6 +35,43 @@ class MsgpackTest {
   }
 
   @Test
+  void everyLengthAndIntegerTakesItsSmallestForm() throws Exception {
+    assertThat(hex(127)).isEqualTo("7f");
+    assertThat(hex(128)).isEqualTo("cc80");
+    assertThat(hex(65535)).isEqualTo("cdffff");
+    assertThat(hex(65536L)).isEqualTo("ce00010000");
+    assertThat(hex(4294967296L)).isEqualTo("cf0000000100000000");
+    assertThat(hex(-32)).isEqualTo("e0");
+    assertThat(hex(-33)).isEqualTo("d0df");
+    assertThat(hex(-129)).isEqualTo("d1ff7f");
+    assertThat(hex(-32769)).isEqualTo("d2ffff7fff");
+    assertThat(hex(Long.MIN_VALUE)).isEqualTo("d38000000000000000");
+    assertThat(hex(new BigInteger("18446744073709551615"))).isEqualTo("cfffffffffffffffff");
+    assertThat(hex(1.5f)).isEqualTo("ca3fc00000");
+    assertThat(hex("x".repeat(31))).startsWith("bf");
+    assertThat(hex("x".repeat(255))).startsWith("d9ff");
+    assertThat(hex("x".repeat(256))).startsWith("da0100");
+    assertThat(hex("é")).isEqualTo("a2c3a9");
+    assertThat(hex(new byte[256])).startsWith("c50100");
+    assertThat(hex(java.util.Collections.nCopies(16, 0))).startsWith("dc0010");
+    Map<Long, Long> sixteen = new LinkedHashMap<>();
+    for (long i = 0; i < 16; i++) sixteen.put(i, i);
+    assertThat(hex(sixteen)).startsWith("de0010");
+    assertThat(hex(new Ext((byte) 5, new byte[] {1}))).isEqualTo("d40501");
+    assertThat(hex(new Ext((byte) 5, new byte[3]))).isEqualTo("c70305000000");
+    for (Object v : List.of(0L, -1L, 200L, -200L, 70000L, -70000L, 5000000000L, -5000000000L, "héllo", List.of(), Map.of())) {
+      assertThat(Msgpack.decode(Msgpack.encode(v))).isEqualTo(v);
+    }
+  }
+
+  @Test
+  void aTruncatedObjectIsMalformed() {
+    for (String h : List.of("cd01", "a3616263".substring(0, 6), "92c0", "de0001c0", "cb3ff8", "c70305")) {
+      assertThatThrownBy(() -> Msgpack.decode(HexFormat.of().parseHex(h))).as(h).isInstanceOf(WireException.Malformed.class);
+    }
+  }
+
+  @Test
   void recordsEncodeAsMapsInDeclarationOrder() throws Exception {
     Object back = Msgpack.decode(Msgpack.encode(new Point(3, "p")));
     assertThat(back).isEqualTo(Map.of("x", 3L, "label", "p"));

@@ -4,6 +4,7 @@ import io.jtractor.Discovery;
 import io.jtractor.Jtractor;
 import io.jtractor.Portal;
 import io.jtractor.Root;
+import io.jtractor.examples.ExampleRoot;
 import io.jtractor.sc.Event;
 
 /**
@@ -37,7 +38,7 @@ public final class ATrynamicFirstScene {
   }
 
   public static void main(String[] args) {
-    try (Root root = Jtractor.openRoot("root")) {
+    try (Root root = ExampleRoot.open("root")) {
       root.openNursery(an -> {
         System.out.println("Alright... Action!");
         Portal donny = an.runInActor("donny", ATrynamicFirstScene::sayHello, "gretchen");

@@ -3,6 +3,7 @@ package io.jtractor.examples.tractor;
 import io.jtractor.Jtractor;
 import io.jtractor.Portal;
 import io.jtractor.Root;
+import io.jtractor.examples.ExampleRoot;
 
 /**
  * One child actor runs one function and exits; its result is read after the nursery has closed,
@@ -19,7 +20,7 @@ public final class ActorSpawningAndCausality {
   }
 
   public static void main(String[] args) {
-    try (Root root = Jtractor.openRoot("root")) {
+    try (Root root = ExampleRoot.open("root")) {
       Portal portal = root.callNursery(an -> an.runInActor("some_linguist", ActorSpawningAndCausality::cellarDoor));
       // The nursery returned: 'some_linguist' has finished, so its result is ready.
       String said = portal.result();

@@ -1,8 +1,8 @@
 package io.jtractor.examples.tractor;
 
-import io.jtractor.Jtractor;
 import io.jtractor.Portal;
 import io.jtractor.Root;
+import io.jtractor.examples.ExampleRoot;
 
 /**
  * A daemon actor serves as many calls as it is sent until it is cancelled explicitly; without
@@ -18,7 +18,7 @@ public final class ActorSpawningAndCausalityWithDaemon {
   }
 
   public static void main(String[] args) {
-    try (Root root = Jtractor.openRoot("root")) {
+    try (Root root = ExampleRoot.open("root")) {
       root.openNursery(an -> {
         Portal frank = an.startActor("frank", ActorSpawningAndCausalityWithDaemon.class);
         System.out.println(frank.run(ActorSpawningAndCausalityWithDaemon::movieTheatreQuestion));

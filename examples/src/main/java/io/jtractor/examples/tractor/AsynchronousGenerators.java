@@ -1,10 +1,10 @@
 package io.jtractor.examples.tractor;
 
 import io.jtractor.Emitter;
-import io.jtractor.Jtractor;
 import io.jtractor.MsgStream;
 import io.jtractor.Portal;
 import io.jtractor.Root;
+import io.jtractor.examples.ExampleRoot;
 import io.jtractor.sc.Sc;
 import java.time.Duration;
 
@@ -24,7 +24,7 @@ public final class AsynchronousGenerators {
   }
 
   public static void main(String[] args) {
-    try (Root root = Jtractor.openRoot("root")) {
+    try (Root root = ExampleRoot.open("root")) {
       root.openNursery(an -> {
         Portal donny = an.startActor("donny", AsynchronousGenerators.class);
         try (MsgStream stream = donny.openStreamFrom(AsynchronousGenerators::streamForever)) {

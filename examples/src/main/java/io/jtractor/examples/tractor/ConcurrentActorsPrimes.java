@@ -4,6 +4,7 @@ import io.jtractor.Jtractor;
 import io.jtractor.Portal;
 import io.jtractor.Remote;
 import io.jtractor.Root;
+import io.jtractor.examples.ExampleRoot;
 import io.jtractor.sc.Block;
 import io.jtractor.sc.MemoryChannel;
 import io.jtractor.sc.Nursery;
@@ -79,7 +80,7 @@ public final class ConcurrentActorsPrimes {
   public static void main(String[] args) {
     long scriptStart = System.nanoTime();
     int workers = Math.min(4, Runtime.getRuntime().availableProcessors());
-    try (Root root = Jtractor.openRoot("root")) {
+    try (Root root = ExampleRoot.open("root")) {
       withWorkerPool(workers, pool -> {
         long start = System.nanoTime();
         pool.map(ConcurrentActorsPrimes::isPrime, PRIMES,

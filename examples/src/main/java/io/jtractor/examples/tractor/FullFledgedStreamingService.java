@@ -5,6 +5,7 @@ import io.jtractor.Jtractor;
 import io.jtractor.MsgStream;
 import io.jtractor.Portal;
 import io.jtractor.Root;
+import io.jtractor.examples.ExampleRoot;
 import io.jtractor.sc.MemoryChannel;
 import io.jtractor.sc.Nursery;
 import io.jtractor.sc.ReceiveChannel;
@@ -68,7 +69,7 @@ public final class FullFledgedStreamingService {
 
   public static void main(String[] args) {
     int seed = 1000;
-    try (Root root = Jtractor.openRoot("root")) {
+    try (Root root = ExampleRoot.open("root")) {
       root.openNursery(an -> {
         long preStart = System.nanoTime();
         Portal aggregator = an.startActor("aggregator", FullFledgedStreamingService.class);

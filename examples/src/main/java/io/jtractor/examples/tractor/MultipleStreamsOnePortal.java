@@ -1,10 +1,10 @@
 package io.jtractor.examples.tractor;
 
 import io.jtractor.Emitter;
-import io.jtractor.Jtractor;
 import io.jtractor.MsgStream;
 import io.jtractor.Portal;
 import io.jtractor.Root;
+import io.jtractor.examples.ExampleRoot;
 import io.jtractor.sc.Nursery;
 import io.jtractor.sc.Sc;
 import java.util.HashSet;
@@ -38,7 +38,7 @@ public final class MultipleStreamsOnePortal {
   }
 
   public static void main(String[] args) {
-    try (Root root = Jtractor.openRoot("root")) {
+    try (Root root = ExampleRoot.open("root")) {
       root.openNursery(an -> {
         Portal portal = an.startActor("stream_boi", MultipleStreamsOnePortal.class);
         Set<Long> seen = new HashSet<>();

@@ -3,6 +3,7 @@ package io.jtractor.examples.tractor;
 import io.jtractor.Jtractor;
 import io.jtractor.Portal;
 import io.jtractor.Root;
+import io.jtractor.examples.ExampleRoot;
 import io.jtractor.sc.Nursery;
 import io.jtractor.sc.Sc;
 import java.time.Duration;
@@ -24,7 +25,7 @@ public final class QuickCluster {
 
   public static void main(String[] args) {
     int cores = Math.min(4, Runtime.getRuntime().availableProcessors()); // a light cluster on big machines
-    try (Root root = Jtractor.openRoot("root")) {
+    try (Root root = ExampleRoot.open("root")) {
       Jtractor.openActorCluster(cores, List.of(QuickCluster.class), portals -> {
         Sc.moveOnAfter(Duration.ofMillis(500), deadline -> Nursery.run(n -> {
           for (Portal portal : portals.values()) n.startSoon(() -> portal.run(QuickCluster::sleepyJane));

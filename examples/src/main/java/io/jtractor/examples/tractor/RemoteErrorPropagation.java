@@ -1,8 +1,8 @@
 package io.jtractor.examples.tractor;
 
-import io.jtractor.Jtractor;
 import io.jtractor.RemoteActorError;
 import io.jtractor.Root;
+import io.jtractor.examples.ExampleRoot;
 
 /**
  * Three healthy daemons and one child that fails at once: the failure cancels the daemons and
@@ -18,7 +18,7 @@ public final class RemoteErrorPropagation {
   }
 
   public static void main(String[] args) {
-    try (Root root = Jtractor.openRoot("root")) {
+    try (Root root = ExampleRoot.open("root")) {
       root.openNursery(an -> {
         for (int i = 0; i < 3; i++) an.startActor("actor_" + i, RemoteErrorPropagation.class);
         an.runInActor(RemoteErrorPropagation::assertErr);

@@ -1,10 +1,10 @@
 package io.jtractor.examples.tractor;
 
 import io.jtractor.Context;
-import io.jtractor.Jtractor;
 import io.jtractor.MsgStream;
 import io.jtractor.Portal;
 import io.jtractor.Root;
+import io.jtractor.examples.ExampleRoot;
 
 /**
  * Ping-pong over a two-way stream: a context function in a daemon answers each "ping" with a
@@ -28,7 +28,7 @@ public final class RpcBidirStreaming {
   }
 
   public static void main(String[] args) {
-    try (Root root = Jtractor.openRoot("root")) {
+    try (Root root = ExampleRoot.open("root")) {
       root.openNursery(an -> {
         Portal server = an.startActor("rpc_server", RpcBidirStreaming.class);
         server.openContext(RpcBidirStreaming::simpleRpc, 10, (ctx, sent) -> {

@@ -1,9 +1,9 @@
 package io.jtractor.examples.tractor;
 
 import io.jtractor.Discovery;
-import io.jtractor.Jtractor;
 import io.jtractor.Portal;
 import io.jtractor.Root;
+import io.jtractor.examples.ExampleRoot;
 import java.net.InetSocketAddress;
 
 /**
@@ -16,7 +16,7 @@ public final class ServiceDiscovery {
 
   public static void main(String[] args) {
     String serviceName = args.length > 0 ? args[0] : "some_actor_name";
-    try (Root root = Jtractor.openRoot("root")) {
+    try (Root root = ExampleRoot.open("root")) {
       root.openNursery(an -> {
         an.startActor(serviceName);
         try (Portal registrar = Discovery.getRegistrar()) {

@@ -1,8 +1,8 @@
 package io.jtractor.examples.tractor;
 
-import io.jtractor.Jtractor;
 import io.jtractor.Portal;
 import io.jtractor.Root;
+import io.jtractor.examples.ExampleRoot;
 import io.jtractor.sc.Sc;
 
 /**
@@ -27,7 +27,7 @@ public final class SingleFunc {
 
   public static void main(String[] args) {
     long pid;
-    try (Root root = Jtractor.openRoot("root")) {
+    try (Root root = ExampleRoot.open("root")) {
       pid = root.callNursery(an -> {
         Portal portal = an.runInActor(SingleFunc::burnCpu);
         long mine = burnCpu(); // the root burns a core of its own meanwhile

@@ -2,6 +2,7 @@ package io.jtractor.examples.tractor;
 
 import io.jtractor.Jtractor;
 import io.jtractor.Root;
+import io.jtractor.examples.ExampleRoot;
 import io.jtractor.sc.Sc;
 import java.time.Duration;
 
@@ -21,7 +22,7 @@ public final class WeAreProcesses {
   }
 
   public static void main(String[] args) {
-    try (Root root = Jtractor.openRoot("root")) {
+    try (Root root = ExampleRoot.open("root")) {
       root.openNursery(an -> {
         int workers = Math.min(4, Runtime.getRuntime().availableProcessors());
         for (int i = 0; i < workers; i++) {
