@@ -1,5 +1,6 @@
 package io.jtractor.runtime;
 
+import io.jtractor.wire.Entropy;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -10,7 +11,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.Objects;
 import java.util.Set;
@@ -38,7 +38,6 @@ public final class TreeSecret {
   /** The least number of bytes a secret may have. */
   public static final int MIN_BYTES = 16;
 
-  private static final SecureRandom RANDOM = new SecureRandom();
   private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rw-------");
 
   private final byte[] bytes;
@@ -55,9 +54,7 @@ public final class TreeSecret {
 
   /** A fresh random secret, for a tree that talks to no other program. */
   public static TreeSecret random() {
-    byte[] b = new byte[32];
-    RANDOM.nextBytes(b);
-    return new TreeSecret(b, "this tree");
+    return new TreeSecret(Entropy.bytes(32), "this tree");
   }
 
   /** A secret given by the program (at least 16 bytes). */
@@ -144,8 +141,7 @@ public final class TreeSecret {
       Files.createDirectories(dir);
       if (posix(dir)) Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
     }
-    byte[] key = new byte[32];
-    RANDOM.nextBytes(key);
+    byte[] key = Entropy.bytes(32);
     byte[] text = (Base64.getEncoder().encodeToString(key) + "\n").getBytes(StandardCharsets.US_ASCII);
     boolean posix = posix(dir);
     Path tmp = posix

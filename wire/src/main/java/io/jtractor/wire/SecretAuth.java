@@ -2,13 +2,8 @@ package io.jtractor.wire;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
-import java.security.MessageDigest;
-import java.security.SecureRandom;
 import java.util.Map;
 import java.util.Objects;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
  * Mutual challenge–response over a shared secret, carried so that a plain tractor peer sees
@@ -41,7 +36,6 @@ public final class SecretAuth implements HandshakeAuth {
   public static final int NONCE_BYTES = 32;
 
   private static final String LABEL = "jtractor-auth-v1";
-  private static final SecureRandom RANDOM = new SecureRandom();
 
   /** Decides about a peer that offered no proof of the secret. */
   @FunctionalInterface
@@ -57,7 +51,7 @@ public final class SecretAuth implements HandshakeAuth {
     };
   }
 
-  private final SecretKeySpec key;
+  private final byte[] key;
   private final PeerPolicy unauthenticated;
 
   /**
@@ -67,15 +61,13 @@ public final class SecretAuth implements HandshakeAuth {
   public SecretAuth(byte[] secret, PeerPolicy unauthenticated) {
     Objects.requireNonNull(secret, "secret");
     if (secret.length < 16) throw new IllegalArgumentException("a secret needs at least 16 bytes, got " + secret.length);
-    this.key = new SecretKeySpec(secret.clone(), "HmacSHA256");
+    this.key = secret.clone();
     this.unauthenticated = Objects.requireNonNull(unauthenticated, "unauthenticated");
   }
 
   @Override
   public Map<String, Object> offer() {
-    byte[] nonce = new byte[NONCE_BYTES];
-    RANDOM.nextBytes(nonce);
-    return Map.of(NONCE, nonce);
+    return Map.of(NONCE, Entropy.bytes(NONCE_BYTES));
   }
 
   @Override
@@ -92,7 +84,7 @@ public final class SecretAuth implements HandshakeAuth {
     if (!(theirs instanceof byte[] theirNonce) || theirNonce.length != NONCE_BYTES) {
       throw new WireException.Refused("the peer " + peer.uid() + " sent a malformed nonce");
     }
-    if (MessageDigest.isEqual(theirNonce, ourNonce)) {
+    if (HmacSha256.equalsInConstantTime(theirNonce, ourNonce)) {
       throw new WireException.Refused("the peer " + peer.uid() + " sent our own nonce back");
     }
     boolean initiator = channel.connection().initiator();
@@ -110,7 +102,7 @@ public final class SecretAuth implements HandshakeAuth {
       throw new WireException.Refused("the peer " + peer.uid() + " closed the connection instead of proving that it holds"
           + " the shared secret (it may hold another one)");
     }
-    if (!(reply instanceof Map<?, ?> m) || !(m.get(PROOF) instanceof byte[] got) || !MessageDigest.isEqual(got, expected)) {
+    if (!(reply instanceof Map<?, ?> m) || !(m.get(PROOF) instanceof byte[] got) || !HmacSha256.equalsInConstantTime(got, expected)) {
       throw new WireException.Refused("the peer " + peer.uid() + " failed to prove that it holds the shared secret");
     }
     channel.markPeerAuthenticated();
@@ -128,13 +120,7 @@ public final class SecretAuth implements HandshakeAuth {
       t.write(field.length);
       t.writeBytes(field);
     }
-    try {
-      Mac mac = Mac.getInstance("HmacSHA256");
-      mac.init(key);
-      return mac.doFinal(t.toByteArray());
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("HmacSHA256 is missing from this JDK", e);
-    }
+    return HmacSha256.mac(key, t.toByteArray());
   }
 
   private static byte[] utf8(String s) {
