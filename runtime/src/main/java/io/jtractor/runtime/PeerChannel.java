@@ -1087,6 +1087,9 @@ public final class PeerChannel {
       case "cancel" -> {
         sendQuietly(new Msg.Functype(cid, Msg.ASYNCFUNC));
         actor.cancelRuntime(peer);
+        // Gone from the registry before the canceller hears back: once cancelActor() returns,
+        // nobody finds this actor by name any more.
+        actor.unregisterNow();
         sendQuietly(new Msg.Return(cid, true));
         actor.cancelService();
         return false;
