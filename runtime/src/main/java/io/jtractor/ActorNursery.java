@@ -61,7 +61,12 @@ public final class ActorNursery {
   static <R> R open(Actor actor, ValueBlock<? super ActorNursery, R> body) {
     Objects.requireNonNull(body, "body");
     try {
-      return Nursery.call(n -> body.call(new ActorNursery(actor, n)));
+      return Nursery.call(n -> {
+        ActorNursery an = new ActorNursery(actor, n);
+        try (AutoCloseable tracked = actor.trackNursery(an::cancel)) {
+          return body.call(an);
+        }
+      });
     } catch (Throwable t) {
       // A root in debug mode opens the REPL over its own error, once its children are down.
       throw Sneaky.raise(Debugger.rootCrashed(actor, t));

@@ -52,8 +52,12 @@ public final class Discovery {
   }
 
   /**
-   * A portal to an actor registered under {@code name}, or empty if none is. tractor: {@code
-   * find_actor}. Close the portal when done.
+   * A portal to an actor registered under {@code name}, or empty if none is — also when the
+   * registry still names one that has gone and refuses connections (its entry not yet withdrawn or
+   * noticed). tractor: {@code find_actor}. Close the portal when done.
+   *
+   * @throws java.io.UncheckedIOException if the registrar cannot be reached, or the actor's
+   *     address fails in another way than refusing (a timeout, no route)
    */
   public static Optional<Portal> findActor(String name) {
     return findActor(name, null);
@@ -61,7 +65,14 @@ public final class Discovery {
 
   /** {@link #findActor(String)}, asking the registrar at {@code registrar}. */
   public static Optional<Portal> findActor(String name, InetSocketAddress registrar) {
-    return queryActor(name, registrar).map(Portal::connect);
+    Optional<InetSocketAddress> at = queryActor(name, registrar);
+    if (at.isEmpty()) return Optional.empty();
+    try {
+      return Optional.of(Portal.connect(at.get()));
+    } catch (java.io.UncheckedIOException e) {
+      if (e.getCause() instanceof java.net.ConnectException) return Optional.empty(); // gone: stale entry
+      throw e;
+    }
   }
 
   /**

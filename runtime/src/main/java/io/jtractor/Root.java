@@ -17,8 +17,10 @@ import java.util.concurrent.atomic.AtomicReference;
  * Jtractor.openRoot("root")) { ... }}. Prior art: tractor's {@code open_root_actor}.
  *
  * <p>The actor's runtime (its listener, connections and RPC tasks) runs on threads of its own
- * while the block runs; {@link #close()} tears it down. If the JVM is asked to stop (SIGINT,
- * SIGTERM) while the root is open, a shutdown hook takes every child process down with it.
+ * while the block runs; {@link #close()} tears it down. Ctrl-C (SIGINT) or SIGTERM while a root
+ * is open tears its actor tree down in order and exits with 130 or 143 and one line saying how
+ * many actors were torn down (see {@code -Djtractor.handleSignals}); any other exit of the JVM
+ * with the root open takes every child process down in a shutdown hook.
  */
 public final class Root implements AutoCloseable {
   /** How long opening a root waits for its registration with a remote registrar. */
@@ -59,6 +61,7 @@ public final class Root implements AutoCloseable {
     if (config.debugMode()) io.jtractor.runtime.debug.Debugger.serveUncaught(actor, Thread.currentThread());
     this.shutdownHook = Thread.ofPlatform().name("jtractor-root-shutdown").unstarted(this::emergencyTeardown);
     Runtime.getRuntime().addShutdownHook(shutdownHook);
+    RootSignals.install(this);
   }
 
   /** The root actor's uid. */
@@ -121,6 +124,7 @@ public final class Root implements AutoCloseable {
   public void close() {
     if (closed) return;
     closed = true;
+    RootSignals.remove(this);
     actor.cancelRuntime(actor.uid());
     actor.cancelService();
     stop.set();

@@ -123,6 +123,42 @@ class DiscoveryTest {
   }
 
   @Test
+  void anActorIsUnregisteredWhenCancelActorReturnsSoFindActorComesBackEmpty() {
+    try (Root root = Jtractor.openRoot("root", DiscoveryFuncs.class)) {
+      root.openNursery(an -> {
+        for (int i = 0; i < 3; i++) {
+          Portal p = an.startActor("shortlived", DiscoveryFuncs.class);
+          try (Portal found = Discovery.waitForActor("shortlived")) { // registered once it serves
+            assertThat(found.uid()).isEqualTo(p.uid());
+          }
+          assertThat(p.cancelActor()).isTrue();
+          // At once: no window in which the registry hands out a dead actor's address.
+          assertThat(root.actor().localRegistry()).as("the registry, unprobed").doesNotContainKey(p.uid());
+          assertThat(Discovery.findActor("shortlived")).isEmpty();
+        }
+      });
+    }
+  }
+
+  @Test
+  void findActorOfAnActorThatDiedWithoutUnregisteringIsEmptyNotAnError() {
+    try (Root root = Jtractor.openRoot("root", DiscoveryFuncs.class)) {
+      assertThatThrownBy(() -> root.openNursery(an -> {
+            Portal p = an.startActor("doomed", DiscoveryFuncs.class);
+            long pid = p.run(DiscoveryFuncs::pid);
+            ProcessHandle victim = ProcessHandle.of(pid).orElseThrow();
+            victim.destroyForcibly();
+            victim.onExit().join();
+            // Its entry is still there (fresh, not yet probed): the connection is refused.
+            assertThat(root.actor().localRegistry()).containsKey(p.uid());
+            assertThat(Discovery.findActor("doomed")).isEmpty();
+            Sc.sleepForever(); // the nursery learns of the death and fails
+          }))
+          .isInstanceOf(ActorFailure.class);
+    }
+  }
+
+  @Test
   void anActorKilledWithoutUnregisteringIsForgottenWithinAboutASecond() {
     // The reference commit keeps such an entry for as long as the registrar lives.
     try (Root root = Jtractor.openRoot("root", DiscoveryFuncs.class)) {

@@ -2,6 +2,7 @@ package io.jtractor.examples;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.jtractor.runtime.ChildProcess;
 import java.io.BufferedReader;
 import java.io.File;
 import java.io.InputStream;
@@ -33,14 +34,22 @@ final class Program {
 
   /** Starts {@code main} in a JVM of its own with this JVM's class path and a private registry. */
   static Program java(Class<?> main, String... args) throws Exception {
-    List<String> cmd = new ArrayList<>(List.of(
-        ProcessHandle.current().info().command().orElseThrow(),
-        "-cp", System.getProperty("java.class.path"),
-        // A private registrar on a free port: never the shared default port 1616.
-        "-Djtractor.registry=127.0.0.1:0",
-        // The secret programs share: the test's key file, never the user's.
-        "-Djtractor.configDir=" + System.getProperty("jtractor.configDir"),
-        main.getName()));
+    // A private registrar on a free port: never the shared default port 1616.
+    return javaWith(List.of("-Djtractor.registry=127.0.0.1:0"), main, args);
+  }
+
+  /**
+   * Starts {@code main} in a JVM of its own with this JVM's class path, the lean root flags and
+   * {@code jvmArgs}, and nothing else: no registry setting unless {@code jvmArgs} has one.
+   */
+  static Program javaWith(List<String> jvmArgs, Class<?> main, String... args) throws Exception {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(ProcessHandle.current().info().command().orElseThrow());
+    cmd.addAll(ChildProcess.LEAN_ROOT_FLAGS); // as a user runs an example (README "Lean roots")
+    cmd.addAll(jvmArgs);
+    // The secret programs share: the test's key file, never the user's.
+    cmd.add("-Djtractor.configDir=" + System.getProperty("jtractor.configDir"));
+    cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), main.getName()));
     cmd.addAll(List.of(args));
     return start(cmd, null, Map.of());
   }
@@ -49,6 +58,7 @@ final class Program {
   static Program start(List<String> command, File dir, Map<String, String> env) throws Exception {
     ProcessBuilder pb = new ProcessBuilder(command);
     if (dir != null) pb.directory(dir);
+    pb.environment().remove("JTRACTOR_REGISTRY"); // the program's registry is the test's choice
     pb.environment().putAll(env);
     return new Program(pb.start());
   }

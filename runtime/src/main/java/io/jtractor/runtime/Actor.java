@@ -168,6 +168,11 @@ public final class Actor {
    * {@code infect_asyncio}); null in any other. Set once, before the actor serves.
    */
   private volatile java.util.concurrent.Executor foreignLoop;
+  /**
+   * How to cancel each actor nursery open in this actor (the public API's), so that a signal can
+   * take the whole tree down in order. Any thread.
+   */
+  private final Set<Runnable> nurseryCancels = ConcurrentHashMap.newKeySet();
   /** Cleanups to run when the actor has stopped serving, last registered first. */
   private final java.util.Deque<AutoCloseable> lifetimeStack = new java.util.concurrent.ConcurrentLinkedDeque<>();
   /** The tree's secret: the configuration's, else chosen here (see {@link TreeSecret#forRoot}). */
@@ -522,6 +527,14 @@ public final class Actor {
     }
   }
 
+  /**
+   * Withdraws this actor's registration now, as it is being cancelled, rather than when its
+   * service has ended: within tractor's 0.5 s budget, never throwing; done once.
+   */
+  void unregisterNow() {
+    unregisterRemotely();
+  }
+
   /** Unregisters from a remote registrar, within tractor's 0.5 s budget; never throws. */
   private void unregisterRemotely() {
     if (!registeredRemotely) return;
@@ -620,6 +633,20 @@ public final class Actor {
         return l.isEmpty() ? null : l;
       });
     }
+  }
+
+  /**
+   * Registers how to cancel an actor nursery open in this actor, until the returned handle is
+   * closed (when the nursery ends).
+   */
+  public AutoCloseable trackNursery(Runnable cancel) {
+    nurseryCancels.add(cancel);
+    return () -> nurseryCancels.remove(cancel);
+  }
+
+  /** Cancels every actor nursery open in this actor: each asks its children to go, in order. */
+  public void cancelNurseries() {
+    for (Runnable c : List.copyOf(nurseryCancels)) c.run();
   }
 
   /**

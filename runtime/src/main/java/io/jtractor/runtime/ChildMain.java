@@ -37,6 +37,7 @@ public final class ChildMain {
 
   public static void main(String[] args) {
     watchForOrphaning();
+    ignoreSigint();
     java.io.BufferedReader stdin =
         new java.io.BufferedReader(new java.io.InputStreamReader(System.in, java.nio.charset.StandardCharsets.UTF_8));
     if (args.length != 1 || !args[0].equals(WARM)) {
@@ -278,6 +279,21 @@ public final class ChildMain {
     System.exit(code);
   }
 
+  /**
+   * A child ignores SIGINT. Ctrl-C in a terminal reaches every process of the tree at once; the
+   * root takes the tree down from the top, in order (each parent cancels its children), and a
+   * child dying on its own meanwhile would only be reported as a failure of its parent. tractor's
+   * children catch the KeyboardInterrupt and exit quietly instead. SIGTERM still stops a child,
+   * and a child whose parent dies exits anyway (see {@link #watchForOrphaning}).
+   */
+  private static void ignoreSigint() {
+    try {
+      sun.misc.Signal.handle(new sun.misc.Signal("INT"), sun.misc.SignalHandler.SIG_IGN);
+    } catch (IllegalArgumentException | LinkageError unsupported) {
+      LOG.log(System.Logger.Level.DEBUG, "cannot ignore SIGINT here: " + unsupported);
+    }
+  }
+
   private static int run(Uid uid, InetSocketAddress parentAddr, String foreignLoop, ChildTrust trust) {
     Security security = trust.childSecurity();
     HandshakeAuth auth = Authenticator.of(trust.secret(), security, uid, trust::lineage);
@@ -317,7 +333,7 @@ public final class ChildMain {
       return 1;
     }
     Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("jtractor-child-shutdown").unstarted(() -> {
-      // SIGTERM or SIGINT: stop serving, and take our own children down with us.
+      // SIGTERM (or an exit of the JVM): stop serving, and take our own children down with us.
       actor.cancelService();
       for (ChildProcess c : actor.liveChildren()) c.killNow();
     }));

@@ -69,6 +69,16 @@ public final class ChildProcess {
           "--enable-native-access=ALL-UNNAMED");
 
   /**
+   * Flags recommended for a root's JVM (a program that opens a {@code Root}), which the CLI and
+   * the examples use: a serial collector, a small initial heap, C1 only and the C heap trimmed.
+   * A root mostly supervises; with the JVM's defaults on a machine with much memory it holds
+   * 100–450 MB of RSS, most of it an initial heap sized to the machine, with these ~50 MB. Drop
+   * {@code -XX:TieredStopAtLevel=1} for a root that does heavy work itself.
+   */
+  public static final List<String> LEAN_ROOT_FLAGS =
+      List.of("-XX:+UseSerialGC", "-Xms16m", "-XX:TieredStopAtLevel=1", "-XX:TrimNativeHeapInterval=2000");
+
+  /**
    * How to start and stop a child.
    *
    * @param jvmArgs flags for the child JVM

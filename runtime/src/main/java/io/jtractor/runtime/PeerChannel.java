@@ -1136,6 +1136,9 @@ public final class PeerChannel {
         }
         sendQuietly(new Msg.Functype(cid, Msg.ASYNCFUNC));
         actor.cancelRuntime(peer);
+        // Gone from the registry before the canceller hears back: once cancelActor() returns,
+        // nobody finds this actor by name any more.
+        actor.unregisterNow();
         sendQuietly(new Msg.Return(cid, true));
         actor.cancelService();
         return false;
