@@ -1,6 +1,7 @@
 package io.jtractor;
 
 import io.jtractor.runtime.Actor;
+import io.jtractor.runtime.TreeSecret;
 import io.jtractor.sc.Block;
 import io.jtractor.sc.ResourceCache;
 import io.jtractor.sc.Scoped;
@@ -89,7 +90,9 @@ public final class Jtractor {
    * Opens a root actor named {@code name} that exposes {@code modules}, listening on 127.0.0.1
    * (any port), with the {@linkplain #defaultRegistry() default registrar}: if none answers there,
    * this root becomes it. Debug mode is on if {@code -Djtractor.debug=true} or {@code
-   * JTRACTOR_DEBUG=1} asks for it.
+   * JTRACTOR_DEBUG=1} asks for it. Security comes from {@link io.jtractor.runtime.Security#defaults()};
+   * the tree's secret is the one this user's programs share when the registrar is at a fixed
+   * address (other programs may use it too), else a random one (see {@link TreeSecret}).
    */
   public static Root openRoot(String name, Class<?>... modules) {
     return new Root(rootConfig(name, modules));
@@ -142,11 +145,16 @@ public final class Jtractor {
    * shutdown), and the previous handlers are restored when it returns. A program typically ends
    * with {@code System.exit(Jtractor.runDaemon(...).exitCode())}.
    *
+   * <p>A daemon serves other programs, so unless {@code config} names a secret it uses the one
+   * this user's programs share ({@link TreeSecret#shared()}: {@code JTRACTOR_SECRET}, else the key
+   * file, created on first use).
+   *
    * @param onStarted called with the running root once it listens, before the daemon waits (e.g.
    *     to print where it listens); it must return promptly. May be null.
    */
   public static DaemonExit runDaemon(Actor.Config config, java.util.function.Consumer<? super Root> onStarted) {
     Objects.requireNonNull(config, "config");
+    if (config.security().secret() == null) config = config.withSecurity(config.security().withSecret(TreeSecret.shared()));
     try (Root root = new Root(config)) {
       Daemons.SignalTrap trap = Daemons.trap(root);
       try {

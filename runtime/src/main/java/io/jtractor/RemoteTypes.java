@@ -4,7 +4,11 @@ import io.jtractor.sc.ExceptionGroup;
 import io.jtractor.wire.ErrorInfo;
 import java.util.Map;
 
-/** Maps the type names in error messages to local classes. */
+/**
+ * Maps the type names in error messages to local classes: the Java class a jtractor peer named in
+ * {@code java_type}, else the Java twin of a Python builtin (the reverse of the runtime's {@code
+ * PythonErrorNames}; the table is in docs/design.md), else a {@code java.lang} class of that name.
+ */
 final class RemoteTypes {
   private RemoteTypes() {}
 
@@ -24,8 +28,18 @@ final class RemoteTypes {
           Map.entry("KeyError", KeyError.class),
           Map.entry("IndexError", IndexOutOfBoundsException.class),
           Map.entry("ZeroDivisionError", ArithmeticException.class),
+          Map.entry("ArithmeticError", ArithmeticException.class),
+          Map.entry("OverflowError", ArithmeticException.class),
           Map.entry("NotImplementedError", UnsupportedOperationException.class),
+          Map.entry("TimeoutError", java.util.concurrent.TimeoutException.class),
           Map.entry("RuntimeError", RuntimeException.class),
+          Map.entry("PermissionError", SecurityException.class),
+          Map.entry("FileNotFoundError", java.io.FileNotFoundException.class),
+          Map.entry("FileExistsError", java.nio.file.FileAlreadyExistsException.class),
+          Map.entry("ConnectionRefusedError", java.net.ConnectException.class),
+          Map.entry("OSError", java.io.IOException.class),
+          Map.entry("MemoryError", OutOfMemoryError.class),
+          Map.entry("RecursionError", StackOverflowError.class),
           Map.entry("AsyncioCancelled", io.jtractor.sc.foreign.ForeignCancelled.class),
           Map.entry("ExceptionGroup", ExceptionGroup.class),
           Map.entry("BaseExceptionGroup", ExceptionGroup.class),

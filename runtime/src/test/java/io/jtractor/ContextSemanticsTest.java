@@ -326,18 +326,24 @@ class ContextSemanticsTest extends SharedRootTest {
 
   @Test
   void aThirdPartyCancellingTheCalleesActorIsRaisedToTheCaller() {
+    // The third party is the server's own parent: only an actor's parent chain may cancel it.
     root.openNursery(an -> {
-      Portal server = an.startActor("server", CtxFuncs.class, io.jtractor.funcs.Funcs.class);
-      long port = server.run(io.jtractor.funcs.Funcs::listenPort);
-      Throwable thrown = catchThrowable(() -> server.openContext(CtxFuncs::neverOpenStream, (ctx, first) -> {
-        // Another actor (a child of ours) cancels the server: not us, so it is a failure here.
-        Portal third = an.startActor("third", io.jtractor.funcs.Funcs.class);
-        assertThat(third.run(io.jtractor.funcs.Funcs::cancelActorAt, port)).isTrue();
-        Sc.sleepForever();
-        return null;
-      }));
-      assertThat(thrown).isInstanceOf(ContextCancelled.class);
-      assertThat(((ContextCancelled) thrown).canceller()).isNotEqualTo(root.uid()).isNotNull();
+      Portal mid = an.startActor("mid", CtxFuncs.class, io.jtractor.funcs.Funcs.class);
+      Nursery.run(n -> {
+        n.startSoon("host", () -> mid.run(io.jtractor.funcs.Funcs::hostChild, "server"));
+        try (Portal server = Discovery.waitForActor("server")) {
+          long port = server.run(io.jtractor.funcs.Funcs::listenPort);
+          Throwable thrown = catchThrowable(() -> server.openContext(CtxFuncs::neverOpenStream, (ctx, first) -> {
+            // Not us, so it is a failure here.
+            assertThat(mid.run(io.jtractor.funcs.Funcs::cancelActorAt, port)).isTrue();
+            Sc.sleepForever();
+            return null;
+          }));
+          assertThat(thrown).isInstanceOf(ContextCancelled.class);
+          assertThat(((ContextCancelled) thrown).canceller()).isEqualTo(mid.uid());
+        }
+        n.cancel();
+      });
       an.cancel();
     });
   }

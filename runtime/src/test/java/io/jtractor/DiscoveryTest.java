@@ -211,7 +211,7 @@ class DiscoveryTest {
   @Test
   void aPlainTractorPeerUsesTheRegistryMethodsFrameByFrame() throws Exception {
     Uid py = Uid.random("pyactor");
-    try (Root root = Jtractor.openRoot("root");
+    try (Root root = Jtractor.openRoot(Actor.Config.of("root", List.of()).withRegistry(Jtractor.defaultRegistry()).withAllowTractorPeers(true));
         ServerSocket pyListener = new ServerSocket(0, 50, java.net.InetAddress.getByName("127.0.0.1")); // alive to probes
         WireChannel peer = WireChannel.connect(root.address(), WireChannel.Config.DEFAULT)) {
       long pyPort = pyListener.getLocalPort();
@@ -233,20 +233,25 @@ class DiscoveryTest {
       peer.send(new Msg.Cmd("self", "find_actor", Map.of("name", "late"), py, "r4"));
       assertThat(peer.receive()).isEqualTo(new Msg.Functype("r4", Msg.ASYNCFUNC));
       assertThat(peer.receive()).isEqualTo(new Msg.Return("r4", null));
+      // Another tractor actor registers itself, over a connection of its own (an actor writes
+      // only its own entry).
       Uid late = Uid.random("late");
-      peer.send(new Msg.Cmd("self", "register_actor", Map.of("uid", late, "sockaddr", List.of("127.0.0.1", 1L)), py, "r5"));
-      List<Msg> replies = List.of(peer.receive(), peer.receive(), peer.receive());
-      assertThat(replies).contains(
-          new Msg.Return("r3", List.of(List.of("127.0.0.1", 1L))), new Msg.Return("r5", null));
+      try (WireChannel latePeer = WireChannel.connect(root.address(), WireChannel.Config.DEFAULT)) {
+        latePeer.handshake(late, HandshakeAuth.NONE);
+        latePeer.send(new Msg.Cmd("self", "register_actor", Map.of("uid", late, "sockaddr", List.of("127.0.0.1", 1L)), late, "r5"));
+        assertThat(latePeer.receive()).isEqualTo(new Msg.Functype("r5", Msg.ASYNCFUNC));
+        assertThat(latePeer.receive()).isEqualTo(new Msg.Return("r5", null));
+        assertThat(peer.receive()).isEqualTo(new Msg.Return("r3", List.of(List.of("127.0.0.1", 1L))));
 
-      peer.send(new Msg.Cmd("self", "unregister_actor", Map.of("uid", late), py, "r6"));
-      assertThat(peer.receive()).isEqualTo(new Msg.Functype("r6", Msg.ASYNCFUNC));
-      assertThat(peer.receive()).isEqualTo(new Msg.Return("r6", null));
-      peer.send(new Msg.Cmd("self", "unregister_actor", Map.of("uid", late), py, "r7"));
-      assertThat(peer.receive()).isEqualTo(new Msg.Functype("r7", Msg.ASYNCFUNC));
-      Msg err = peer.receive();
-      assertThat(err).isInstanceOf(Msg.Error.class);
-      assertThat(((Msg.Error) err).info().typeStr()).isEqualTo("KeyError");
+        latePeer.send(new Msg.Cmd("self", "unregister_actor", Map.of("uid", late), late, "r6"));
+        assertThat(latePeer.receive()).isEqualTo(new Msg.Functype("r6", Msg.ASYNCFUNC));
+        assertThat(latePeer.receive()).isEqualTo(new Msg.Return("r6", null));
+        latePeer.send(new Msg.Cmd("self", "unregister_actor", Map.of("uid", late), late, "r7"));
+        assertThat(latePeer.receive()).isEqualTo(new Msg.Functype("r7", Msg.ASYNCFUNC));
+        Msg err = latePeer.receive();
+        assertThat(err).isInstanceOf(Msg.Error.class);
+        assertThat(((Msg.Error) err).info().typeStr()).isEqualTo("KeyError");
+      }
     }
   }
 
@@ -278,7 +283,7 @@ class DiscoveryTest {
       InetSocketAddress at = new InetSocketAddress("127.0.0.1", server.getLocalPort());
       Uid rootUid;
       int rootPort;
-      try (Root root = Jtractor.openRoot(Actor.Config.of("app", List.of()).withRegistry(at))) {
+      try (Root root = Jtractor.openRoot(Actor.Config.of("app", List.of()).withRegistry(at).withAllowTractorPeers(true))) {
         assertThat(root.isRegistrar()).isFalse();
         rootUid = root.uid();
         rootPort = root.address().getPort();

@@ -53,11 +53,18 @@ class MultiProgramTest {
   }
 
   private Program daemon(String name, String registry) throws Exception {
+    return daemon(name, registry, java.util.Map.of());
+  }
+
+  private Program daemon(String name, String registry, java.util.Map<String, String> env) throws Exception {
     ProcessBuilder pb = new ProcessBuilder(
         ProcessHandle.current().info().command().orElseThrow(),
         "-cp", System.getProperty("java.class.path"),
+        // The secret the programs share: the test's key file, never the user's.
+        "-Djtractor.configDir=" + System.getProperty("jtractor.configDir"),
         DaemonProgram.class.getName(), name, registry);
     pb.redirectErrorStream(true);
+    pb.environment().putAll(env);
     Process proc = pb.start();
     List<String> lines = new CopyOnWriteArrayList<>();
     CompletableFuture<String> listening = new CompletableFuture<>();
@@ -165,6 +172,25 @@ class MultiProgramTest {
     signal(svc, "TERM");
     signal(reg, "TERM");
     assertThat(awaitExit(svc)).isEqualTo(143);
+    assertThat(awaitExit(reg)).isEqualTo(143);
+  }
+
+  @Test
+  void programsShareTheSecretInJtractorSecretAndAnotherSecretGetsNothing() throws Exception {
+    String secret = "the secret these programs were given";
+    // The variable wins over the key file the program could also read.
+    Program reg = daemon("registrar", "127.0.0.1:0", java.util.Map.of("JTRACTOR_SECRET", secret));
+    Actor.Config ours = Actor.Config.of("root", List.of(DiscoveryFuncs.class)).withRegistry(reg.address);
+    try (Root root = Jtractor.openRoot(ours.withSecurity(ours.security().withSecret(io.jtractor.runtime.TreeSecret.of(secret.getBytes()))))) {
+      assertThat(root.isRegistrar()).isFalse();
+      assertThat(Discovery.registry().keySet().stream().map(Uid::name)).containsExactlyInAnyOrder("registrar", "root");
+    }
+    Actor.Config theirs = Actor.Config.of("stranger", List.of()).withRegistry(reg.address);
+    try (Root stranger = Jtractor.openRoot(theirs.withSecurity(theirs.security().withSecret(io.jtractor.runtime.TreeSecret.of("some other tree's secret".getBytes()))))) {
+      assertThatThrownBy(Discovery::registry).isInstanceOf(java.io.UncheckedIOException.class)
+          .hasRootCauseInstanceOf(io.jtractor.wire.WireException.Refused.class);
+    }
+    signal(reg, "TERM");
     assertThat(awaitExit(reg)).isEqualTo(143);
   }
 

@@ -48,6 +48,7 @@ class NoOrphansTest {
             "-cp",
             System.getProperty("java.class.path"),
             "-Djtractor.registry=127.0.0.1:0",
+            "-Djtractor.configDir=" + System.getProperty("jtractor.configDir"),
             RootProgram.class.getName());
     pb.redirectErrorStream(true);
     started = pb.start();

@@ -83,7 +83,7 @@ class SpawnOptionsTest {
       io.jtractor.runtime.Actor.Config defaults = io.jtractor.runtime.Actor.Config.of("root", java.util.List.of());
       io.jtractor.runtime.Actor.Config clash = new io.jtractor.runtime.Actor.Config(
           "root", (java.net.InetSocketAddress) taken.getLocalSocketAddress(), java.util.List.of(),
-          defaults.wireConfig(), defaults.auth(), null);
+          defaults.wireConfig(), defaults.security(), null);
       assertThatThrownBy(() -> Jtractor.openRoot(clash)).isInstanceOf(java.net.BindException.class);
     }
   }

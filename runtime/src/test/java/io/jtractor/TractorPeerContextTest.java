@@ -28,7 +28,8 @@ class TractorPeerContextTest {
 
   @BeforeAll
   static void openRoot() {
-    root = Jtractor.openRoot("root", CtxFuncs.class);
+    root = Jtractor.openRoot(io.jtractor.runtime.Actor.Config.of("root", List.of(CtxFuncs.class))
+        .withRegistry(Jtractor.defaultRegistry()).withAllowTractorPeers(true));
   }
 
   @AfterAll

@@ -25,7 +25,7 @@ class TractorPeerPublisherTest {
 
   @BeforeAll
   static void openRoot() {
-    root = Jtractor.openRoot("root", AioFuncs.class);
+    root = Jtractor.openRoot(Jtractor.rootConfig("root", AioFuncs.class).withAllowTractorPeers(true));
   }
 
   @AfterAll

@@ -8,7 +8,9 @@ import io.jtractor.RemoteActorError;
 import io.jtractor.Root;
 import io.jtractor.examples.Showcase;
 import io.jtractor.runtime.Actor;
+import io.jtractor.runtime.TreeSecret;
 import io.jtractor.wire.Uid;
+import io.jtractor.wire.WireException;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -42,6 +44,12 @@ public final class Main {
         help                              show this text
 
       The default address comes from -Djtractor.registry or JTRACTOR_REGISTRY (host:port) if set.
+
+      Security: the registrar and ps prove this user's shared secret to every jtractor actor they
+      talk to (JTRACTOR_SECRET if set, else the key file ~/.config/jtractor/secret, created on first
+      use). Plain tractor actors are refused unless JTRACTOR_ALLOW_TRACTOR_PEERS=1. Listening beyond
+      loopback (--host 0.0.0.0) needs TLS (JTRACTOR_TLS_KEYSTORE and friends) or
+      JTRACTOR_ALLOW_PLAINTEXT=1.
       """;
 
   public static void main(String[] args) {
@@ -136,7 +144,7 @@ public final class Main {
             + " (pid " + ProcessHandle.current().pid() + "); SIGINT or SIGTERM stops it");
         out.flush();
       });
-    } catch (UncheckedIOException | IllegalStateException e) {
+    } catch (UncheckedIOException | IllegalStateException | IllegalArgumentException e) {
       err.println("jtractor registrar: " + e.getMessage());
       return 1;
     }
@@ -150,8 +158,17 @@ public final class Main {
       err.println("jtractor ps: --port 0 names no registrar");
       return 2;
     }
-    // A throw-away actor with no registrar of its own: it neither registers nor becomes one.
-    try (Root me = Jtractor.openRoot(Actor.Config.of("jtractor-ps", List.of()))) {
+    // A throw-away actor with no registrar of its own: it neither registers nor becomes one. It
+    // talks to another program, so it proves the secret this user's programs share.
+    Actor.Config config = Actor.Config.of("jtractor-ps", List.of());
+    TreeSecret secret;
+    try {
+      secret = TreeSecret.shared();
+    } catch (UncheckedIOException | IllegalArgumentException e) {
+      err.println("jtractor ps: " + e.getMessage());
+      return 1;
+    }
+    try (Root me = Jtractor.openRoot(config.withSecurity(config.security().withSecret(secret)))) {
       List<Discovery.ActorInfo> actors;
       try {
         actors = Discovery.actors(at);
@@ -175,7 +192,11 @@ public final class Main {
       }
       return 0;
     } catch (UncheckedIOException e) {
-      err.println("jtractor ps: no registrar answers at " + hostPort(at) + " (" + rootCause(e).getMessage() + ")");
+      if (rootCause(e) instanceof WireException.Refused refused) {
+        err.println("jtractor ps: no authenticated connection with the registrar at " + hostPort(at) + ": " + refused.getMessage());
+      } else {
+        err.println("jtractor ps: no registrar answers at " + hostPort(at) + " (" + rootCause(e).getMessage() + ")");
+      }
       return 1;
     }
   }

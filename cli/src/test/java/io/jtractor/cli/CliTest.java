@@ -54,12 +54,19 @@ class CliTest {
   }
 
   private Program jtractor(String... args) throws Exception {
+    return jtractor(java.util.Map.of(), args);
+  }
+
+  private Program jtractor(java.util.Map<String, String> env, String... args) throws Exception {
     List<String> cmd = new ArrayList<>(List.of(
         ProcessHandle.current().info().command().orElseThrow(),
         "-Djtractor.registry=127.0.0.1:0", // never the fixed default: the demo would bind it
+        "-Djtractor.configDir=" + System.getProperty("jtractor.configDir"), // the test's key file, not the user's
         "-cp", System.getProperty("java.class.path"), Main.class.getName()));
     cmd.addAll(List.of(args));
-    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+    pb.environment().putAll(env);
+    Process p = pb.start();
     started.add(p);
     List<String> lines = new CopyOnWriteArrayList<>();
     CompletableFuture<Void> drained = new CompletableFuture<>();
@@ -151,6 +158,62 @@ class CliTest {
     Program demo = jtractor("demo");
     assertThat(demo.awaitExit()).as(demo.text()).isZero();
     assertThat(demo.text()).contains("jtractor showcase").contains("child processes left: 0");
+  }
+
+  @Test
+  void aRegistrarBeyondLoopbackNeedsTlsOrPlaintextAskedForExplicitly() throws Exception {
+    Program refused = jtractor("registrar", "--host", "0.0.0.0", "--port", "0");
+    assertThat(refused.awaitExit()).isEqualTo(1);
+    assertThat(refused.text()).contains("may not listen on 0.0.0.0").contains("TLS").contains("jtractor.allowPlaintext");
+    Program plaintext = jtractor(java.util.Map.of("JTRACTOR_ALLOW_PLAINTEXT", "1"), "registrar", "--host", "0.0.0.0", "--port", "0");
+    assertThat(awaitListening(plaintext).getPort()).isPositive();
+    new ProcessBuilder("kill", "-TERM", Long.toString(plaintext.process.pid())).start().waitFor();
+    assertThat(plaintext.awaitExit()).isEqualTo(143);
+    assertThat(plaintext.text()).contains("in plaintext, as asked");
+  }
+
+  @Test
+  void psHoldingAnotherSecretGetsNothingFromTheRegistrar() throws Exception {
+    Program registrar = jtractor(java.util.Map.of("JTRACTOR_SECRET", "the registrar's own secret"), "registrar", "--port", "0");
+    InetSocketAddress at = awaitListening(registrar);
+    Program ps = jtractor(java.util.Map.of("JTRACTOR_SECRET", "a secret of another user!"), "ps", "--port", Integer.toString(at.getPort()));
+    assertThat(ps.awaitExit()).isEqualTo(1);
+    assertThat(ps.text()).contains("no authenticated connection with the registrar at 127.0.0.1:" + at.getPort());
+    new ProcessBuilder("kill", "-TERM", Long.toString(registrar.process.pid())).start().waitFor();
+    assertThat(registrar.awaitExit()).isEqualTo(143);
+  }
+
+  @Test
+  void psAsksAPythonRegistrarOnlyWhatTractorHas() throws Exception {
+    // A tractor registrar, played from the wire layer: registry_info would kill the real one.
+    io.jtractor.wire.Uid registrarUid = io.jtractor.wire.Uid.random("registrar");
+    List<String> asked = new CopyOnWriteArrayList<>();
+    try (ServerSocket server = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+      Thread serving = Thread.ofVirtual().start(() -> {
+        while (!server.isClosed()) {
+          try (io.jtractor.wire.WireChannel ch = io.jtractor.wire.WireChannel.wrap(server.accept(), io.jtractor.wire.WireChannel.Config.DEFAULT)) {
+            ch.handshake(registrarUid, io.jtractor.wire.HandshakeAuth.NONE);
+            if (ch.receive() instanceof io.jtractor.wire.Msg.Cmd cmd) {
+              asked.add(cmd.func());
+              ch.send(new io.jtractor.wire.Msg.Functype(cmd.cid(), io.jtractor.wire.Msg.ASYNCFUNC),
+                  new io.jtractor.wire.Msg.Return(cmd.cid(), java.util.Map.of("registrar." + registrarUid.uuid(), List.of("127.0.0.1", (long) server.getLocalPort()))));
+            }
+          } catch (Exception probeOrClosed) {
+            // probes, and ps closing
+          }
+        }
+      });
+      String port = Integer.toString(server.getLocalPort());
+      Program refused = jtractor("ps", "--port", port);
+      assertThat(refused.awaitExit()).isEqualTo(1);
+      assertThat(refused.text()).contains("JTRACTOR_ALLOW_TRACTOR_PEERS");
+      Program ps = jtractor(java.util.Map.of("JTRACTOR_ALLOW_TRACTOR_PEERS", "1"), "ps", "--port", port);
+      assertThat(ps.awaitExit()).as(ps.text()).isZero();
+      assertThat(ps.text()).containsPattern("(?m)^registrar +" + registrarUid.uuid().substring(0, 8)).contains("1 actor");
+      server.close();
+      serving.join(java.time.Duration.ofSeconds(5));
+      assertThat(asked).containsExactly("get_registry");
+    }
   }
 
   @Test

@@ -99,8 +99,9 @@ public final class Showcase {
         say("showcase", "spawned 'steady-1' and 'steady-2' (stream forever) and 'strict' (fails at the first spike)");
       });
     } catch (RemoteActorError e) {
+      // type(): the Java class (the wire names it RuntimeError for Python peers, see docs/design.md)
       say("showcase", String.format("nursery raised a boxed %s from actor '%s' after %.0f ms",
-          e.boxedTypeName(), e.srcActorUid().name(), (System.nanoTime() - start) / 1e6));
+          e.type().getSimpleName(), e.srcActorUid().name(), (System.nanoTime() - start) / 1e6));
       say("showcase", "its message: " + e.getMessage().lines().filter(l -> l.contains("spike")).findFirst().orElse("?").trim());
       String frame = e.remoteTraceback().lines().filter(l -> l.contains("Workers.")).findFirst().orElse("?").trim();
       say("showcase", "remote trace points at: " + frame);

@@ -47,6 +47,8 @@ final class Program {
     cmd.add(ProcessHandle.current().info().command().orElseThrow());
     cmd.addAll(ChildProcess.LEAN_ROOT_FLAGS); // as a user runs an example (README "Lean roots")
     cmd.addAll(jvmArgs);
+    // The secret programs share: the test's key file, never the user's.
+    cmd.add("-Djtractor.configDir=" + System.getProperty("jtractor.configDir"));
     cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), main.getName()));
     cmd.addAll(List.of(args));
     return start(cmd, null, Map.of());

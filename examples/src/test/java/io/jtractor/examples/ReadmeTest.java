@@ -62,6 +62,8 @@ class ReadmeTest {
         Map.of(
             // A private registrar on a free port: never the shared default port 1616.
             "JTRACTOR_REGISTRY", "127.0.0.1:0",
+            // The secret programs share: the test's key file, never the user's.
+            "JTRACTOR_CONFIG_DIR", System.getProperty("jtractor.configDir"),
             // Maven and the program on this JDK: with no toolchain to select (Maven already runs
             // on a JDK 25), exec:exec runs the first "java" on the PATH.
             "JAVA_HOME", System.getProperty("java.home"),

@@ -3,16 +3,19 @@ package io.jtractor.runtime;
 import io.jtractor.AttributeError;
 import io.jtractor.sc.Block;
 import io.jtractor.sc.Nursery;
+import io.jtractor.wire.Connection;
 import io.jtractor.wire.HandshakeAuth;
 import io.jtractor.wire.Hello;
+import io.jtractor.wire.Listener;
+import io.jtractor.wire.Transport;
 import io.jtractor.wire.Uid;
 import io.jtractor.wire.WireChannel;
 import io.jtractor.wire.WireException;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
+import java.net.SocketAddress;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -44,7 +47,7 @@ public final class Actor {
    * @param bindAddress where to listen (port 0: any free port)
    * @param modules the namespaces it exposes to RPC
    * @param wireConfig frame size and handshake limits for its connections
-   * @param auth the handshake's authentication hook
+   * @param security the tree secret, whether plain tractor peers are accepted, the transport
    * @param registryAddress the registrar's address, or null for none (the actor neither registers
    *     nor serves as a registrar). A root probes it: if nothing answers there, the root becomes the
    *     registrar, listening at that address; port 0 makes a root a registrar on a free port
@@ -57,13 +60,13 @@ public final class Actor {
       InetSocketAddress bindAddress,
       List<Class<?>> modules,
       WireChannel.Config wireConfig,
-      HandshakeAuth auth,
+      Security security,
       InetSocketAddress registryAddress,
       boolean debugMode) {
     /** A configuration with debug mode off. */
     public Config(
-        String name, InetSocketAddress bindAddress, List<Class<?>> modules, WireChannel.Config wireConfig, HandshakeAuth auth, InetSocketAddress registryAddress) {
-      this(name, bindAddress, modules, wireConfig, auth, registryAddress, false);
+        String name, InetSocketAddress bindAddress, List<Class<?>> modules, WireChannel.Config wireConfig, Security security, InetSocketAddress registryAddress) {
+      this(name, bindAddress, modules, wireConfig, security, registryAddress, false);
     }
 
     public Config {
@@ -71,28 +74,28 @@ public final class Actor {
       Objects.requireNonNull(bindAddress, "bindAddress");
       modules = List.copyOf(modules);
       Objects.requireNonNull(wireConfig, "wireConfig");
-      Objects.requireNonNull(auth, "auth");
+      Objects.requireNonNull(security, "security");
     }
 
-    /** Defaults: listen on 127.0.0.1, any port. */
+    /** Defaults: listen on 127.0.0.1, any port; {@link Security#defaults()}. */
     public static Config of(String name, List<Class<?>> modules) {
       return new Config(
           name,
           new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
           modules,
           WireChannel.Config.DEFAULT,
-          HandshakeAuth.NONE,
+          Security.defaults(),
           null);
     }
 
     /** This configuration with another registrar address (null: none). */
     public Config withRegistry(InetSocketAddress registry) {
-      return new Config(name, bindAddress, modules, wireConfig, auth, registry, debugMode);
+      return new Config(name, bindAddress, modules, wireConfig, security, registry, debugMode);
     }
 
     /** This configuration listening at another address. */
     public Config withBindAddress(InetSocketAddress bind) {
-      return new Config(name, bind, modules, wireConfig, auth, registryAddress, debugMode);
+      return new Config(name, bind, modules, wireConfig, security, registryAddress, debugMode);
     }
 
     /**
@@ -101,7 +104,17 @@ public final class Actor {
      * the root's terminal. Off by default, and then free.
      */
     public Config withDebugMode(boolean on) {
-      return new Config(name, bindAddress, modules, wireConfig, auth, registryAddress, on);
+      return new Config(name, bindAddress, modules, wireConfig, security, registryAddress, on);
+    }
+
+    /** This configuration with other security settings. */
+    public Config withSecurity(Security s) {
+      return new Config(name, bindAddress, modules, wireConfig, s, registryAddress, debugMode);
+    }
+
+    /** This configuration accepting plain tractor peers (on loopback, or over TLS) or not. */
+    public Config withAllowTractorPeers(boolean allow) {
+      return withSecurity(security.withAllowTractorPeers(allow));
     }
   }
 
@@ -132,7 +145,9 @@ public final class Actor {
   private volatile io.jtractor.sc.ResourceCache resources;
   /** The process's current actor when this one started serving; restored when it stops. */
   private volatile Actor previous;
-  private volatile ServerSocket listener;
+  private volatile Listener listener;
+  /** The Unix domain socket listener, if the configuration asks for one. */
+  private volatile Listener unixListener;
   private volatile InetSocketAddress address;
   private volatile Uid cancelRequester;
   /** Set once the actor is stopping: connections registered from then on are closed at once. */
@@ -160,6 +175,14 @@ public final class Actor {
   private final Set<Runnable> nurseryCancels = ConcurrentHashMap.newKeySet();
   /** Cleanups to run when the actor has stopped serving, last registered first. */
   private final java.util.Deque<AutoCloseable> lifetimeStack = new java.util.concurrent.ConcurrentLinkedDeque<>();
+  /** The tree's secret: the configuration's, else chosen here (see {@link TreeSecret#forRoot}). */
+  private final TreeSecret secret;
+  /** What carries connections to IP addresses: TCP, or TLS when configured. */
+  private final Transport transport;
+  /** The handshake of every connection, both ways. */
+  private final HandshakeAuth auth;
+  /** Who may cancel this actor; knows its ancestors. */
+  private final Authorization authorization;
 
   /** A new actor with a fresh uid. */
   public Actor(Config config, boolean isRoot) {
@@ -172,6 +195,11 @@ public final class Actor {
     this.config = config;
     this.modules = new Modules(config.modules());
     this.isRoot = isRoot;
+    Security sec = config.security();
+    this.secret = sec.secret() != null ? sec.secret() : isRoot ? TreeSecret.forRoot(config.registryAddress()) : TreeSecret.random();
+    this.transport = sec.newTransport();
+    this.authorization = new Authorization(uid);
+    this.auth = Authenticator.of(secret, sec, uid, authorization::ancestors);
   }
 
   /** The process's current actor, or null if none is serving. */
@@ -237,6 +265,36 @@ public final class Actor {
     this.parent = parentUid;
   }
 
+  /** Records this actor's ancestors, nearest first (its parent, ..., its tree's root); before it serves. */
+  void lineage(List<Uid> ancestors) {
+    authorization.ancestors(ancestors);
+  }
+
+  /** This actor's ancestors, nearest first; empty for a root. */
+  public List<Uid> lineage() {
+    return authorization.ancestors();
+  }
+
+  /** Who may do what to this actor. */
+  Authorization authorization() {
+    return authorization;
+  }
+
+  /** The tree's secret (handed to children). */
+  TreeSecret secret() {
+    return secret;
+  }
+
+  /** The handshake this actor's connections use. */
+  HandshakeAuth handshakeAuth() {
+    return auth;
+  }
+
+  /** The transport for IP addresses. */
+  Transport transport() {
+    return transport;
+  }
+
   /**
    * Waits, at most {@code timeout}, until this actor has tried to register (a root is opened only
    * once it is findable).
@@ -263,11 +321,16 @@ public final class Actor {
     Registrar local = registrar;
     InetSocketAddress target = at != null ? at : registrarAddress;
     if (local != null && (at == null || at.equals(address))) {
-      return local.method(func, kwargs).call();
+      return local.method(func, kwargs, new Authorization.Caller(uid, true)).call();
     }
     if (target == null) throw new IllegalStateException("actor " + uid + " has no registrar to ask");
     PeerChannel ch = connect(target);
     try {
+      if (!ch.peerIsJtractor() && Capabilities.JTRACTOR_ONLY_SELF_METHODS.contains(func)) {
+        // A tractor registrar has no such method (and at the reference commit an unknown self
+        // method kills it): answer what its get_registry tells.
+        return Capabilities.registryInfoFrom(ch.call("self", "get_registry", Map.of()));
+      }
       return ch.call("self", func, new java.util.LinkedHashMap<>(kwargs));
     } finally {
       ch.close();
@@ -329,10 +392,19 @@ public final class Actor {
       Nursery.run(
           n -> {
             service = n;
-            ServerSocket s = bindListener();
+            Listener s = bindListener();
             listener = s;
+            InetSocketAddress bound = (InetSocketAddress) s.localAddress();
             // By address, never by name: this is what peers and the registrar are told.
-            address = new InetSocketAddress(s.getInetAddress().getHostAddress(), s.getLocalPort());
+            address = new InetSocketAddress(bound.getAddress().getHostAddress(), bound.getPort());
+            if (config.security().unixSocket() != null) {
+              try {
+                unixListener = Transport.UNIX.listen(config.security().unixSocket());
+              } catch (IOException | RuntimeException e) {
+                s.close();
+                throw e;
+              }
+            }
             // Current before anyone learns the address: whoever waited for it (a Root being
             // opened) may use the process's current actor at once.
             previous = current;
@@ -341,6 +413,8 @@ public final class Actor {
             listening.set(address);
             try {
               n.startSoon("accept:" + uid.name(), () -> acceptLoop(s));
+              Listener unix = unixListener;
+              if (unix != null) n.startSoon("accept-unix:" + uid.name(), () -> acceptLoop(unix));
               register(n);
               body.run(this);
             } catch (Throwable t) {
@@ -368,11 +442,11 @@ public final class Actor {
    * Two roots racing for a free registrar address: the one that loses the bind registers with the
    * winner instead of failing (the reference commit crashes).
    */
-  private ServerSocket bindListener() throws IOException {
+  private Listener bindListener() throws IOException {
     InetSocketAddress reg = config.registryAddress();
     if (reg != null && isRoot && (reg.getPort() == 0 || !answers(reg))) {
       try {
-        ServerSocket s = bind(reg);
+        Listener s = bind(reg);
         registrar = new Registrar(uid);
         return s;
       } catch (java.net.BindException taken) {
@@ -384,15 +458,24 @@ public final class Actor {
     return bind(config.bindAddress());
   }
 
-  private static ServerSocket bind(InetSocketAddress at) throws IOException {
-    ServerSocket s = new ServerSocket();
-    try {
-      s.bind(at);
-      return s;
-    } catch (IOException | RuntimeException e) {
-      s.close();
-      throw e;
+  /**
+   * Listens at {@code at} over this actor's transport. Beyond loopback that must be TLS, unless
+   * the configuration explicitly allows plaintext (then one warning is logged).
+   *
+   * @throws IllegalStateException if {@code at} is not loopback, the transport is plaintext and
+   *     plaintext is not allowed
+   */
+  private Listener bind(InetSocketAddress at) throws IOException {
+    if (!Transport.isLocalOnly(at) && !transport.encrypted()) {
+      if (!config.security().allowPlaintext()) {
+        throw new IllegalStateException("actor " + uid.name() + " may not listen on " + at.getHostString() + ":" + at.getPort()
+            + " in plaintext: beyond loopback jtractor needs TLS (-D" + Security.KEY_STORE_PROPERTY + "=... and a trust store),"
+            + " or plaintext allowed explicitly (-D" + Security.ALLOW_PLAINTEXT_PROPERTY + "=true)");
+      }
+      LOG.log(System.Logger.Level.WARNING, "actor " + uid + " listens on " + at + " in plaintext, as asked:"
+          + " anyone who can reach it can read and alter its traffic");
     }
+    return transport.listen(at);
   }
 
   /** Whether something accepts connections at {@code address} (tractor's registry probe). */
@@ -435,7 +518,7 @@ public final class Actor {
     // unregister (a KeyError for a registration that never arrived is harmless).
     registeredRemotely = true;
     try {
-      RegistrarClient.call(registrarAddress, uid, config.auth(), "register_actor", kwargs, extra, REGISTER_TIMEOUT);
+      RegistrarClient.call(registrarAddress, uid, auth, transport, "register_actor", kwargs, extra, REGISTER_TIMEOUT);
     } catch (IOException e) {
       if (e instanceof java.net.ConnectException) registeredRemotely = false; // it never got there
       LOG.log(System.Logger.Level.WARNING, "actor " + uid + " could not register with the registrar at " + registrarAddress + ": " + e.getMessage());
@@ -457,17 +540,17 @@ public final class Actor {
     if (!registeredRemotely) return;
     registeredRemotely = false;
     try {
-      RegistrarClient.call(registrarAddress, uid, config.auth(), "unregister_actor", Map.of("uid", uid), Map.of(), UNREGISTER_TIMEOUT);
+      RegistrarClient.call(registrarAddress, uid, auth, transport, "unregister_actor", Map.of("uid", uid), Map.of(), UNREGISTER_TIMEOUT);
     } catch (IOException e) {
       LOG.log(System.Logger.Level.DEBUG, "actor " + uid + " could not unregister from " + registrarAddress + ": " + e.getMessage());
     }
   }
 
-  private void acceptLoop(ServerSocket s) throws IOException {
+  private void acceptLoop(Listener s) throws IOException {
     try {
       while (true) {
-        Socket socket = s.accept();
-        service().startSoonOnPlatformThread("conn:" + socket.getPort(), () -> handleInbound(socket));
+        Connection conn = s.accept();
+        service().startSoonOnPlatformThread("conn:" + conn.remoteAddress(), () -> handleInbound(conn));
       }
     } catch (IOException e) {
       if (!s.isClosed()) throw e;
@@ -477,27 +560,23 @@ public final class Actor {
   }
 
   /** One inbound connection; whatever goes wrong with it ends it alone, never the actor. */
-  private void handleInbound(Socket socket) {
+  private void handleInbound(Connection conn) {
     WireChannel wire;
     try {
-      wire = WireChannel.wrap(socket, config.wireConfig());
+      wire = WireChannel.over(conn, config.wireConfig());
     } catch (IOException | RuntimeException e) {
-      LOG.log(System.Logger.Level.INFO, "connection from " + socket.getRemoteSocketAddress() + " failed: " + e);
-      try {
-        socket.close();
-      } catch (IOException ignored) {
-        // nothing more to do
-      }
+      LOG.log(System.Logger.Level.INFO, "connection from " + conn.remoteAddress() + " failed: " + e);
       return;
     }
     Hello hello;
     try {
-      hello = wire.handshake(uid, Capabilities.announcing(config.auth()));
+      hello = wire.handshake(uid, auth);
     } catch (WireException | RuntimeException e) {
       // A peer that closes before its hello is most often a probe (a starting root's, or the
-      // registrar's liveness check): not worth more than a debug line.
-      LOG.log(e instanceof WireException.TransportClosed ? System.Logger.Level.DEBUG : System.Logger.Level.INFO,
-          "connection from " + socket.getRemoteSocketAddress() + " failed to handshake: " + e.getMessage());
+      // registrar's liveness check): not worth more than a debug line. A refused peer is.
+      LOG.log(e instanceof WireException.Refused ? System.Logger.Level.WARNING
+              : e instanceof WireException.TransportClosed ? System.Logger.Level.DEBUG : System.Logger.Level.INFO,
+          "actor " + uid + " refused the connection from " + conn.remoteAddress() + ": " + e.getMessage());
       wire.close();
       return;
     }
@@ -509,10 +588,21 @@ public final class Actor {
    * service nursery.
    */
   public PeerChannel connect(InetSocketAddress address) throws IOException {
-    WireChannel wire = WireChannel.connect(address, config.wireConfig());
+    return connect((SocketAddress) address);
+  }
+
+  /**
+   * Connects to another actor at an IP address (over this actor's transport) or a Unix domain
+   * socket, handshakes, and starts the connection's message loop in the service nursery.
+   *
+   * @throws WireException.Refused if the peer is refused (or refuses us): another tree's secret, a
+   *     tractor peer not allowed
+   */
+  public PeerChannel connect(SocketAddress address) throws IOException {
+    WireChannel wire = WireChannel.connect(transport, address, config.wireConfig());
     Hello hello;
     try {
-      hello = wire.handshake(uid, Capabilities.announcing(config.auth()));
+      hello = wire.handshake(uid, auth);
     } catch (WireException | RuntimeException e) {
       wire.close(); // refused by the auth hook, or no hello: the connection is ours to close
       throw e;
@@ -653,14 +743,10 @@ public final class Actor {
   }
 
   private void closeListener() {
-    ServerSocket s = listener;
-    if (s != null) {
-      try {
-        s.close();
-      } catch (IOException e) {
-        LOG.log(System.Logger.Level.DEBUG, "closing the listener: " + e);
-      }
-    }
+    Listener s = listener;
+    if (s != null) s.close();
+    Listener u = unixListener;
+    if (u != null) u.close();
   }
 
   /**
@@ -669,12 +755,15 @@ public final class Actor {
    *
    * @throws AttributeError if this actor has no such method (tractor's answer)
    */
-  java.util.concurrent.Callable<Object> selfMethod(String name, Map<String, Object> kwargs, Uid caller) {
+  java.util.concurrent.Callable<Object> selfMethod(String name, Map<String, Object> kwargs, Authorization.Caller caller) {
+    if (!caller.proven() && Capabilities.JTRACTOR_ONLY_SELF_METHODS.contains(name)) {
+      throw new AttributeError("'Actor' object has no attribute '" + name + "'"); // as tractor, to a tractor peer
+    }
     if (name.equals(TaskDump.SELF_METHOD)) return () -> TaskDump.of(this);
     java.util.concurrent.Callable<Object> debug = io.jtractor.runtime.debug.Debugger.selfMethod(this, name, kwargs);
     if (debug != null) return debug;
     Registrar r = registrar;
-    if (r != null) return r.method(name, kwargs);
+    if (r != null) return r.method(name, kwargs, caller);
     throw new AttributeError("'Actor' object has no attribute '" + name + "'");
   }
 

@@ -7,6 +7,7 @@ import io.jtractor.wire.Hello;
 import io.jtractor.wire.Msg;
 import io.jtractor.wire.Uid;
 import io.jtractor.wire.WireChannel;
+import io.jtractor.wire.WireException;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -18,7 +19,9 @@ import java.util.Map;
  * The entry point of a child actor's JVM: tractor's {@code python -m tractor._child}, with the same
  * arguments ({@code --uid "('name', 'uuid')" --parent_addr "('host', port)" --loglevel LEVEL}).
  *
- * <p>Boot: connect back to the parent, handshake, read the init message, load the exposed
+ * <p>Boot: read the parent's trust line from stdin (the tree secret and security settings, see
+ * {@link ChildTrust}; a warm JVM reads it right after its identity line), connect back to the
+ * parent, handshake (proving the secret both ways), read the init message, load the exposed
  * classes, bind a listener, then serve the parent's channel until it is cancelled or the parent
  * goes away. A failure while booting is sent to the parent as a cid-less error, and the JVM exits
  * with status 1. When the parent process dies, however it dies, the child kills its own children
@@ -35,17 +38,14 @@ public final class ChildMain {
   public static void main(String[] args) {
     watchForOrphaning();
     ignoreSigint();
+    java.io.BufferedReader stdin =
+        new java.io.BufferedReader(new java.io.InputStreamReader(System.in, java.nio.charset.StandardCharsets.UTF_8));
     if (args.length != 1 || !args[0].equals(WARM)) {
       Thread.ofPlatform().daemon().name("jtractor-warm-up").start(() -> warmUpReflection(false));
     } else {
       // A pre-started JVM: warm up, then wait for our identity on stdin (see WarmPool).
       warmUp();
-      String line;
-      try {
-        line = new java.io.BufferedReader(new java.io.InputStreamReader(System.in, java.nio.charset.StandardCharsets.UTF_8)).readLine();
-      } catch (IOException e) {
-        line = null;
-      }
+      String line = readLine(stdin);
       if (line == null) exit(0); // the pool was closed before we were needed
       args = line.split("\t");
     }
@@ -64,10 +64,29 @@ public final class ChildMain {
     }
     if (uid == null || parentAddr == null) {
       System.err.println("usage: ChildMain --uid \"('name', 'uuid')\" --parent_addr \"('host', port)\" [--loglevel L]"
-          + " [--asyncio [--foreign_loop FACTORY_CLASS]]");
+          + " [--asyncio [--foreign_loop FACTORY_CLASS]] (and the parent's trust line on stdin)");
       System.exit(2);
     }
-    exit(run(uid, parentAddr, loop));
+    String trustLine = readLine(stdin);
+    ChildTrust trust;
+    try {
+      if (trustLine == null) throw new IllegalArgumentException("no trust line from the parent on stdin");
+      trust = ChildTrust.decode(trustLine);
+    } catch (IllegalArgumentException e) {
+      System.err.println("actor " + uid + " cannot boot: " + e.getMessage());
+      exit(2);
+      return;
+    }
+    exit(run(uid, parentAddr, loop, trust));
+  }
+
+  /** One line of stdin, or null at its end (or if it cannot be read). */
+  private static String readLine(java.io.BufferedReader stdin) {
+    try {
+      return stdin.readLine();
+    } catch (IOException e) {
+      return null;
+    }
   }
 
   private static String value(String[] args, int i) {
@@ -127,8 +146,9 @@ public final class ChildMain {
   private static void warmUp() {
     try {
       // A whole round: two throw-away actors, a connection, a call, a cancellation.
-      Actor server = new Actor(Uid.random("warm-up"), Actor.Config.of("warm-up", List.of(WarmUp.class)), false);
-      Actor client = new Actor(Uid.random("warm-up"), Actor.Config.of("warm-up", List.of()), false);
+      Security sec = new Security(TreeSecret.random(), false, null, false, null);
+      Actor server = new Actor(Uid.random("warm-up"), Actor.Config.of("warm-up", List.of(WarmUp.class)).withSecurity(sec), false);
+      Actor client = new Actor(Uid.random("warm-up"), Actor.Config.of("warm-up", List.of()).withSecurity(sec), false);
       Thread s = Thread.ofVirtual().start(() -> server.serve(a -> {}));
       // The real connection is made from a platform thread, after the JDK logging is set up.
       setLogLevel("ERROR");
@@ -274,12 +294,22 @@ public final class ChildMain {
     }
   }
 
-  private static int run(Uid uid, InetSocketAddress parentAddr, String foreignLoop) {
+  private static int run(Uid uid, InetSocketAddress parentAddr, String foreignLoop, ChildTrust trust) {
+    Security security = trust.childSecurity();
+    HandshakeAuth auth = Authenticator.of(trust.secret(), security, uid, trust::lineage);
     WireChannel parent;
     Hello parentHello;
     try {
-      parent = WireChannel.connect(parentAddr, WireChannel.Config.DEFAULT);
-      parentHello = parent.handshake(uid, Capabilities.announcing(HandshakeAuth.NONE));
+      parent = WireChannel.connect(security.newTransport(), parentAddr, WireChannel.Config.DEFAULT);
+      try {
+        parentHello = parent.handshake(uid, auth);
+        if (!parent.peerAuthenticated() || !trust.lineage().isEmpty() && !parentHello.uid().equals(trust.lineage().getFirst())) {
+          throw new WireException.Refused("the actor at " + parentAddr + " is not the parent that spawned us");
+        }
+      } catch (IOException | RuntimeException e) {
+        parent.close();
+        throw e;
+      }
     } catch (IOException e) {
       System.err.println("actor " + uid + " could not reach its parent at " + parentAddr + ": " + e);
       return 1;
@@ -288,8 +318,9 @@ public final class ChildMain {
     try {
       Object init = parent.receiveValue();
       if (!(init instanceof Map<?, ?> m)) throw new IllegalStateException("bad init message from the parent: " + init);
-      actor = new Actor(uid, config(uid, m), false);
+      actor = new Actor(uid, config(uid, m, security), false);
       actor.parent(parentHello.uid());
+      actor.lineage(trust.lineage());
       if (foreignLoop != null) actor.infect(openLoop(foreignLoop, uid));
     } catch (Throwable t) {
       LOG.log(System.Logger.Level.ERROR, "actor " + uid + " failed to boot", t);
@@ -322,7 +353,7 @@ public final class ChildMain {
     return 0;
   }
 
-  private static Actor.Config config(Uid uid, Map<?, ?> init) throws ClassNotFoundException {
+  private static Actor.Config config(Uid uid, Map<?, ?> init, Security security) throws ClassNotFoundException {
     List<Class<?>> modules = new ArrayList<>();
     if (init.get("enable_modules") instanceof Map<?, ?> mods) {
       for (Object name : mods.keySet()) {
@@ -334,7 +365,7 @@ public final class ChildMain {
     InetSocketAddress registry = io.jtractor.wire.SockAddr.fromWire(init.get("_arb_addr")); // None: no registrar
     Actor.Config defaults = Actor.Config.of(uid.name(), modules);
     boolean debug = io.jtractor.runtime.debug.DebugMode.configureChild(init.get("_runtime_vars") instanceof Map<?, ?> vars ? vars : null);
-    return new Actor.Config(uid.name(), new InetSocketAddress(host, port), modules, defaults.wireConfig(), defaults.auth(), registry, debug);
+    return new Actor.Config(uid.name(), new InetSocketAddress(host, port), modules, defaults.wireConfig(), security, registry, debug);
   }
 
   /**

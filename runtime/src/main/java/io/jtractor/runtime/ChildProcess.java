@@ -31,7 +31,8 @@ import java.util.concurrent.TimeUnit;
  * do_hard_kill}.
  *
  * <p>The command line mirrors tractor's ({@code --uid "('name', 'uuid')" --parent_addr
- * "('host', port)" --loglevel LEVEL}). The child watches its parent process and exits when it dies,
+ * "('host', port)" --loglevel LEVEL}). The tree secret and security settings go to the child on its
+ * stdin ({@link ChildTrust}), never on the command line. The child watches its parent process and exits when it dies,
  * however it dies (no orphans; the reference commit leaves them running). Its stdout and stderr
  * reach the parent's, each line prefixed with the actor's name.
  *
@@ -324,6 +325,10 @@ public final class ChildProcess {
     List<String> identity = new ArrayList<>(List.of(
         "--uid", PythonLiteral.uid(uid), "--parent_addr", PythonLiteral.address(parentAddr), "--loglevel", options.loglevel()));
     if (options.isInfected()) identity.addAll(ChildMain.infectionArgs(options.foreignLoop()));
+    List<Uid> lineage = new ArrayList<>();
+    lineage.add(parent.uid());
+    lineage.addAll(parent.lineage());
+    String trust = new ChildTrust(parent.secret(), parent.config().security(), lineage).encode();
     Process p = null;
     WarmPool pool = options.warmPool() > 0 && !trains[0] && !debug ? parent.warmPool(cmd, options.warmPool()) : null;
     if (pool != null) {
@@ -331,8 +336,8 @@ public final class ChildProcess {
       if (warm != null) {
         try {
           var in = warm.getOutputStream();
-          in.write((String.join("\t", identity) + "\n").getBytes(StandardCharsets.UTF_8));
-          in.flush();
+          in.write((String.join("\t", identity) + "\n" + trust + "\n").getBytes(StandardCharsets.UTF_8));
+          in.close();
           p = warm;
           WARM_SPAWNS.incrementAndGet();
         } catch (IOException e) {
@@ -344,6 +349,12 @@ public final class ChildProcess {
       cmd.addAll(identity);
       try {
         p = new ProcessBuilder(cmd).start();
+        try (var in = p.getOutputStream()) {
+          in.write((trust + "\n").getBytes(StandardCharsets.UTF_8));
+        } catch (IOException died) {
+          // It exited already: the wait for its connection below reports how.
+          LOG.log(System.Logger.Level.DEBUG, "could not hand actor " + uid + " its trust line: " + died);
+        }
       } catch (IOException e) {
         if (pool != null) pool.refill();
         parent.forget(uid);

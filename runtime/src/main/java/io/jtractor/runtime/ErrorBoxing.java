@@ -13,7 +13,8 @@ import java.util.Map;
 
 /**
  * Packs a local exception into tractor's {@code error} body: {@code tb_str} (the Java stack
- * trace), {@code type_str} (the bare class name, what tractor sends), {@code src_actor_uid}, and
+ * trace), {@code type_str} (the Python builtin twin's name where there is one, else the bare class
+ * name; see {@link PythonErrorNames}), {@code src_actor_uid}, and
  * jtractor's extra fields ({@code java_type}; for relays {@code boxed_type_str} and {@code
  * relay_path}), which tractor peers keep but ignore.
  */
@@ -31,7 +32,7 @@ public final class ErrorBoxing {
     }
     Map<String, Object> m = new LinkedHashMap<>();
     m.put(ErrorInfo.TB_STR, stackTrace(t));
-    m.put(ErrorInfo.TYPE_STR, t.getClass().getSimpleName());
+    m.put(ErrorInfo.TYPE_STR, PythonErrorNames.of(t));
     m.put(ErrorInfo.SRC_ACTOR_UID, self);
     m.put(RemoteActorError.JAVA_TYPE, t.getClass().getName());
     return new ErrorInfo(m);

@@ -53,6 +53,10 @@ public final class PeerChannel {
   private volatile boolean cancelCalled;
   /** Whether the peer's hello announced jtractor (it speaks credit flow control). */
   private final boolean peerIsJtractor;
+  /** Whether the peer proved the tree secret in the handshake (every jtractor peer does). */
+  private final boolean peerProven;
+  /** Set once a {@code None} sentinel went out on this connection: one is never answered twice. */
+  private volatile boolean sentinelSent;
   /** RPC tasks started by this channel, by cid. Any thread. */
   private final ConcurrentHashMap<String, RpcTask> rpcTasks = new ConcurrentHashMap<>();
   private final Event ended = new Event();
@@ -65,6 +69,11 @@ public final class PeerChannel {
     final CancelScope scope = CancelScope.create();
     final Event done = new Event();
     volatile Uid cancelRequester;
+    /**
+     * Set when the task is cancelled with all of its connection's or actor's tasks (the peer's
+     * sentinel, a {@code self.cancel}, teardown), not by a {@code _cancel_task} of its own.
+     */
+    volatile boolean cancelledWithTheRest;
     /** The timer that answers a cancel if this task never stops; cancelled when it ends. */
     volatile java.util.concurrent.Future<?> giveUpTimer;
     /**
@@ -165,6 +174,12 @@ public final class PeerChannel {
     this.peer = peer;
     Hello hello = wire.peerHello();
     this.peerIsJtractor = hello != null && hello.capabilities().containsKey(Capabilities.JTRACTOR);
+    this.peerProven = wire.peerAuthenticated();
+  }
+
+  /** The peer as authorization sees it: its uid, and whether it proved the tree secret. */
+  Authorization.Caller caller() {
+    return new Authorization.Caller(peer, peerProven);
   }
 
   /** The local actor's uid. */
@@ -202,7 +217,10 @@ public final class PeerChannel {
    * sentinel (the peer stops this channel's tasks), then close. Idempotent.
    */
   public void close() {
-    if (isOpen()) sendQuietly(Msg.SENTINEL);
+    if (isOpen()) {
+      sentinelSent = true;
+      sendQuietly(Msg.SENTINEL);
+    }
     wire.close();
   }
 
@@ -453,6 +471,9 @@ public final class PeerChannel {
    * @throws ConnectionLost if the connection ends first
    */
   public Object call(String ns, String func, Map<String, Object> kwargs) {
+    if ("self".equals(ns) && !peerIsJtractor && Capabilities.JTRACTOR_ONLY_SELF_METHODS.contains(func)) {
+      throw new AttributeError("self." + func + " is jtractor's own: not sent to the tractor actor " + peer);
+    }
     String cid = newCid();
     ReceiveChannel<Msg> inbox = openInbox(cid);
     boolean answered = false;
@@ -705,6 +726,10 @@ public final class PeerChannel {
           case Msg.Sentinel s -> {
             LOG.log(System.Logger.Level.DEBUG, peer + " sent the sentinel: stopping its tasks");
             cancelRpcTasks(null);
+            if (!sentinelSent) { // answered in kind, as tractor's connection handler does
+              sentinelSent = true;
+              sendQuietly(Msg.SENTINEL);
+            }
             return null;
           }
           case Msg.Cmd cmd -> {
@@ -800,6 +825,13 @@ public final class PeerChannel {
     }
     RpcTask task = new RpcTask(cid);
     ContextLink link = null;
+    boolean functypeSent = false;
+    if (!target.isLinked() && !peerIsJtractor) {
+      // tractor sends a plain call's functype as it starts it, before reading on; a jtractor
+      // caller gets it with the outcome, in one write (nothing waits on it alone).
+      sendQuietly(functype(cid));
+      functypeSent = true;
+    }
     if (target.isLinked()) {
       // Registered before the next message is read: the caller's stream items may follow at once.
       link = new ContextLink(this, cid, false, cmd.func(), peerIsJtractor);
@@ -808,7 +840,7 @@ public final class PeerChannel {
       inboxes.put(cid, link);
     }
     rpcTasks.put(cid, task);
-    return new PreparedCall(cmd, target, args, task, link);
+    return new PreparedCall(cmd, target, args, task, link, functypeSent);
   }
 
   /** A resolved, registered call, ready to run. */
@@ -820,14 +852,17 @@ public final class PeerChannel {
     private final ContextLink link;
     /** The work of a {@code self} method, or null for a call of an exposed function. */
     private final java.util.concurrent.Callable<Object> selfBody;
+    /** Whether a plain call's functype went out already (to a tractor peer, as it started). */
+    private final boolean functypeSent;
 
-    PreparedCall(Msg.Cmd cmd, Modules.Target target, Object[] args, RpcTask task, ContextLink link) {
+    PreparedCall(Msg.Cmd cmd, Modules.Target target, Object[] args, RpcTask task, ContextLink link, boolean functypeSent) {
       this.cmd = cmd;
       this.target = target;
       this.args = args;
       this.task = task;
       this.link = link;
       this.selfBody = null;
+      this.functypeSent = functypeSent;
     }
 
     PreparedCall(Msg.Cmd cmd, java.util.concurrent.Callable<Object> selfBody, RpcTask task) {
@@ -837,6 +872,7 @@ public final class PeerChannel {
       this.task = task;
       this.link = null;
       this.selfBody = selfBody;
+      this.functypeSent = false;
     }
 
     /** Whether this is a plain call of a plain function (no context, stream, self method or future to await). */
@@ -858,7 +894,7 @@ public final class PeerChannel {
           } finally {
             recordCallTime(System.nanoTime() - t0);
           }
-        }, task, false);
+        }, task, functypeSent);
       }
       else runLinked(cmd, target, args, task, link);
     }
@@ -882,9 +918,12 @@ public final class PeerChannel {
       try {
         value = task.scope.call(s -> body.call());
       } catch (Cancelled c) {
-        // The whole actor is going down: tell the caller instead of going silent.
-        reply(task, functypeSent, new Msg.Error(cid, ErrorBoxing.contextCancelled(
-            cmd.func() + "() was cancelled: its actor is shutting down", actor.uid(), actor.cancelRequester())));
+        // The whole actor is going down: tell a jtractor caller instead of going silent (a tractor
+        // caller expects nothing, as tractor sends).
+        if (peerIsJtractor) {
+          reply(task, functypeSent, new Msg.Error(cid, ErrorBoxing.contextCancelled(
+              cmd.func() + "() was cancelled: its actor is shutting down", actor.uid(), actor.cancelRequester())));
+        }
         throw c;
       } catch (Throwable t) {
         LOG.log(System.Logger.Level.DEBUG, "RPC " + cmd.ns() + "." + cmd.func() + " failed", t);
@@ -892,6 +931,9 @@ public final class PeerChannel {
         return;
       }
       if (task.scope.cancelledCaught()) {
+        // A tractor caller whose call was cancelled with the rest (its sentinel, a self.cancel)
+        // gets nothing for it, as from tractor; its functype went out when the call started.
+        if (!peerIsJtractor && task.cancelledWithTheRest) return;
         // Better than the reference commit, which sends nothing for a cancelled plain call.
         Uid by = task.cancelRequester;
         reply(task, functypeSent, new Msg.Error(cid, ErrorBoxing.contextCancelled(
@@ -1085,6 +1127,13 @@ public final class PeerChannel {
     String cid = cmd.cid();
     switch (cmd.func()) {
       case "cancel" -> {
+        Authorization.Caller who = caller();
+        if (!actor.authorization().mayCancel(who)) {
+          String why = actor.authorization().cancelRefusal(who);
+          LOG.log(System.Logger.Level.WARNING, why);
+          sendQuietly(new Msg.Error(cid, ErrorBoxing.pack(new SecurityException(why), actor.uid())));
+          return true;
+        }
         sendQuietly(new Msg.Functype(cid, Msg.ASYNCFUNC));
         actor.cancelRuntime(peer);
         // Gone from the registry before the canceller hears back: once cancelActor() returns,
@@ -1180,7 +1229,7 @@ public final class PeerChannel {
   private PreparedCall prepareSelfCall(Msg.Cmd cmd) {
     java.util.concurrent.Callable<Object> body;
     try {
-      body = actor.selfMethod(cmd.func(), cmd.kwargs(), peer);
+      body = actor.selfMethod(cmd.func(), cmd.kwargs(), caller());
     } catch (AttributeError | TypeError e) {
       sendQuietly(new Msg.Error(cmd.cid(), ErrorBoxing.pack(e, actor.uid())));
       return null;
@@ -1194,6 +1243,7 @@ public final class PeerChannel {
   void cancelRpcTasks(Uid by) {
     for (RpcTask t : List.copyOf(rpcTasks.values())) {
       if (t.cancelRequester == null) t.cancelRequester = by;
+      t.cancelledWithTheRest = true;
       t.scope.cancel();
     }
     for (RpcTask t : List.copyOf(rpcTasks.values())) awaitBounded(t.done);

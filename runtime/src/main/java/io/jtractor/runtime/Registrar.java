@@ -31,6 +31,13 @@ import java.util.concurrent.Callable;
  * registrar that announced jtractor in its hello); {@code registry_info} returns them, for
  * {@code jtractor ps}.
  *
+ * <p>Writes are authorized ({@link #method}): {@code register_actor} and {@code unregister_actor}
+ * for a uid only from a connection whose peer is that uid, or from the actor that registered as
+ * its parent, over an authenticated connection. A plain tractor peer (its uid only claimed, never
+ * proved) may write its own entry, never one an authenticated jtractor actor wrote. A refused
+ * write is a {@link SecurityException} (tractor's peers read {@code PermissionError}); nothing is
+ * changed. Reads are open to every peer the actor admitted.
+ *
  * <p>Threads: any; the registry is guarded by {@code this}.
  */
 final class Registrar {
@@ -52,14 +59,17 @@ final class Registrar {
     final InetSocketAddress address;
     final Uid parent;
     final long pid;
+    /** Whether an authenticated jtractor connection wrote it (a tractor peer may then not touch it). */
+    final boolean proven;
     /** When it last proved alive (registered, or answered a probe). Guarded by the registrar. */
     long confirmedAt;
 
-    Entry(Uid uid, InetSocketAddress address, Uid parent, long pid) {
+    Entry(Uid uid, InetSocketAddress address, Uid parent, long pid, boolean proven) {
       this.uid = uid;
       this.address = address;
       this.parent = parent;
       this.pid = pid;
+      this.proven = proven;
       this.confirmedAt = System.nanoTime();
     }
   }
@@ -85,12 +95,13 @@ final class Registrar {
   }
 
   /**
-   * Resolves a remote call of one of the registry methods into the work to run in its task.
+   * Resolves a call of one of the registry methods by {@code caller} into the work to run in its
+   * task.
    *
    * @throws AttributeError if {@code func} is not one of them
    * @throws TypeError if its kwargs do not fit
    */
-  Callable<Object> method(String func, Map<String, Object> kwargs) {
+  Callable<Object> method(String func, Map<String, Object> kwargs, Authorization.Caller caller) {
     return switch (func) {
       case "register_actor" -> {
         Uid uid = uidArg(kwargs, "uid");
@@ -98,14 +109,14 @@ final class Registrar {
         Uid parent = kwargs.get("parent") == null ? null : uidArg(kwargs, "parent");
         long pid = kwargs.get("pid") instanceof Long p ? p : -1;
         yield () -> {
-          register(uid, addr, parent, pid);
+          register(uid, addr, parent, pid, caller);
           return null;
         };
       }
       case "unregister_actor" -> {
         Uid uid = uidArg(kwargs, "uid");
         yield () -> {
-          unregister(uid);
+          unregister(uid, caller);
           return null;
         };
       }
@@ -130,11 +141,21 @@ final class Registrar {
     };
   }
 
-  /** Records that {@code uid} listens at {@code address}, and wakes whoever waits for its name. */
+  /** The registrar's own entry: written by itself. */
   void register(Uid uid, InetSocketAddress address, Uid parent, long pid) {
+    register(uid, address, parent, pid, new Authorization.Caller(uid, true));
+  }
+
+  /**
+   * Records that {@code uid} listens at {@code address}, and wakes whoever waits for its name.
+   *
+   * @throws SecurityException if {@code caller} may not write {@code uid}'s entry
+   */
+  void register(Uid uid, InetSocketAddress address, Uid parent, long pid, Authorization.Caller caller) {
     Event wake;
     synchronized (this) {
-      entries.put(uid, new Entry(uid, address, parent, pid));
+      authorizeWrite("register", uid, caller);
+      entries.put(uid, new Entry(uid, address, parent, pid, caller.proven()));
       Waiters w = waiters.remove(uid.name());
       wake = w == null ? null : w.arrived;
     }
@@ -146,9 +167,11 @@ final class Registrar {
    * Forgets {@code uid}.
    *
    * @throws KeyError if it is not registered (as tractor's dict pop)
+   * @throws SecurityException if {@code caller} may not write {@code uid}'s entry
    */
-  void unregister(Uid uid) {
+  void unregister(Uid uid, Authorization.Caller caller) {
     synchronized (this) {
+      authorizeWrite("unregister", uid, caller);
       if (entries.remove(uid) == null) throw new KeyError(uid.toWire().toString());
     }
     LOG.log(System.Logger.Level.DEBUG, "unregistered " + uid);
@@ -191,6 +214,21 @@ final class Registrar {
   /** How many names tasks are waiting for (for leak tests). */
   synchronized int waitedNames() {
     return waiters.size();
+  }
+
+  /**
+   * Checks that {@code caller} may write {@code uid}'s entry: it is that actor (proved, or only
+   * claimed by a tractor peer when no authenticated actor wrote the entry), or the entry's parent
+   * over an authenticated connection. The caller holds the lock.
+   */
+  private void authorizeWrite(String what, Uid uid, Authorization.Caller caller) {
+    Entry e = entries.get(uid);
+    boolean itself = caller.uid().equals(uid) && (caller.proven() || e == null || !e.proven);
+    boolean parent = caller.proven() && e != null && e.parent != null && e.parent.equals(caller.uid());
+    if (!itself && !parent) {
+      throw new SecurityException(caller.uid().pythonRepr() + " may not " + what + " " + uid.pythonRepr()
+          + ": only that actor or its parent may");
+    }
   }
 
   /** tractor's {@code get_registry}: {@code {'name.uuid': [host, port]}}. */

@@ -4,6 +4,7 @@ import io.jtractor.RemoteActorError;
 import io.jtractor.wire.HandshakeAuth;
 import io.jtractor.wire.Hello;
 import io.jtractor.wire.Msg;
+import io.jtractor.wire.Transport;
 import io.jtractor.wire.Uid;
 import io.jtractor.wire.WireChannel;
 import io.jtractor.wire.WireException;
@@ -30,6 +31,9 @@ final class RegistrarClient {
   /**
    * Calls {@code self.func(**kwargs)} at {@code registrar} as actor {@code me}.
    *
+   * @param auth {@code me}'s handshake (it proves the tree secret to a jtractor registrar)
+   * @param transport what carries the connection
+   *
    * @param jtractorKwargs extra kwargs sent only if the registrar announces jtractor (plain
    *     tractor registrars would refuse unknown ones)
    * @throws IOException if the registrar cannot be reached, does not answer in time, or answers
@@ -39,17 +43,18 @@ final class RegistrarClient {
       InetSocketAddress registrar,
       Uid me,
       HandshakeAuth auth,
+      Transport transport,
       String func,
       Map<String, Object> kwargs,
       Map<String, Object> jtractorKwargs,
       Duration timeout)
       throws IOException {
     long deadline = System.nanoTime() + timeout.toNanos();
-    WireChannel ch = WireChannel.connect(registrar, new WireChannel.Config(WireChannel.Config.DEFAULT.maxFrame(), timeout));
+    WireChannel ch = WireChannel.connect(transport, registrar, new WireChannel.Config(WireChannel.Config.DEFAULT.maxFrame(), timeout));
     // One budget for connect and call.
     WireChannel.Deadline limit = ch.closeAfter(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
     try {
-      Hello hello = ch.handshake(me, Capabilities.announcing(auth));
+      Hello hello = ch.handshake(me, auth);
       boolean jtractor = hello.capabilities().containsKey(Capabilities.JTRACTOR);
       Map<String, Object> all = new java.util.LinkedHashMap<>(kwargs);
       if (jtractor) all.putAll(jtractorKwargs);

@@ -186,6 +186,68 @@ public final class Funcs {
     return io.jtractor.runtime.Actor.current().address().getPort();
   }
 
+  /** Creates the file {@code path}: a side effect a test can see from outside. */
+  public static void touch(String path) throws java.io.IOException {
+    java.nio.file.Files.writeString(java.nio.file.Path.of(path), "ran");
+  }
+
+  /** Raises an exception of the kind named (a Java twin of a Python builtin, see PythonErrorNames). */
+  @SuppressWarnings("divzero")
+  public static long raise(String kind) throws Exception {
+    long zero = 0;
+    switch (kind) {
+      case "value" -> throw new IllegalArgumentException("bad value");
+      case "number" -> throw new NumberFormatException("not a number");
+      case "type" -> throw new ClassCastException("not that type");
+      case "key" -> throw new io.jtractor.KeyError("k");
+      case "index" -> throw new ArrayIndexOutOfBoundsException(7);
+      case "attribute" -> throw new io.jtractor.AttributeError("no such attribute");
+      case "assertion" -> throw new AssertionError("kaboom");
+      case "zero" -> {
+        return 1 / zero;
+      }
+      case "overflow" -> {
+        return Math.addExact(Long.MAX_VALUE, 1);
+      }
+      case "notimpl" -> throw new UnsupportedOperationException("later");
+      case "timeout" -> throw new java.util.concurrent.TimeoutException("too slow");
+      case "runtime" -> throw new RuntimeException("plain");
+      case "state" -> throw new IllegalStateException("bad state");
+      case "npe" -> throw new NullPointerException("null");
+      default -> throw new io.jtractor.KeyError(kind);
+    }
+  }
+
+  /** Asks this actor's registrar to forget the actor {@code (name, uuid)}. */
+  public static void unregisterActor(String name, String uuid) throws Exception {
+    io.jtractor.runtime.Actor.current().registryCall(null, "unregister_actor", Map.of("uid", new io.jtractor.wire.Uid(name, uuid)));
+  }
+
+  /** Asks this actor's registrar to record the actor {@code (name, uuid)} at 127.0.0.1:{@code port}. */
+  public static void registerActor(String name, String uuid, long port) throws Exception {
+    io.jtractor.runtime.Actor.current().registryCall(null, "register_actor",
+        Map.of("uid", new io.jtractor.wire.Uid(name, uuid), "sockaddr", List.of("127.0.0.1", port)));
+  }
+
+  /** Spawns a child named {@code name} (exposing these functions and {@link CtxFuncs}) and keeps it until cancelled. */
+  public static void hostChild(String name) {
+    Jtractor.openNursery(an -> {
+      an.startActor(name, Funcs.class, CtxFuncs.class);
+      Sc.sleepForever();
+    });
+  }
+
+  /** Like {@link #cancelActorAt}, but a refusal is raised (boxed) instead of answered with false. */
+  public static Object cancelActorAtOrFail(long port) throws java.io.IOException {
+    io.jtractor.runtime.PeerChannel pc =
+        io.jtractor.runtime.Actor.current().connect(new java.net.InetSocketAddress("127.0.0.1", (int) port));
+    try {
+      return pc.call("self", "cancel", Map.of());
+    } finally {
+      pc.close();
+    }
+  }
+
   /** Connects to the actor listening on {@code port} and asks it to cancel itself (a third party). */
   public static boolean cancelActorAt(long port) throws java.io.IOException {
     io.jtractor.runtime.PeerChannel pc =

@@ -4,9 +4,9 @@ import java.util.Map;
 
 /**
  * The hook where authentication of a new connection goes, after the hellos are exchanged and
- * before any message is processed. {@link #NONE} accepts every peer, as tractor does; a later
- * issue adds one that Java peers require by default, while plain tractor peers (which offer no
- * capabilities) are accepted only when authentication is off.
+ * before any message is processed. {@link #NONE} accepts every peer and advertises nothing, as
+ * tractor does (what a plain tractor peer's handshake looks like); {@link SecretAuth} is the
+ * shared-secret challenge–response every jtractor actor uses.
  */
 public interface HandshakeAuth {
 

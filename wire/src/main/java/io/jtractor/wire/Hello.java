@@ -10,9 +10,9 @@ import java.util.Map;
  *
  * <p>tractor sends {@code [name, uuid]} and reads the peer's as "an array of at least two
  * elements", ignoring anything after them. That leaves room for a third element that plain
- * tractor peers skip: a Java peer puts its capabilities there (a protocol version and, in a later
- * issue, an authentication offer), so two jtractor peers can agree on more without breaking a
- * Python peer. With no capabilities the frame is exactly tractor's.
+ * tractor peers skip: a Java peer puts its capabilities there (a protocol revision and the nonce
+ * of {@link SecretAuth}), so two jtractor peers can agree on more without breaking a Python peer.
+ * With no capabilities the frame is exactly tractor's.
  *
  * @param uid the sender's identity
  * @param capabilities extra capabilities, empty for a plain tractor hello

@@ -5,12 +5,14 @@ import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.SocketAddress;
 import java.time.Duration;
 import java.util.Objects;
 
 /**
- * One TCP connection speaking tractor's protocol: framing, codec and handshake. Prior art:
- * tractor's {@code Channel} over {@code MsgpackTCPStream}.
+ * One connection speaking tractor's protocol: framing, codec and handshake, over any {@link
+ * Transport} (TCP, TLS, Unix domain socket). Prior art: tractor's {@code Channel} over {@code
+ * MsgpackTCPStream}.
  *
  * <p>Threads: {@link #receive()} is for one thread only (the connection's message loop; only it
  * reads the socket). {@link #send(Msg)} may be called from any thread; frames never interleave.
@@ -23,7 +25,7 @@ public final class WireChannel implements AutoCloseable {
    * Limits for one channel.
    *
    * @param maxFrame the largest frame body accepted
-   * @param handshakeTimeout how long a peer may take to send its hello
+   * @param handshakeTimeout how long a peer may take to send its hello (and to prove itself)
    */
   public record Config(int maxFrame, Duration handshakeTimeout) {
     public static final Config DEFAULT = new Config(FrameReader.DEFAULT_MAX_FRAME, Duration.ofSeconds(10));
@@ -34,75 +36,80 @@ public final class WireChannel implements AutoCloseable {
     }
   }
 
-  private final Socket socket;
+  private final Connection connection;
   private final FrameReader reader;
   private final FrameWriter writer;
+  private final Duration handshakeTimeout;
   /** Set once by the handshake; read by any thread. */
   private volatile Hello peer;
+  /** Our own hello, set by the handshake before the auth hook runs. */
+  private volatile Hello mine;
+  /** Set by an auth hook that verified the peer's proof of the shared secret. */
+  private volatile boolean peerAuthenticated;
 
-  private WireChannel(Socket socket, Config config) throws IOException {
-    this.socket = socket;
-    socket.setTcpNoDelay(true);
-    this.reader = new FrameReader(new BufferedInputStream(socket.getInputStream(), 1 << 16), config.maxFrame());
-    this.writer = new FrameWriter(new BufferedOutputStream(socket.getOutputStream(), 1 << 16));
+  private WireChannel(Connection connection, Config config) throws IOException {
+    this.connection = connection;
+    this.reader = new FrameReader(new BufferedInputStream(connection.input(), 1 << 16), config.maxFrame());
+    this.writer = new FrameWriter(new BufferedOutputStream(connection.output(), 1 << 16));
     this.handshakeTimeout = config.handshakeTimeout();
   }
 
-  private final Duration handshakeTimeout;
-
-  /** Wraps an accepted or connected socket. */
-  public static WireChannel wrap(Socket socket, Config config) throws IOException {
-    return new WireChannel(Objects.requireNonNull(socket, "socket"), config);
-  }
-
-  /** Connects to {@code address}. */
-  public static WireChannel connect(InetSocketAddress address, Config config) throws IOException {
-    Socket s = new Socket();
+  /** Wraps a connection (accepted or made through a {@link Transport}). */
+  public static WireChannel over(Connection connection, Config config) throws IOException {
+    Objects.requireNonNull(connection, "connection");
     try {
-      if (address.getAddress() != null && address.getAddress().isLoopbackAddress()) {
-        // No timeout on loopback (refused or accepted at once): a timed connect, like a timed
-        // read, leaves the JDK socket non-blocking for good, and every read then costs a failed
-        // read plus a poll.
-        s.connect(address);
-      } else {
-        s.connect(address, (int) Math.min(Integer.MAX_VALUE, config.handshakeTimeout().toMillis()));
-      }
-      return new WireChannel(s, config);
+      return new WireChannel(connection, config);
     } catch (IOException | RuntimeException e) {
-      s.close();
+      connection.close();
       throw e;
     }
   }
 
+  /** Wraps an accepted plain TCP socket. */
+  public static WireChannel wrap(Socket socket, Config config) throws IOException {
+    return over(new SocketConnection(Objects.requireNonNull(socket, "socket"), Transport.TCP, false), config);
+  }
+
+  /** Connects to {@code address} over plain TCP. */
+  public static WireChannel connect(InetSocketAddress address, Config config) throws IOException {
+    return connect(Transport.TCP, address, config);
+  }
+
+  /** Connects to {@code address} over {@code transport} (a Unix domain address always over {@link Transport#UNIX}). */
+  public static WireChannel connect(Transport transport, SocketAddress address, Config config) throws IOException {
+    return over(transport.forAddress(address).connect(address, config.handshakeTimeout()), config);
+  }
+
   /**
-   * tractor's handshake: send our hello first, then read the peer's, then let {@code auth} decide.
-   * Both sides may send at once; the order does not matter.
+   * tractor's handshake: send our hello first, then read the peer's, then let {@code auth} decide
+   * (it may exchange more frames, e.g. proofs of a shared secret). Both sides may send at once; the
+   * order does not matter. The whole exchange has the configured handshake time limit.
    *
    * @return the peer's hello
    * @throws WireException if the peer sends no valid hello in time, closes, or is refused
    */
   public Hello handshake(Uid me, HandshakeAuth auth) throws WireException {
-    Hello mine = new Hello(me, auth.offer());
-    sendValue(mine.toWire());
-    Object theirs;
+    Hello own = new Hello(me, auth.offer());
+    mine = own;
+    sendValue(own.toWire());
     Deadline deadline = closeAfter(handshakeTimeout);
     try {
-      theirs = receiveValue();
+      Object theirs = receiveValue();
+      Hello hello;
+      try {
+        hello = Hello.fromWire(theirs);
+      } catch (IllegalArgumentException e) {
+        throw new WireException.Malformed("bad handshake: " + e.getMessage(), e);
+      }
+      auth.verify(this, hello);
+      peer = hello;
+      return hello;
     } catch (WireException e) {
       if (deadline.expired()) throw new WireException("no handshake from the peer within " + handshakeTimeout, e);
       throw e;
     } finally {
       deadline.close();
     }
-    Hello hello;
-    try {
-      hello = Hello.fromWire(theirs);
-    } catch (IllegalArgumentException e) {
-      throw new WireException.Malformed("bad handshake: " + e.getMessage(), e);
-    }
-    auth.verify(this, hello);
-    peer = hello;
-    return hello;
   }
 
   /**
@@ -157,6 +164,26 @@ public final class WireChannel implements AutoCloseable {
     return peer;
   }
 
+  /** The hello we sent, or null before the handshake began. */
+  public Hello localHello() {
+    return mine;
+  }
+
+  /** Whether the peer proved, during the handshake, that it holds our shared secret. */
+  public boolean peerAuthenticated() {
+    return peerAuthenticated;
+  }
+
+  /** Records that the peer proved the shared secret; for auth hooks, during the handshake. */
+  void markPeerAuthenticated() {
+    peerAuthenticated = true;
+  }
+
+  /** The connection underneath. */
+  public Connection connection() {
+    return connection;
+  }
+
   /** Sends one message. */
   public void send(Msg msg) throws WireException {
     sendValue(msg.toWire());
@@ -208,34 +235,30 @@ public final class WireChannel implements AutoCloseable {
     return Msgpack.decode(reader.read());
   }
 
-  /** Whether the socket is still open on our side. */
+  /** Whether the connection is still open on our side. */
   public boolean isOpen() {
-    return !socket.isClosed();
+    return connection.isOpen();
   }
 
   /** Our end's address. */
-  public InetSocketAddress localAddress() {
-    return (InetSocketAddress) socket.getLocalSocketAddress();
+  public SocketAddress localAddress() {
+    return connection.localAddress();
   }
 
   /** The peer's address. */
-  public InetSocketAddress remoteAddress() {
-    return (InetSocketAddress) socket.getRemoteSocketAddress();
+  public SocketAddress remoteAddress() {
+    return connection.remoteAddress();
   }
 
   /** Closes the connection; a blocked {@link #receive()} then fails with TransportClosed. Idempotent. */
   @Override
   public void close() {
-    try {
-      socket.close();
-    } catch (IOException e) {
-      LOG.log(System.Logger.Level.DEBUG, "closing " + this + ": " + e);
-    }
+    connection.close();
   }
 
   @Override
   public String toString() {
     Uid u = peerUid();
-    return "WireChannel[" + (u == null ? "?" : u) + " " + socket.getRemoteSocketAddress() + "]";
+    return "WireChannel[" + (u == null ? "?" : u) + " " + connection + "]";
   }
 }

@@ -51,4 +51,16 @@ public class WireException extends IOException {
       super(message, cause);
     }
   }
+
+  /**
+   * The handshake refused the peer: it failed to prove the shared secret, or is a kind of peer the
+   * policy does not accept. The connection is closed and nothing it sent is acted on.
+   */
+  public static final class Refused extends WireException {
+    private static final long serialVersionUID = 1L;
+
+    public Refused(String message) {
+      super(message);
+    }
+  }
 }

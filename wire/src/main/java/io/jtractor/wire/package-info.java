@@ -1,7 +1,7 @@
 /**
  * tractor's wire protocol at the reference commit, byte for byte: framing ({@code u32}
  * little-endian length + one msgpack object), the value codec, the message types, the handshake
- * and the TCP transport. Knows nothing of portals, contexts or actors beyond their uids.
+ * and the transports. Knows nothing of portals, contexts or actors beyond their uids.
  *
  * <ul>
  *   <li>{@link io.jtractor.wire.Msgpack}: msgpack values to and from plain Java objects.
@@ -10,7 +10,11 @@
  *       sentinel), each encoded with tractor's key order.
  *   <li>{@link io.jtractor.wire.FrameReader} / {@link io.jtractor.wire.FrameWriter}: framing with
  *       a size limit.
- *   <li>{@link io.jtractor.wire.WireChannel}: one TCP connection with its handshake.
+ *   <li>{@link io.jtractor.wire.WireChannel}: one connection with its handshake.
+ *   <li>{@link io.jtractor.wire.Transport}: what carries the bytes, TCP (tractor's), TLS 1.3 with
+ *       mutual authentication ({@link io.jtractor.wire.TlsConfig}), or a Unix domain socket.
+ *   <li>{@link io.jtractor.wire.SecretAuth}: the mutual HMAC challenge–response over a shared
+ *       secret, invisible to plain tractor peers.
  * </ul>
  *
  * <p>Bad input is contained: a malformed or oversize frame, or a peer vanishing mid-frame,

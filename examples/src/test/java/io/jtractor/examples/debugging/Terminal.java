@@ -65,6 +65,7 @@ final class Terminal implements AutoCloseable {
     cmd.add(ProcessHandle.current().info().command().orElseThrow());
     cmd.add("--sun-misc-unsafe-memory-access=allow");
     cmd.add("-Djtractor.registry=127.0.0.1:0");
+    cmd.add("-Djtractor.configDir=" + System.getProperty("jtractor.configDir")); // never the user's key file
     cmd.add("-cp");
     cmd.add(System.getProperty("java.class.path"));
     cmd.add(main.getName());

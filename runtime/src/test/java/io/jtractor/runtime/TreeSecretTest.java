@@ -1,0 +1,93 @@
+package io.jtractor.runtime;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+@DisplayName("the secret separate programs share: the key file")
+class TreeSecretTest {
+
+  @Test
+  void theKeyFileIsCreatedOnFirstUseReadableByItsOwnerOnlyAndThenReused(@TempDir Path home) throws Exception {
+    Path file = home.resolve("cfg").resolve("jtractor").resolve("secret");
+    TreeSecret first = TreeSecret.fromKeyFile(file);
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file.getParent()))).isEqualTo("rwx------");
+    assertThat(Files.readString(file).strip()).hasSize(44); // 32 random bytes, base64
+    assertThat(TreeSecret.fromKeyFile(file).bytes()).isEqualTo(first.bytes());
+    assertThat(first.toString()).doesNotContain(Files.readString(file).strip()).contains(file.toString());
+    try (var listing = Files.list(file.getParent())) {
+      assertThat(listing.toList()).containsExactly(file); // no temporary file left
+    }
+  }
+
+  @Test
+  void programsCreatingItAtOnceAllGetTheSameSecret(@TempDir Path home) throws Exception {
+    Path file = home.resolve("secret");
+    try (var pool = Executors.newFixedThreadPool(8)) {
+      Callable<byte[]> read = () -> TreeSecret.fromKeyFile(file).bytes();
+      List<Future<byte[]>> all = pool.invokeAll(java.util.Collections.nCopies(8, read));
+      byte[] one = all.getFirst().get();
+      for (Future<byte[]> f : all) assertThat(f.get()).isEqualTo(one);
+    }
+  }
+
+  @Test
+  void aKeyFileOthersCanReadIsRefusedWithTheFix(@TempDir Path home) throws Exception {
+    Path file = home.resolve("secret");
+    Files.writeString(file, "a secret that others can read\n");
+    Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
+    assertThatThrownBy(() -> TreeSecret.fromKeyFile(file)).isInstanceOf(IOException.class).hasMessageContaining("chmod 600 " + file);
+  }
+
+  @Test
+  void aSecretShorterThanSixteenBytesIsRefused(@TempDir Path home) throws Exception {
+    assertThatThrownBy(() -> TreeSecret.of("short".getBytes())).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("at least 16");
+    Path file = home.resolve("secret");
+    Files.writeString(file, "short\n");
+    Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+    assertThatThrownBy(() -> TreeSecret.fromKeyFile(file)).isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void theTestsKeyFileLivesUnderTheBuildDirectoryNotTheUsersConfiguration() {
+    assertThat(TreeSecret.keyFile().toString()).endsWith(Path.of("target", "jtractor-config", "secret").toString());
+  }
+
+  @Test
+  void aRootChoosesTheSharedSecretOnlyWhenOtherProgramsMayMeetIt() {
+    assertThat(TreeSecret.forRoot(null).origin()).isEqualTo("this tree");
+    assertThat(TreeSecret.forRoot(new java.net.InetSocketAddress("127.0.0.1", 0)).origin()).isEqualTo("this tree");
+    assertThat(TreeSecret.forRoot(new java.net.InetSocketAddress("127.0.0.1", 1616)).origin()).contains("key file");
+  }
+
+  @Test
+  void theTrustLineCarriesTheSecretSettingsAndAncestors() {
+    TreeSecret s = TreeSecret.of("the tree secret, long enough".getBytes());
+    Security sec = Security.defaults().withSecret(s).withAllowTractorPeers(true)
+        .withTls(new io.jtractor.wire.TlsConfig(Path.of("/k.p12"), "kp".toCharArray(), Path.of("/t.p12"), "tp".toCharArray()))
+        .withUnixSocket(java.net.UnixDomainSocketAddress.of("/tmp/parent.sock"));
+    List<io.jtractor.wire.Uid> lineage = List.of(io.jtractor.wire.Uid.random("parent"), io.jtractor.wire.Uid.random("root"));
+    String line = new ChildTrust(s, sec, lineage).encode();
+    assertThat(line).doesNotContain("\n");
+    ChildTrust back = ChildTrust.decode(line);
+    assertThat(back.secret().bytes()).isEqualTo(s.bytes());
+    assertThat(back.lineage()).isEqualTo(lineage);
+    Security child = back.childSecurity();
+    assertThat(child.allowTractorPeers()).isTrue();
+    assertThat(child.tls()).isEqualTo(sec.tls());
+    assertThat(child.unixSocket()).isNull(); // a path is the parent's own
+    assertThatThrownBy(() -> ChildTrust.decode("not base64 msgpack")).isInstanceOf(IllegalArgumentException.class);
+  }
+}

@@ -1,0 +1,48 @@
+package io.jtractor.wire;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.SocketAddress;
+
+/**
+ * One open byte stream to a peer, whatever carries it: a TCP socket, a TLS session or a Unix
+ * domain socket (see {@link Transport}). {@link WireChannel} frames messages over it.
+ *
+ * <p>Threads: one thread reads {@link #input()} at a time; writes to {@link #output()} are
+ * serialized by the caller ({@link FrameWriter}); {@link #close()} from any thread, and it wakes a
+ * blocked reader.
+ */
+public interface Connection extends AutoCloseable {
+
+  /** The bytes from the peer. */
+  InputStream input() throws IOException;
+
+  /** The bytes to the peer. */
+  OutputStream output() throws IOException;
+
+  /** The transport that carries this connection. */
+  Transport transport();
+
+  /** Whether this side made the connection (true) or accepted it (false). */
+  boolean initiator();
+
+  /**
+   * Whether the peer is on this host for certain: a loopback address, or a Unix domain socket.
+   * (A peer reaching a wildcard listener through one of this host's other addresses is not.)
+   */
+  boolean peerIsLocal();
+
+  /** Our end's address. */
+  SocketAddress localAddress();
+
+  /** The peer's address (for a Unix domain socket, the path it connected to, or an unnamed one). */
+  SocketAddress remoteAddress();
+
+  /** Whether it is still open on our side. */
+  boolean isOpen();
+
+  /** Closes it; a blocked read then fails. Idempotent, never throws. */
+  @Override
+  void close();
+}

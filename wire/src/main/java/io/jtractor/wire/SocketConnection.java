@@ -1,0 +1,97 @@
+package io.jtractor.wire;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketAddress;
+import java.util.Objects;
+
+/** A {@link Connection} over a {@link Socket}: plain TCP, or an {@code SSLSocket} for TLS. */
+final class SocketConnection implements Connection {
+  private static final System.Logger LOG = System.getLogger(SocketConnection.class.getName());
+
+  private final Socket socket;
+  private final Transport transport;
+  private final boolean initiator;
+
+  SocketConnection(Socket socket, Transport transport, boolean initiator) throws IOException {
+    this.socket = Objects.requireNonNull(socket, "socket");
+    this.transport = transport;
+    this.initiator = initiator;
+    socket.setTcpNoDelay(true);
+  }
+
+  @Override
+  public InputStream input() throws IOException {
+    return socket.getInputStream();
+  }
+
+  @Override
+  public OutputStream output() throws IOException {
+    return socket.getOutputStream();
+  }
+
+  @Override
+  public Transport transport() {
+    return transport;
+  }
+
+  @Override
+  public boolean initiator() {
+    return initiator;
+  }
+
+  @Override
+  public boolean peerIsLocal() {
+    return socket.getInetAddress() != null && socket.getInetAddress().isLoopbackAddress();
+  }
+
+  @Override
+  public SocketAddress localAddress() {
+    return socket.getLocalSocketAddress();
+  }
+
+  @Override
+  public SocketAddress remoteAddress() {
+    return socket.getRemoteSocketAddress();
+  }
+
+  @Override
+  public boolean isOpen() {
+    return !socket.isClosed();
+  }
+
+  @Override
+  public void close() {
+    try {
+      socket.close();
+    } catch (IOException e) {
+      LOG.log(System.Logger.Level.DEBUG, "closing " + this + ": " + e);
+    }
+  }
+
+  /** Connects a plain socket: no timeout on loopback, where a connect is refused or accepted at once. */
+  static Socket connectPlain(InetSocketAddress address, java.time.Duration timeout) throws IOException {
+    Socket s = new Socket();
+    try {
+      if (address.getAddress() != null && address.getAddress().isLoopbackAddress()) {
+        // A timed connect, like a timed read, leaves the JDK socket non-blocking for good, and
+        // every read then costs a failed read plus a poll.
+        s.connect(address);
+      } else {
+        s.connect(address, (int) Math.min(Integer.MAX_VALUE, Math.max(1, timeout.toMillis())));
+      }
+      return s;
+    } catch (IOException | RuntimeException e) {
+      s.close();
+      throw e;
+    }
+  }
+
+  @Override
+  public String toString() {
+    return transport.name() + ":" + socket.getRemoteSocketAddress();
+  }
+}
