@@ -24,7 +24,14 @@ public final class PerActorDebug {
         Portal crash = an.withDebugMode(false).startActor("crash_boi", PerActorDebug.class);
         Nursery.run(n -> {
           n.startSoon(() -> debugged.run(PerActorDebug::die));
-          n.startSoon(() -> crash.run(PerActorDebug::die));
+          n.startSoon(() -> {
+            try {
+              crash.run(PerActorDebug::die);
+            } catch (RuntimeException e) {
+              System.out.println("crash_boi failed: " + e.getMessage());
+              throw e;
+            }
+          });
         });
       });
     }

@@ -63,7 +63,6 @@ final class Terminal implements AutoCloseable {
   private static List<String> javaCommand(Class<?> main) {
     List<String> cmd = new ArrayList<>();
     cmd.add(ProcessHandle.current().info().command().orElseThrow());
-    cmd.add("--sun-misc-unsafe-memory-access=allow");
     cmd.add("-Djtractor.registry=127.0.0.1:0");
     cmd.add("-Djtractor.configDir=" + System.getProperty("jtractor.configDir")); // never the user's key file
     cmd.add("-cp");
@@ -98,6 +97,47 @@ final class Terminal implements AutoCloseable {
         long left = deadline - System.nanoTime();
         if (left <= 0 || !process.isAlive() && !reader.isAlive()) {
           fail("no debugger prompt within %s; transcript since the last:%n%s", limit, out.substring(mark));
+        }
+        out.wait(Math.max(1, TimeUnit.NANOSECONDS.toMillis(Math.min(left, 100_000_000))));
+      }
+    }
+  }
+
+  /**
+   * Waits until {@code text} has been printed since the last prompt and then a prompt after it;
+   * returns everything up to that prompt and moves past it. For a terminal that may redraw a
+   * prompt more than once (line editing), where counting prompts would go out of step.
+   */
+  String expectPromptAfter(String text, Duration limit) throws InterruptedException {
+    long deadline = System.nanoTime() + limit.toNanos();
+    synchronized (out) {
+      while (true) {
+        int at = out.indexOf(text, mark);
+        if (at >= 0) {
+          Matcher m = PROMPT.matcher(out);
+          if (m.find(at + text.length())) {
+            String before = out.substring(mark, m.end());
+            mark = m.end();
+            return before;
+          }
+        }
+        long left = deadline - System.nanoTime();
+        if (left <= 0 || !process.isAlive() && !reader.isAlive()) {
+          fail("no '%s' and prompt within %s; transcript since the last prompt:%n%s", text, limit, out.substring(mark));
+        }
+        out.wait(Math.max(1, TimeUnit.NANOSECONDS.toMillis(Math.min(left, 100_000_000))));
+      }
+    }
+  }
+
+  /** Waits until {@code text} has been printed, at any time so far (not moving past anything). */
+  void awaitText(String text, Duration limit) throws InterruptedException {
+    long deadline = System.nanoTime() + limit.toNanos();
+    synchronized (out) {
+      while (out.indexOf(text) < 0) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0 || !process.isAlive() && !reader.isAlive()) {
+          fail("no '%s' within %s; transcript since the last prompt:%n%s", text, limit, out.substring(mark));
         }
         out.wait(Math.max(1, TimeUnit.NANOSECONDS.toMillis(Math.min(left, 100_000_000))));
       }
