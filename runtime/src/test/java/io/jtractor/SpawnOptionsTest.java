@@ -10,6 +10,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -75,6 +76,39 @@ class SpawnOptionsTest {
     String err = captured.toString(StandardCharsets.UTF_8);
     assertThat(err).contains("yoyoyo").doesNotContain("muted line");
     assertThat(err.lines().filter(l -> l.contains("yoyoyo")).findFirst().orElseThrow()).startsWith("[loud] ");
+  }
+
+  @Test
+  void tractorsCancelLevelTurnsOnTheChildsCancelLayerAndNothingElse() throws Exception {
+    PrintStream original = System.err;
+    ByteArrayOutputStream captured = new ByteArrayOutputStream();
+    System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
+    try (Root root = Jtractor.openRoot("root", io.jtractor.funcs.CtxFuncs.class)) {
+      root.openNursery(an -> {
+        for (String level : new String[] {"cancel", "error"}) {
+          Portal p = an.withSpawnOptions(ChildProcess.SpawnOptions.DEFAULT.withLoglevel(level))
+              .startActor("at_" + level, io.jtractor.funcs.CtxFuncs.class);
+          p.openContext(io.jtractor.funcs.CtxFuncs::sleepForever, (ctx, first) -> {
+            ctx.cancel();
+            return null;
+          });
+          p.cancelActor();
+        }
+      });
+    } finally {
+      System.setErr(original);
+    }
+    List<String> lines = captured.toString(StandardCharsets.UTF_8).lines().toList();
+    // The callee logs the cancel of its task on the jtractor.cancel layer, at DEBUG.
+    assertThat(lines).anyMatch(l -> l.startsWith("[at_cancel] ") && l.contains("jtractor.cancel") && l.contains("cancels task"));
+    assertThat(lines).noneMatch(l -> l.startsWith("[at_cancel] ") && l.contains("jtractor.runtime"));
+    assertThat(lines).noneMatch(l -> l.startsWith("[at_error] ") && l.contains("jtractor."));
+  }
+
+  @Test
+  void systemLoggerGoesToSlf4jNotJavaUtilLogging() {
+    // sc and the JDK log through System.Logger; the runtime routes it to SLF4J.
+    assertThat(System.LoggerFinder.getLoggerFinder().getClass().getName()).startsWith("org.slf4j");
   }
 
   @Test

@@ -4,6 +4,7 @@ import io.jtractor.ConnectionLost;
 import io.jtractor.Emitter;
 import io.jtractor.RemoteActorError;
 import io.jtractor.TypeError;
+import io.jtractor.runtime.Log;
 import io.jtractor.sc.BrokenResourceError;
 import io.jtractor.sc.CapacityLimiter;
 import io.jtractor.sc.ClosedResourceError;
@@ -19,6 +20,8 @@ import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiFunction;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A publisher that many callers subscribe to by topic, served by a bounded set of feeder tasks:
@@ -59,7 +62,7 @@ import java.util.function.Supplier;
  * <p>Threads: any; a task name's subscriptions are guarded by its feeder.
  */
 public final class MsgPub {
-  private static final System.Logger LOG = System.getLogger(MsgPub.class.getName());
+  private static final Logger LOG = LoggerFactory.getLogger(MsgPub.class);
 
   /** The feed: publishes {@code {topic: value}} maps; {@code getTopics} tells what is subscribed now. */
   @FunctionalInterface
@@ -126,7 +129,7 @@ public final class MsgPub {
     Subscriber me = new Subscriber((Emitter<Object>) out);
     feeder.subscribe(me, topics);
     try (CapacityLimiter.Token held = feeder.lock.hold()) {
-      LOG.log(System.Logger.Level.DEBUG, "starting a feeder for " + name + " task " + task);
+      Log.RUNTIME.debug("starting a feeder for " + name + " task " + task);
       feeder.starts++;
       feeder.run(feed, packetizer);
     } finally {
@@ -192,7 +195,7 @@ public final class MsgPub {
       try {
         feed.run(this::topics, published -> fanOut(published, packetizer));
       } catch (NoSubscribers none) {
-        LOG.log(System.Logger.Level.DEBUG, "no subscribers left for " + name + ": its feed ends");
+        Log.RUNTIME.debug("no subscribers left for " + name + ": its feed ends");
       } catch (RuntimeException | Error e) {
         throw e;
       } catch (Exception e) {
@@ -214,7 +217,7 @@ public final class MsgPub {
           try {
             s.out.emit(packet);
           } catch (ConnectionLost | RemoteActorError | ClosedResourceError | BrokenResourceError gone) {
-            LOG.log(System.Logger.Level.WARNING, "a subscriber of " + name + " went away: " + gone.getMessage());
+            LOG.warn("a subscriber of " + name + " went away: " + gone.getMessage());
             unsubscribe(s);
           }
         }

@@ -14,6 +14,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The entry point of a child actor's JVM: tractor's {@code python -m tractor._child}, with the same
@@ -28,7 +30,13 @@ import java.util.Map;
  * and exits at once.
  */
 public final class ChildMain {
-  private static final System.Logger LOG = System.getLogger(ChildMain.class.getName());
+  static {
+    // Before the first logger: the binding reads its configuration once, when it starts. A child's
+    // level comes from its parent (tractor's default, ERROR, when none).
+    LogLevels.apply(System.getProperty(LogLevels.PROPERTY, "error"));
+  }
+
+  private static final Logger LOG = LoggerFactory.getLogger(ChildMain.class);
 
   /** Exit status when the parent vanished. */
   static final int ORPHANED = 70;
@@ -56,7 +64,7 @@ public final class ChildMain {
       switch (args[i]) {
         case "--uid" -> uid = PythonLiteral.parseUid(value(args, ++i));
         case "--parent_addr" -> parentAddr = PythonLiteral.parseAddress(value(args, ++i));
-        case "--loglevel" -> setLogLevel(value(args, ++i));
+        case "--loglevel" -> LogLevels.apply(value(args, ++i)); // tractor's; -Djtractor.loglevel came first
         case "--asyncio" -> loop = loop != null ? loop : EventLoop.Factory.class.getName();
         case "--foreign_loop" -> loop = value(args, ++i);
         default -> throw new IllegalArgumentException("unknown argument " + args[i]);
@@ -115,25 +123,6 @@ public final class ChildMain {
     return loop;
   }
 
-  /**
-   * Applies tractor's {@code --loglevel} to the JDK's logging (the default backend of {@link
-   * System.Logger}): ERROR, WARNING, INFO, DEBUG and tractor's finer levels.
-   */
-  static void setLogLevel(String level) {
-    java.util.logging.Level jul =
-        switch (level.toUpperCase(java.util.Locale.ROOT)) {
-          case "CRITICAL", "ERROR" -> java.util.logging.Level.SEVERE;
-          case "WARNING", "WARN" -> java.util.logging.Level.WARNING;
-          case "INFO" -> java.util.logging.Level.INFO;
-          case "RUNTIME", "CANCEL", "DEBUG" -> java.util.logging.Level.FINE;
-          case "TRANSPORT", "TRACE" -> java.util.logging.Level.FINEST;
-          default -> java.util.logging.Level.WARNING;
-        };
-    java.util.logging.Logger root = java.util.logging.Logger.getLogger("");
-    root.setLevel(jul);
-    for (var h : root.getHandlers()) h.setLevel(jul);
-  }
-
   /** The argument that starts a JVM for the warm pool. */
   static final String WARM = "--warm";
 
@@ -150,8 +139,7 @@ public final class ChildMain {
       Actor server = new Actor(Uid.random("warm-up"), Actor.Config.of("warm-up", List.of(WarmUp.class)).withSecurity(sec), false);
       Actor client = new Actor(Uid.random("warm-up"), Actor.Config.of("warm-up", List.of()).withSecurity(sec), false);
       Thread s = Thread.ofVirtual().start(() -> server.serve(a -> {}));
-      // The real connection is made from a platform thread, after the JDK logging is set up.
-      setLogLevel("ERROR");
+      // The real connection is made from a platform thread, after the logging is set up.
       Thread c = Thread.ofPlatform().start(() -> client.serve(a -> {
         PeerChannel ch = a.connect(PythonLiteral.parseAddress(PythonLiteral.address(server.address())));
         ch.call(WarmUp.class.getName(), "echo", Map.of("value", List.of(1L, "two", 3.0, true)));
@@ -164,7 +152,7 @@ public final class ChildMain {
       warmUpReflection(true);
     } catch (Throwable t) {
       // Warming up is an optimisation; a failure here must not stop the actor from serving.
-      LOG.log(System.Logger.Level.DEBUG, "warm-up failed: " + t);
+      Log.RUNTIME.debug("warm-up failed: " + t);
     }
   }
 
@@ -194,7 +182,7 @@ public final class ChildMain {
       }
     } catch (Throwable t) {
       // Warming up is an optimisation; a failure here must not stop the actor from serving.
-      LOG.log(System.Logger.Level.DEBUG, "warm-up failed: " + t);
+      Log.RUNTIME.debug("warm-up failed: " + t);
     }
   }
 
@@ -290,7 +278,7 @@ public final class ChildMain {
     try {
       sun.misc.Signal.handle(new sun.misc.Signal("INT"), sun.misc.SignalHandler.SIG_IGN);
     } catch (IllegalArgumentException | LinkageError unsupported) {
-      LOG.log(System.Logger.Level.DEBUG, "cannot ignore SIGINT here: " + unsupported);
+      Log.RUNTIME.debug("cannot ignore SIGINT here: " + unsupported);
     }
   }
 
@@ -323,7 +311,7 @@ public final class ChildMain {
       actor.lineage(trust.lineage());
       if (foreignLoop != null) actor.infect(openLoop(foreignLoop, uid));
     } catch (Throwable t) {
-      LOG.log(System.Logger.Level.ERROR, "actor " + uid + " failed to boot", t);
+      LOG.error("actor " + uid + " failed to boot", t);
       try {
         parent.send(new Msg.Error(null, ErrorBoxing.pack(t, uid)));
       } catch (IOException ignored) {

@@ -24,6 +24,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A child actor's JVM: started with the parent's own {@code java} and class path, connected back
@@ -40,7 +42,7 @@ import java.util.concurrent.TimeUnit;
  * SIGKILL after a grace period.
  */
 public final class ChildProcess {
-  private static final System.Logger LOG = System.getLogger(ChildProcess.class.getName());
+  private static final Logger LOG = LoggerFactory.getLogger(ChildProcess.class);
 
   /**
    * Lean flags for child JVMs: C1 only, a serial collector, small stacks and code cache, and no
@@ -230,7 +232,7 @@ public final class ChildProcess {
     String cp = System.getProperty("java.class.path");
     for (String entry : cp.split(java.io.File.pathSeparator)) {
       if (!entry.endsWith(".jar") || java.nio.file.Files.isDirectory(Path.of(entry))) {
-        LOG.log(System.Logger.Level.DEBUG, "no AOT cache: class path entry " + entry + " is not a jar");
+        Log.RUNTIME.debug("no AOT cache: class path entry " + entry + " is not a jar");
         return List.of();
       }
     }
@@ -316,6 +318,9 @@ public final class ChildProcess {
     List<String> cmd = new ArrayList<>();
     cmd.add(ProcessHandle.current().info().command().orElse(System.getProperty("java.home") + "/bin/java"));
     cmd.addAll(options.jvmArgs());
+    // The level as a JVM flag too: a child applies it before its first logger (a warm JVM, long
+    // before it reads its --loglevel), and warm pools are kept per level.
+    cmd.add("-D" + LogLevels.PROPERTY + "=" + options.loglevel());
     if (debug) cmd.addAll(DebugMode.JDWP_FLAGS);
     boolean[] trains = {false};
     cmd.addAll(aotFlags(options, trains));
@@ -353,7 +358,7 @@ public final class ChildProcess {
           in.write((trust + "\n").getBytes(StandardCharsets.UTF_8));
         } catch (IOException died) {
           // It exited already: the wait for its connection below reports how.
-          LOG.log(System.Logger.Level.DEBUG, "could not hand actor " + uid + " its trust line: " + died);
+          Log.RUNTIME.debug("could not hand actor " + uid + " its trust line: " + died);
         }
       } catch (IOException e) {
         if (pool != null) pool.refill();
@@ -383,6 +388,7 @@ public final class ChildProcess {
       child.channel.wire().sendValue(initMessage(parent, modules, debug));
       if (debug) child.attachDebugger();
       JfrEvents.spawned(spawnEvent, uid, parent.uid(), p.pid());
+      Log.RUNTIME.debug("actor {} spawned actor {} (pid {})", parent.uid(), uid, p.pid());
       return child;
     } catch (Throwable t) {
       parent.forget(uid);
@@ -453,20 +459,22 @@ public final class ChildProcess {
       }
       awaitDebugQuiet();
       if (process.isAlive()) {
-        LOG.log(System.Logger.Level.INFO, "actor " + uid + " is still running: SIGTERM");
+        LOG.info("actor " + uid + " is still running: SIGTERM");
         process.destroy();
         waitForExit(options.exitGrace());
       }
       awaitDebugQuiet();
       if (process.isAlive()) {
-        LOG.log(System.Logger.Level.WARNING, "actor " + uid + " ignored SIGTERM: SIGKILL");
+        LOG.warn("actor " + uid + " ignored SIGTERM: SIGKILL");
         process.destroyForcibly();
         waitForExit(Duration.ofSeconds(30));
       }
     } finally {
       joinPumps();
       parent.release(this);
-      JfrEvents.exited(uid, parent.uid(), process.isAlive() ? -1 : process.exitValue(), hard);
+      int code = process.isAlive() ? -1 : process.exitValue();
+      JfrEvents.exited(uid, parent.uid(), code, hard);
+      Log.RUNTIME.debug("actor {} reaped actor {} (exit code {})", parent.uid(), uid, code);
     }
   }
 
@@ -551,7 +559,7 @@ public final class ChildProcess {
                   }
                 }
               } catch (IOException e) {
-                LOG.log(System.Logger.Level.DEBUG, "output of " + uid + ": " + e.getMessage());
+                Log.RUNTIME.debug("output of " + uid + ": " + e.getMessage());
               } finally {
                 if (!keepTail) jdwpPort.completeExceptionally(new IOException("stdout ended"));
               }

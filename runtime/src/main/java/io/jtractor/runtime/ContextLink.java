@@ -15,6 +15,8 @@ import io.jtractor.wire.Uid;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One side of an inter-actor context (or of a one-way stream): the messages that arrive for its
@@ -37,7 +39,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * loop; everything else on the tasks using the context. Every mutable field is volatile or atomic.
  */
 public final class ContextLink {
-  private static final System.Logger LOG = System.getLogger(ContextLink.class.getName());
+  private static final Logger LOG = LoggerFactory.getLogger(ContextLink.class);
 
   /** A context's buffer, in stream items, unless resized: tractor's {@code msg_buffer_size}. */
   public static final int DEFAULT_BUFFER = 64;
@@ -147,14 +149,14 @@ public final class ContextLink {
     if (queued > limit) {
       if (!allowOverruns) {
         queuedYields.decrementAndGet();
-        LOG.log(System.Logger.Level.WARNING, "context " + cid + " was overrun by " + chan.peer() + ": answering StreamOverrun");
+        LOG.warn("context " + cid + " was overrun by " + chan.peer() + ": answering StreamOverrun");
         beforeSend(); // a cancel's functype, if one is owed, precedes it too
         chan.sendQuietly(new Msg.Error(cid, overrun()));
         return;
       }
       if (queued > limit + OVERFLOW_LIMIT) {
         queuedYields.decrementAndGet();
-        LOG.log(System.Logger.Level.WARNING, "context " + cid + ": dropping a stream item from " + chan.peer()
+        LOG.warn("context " + cid + ": dropping a stream item from " + chan.peer()
             + ", " + OVERFLOW_LIMIT + " items beyond the buffer of " + limit + " are already queued");
         return;
       }
@@ -443,6 +445,7 @@ public final class ContextLink {
     cancelCalled = true;
     if (callerSide) {
       if (chan.isOpen() && !hasResult && remoteError == null) {
+        Log.CANCEL.debug("actor {} cancels context {}() [{}] in {}", chan.localUid(), func, cid, chan.peer());
         JfrEvents.CancelAcknowledged ack = JfrEvents.cancelRequested(chan.localUid(), chan.peer(), cid);
         Object answer = chan.callShielded("self", "_cancel_task", Map.of("cid", cid), CANCEL_TIMEOUT);
         JfrEvents.cancelAnswered(ack, chan.localUid(), chan.peer(), cid, answer != null);

@@ -4,6 +4,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
+import org.slf4j.LoggerFactory;
 
 /**
  * Lets a connection's reader run a short call itself, without first waking another thread to
@@ -174,8 +175,7 @@ final class InlineCallWatch {
             try {
               run.handOff.run();
             } catch (RuntimeException | Error e) {
-              System.getLogger(InlineCallWatch.class.getName())
-                  .log(System.Logger.Level.ERROR, "handing a connection's reading over failed", e);
+              LoggerFactory.getLogger(InlineCallWatch.class).error("handing a connection's reading over failed", e);
             }
           }
         } else {

@@ -24,6 +24,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One connection to a peer actor, after the handshake: its message loop, the calls waiting for
@@ -39,7 +41,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * from any thread.
  */
 public final class PeerChannel {
-  private static final System.Logger LOG = System.getLogger(PeerChannel.class.getName());
+  private static final Logger LOG = LoggerFactory.getLogger(PeerChannel.class);
 
   private final Actor actor;
   private final WireChannel wire;
@@ -265,7 +267,7 @@ public final class PeerChannel {
     try {
       write(frames);
     } catch (WireException e) {
-      LOG.log(System.Logger.Level.DEBUG, "dropping a reply to " + peer + ": " + e.getMessage());
+      Log.RUNTIME.debug("dropping a reply to " + peer + ": " + e.getMessage());
     }
   }
 
@@ -383,7 +385,7 @@ public final class PeerChannel {
         try {
           wire.sendEncoded(frames);
         } catch (WireException e) {
-          LOG.log(System.Logger.Level.DEBUG, "dropping " + frames.length + " queued frames to " + peer + ": " + e.getMessage());
+          Log.RUNTIME.debug("dropping " + frames.length + " queued frames to " + peer + ": " + e.getMessage());
           wire.close(); // the reader sees it and ends the loop: everyone waiting here is told
         }
       });
@@ -442,6 +444,7 @@ public final class PeerChannel {
    * @return whether the peer confirmed in time
    */
   public boolean cancelPeer(Duration timeout) {
+    Log.CANCEL.debug("actor {} asks {} to cancel itself", actor.uid(), peer);
     markCancelCalled();
     JfrEvents.CancelAcknowledged ack = JfrEvents.cancelRequested(actor.uid(), peer, null);
     boolean confirmed = Boolean.TRUE.equals(callShielded("self", "cancel", Map.of(), timeout));
@@ -560,7 +563,7 @@ public final class PeerChannel {
           try {
             out[0] = call(ns, func, kwargs);
           } catch (RemoteActorError | ConnectionLost e) {
-            LOG.log(System.Logger.Level.DEBUG, ns + "." + func + " on " + peer + " failed: " + e.getMessage());
+            Log.RUNTIME.debug(ns + "." + func + " on " + peer + " failed: " + e.getMessage());
           }
         });
     return out[0];
@@ -669,7 +672,7 @@ public final class PeerChannel {
     try {
       call.run();
     } catch (RuntimeException e) {
-      LOG.log(System.Logger.Level.ERROR, "an RPC on " + peer + " failed inside the runtime", e);
+      LOG.error("an RPC on " + peer + " failed inside the runtime", e);
     }
   }
 
@@ -724,7 +727,7 @@ public final class PeerChannel {
         Msg msg = wire.receive();
         switch (msg) {
           case Msg.Sentinel s -> {
-            LOG.log(System.Logger.Level.DEBUG, peer + " sent the sentinel: stopping its tasks");
+            Log.RUNTIME.debug(peer + " sent the sentinel: stopping its tasks");
             cancelRpcTasks(null);
             if (!sentinelSent) { // answered in kind, as tractor's connection handler does
               sentinelSent = true;
@@ -749,22 +752,22 @@ public final class PeerChannel {
           }
           case Msg.Error e when e.cid() == null -> {
             peerFailure = received(e);
-            LOG.log(System.Logger.Level.WARNING, "actor " + peer + " reported a runtime failure: " + e.info().typeStr());
+            LOG.warn("actor " + peer + " reported a runtime failure: " + e.info().typeStr());
             return null;
           }
-          case Msg.Other o -> LOG.log(System.Logger.Level.DEBUG, "ignoring a message from " + peer + " with no known kind");
+          case Msg.Other o -> Log.RUNTIME.debug("ignoring a message from " + peer + " with no known kind");
           default -> route(msg);
         }
       }
     } catch (WireException.TransportClosed e) {
-      LOG.log(System.Logger.Level.DEBUG, "connection to " + peer + " closed: " + e.getMessage());
+      Log.RUNTIME.debug("connection to " + peer + " closed: " + e.getMessage());
     } catch (WireException e) {
-      LOG.log(System.Logger.Level.WARNING, "closing the connection to " + peer + ": " + e.getMessage());
+      LOG.warn("closing the connection to " + peer + ": " + e.getMessage());
     } catch (IllegalStateException closing) {
-      LOG.log(System.Logger.Level.DEBUG, "stopped reading from " + peer + ": the actor is shutting down");
+      Log.RUNTIME.debug("stopped reading from " + peer + ": the actor is shutting down");
     } catch (RuntimeException e) {
       // A bug of ours, or a message we could not handle: it ends this channel, never the actor.
-      LOG.log(System.Logger.Level.ERROR, "closing the connection to " + peer + " after an internal error", e);
+      LOG.error("closing the connection to " + peer + " after an internal error", e);
     }
     return null;
   }
@@ -801,7 +804,7 @@ public final class PeerChannel {
       }
     }
     if (!delivered) {
-      LOG.log(System.Logger.Level.DEBUG, "ignoring a message from " + peer + " for an unknown cid " + msg.cid());
+      Log.RUNTIME.debug("ignoring a message from " + peer + " for an unknown cid " + msg.cid());
     }
   }
 
@@ -926,7 +929,7 @@ public final class PeerChannel {
         }
         throw c;
       } catch (Throwable t) {
-        LOG.log(System.Logger.Level.DEBUG, "RPC " + cmd.ns() + "." + cmd.func() + " failed", t);
+        Log.RUNTIME.debug("RPC " + cmd.ns() + "." + cmd.func() + " failed", t);
         reply(task, functypeSent, new Msg.Error(cid, packSafely(t)));
         return;
       }
@@ -1076,7 +1079,7 @@ public final class PeerChannel {
         }
       }
       if (failure != null) {
-        LOG.log(System.Logger.Level.DEBUG, "RPC " + cmd.ns() + "." + cmd.func() + " failed", failure);
+        Log.RUNTIME.debug("RPC " + cmd.ns() + "." + cmd.func() + " failed", failure);
         link.closeStream();
         sendLastWords(task, new Msg.Error(cid, packSafely(failure)));
         return;
@@ -1130,10 +1133,11 @@ public final class PeerChannel {
         Authorization.Caller who = caller();
         if (!actor.authorization().mayCancel(who)) {
           String why = actor.authorization().cancelRefusal(who);
-          LOG.log(System.Logger.Level.WARNING, why);
+          LOG.warn(why);
           sendQuietly(new Msg.Error(cid, ErrorBoxing.pack(new SecurityException(why), actor.uid())));
           return true;
         }
+        Log.CANCEL.debug("{} asked actor {} to cancel itself", peer, actor.uid());
         sendQuietly(new Msg.Functype(cid, Msg.ASYNCFUNC));
         actor.cancelRuntime(peer);
         // Gone from the registry before the canceller hears back: once cancelActor() returns,
@@ -1153,6 +1157,7 @@ public final class PeerChannel {
         // all three in one write (sendLastWords), so this loop reads on instead of waiting for it
         // (a task slow to stop does not stall its connection) and the canceller's side is woken
         // once, not once for the functype and again for the rest.
+        Log.CANCEL.debug("{} cancels task {} of actor {}", peer, target, actor.uid());
         RpcTask t = rpcTasks.get(target);
         if (t != null) {
           t.cancelRequester = peer;
@@ -1194,7 +1199,7 @@ public final class PeerChannel {
     // of which ~100 us between the cancel and the task waking up).
     Runnable giveUp = () -> {
       if (!t.done.isSet() && t.giveUpWaiting(cancelCid)) {
-        LOG.log(System.Logger.Level.WARNING, "a task of " + peer + " did not finish within " + CANCEL_WAIT
+        LOG.warn("a task of " + peer + " did not finish within " + CANCEL_WAIT
             + " of being cancelled: answering the cancel anyway");
         answerOwedCancel(t, cancelCid);
       }
@@ -1203,7 +1208,7 @@ public final class PeerChannel {
       try {
         actor.service().startSoon("cancel-give-up:" + t.cid, giveUp::run);
       } catch (RuntimeException stopping) {
-        LOG.log(System.Logger.Level.DEBUG, "not answering a cancel of " + peer + ": the actor is stopping");
+        Log.CANCEL.debug("not answering a cancel of " + peer + ": the actor is stopping");
       }
     };
     try {
@@ -1212,7 +1217,7 @@ public final class PeerChannel {
       t.giveUpTimer = timer;
       if (t.done.isSet()) timer.cancel(false); // it ended before the timer was recorded
     } catch (java.util.concurrent.RejectedExecutionException refused) {
-      LOG.log(System.Logger.Level.WARNING, "cannot bound the wait for a cancelled task of " + peer + ": " + refused);
+      LOG.warn("cannot bound the wait for a cancelled task of " + peer + ": " + refused);
     }
   }
 
@@ -1262,7 +1267,7 @@ public final class PeerChannel {
           done.await();
         });
     if (!done.isSet()) {
-      LOG.log(System.Logger.Level.WARNING, "a task of " + peer + " did not finish within " + CANCEL_WAIT + " of being cancelled");
+      LOG.warn("a task of " + peer + " did not finish within " + CANCEL_WAIT + " of being cancelled");
     }
   }
 

@@ -14,6 +14,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The registry a registrar actor keeps: which actors run where. Prior art: tractor's {@code
@@ -41,7 +43,7 @@ import java.util.concurrent.Callable;
  * <p>Threads: any; the registry is guarded by {@code this}.
  */
 final class Registrar {
-  private static final System.Logger LOG = System.getLogger(Registrar.class.getName());
+  private static final Logger LOG = LoggerFactory.getLogger(Registrar.class);
 
   /** How long an entry counts as alive after it registered or last answered a probe. */
   static final long FRESH_NANOS = 1_000_000_000L;
@@ -159,7 +161,7 @@ final class Registrar {
       Waiters w = waiters.remove(uid.name());
       wake = w == null ? null : w.arrived;
     }
-    LOG.log(System.Logger.Level.DEBUG, "registered " + uid + " at " + address);
+    Log.RUNTIME.debug("registered " + uid + " at " + address);
     if (wake != null) wake.set();
   }
 
@@ -174,7 +176,7 @@ final class Registrar {
       authorizeWrite("unregister", uid, caller);
       if (entries.remove(uid) == null) throw new KeyError(uid.toWire().toString());
     }
-    LOG.log(System.Logger.Level.DEBUG, "unregistered " + uid);
+    Log.RUNTIME.debug("unregistered " + uid);
   }
 
   /**
@@ -291,7 +293,7 @@ final class Registrar {
         synchronized (this) {
           entries.remove(e.uid, e);
         }
-        LOG.log(System.Logger.Level.INFO, "forgot " + e.uid + ": nothing listens at " + e.address + " any more");
+        LOG.info("forgot " + e.uid + ": nothing listens at " + e.address + " any more");
       }
     }
     return out;

@@ -5,6 +5,8 @@ import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Child JVMs started ahead of need: each has booted and warmed up and waits on its stdin for the
@@ -20,7 +22,7 @@ import java.util.List;
  * <p>Threads: any; guarded by the pool's monitor.
  */
 final class WarmPool {
-  private static final System.Logger LOG = System.getLogger(WarmPool.class.getName());
+  private static final Logger LOG = LoggerFactory.getLogger(WarmPool.class);
 
   private final Actor actor;
   private final List<String> command;
@@ -99,7 +101,7 @@ final class WarmPool {
       cmd.add(ChildMain.WARM);
       p = new ProcessBuilder(cmd).start();
     } catch (IOException e) {
-      LOG.log(System.Logger.Level.WARNING, "could not pre-start a child JVM: " + e.getMessage());
+      LOG.warn("could not pre-start a child JVM: " + e.getMessage());
     } finally {
       synchronized (this) {
         starting--;

@@ -3,10 +3,13 @@ package io.jtractor.wire;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.SocketAddress;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** A {@link Listener} over a {@link ServerSocket} (plain, or an {@code SSLServerSocket}). */
 final class ServerSocketListener implements Listener {
-  private static final System.Logger LOG = System.getLogger(ServerSocketListener.class.getName());
+  /** Frames, handshakes and connections: tractor's {@code transport} logging layer. */
+  private static final Logger TRANSPORT = LoggerFactory.getLogger("jtractor.transport");
 
   private final ServerSocket server;
   private final Transport transport;
@@ -42,7 +45,7 @@ final class ServerSocketListener implements Listener {
     try {
       server.close();
     } catch (IOException e) {
-      LOG.log(System.Logger.Level.DEBUG, "closing the listener " + localAddress() + ": " + e);
+      TRANSPORT.debug("closing the listener " + localAddress() + ": " + e);
     }
   }
 

@@ -7,10 +7,13 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketAddress;
 import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** A {@link Connection} over a {@link Socket}: plain TCP, or an {@code SSLSocket} for TLS. */
 final class SocketConnection implements Connection {
-  private static final System.Logger LOG = System.getLogger(SocketConnection.class.getName());
+  /** Frames, handshakes and connections: tractor's {@code transport} logging layer. */
+  private static final Logger TRANSPORT = LoggerFactory.getLogger("jtractor.transport");
 
   private final Socket socket;
   private final Transport transport;
@@ -68,7 +71,7 @@ final class SocketConnection implements Connection {
     try {
       socket.close();
     } catch (IOException e) {
-      LOG.log(System.Logger.Level.DEBUG, "closing " + this + ": " + e);
+      TRANSPORT.debug("closing " + this + ": " + e);
     }
   }
 

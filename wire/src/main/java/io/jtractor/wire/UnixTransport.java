@@ -14,6 +14,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Unix domain sockets. A listener's socket file is made readable and writable by its owner only
@@ -23,7 +25,9 @@ import java.time.Duration;
  */
 final class UnixTransport implements Transport {
   static final UnixTransport INSTANCE = new UnixTransport();
-  private static final System.Logger LOG = System.getLogger(UnixTransport.class.getName());
+  private static final Logger LOG = LoggerFactory.getLogger(UnixTransport.class);
+  /** Frames, handshakes and connections: tractor's {@code transport} logging layer. */
+  private static final Logger TRANSPORT = LoggerFactory.getLogger("jtractor.transport");
 
   private UnixTransport() {}
 
@@ -44,7 +48,7 @@ final class UnixTransport implements Transport {
       try (SocketChannel probe = SocketChannel.open(at)) {
         throw new BindException("something already listens at " + file);
       } catch (java.net.ConnectException stale) {
-        LOG.log(System.Logger.Level.DEBUG, "replacing the stale socket file " + file);
+        TRANSPORT.debug("replacing the stale socket file " + file);
         Files.delete(file);
       }
     }
@@ -54,7 +58,7 @@ final class UnixTransport implements Transport {
       try {
         Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
       } catch (UnsupportedOperationException notPosix) {
-        LOG.log(System.Logger.Level.WARNING, "cannot restrict " + file + " to its owner on this file system");
+        LOG.warn("cannot restrict " + file + " to its owner on this file system");
       }
     } catch (IOException | RuntimeException e) {
       ch.close();
@@ -150,7 +154,7 @@ final class UnixTransport implements Transport {
       try {
         channel.close();
       } catch (IOException e) {
-        LOG.log(System.Logger.Level.DEBUG, "closing a unix connection: " + e);
+        TRANSPORT.debug("closing a unix connection: " + e);
       }
     }
 
@@ -191,7 +195,7 @@ final class UnixTransport implements Transport {
         channel.close();
         Files.deleteIfExists(file);
       } catch (IOException e) {
-        LOG.log(System.Logger.Level.DEBUG, "closing the listener at " + file + ": " + e);
+        TRANSPORT.debug("closing the listener at " + file + ": " + e);
       }
     }
 

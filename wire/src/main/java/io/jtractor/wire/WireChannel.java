@@ -19,7 +19,6 @@ import java.util.Objects;
  * {@link #close()} from any thread.
  */
 public final class WireChannel implements AutoCloseable {
-  private static final System.Logger LOG = System.getLogger(WireChannel.class.getName());
 
   /**
    * Limits for one channel.

@@ -1,10 +1,13 @@
 package io.jtractor.runtime.debug;
 
 import io.jtractor.DebuggerQuit;
+import io.jtractor.runtime.Log;
 import io.jtractor.sc.ExceptionGroup;
 import java.util.Collections;
 import java.util.Set;
 import java.util.WeakHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The debuggee's side of the debugger, in a child spawned in debug mode: the method the root's
@@ -18,7 +21,7 @@ import java.util.WeakHashMap;
  * stopped thread and read where the error leaves the user function (the same thread, later).
  */
 public final class DebugAgent {
-  private static final System.Logger LOG = System.getLogger(DebugAgent.class.getName());
+  private static final Logger LOG = LoggerFactory.getLogger(DebugAgent.class);
 
   private DebugAgent() {}
 
@@ -42,7 +45,7 @@ public final class DebugAgent {
     try {
       sun.misc.Signal.handle(new sun.misc.Signal("INT"), sun.misc.SignalHandler.SIG_IGN);
     } catch (IllegalArgumentException | LinkageError unsupported) {
-      LOG.log(System.Logger.Level.DEBUG, "cannot ignore SIGINT here: " + unsupported);
+      Log.RUNTIME.debug("cannot ignore SIGINT here: " + unsupported);
     }
   }
 
@@ -56,7 +59,7 @@ public final class DebugAgent {
     PauseHandle h = new PauseHandle();
     hit(h);
     if (h.quit) throw new DebuggerQuit("quit at a pause in the debugger");
-    if (!h.served) LOG.log(System.Logger.Level.WARNING, "Jtractor.pause(): no debugger is attached to this actor; going on");
+    if (!h.served) LOG.warn("Jtractor.pause(): no debugger is attached to this actor; going on");
   }
 
   /** The root's debugger breaks on entry here. Not inlined away: a breakpoint deoptimizes it. */

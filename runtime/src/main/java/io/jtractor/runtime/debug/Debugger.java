@@ -6,6 +6,7 @@ import io.jtractor.ContextCancelled;
 import io.jtractor.DebuggerQuit;
 import io.jtractor.RemoteActorError;
 import io.jtractor.runtime.Actor;
+import io.jtractor.runtime.Log;
 import io.jtractor.runtime.PeerChannel;
 import io.jtractor.sc.CancelScope;
 import io.jtractor.sc.Cancelled;
@@ -21,6 +22,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.WeakHashMap;
 import java.util.concurrent.Callable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * What the runtime asks of the debugger: attach a child just spawned in debug mode, wait before
@@ -33,7 +36,7 @@ import java.util.concurrent.Callable;
  * self.debug_wait_quiet}, which answers once the child's subtree is out of the REPL).
  */
 public final class Debugger {
-  private static final System.Logger LOG = System.getLogger(Debugger.class.getName());
+  private static final Logger LOG = LoggerFactory.getLogger(Debugger.class);
 
   private Debugger() {}
 
@@ -100,7 +103,7 @@ public final class Debugger {
     try {
       Sc.shielded(s -> rootChannel(parent).call("self", WAIT_QUIET, Map.of("uid", child)));
     } catch (RemoteActorError | ConnectionLost | IllegalStateException e) {
-      LOG.log(System.Logger.Level.DEBUG, "cannot ask the root whether " + child + " is in the debugger: " + e.getMessage());
+      Log.RUNTIME.debug("cannot ask the root whether " + child + " is in the debugger: " + e.getMessage());
     }
   }
 
@@ -229,7 +232,7 @@ public final class Debugger {
     }
     if (!warnedOff) {
       warnedOff = true;
-      LOG.log(System.Logger.Level.WARNING, "Jtractor.pause() ignored: this actor is not in debug mode");
+      LOG.warn("Jtractor.pause() ignored: this actor is not in debug mode");
     }
   }
 }

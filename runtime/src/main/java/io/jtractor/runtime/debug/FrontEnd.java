@@ -10,6 +10,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The debugger's front end, in the root's JVM (one per process): the JDI connections to every
@@ -32,7 +34,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * rest of that child keeps serving meanwhile.
  */
 public final class FrontEnd {
-  private static final System.Logger LOG = System.getLogger(FrontEnd.class.getName());
+  private static final Logger LOG = LoggerFactory.getLogger(FrontEnd.class);
 
   /** How long a subtree must stay out of the REPL, after it was in, to count as quiet. */
   static final Duration SETTLE = Duration.ofMillis(300);
@@ -211,7 +213,7 @@ public final class FrontEnd {
       try {
         new Repl(console, s, sources).run();
       } catch (RuntimeException | Error e) {
-        LOG.log(System.Logger.Level.ERROR, "the debugger failed serving " + s.uid() + "; letting the task go", e);
+        LOG.error("the debugger failed serving " + s.uid() + "; letting the task go", e);
         try {
           s.resume(false);
         } catch (RuntimeException ignored) {

@@ -8,6 +8,8 @@ import org.jline.reader.LineReaderBuilder;
 import org.jline.reader.UserInterruptException;
 import org.jline.terminal.Terminal;
 import org.jline.terminal.TerminalBuilder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The REPL on a terminal through JLine: line editing and an in-memory history. The terminal is
@@ -19,7 +21,7 @@ import org.jline.terminal.TerminalBuilder;
  * the watch that notices an abandoned stop.
  */
 final class JLineConsole implements Console {
-  private static final System.Logger LOG = System.getLogger(JLineConsole.class.getName());
+  private static final Logger LOG = LoggerFactory.getLogger(JLineConsole.class);
 
   private final Terminal terminal;
   private final LineReader reader;
@@ -43,7 +45,7 @@ final class JLineConsole implements Console {
       Terminal t = TerminalBuilder.builder().system(true).provider("exec").nativeSignals(false).dumb(false).build();
       return new JLineConsole(t);
     } catch (Exception | LinkageError e) {
-      LOG.log(System.Logger.Level.INFO, "no line editing for the debugger (" + e + "): plain lines");
+      LOG.info("no line editing for the debugger (" + e + "): plain lines");
       return null;
     }
   }

@@ -180,7 +180,7 @@ final class JdiStop implements Stop {
       }
     } catch (Exception e) {
       // A gone child, or an agent that cannot be reached: let the thread go as it was.
-      System.getLogger(JdiStop.class.getName()).log(System.Logger.Level.DEBUG, "resuming " + uid() + ": " + e);
+      io.jtractor.runtime.Log.RUNTIME.debug("resuming " + uid() + ": " + e);
     } finally {
       try {
         events.resume();

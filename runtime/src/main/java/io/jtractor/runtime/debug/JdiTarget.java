@@ -24,6 +24,7 @@ import com.sun.jdi.request.ClassPrepareRequest;
 import com.sun.jdi.request.EventRequest;
 import com.sun.jdi.request.EventRequestManager;
 import com.sun.jdi.request.ExceptionRequest;
+import io.jtractor.runtime.Log;
 import io.jtractor.wire.Uid;
 import java.io.IOException;
 import java.time.Duration;
@@ -46,7 +47,6 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>Thread rule: the event thread alone reads the queue and decides; {@link #gone} is volatile.
  */
 final class JdiTarget {
-  private static final System.Logger LOG = System.getLogger(JdiTarget.class.getName());
 
   /** Exceptions that are control flow, never a crash to debug. */
   private static final Set<String> NEVER_STOP = Set.of(
@@ -154,7 +154,7 @@ final class JdiTarget {
           } catch (VMDisconnectedException d) {
             throw d;
           } catch (RuntimeException | IncompatibleThreadStateException odd) {
-            LOG.log(System.Logger.Level.DEBUG, "debugger event of " + uid + " not handled: " + odd);
+            Log.RUNTIME.debug("debugger event of " + uid + " not handled: " + odd);
           }
         }
         if (!kept) set.resume();
