@@ -58,6 +58,15 @@ public final class Root implements AutoCloseable {
       throw Sneaky.raise(crash.get());
     }
     actor.awaitRegistration(REGISTRATION_WAIT); // opened findable (or told why not, in the log)
+    if (actor.registrationFailure() != null) {
+      // Nothing usable listens at the registrar's address: say so now, not at the first lookup.
+      actor.cancelService();
+      stop.set();
+      join();
+      throw new IllegalStateException("root " + config.name() + " cannot use the registrar at "
+          + config.registryAddress().getHostString() + ":" + config.registryAddress().getPort() + ": "
+          + actor.registrationFailure().getMessage(), actor.registrationFailure());
+    }
     if (config.debugMode()) io.jtractor.runtime.debug.Debugger.serveUncaught(actor, Thread.currentThread());
     this.shutdownHook = Thread.ofPlatform().name("jtractor-root-shutdown").unstarted(this::emergencyTeardown);
     Runtime.getRuntime().addShutdownHook(shutdownHook);

@@ -144,7 +144,7 @@ public final class Main {
             + " (pid " + ProcessHandle.current().pid() + "); SIGINT or SIGTERM stops it");
         out.flush();
       });
-    } catch (UncheckedIOException | IllegalStateException | IllegalArgumentException e) {
+    } catch (Exception e) { // a bind's failure arrives as the IOException it is
       err.println("jtractor registrar: " + e.getMessage());
       return 1;
     }

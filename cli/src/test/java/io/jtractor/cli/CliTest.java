@@ -143,6 +143,14 @@ class CliTest {
   }
 
   @Test
+  void aRegistrarAtAnAddressThisHostDoesNotHaveSaysExactlyThat() throws Exception {
+    // 192.0.2.1: TEST-NET-1, reserved for documentation, never a host's address.
+    Program registrar = jtractor("registrar", "--host", "192.0.2.1", "--port", "16161");
+    assertThat(registrar.awaitExit()).isEqualTo(1);
+    assertThat(registrar.text()).contains("this host has no address 192.0.2.1").doesNotContain("became the registrar");
+  }
+
+  @Test
   void psWithNoRegistrarThereSaysSo() throws Exception {
     int free;
     try (ServerSocket s = new ServerSocket(0)) {

@@ -22,6 +22,8 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One actor: an identity, a TCP listener, a service nursery in which every connection's message
@@ -35,7 +37,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * from any thread.
  */
 public final class Actor {
-  private static final System.Logger LOG = System.getLogger(Actor.class.getName());
+  private static final Logger LOG = LoggerFactory.getLogger(Actor.class);
 
   /** This process's current actor; set while one serves. */
   private static volatile Actor current;
@@ -161,6 +163,11 @@ public final class Actor {
   private volatile Uid parent;
   /** Whether serve() registered with a remote registrar (it then unregisters at the end). */
   private volatile boolean registeredRemotely;
+  /**
+   * Why registration cannot succeed at all (the registrar's address holds something that is no
+   * registrar, or a registrar that refuses us), or null. Set before {@link #registration}.
+   */
+  private volatile IOException registrationFailure;
   /** Set once this actor's registration has been attempted (whatever came of it). */
   private final io.jtractor.sc.Event registration = new io.jtractor.sc.Event();
   /**
@@ -309,6 +316,15 @@ public final class Actor {
   }
 
   /**
+   * Why this actor's registration cannot succeed (nothing usable listens at the registrar's
+   * address), once {@link #awaitRegistration} has returned; null if it registered, or failed only
+   * for a reason that may pass.
+   */
+  public IOException registrationFailure() {
+    return registrationFailure;
+  }
+
+  /**
    * Runs a registry method ({@code find_actor}, {@code wait_for_actor}, {@code get_registry},
    * {@code registry_info}) on this actor's registrar: directly if this actor is the registrar,
    * else over a connection of its own, closed afterwards. A checkpoint: {@code wait_for_actor}
@@ -324,7 +340,7 @@ public final class Actor {
       return local.method(func, kwargs, new Authorization.Caller(uid, true)).call();
     }
     if (target == null) throw new IllegalStateException("actor " + uid + " has no registrar to ask");
-    PeerChannel ch = connect(target);
+    PeerChannel ch = connect(target, RegistrarClient.HELLO_LIMIT);
     try {
       if (!ch.peerIsJtractor() && Capabilities.JTRACTOR_ONLY_SELF_METHODS.contains(func)) {
         // A tractor registrar has no such method (and at the reference commit an unknown self
@@ -445,13 +461,17 @@ public final class Actor {
   private Listener bindListener() throws IOException {
     InetSocketAddress reg = config.registryAddress();
     if (reg != null && isRoot && (reg.getPort() == 0 || !answers(reg))) {
+      if (!isAddressOfThisHost(reg)) {
+        throw new java.net.BindException("no registrar answers at " + reg.getHostString() + ":" + reg.getPort()
+            + ", and this host has no address " + reg.getHostString() + " to become the registrar at");
+      }
       try {
         Listener s = bind(reg);
         registrar = new Registrar(uid);
         return s;
       } catch (java.net.BindException taken) {
         if (reg.getPort() == 0) throw taken;
-        LOG.log(System.Logger.Level.DEBUG, "another root became the registrar at " + reg + " first");
+        Log.RUNTIME.debug("another root became the registrar at " + reg + " first");
       }
     }
     registrarAddress = reg;
@@ -472,10 +492,22 @@ public final class Actor {
             + " in plaintext: beyond loopback jtractor needs TLS (-D" + Security.KEY_STORE_PROPERTY + "=... and a trust store),"
             + " or plaintext allowed explicitly (-D" + Security.ALLOW_PLAINTEXT_PROPERTY + "=true)");
       }
-      LOG.log(System.Logger.Level.WARNING, "actor " + uid + " listens on " + at + " in plaintext, as asked:"
+      LOG.warn("actor " + uid + " listens on " + at + " in plaintext, as asked:"
           + " anyone who can reach it can read and alter its traffic");
     }
     return transport.listen(at);
+  }
+
+  /** Whether this host can listen at {@code at}'s IP address (a wildcard, or one of its interfaces'). */
+  private static boolean isAddressOfThisHost(InetSocketAddress at) {
+    java.net.InetAddress a = at.getAddress();
+    if (a == null) return false; // a name that did not resolve
+    if (a.isAnyLocalAddress() || a.isLoopbackAddress()) return true;
+    try {
+      return java.net.NetworkInterface.getByInetAddress(a) != null;
+    } catch (java.net.SocketException e) {
+      return true; // cannot tell: let the bind decide
+    }
   }
 
   /** Whether something accepts connections at {@code address} (tractor's registry probe). */
@@ -520,8 +552,13 @@ public final class Actor {
     try {
       RegistrarClient.call(registrarAddress, uid, auth, transport, "register_actor", kwargs, extra, REGISTER_TIMEOUT);
     } catch (IOException e) {
-      if (e instanceof java.net.ConnectException) registeredRemotely = false; // it never got there
-      LOG.log(System.Logger.Level.WARNING, "actor " + uid + " could not register with the registrar at " + registrarAddress + ": " + e.getMessage());
+      if (e instanceof java.net.ConnectException || e instanceof RegistrarClient.NotARegistrar || e instanceof WireException.Refused) {
+        registeredRemotely = false; // it never got there
+      }
+      if (e instanceof RegistrarClient.NotARegistrar || e instanceof WireException.Refused) {
+        registrationFailure = e; // no registrar we can use: a root says so instead of opening
+      }
+      LOG.warn("actor " + uid + " could not register with the registrar at " + registrarAddress + ": " + e.getMessage());
     } finally {
       registration.set();
     }
@@ -542,7 +579,7 @@ public final class Actor {
     try {
       RegistrarClient.call(registrarAddress, uid, auth, transport, "unregister_actor", Map.of("uid", uid), Map.of(), UNREGISTER_TIMEOUT);
     } catch (IOException e) {
-      LOG.log(System.Logger.Level.DEBUG, "actor " + uid + " could not unregister from " + registrarAddress + ": " + e.getMessage());
+      Log.RUNTIME.debug("actor " + uid + " could not unregister from " + registrarAddress + ": " + e.getMessage());
     }
   }
 
@@ -565,7 +602,7 @@ public final class Actor {
     try {
       wire = WireChannel.over(conn, config.wireConfig());
     } catch (IOException | RuntimeException e) {
-      LOG.log(System.Logger.Level.INFO, "connection from " + conn.remoteAddress() + " failed: " + e);
+      LOG.info("connection from " + conn.remoteAddress() + " failed: " + e);
       return;
     }
     Hello hello;
@@ -574,9 +611,10 @@ public final class Actor {
     } catch (WireException | RuntimeException e) {
       // A peer that closes before its hello is most often a probe (a starting root's, or the
       // registrar's liveness check): not worth more than a debug line. A refused peer is.
-      LOG.log(e instanceof WireException.Refused ? System.Logger.Level.WARNING
-              : e instanceof WireException.TransportClosed ? System.Logger.Level.DEBUG : System.Logger.Level.INFO,
-          "actor " + uid + " refused the connection from " + conn.remoteAddress() + ": " + e.getMessage());
+      String why = "actor " + uid + " refused the connection from " + conn.remoteAddress() + ": " + e.getMessage();
+      if (e instanceof WireException.Refused) LOG.warn(why);
+      else if (e instanceof WireException.TransportClosed) Log.TRANSPORT.debug(why);
+      else LOG.info(why);
       wire.close();
       return;
     }
@@ -599,7 +637,12 @@ public final class Actor {
    *     tractor peer not allowed
    */
   public PeerChannel connect(SocketAddress address) throws IOException {
-    WireChannel wire = WireChannel.connect(transport, address, config.wireConfig());
+    return connect(address, config.wireConfig().handshakeTimeout());
+  }
+
+  /** {@link #connect(SocketAddress)} allowing the peer {@code helloLimit} for its hello. */
+  PeerChannel connect(SocketAddress address, java.time.Duration helloLimit) throws IOException {
+    WireChannel wire = WireChannel.connect(transport, address, new WireChannel.Config(config.wireConfig().maxFrame(), helloLimit));
     Hello hello;
     try {
       hello = wire.handshake(uid, auth);
@@ -662,7 +705,7 @@ public final class Actor {
       try {
         c.close();
       } catch (Exception e) {
-        LOG.log(System.Logger.Level.WARNING, "a teardown cleanup of " + uid + " failed", e);
+        LOG.warn("a teardown cleanup of " + uid + " failed", e);
       }
     }
   }

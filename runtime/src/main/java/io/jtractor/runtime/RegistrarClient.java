@@ -29,6 +29,24 @@ final class RegistrarClient {
   record Reply(Object value, boolean peerIsJtractor) {}
 
   /**
+   * How long a registrar may take to send its hello. A registrar sends it as soon as it accepts,
+   * so anything slower is something else listening at the registrar's address (a web server, a
+   * program that never speaks first), and the user is told so at once instead of after a long
+   * timeout.
+   */
+  static final Duration HELLO_LIMIT = Duration.ofMillis(500);
+
+  /** Something listens at the registrar's address, but it is not a tractor registrar. */
+  static final class NotARegistrar extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    NotARegistrar(InetSocketAddress at, String why, Throwable cause) {
+      super("something listens at " + at.getHostString() + ":" + at.getPort() + ", but it is not a tractor registrar: "
+          + why + "; choose another registrar address (-Djtractor.registry=host:port or JTRACTOR_REGISTRY)", cause);
+    }
+  }
+
+  /**
    * Calls {@code self.func(**kwargs)} at {@code registrar} as actor {@code me}.
    *
    * @param auth {@code me}'s handshake (it proves the tree secret to a jtractor registrar)
@@ -50,11 +68,20 @@ final class RegistrarClient {
       Duration timeout)
       throws IOException {
     long deadline = System.nanoTime() + timeout.toNanos();
-    WireChannel ch = WireChannel.connect(transport, registrar, new WireChannel.Config(WireChannel.Config.DEFAULT.maxFrame(), timeout));
+    Duration helloLimit = timeout.compareTo(HELLO_LIMIT) < 0 ? timeout : HELLO_LIMIT;
+    WireChannel ch = WireChannel.connect(transport, registrar, new WireChannel.Config(WireChannel.Config.DEFAULT.maxFrame(), helloLimit));
     // One budget for connect and call.
     WireChannel.Deadline limit = ch.closeAfter(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
     try {
-      Hello hello = ch.handshake(me, auth);
+      Hello hello;
+      try {
+        hello = ch.handshake(me, auth);
+      } catch (WireException.Refused refused) {
+        throw refused; // a registrar, but another tree's (or one that does not take us): its own message
+      } catch (WireException noHello) {
+        if (limit.expired()) throw noHello; // the whole call's budget ran out first: handled below
+        throw new NotARegistrar(registrar, noHello.getMessage(), noHello);
+      }
       boolean jtractor = hello.capabilities().containsKey(Capabilities.JTRACTOR);
       Map<String, Object> all = new java.util.LinkedHashMap<>(kwargs);
       if (jtractor) all.putAll(jtractorKwargs);
