@@ -185,11 +185,14 @@ class MultiProgramTest {
       assertThat(root.isRegistrar()).isFalse();
       assertThat(Discovery.registry().keySet().stream().map(Uid::name)).containsExactlyInAnyOrder("registrar", "root");
     }
+    // A root holding another tree's secret learns at once that this registrar is not for it: it
+    // does not open (rather than open unregistered and fail at its first lookup).
     Actor.Config theirs = Actor.Config.of("stranger", List.of()).withRegistry(reg.address);
-    try (Root stranger = Jtractor.openRoot(theirs.withSecurity(theirs.security().withSecret(io.jtractor.runtime.TreeSecret.of("some other tree's secret".getBytes()))))) {
-      assertThatThrownBy(Discovery::registry).isInstanceOf(java.io.UncheckedIOException.class)
-          .hasRootCauseInstanceOf(io.jtractor.wire.WireException.Refused.class);
-    }
+    assertThatThrownBy(() -> Jtractor.openRoot(theirs.withSecurity(theirs.security().withSecret(io.jtractor.runtime.TreeSecret.of("some other tree's secret".getBytes())))).close())
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("cannot use the registrar at")
+        .hasMessageContaining("shared secret")
+        .hasRootCauseInstanceOf(io.jtractor.wire.WireException.Refused.class);
     signal(reg, "TERM");
     assertThat(awaitExit(reg)).isEqualTo(143);
   }
