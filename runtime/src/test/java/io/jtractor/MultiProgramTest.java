@@ -181,7 +181,7 @@ class MultiProgramTest {
     // The variable wins over the key file the program could also read.
     Program reg = daemon("registrar", "127.0.0.1:0", java.util.Map.of("JTRACTOR_SECRET", secret));
     Actor.Config ours = Actor.Config.of("root", List.of(DiscoveryFuncs.class)).withRegistry(reg.address);
-    try (Root root = Jtractor.openRoot(ours.withSecurity(ours.security().withSecret(io.jtractor.runtime.TreeSecret.of(secret.getBytes()))))) {
+    try (Root root = Jtractor.openRoot(ours.withSecurity(ours.security().withSecret(io.jtractor.runtime.TreeSecret.ofText(secret))))) {
       assertThat(root.isRegistrar()).isFalse();
       assertThat(Discovery.registry().keySet().stream().map(Uid::name)).containsExactlyInAnyOrder("registrar", "root");
     }

@@ -150,6 +150,24 @@ class TractorPeerOptInTest {
   }
 
   @Test
+  void aTractorPeerMayNotPassForAChildOfTheActorItConnectsTo() throws Exception {
+    // A parent waiting for its child's connection, or holding it, must never take an impostor's
+    // connection for the child's: the impostor would receive the child's calls and answers.
+    try (Root root = root(true)) {
+      root.openNursery(an -> {
+        Portal child = an.startActor("child", Funcs.class);
+        try (WireChannel peer = tractorPeer(root.address(), child.uid())) {
+          peer.send(new Msg.Cmd("self", "cancel", Map.of(), child.uid(), "c1"));
+          assertThatThrownBy(peer::receive).isInstanceOf(WireException.TransportClosed.class);
+        }
+        assertThat(child.run(Funcs::hello, "still")).isEqualTo("hi still");
+        an.cancel();
+      });
+      assertThat(root.actor().cancelRequester()).isNull();
+    }
+  }
+
+  @Test
   void anAllowedTractorPeerMayCancelARootButNotAChild() throws Exception {
     Uid py = Uid.random("py");
     try (Root root = root(true)) {

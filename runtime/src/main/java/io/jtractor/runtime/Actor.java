@@ -21,6 +21,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -141,6 +142,11 @@ public final class Actor {
   private final Map<List<String>, WarmPool> warmPools = new ConcurrentHashMap<>();
   /** Child processes alive now, for emergency cleanup at JVM shutdown. */
   private final Set<ChildProcess> children = ConcurrentHashMap.newKeySet();
+
+  /** Inbound connections that have not finished their handshake yet, at most this many at once. */
+  public static final int MAX_PENDING_HANDSHAKES = 64;
+  /** Permits for pending inbound handshakes: taken by the accept loop, given back by the handshake's thread. */
+  private final Semaphore handshakes = new Semaphore(MAX_PENDING_HANDSHAKES);
   /** Set once by serve(); read by any thread. */
   private volatile Nursery service;
   /** Created on first use, in the service nursery. */
@@ -206,7 +212,7 @@ public final class Actor {
     this.secret = sec.secret() != null ? sec.secret() : isRoot ? TreeSecret.forRoot(config.registryAddress()) : TreeSecret.random();
     this.transport = sec.newTransport();
     this.authorization = new Authorization(uid);
-    this.auth = Authenticator.of(secret, sec, uid, authorization::ancestors);
+    this.auth = Authenticator.of(secret, sec, uid, authorization::ancestors, this::isOwnChild);
   }
 
   /** The process's current actor, or null if none is serving. */
@@ -587,6 +593,14 @@ public final class Actor {
     try {
       while (true) {
         Connection conn = s.accept();
+        if (!handshakes.tryAcquire()) {
+          // Strangers holding handshakes open must not starve the actor of threads or memory:
+          // beyond the cap a new connection is closed at once (members retry their connects).
+          Log.TRANSPORT.debug("actor " + uid + " closed a connection from " + conn.remoteAddress() + ": "
+              + MAX_PENDING_HANDSHAKES + " handshakes already pending");
+          conn.close();
+          continue;
+        }
         service().startSoonOnPlatformThread("conn:" + conn.remoteAddress(), () -> handleInbound(conn));
       }
     } catch (IOException e) {
@@ -599,15 +613,31 @@ public final class Actor {
   /** One inbound connection; whatever goes wrong with it ends it alone, never the actor. */
   private void handleInbound(Connection conn) {
     WireChannel wire;
-    try {
-      wire = WireChannel.over(conn, config.wireConfig());
-    } catch (IOException | RuntimeException e) {
-      LOG.info("connection from " + conn.remoteAddress() + " failed: " + e);
-      return;
-    }
     Hello hello;
     try {
-      hello = wire.handshake(uid, auth);
+      try {
+        wire = WireChannel.over(conn, config.wireConfig());
+      } catch (IOException | RuntimeException e) {
+        LOG.info("connection from " + conn.remoteAddress() + " failed: " + e);
+        conn.close();
+        return;
+      }
+      hello = handshakeInbound(conn, wire);
+    } catch (StackOverflowError | OutOfMemoryError e) {
+      // Whatever a stranger's bytes did to this thread, the actor serves on.
+      LOG.warn("actor " + uid + " dropped the connection from " + conn.remoteAddress() + ": " + e);
+      conn.close();
+      return;
+    } finally {
+      handshakes.release();
+    }
+    if (hello != null) runChannel(new PeerChannel(this, wire, hello.uid()));
+  }
+
+  /** The handshake of an inbound connection: the peer's hello, or null (logged, closed) if refused. */
+  private Hello handshakeInbound(Connection conn, WireChannel wire) {
+    try {
+      return wire.handshake(uid, auth);
     } catch (WireException | RuntimeException e) {
       // A peer that closes before its hello is most often a probe (a starting root's, or the
       // registrar's liveness check): not worth more than a debug line. A refused peer is.
@@ -616,9 +646,8 @@ public final class Actor {
       else if (e instanceof WireException.TransportClosed) Log.TRANSPORT.debug(why);
       else LOG.info(why);
       wire.close();
-      return;
+      return null;
     }
-    runChannel(new PeerChannel(this, wire, hello.uid()));
   }
 
   /**
@@ -666,7 +695,9 @@ public final class Actor {
     if (stopping) {
       pc.wire().close(); // registered after cancelService's sweep: it would never be closed
     }
-    OneShot<PeerChannel> waiter = expected.remove(pc.peer());
+    // Only a peer that proved the tree secret can be the child we wait for: an unproven peer
+    // claiming a child's uid is refused at the handshake, and must never take the child's place.
+    OneShot<PeerChannel> waiter = pc.wire().peerAuthenticated() ? expected.remove(pc.peer()) : null;
     if (waiter != null) waiter.set(pc);
     try {
       pc.runLoop();
@@ -747,6 +778,15 @@ public final class Actor {
 
   void release(ChildProcess child) {
     children.remove(child);
+  }
+
+  /** Whether {@code id} is a child of this actor, spawned or about to connect. */
+  private boolean isOwnChild(Uid id) {
+    if (expected.containsKey(id)) return true;
+    for (ChildProcess c : children) {
+      if (c.uid().equals(id)) return true;
+    }
+    return false;
   }
 
   /** Child processes alive now. */

@@ -284,7 +284,7 @@ public final class ChildMain {
 
   private static int run(Uid uid, InetSocketAddress parentAddr, String foreignLoop, ChildTrust trust) {
     Security security = trust.childSecurity();
-    HandshakeAuth auth = Authenticator.of(trust.secret(), security, uid, trust::lineage);
+    HandshakeAuth auth = Authenticator.of(trust.secret(), security, uid, trust::lineage, noChildYet -> false);
     WireChannel parent;
     Hello parentHello;
     try {

@@ -2,18 +2,28 @@ package io.jtractor.runtime;
 
 import io.jtractor.wire.Entropy;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.nio.file.attribute.UserPrincipal;
+import java.security.GeneralSecurityException;
+import java.util.Arrays;
 import java.util.Base64;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import javax.crypto.SecretKeyFactory;
+import javax.crypto.spec.PBEKeySpec;
 
 /**
  * The secret every member of a tree holds and proves on each connection (see {@code SecretAuth}).
@@ -23,8 +33,14 @@ import java.util.Set;
  * <p>Separate programs that must talk to each other (a registrar and the roots that use it, {@code
  * runDaemon}, the CLI's {@code registrar} and {@code ps}) share one explicitly: the {@value #ENV}
  * environment variable if set, else the key file {@code <config dir>/secret} ({@link #keyFile()}),
- * created on first use with 32 random bytes and readable by its owner only. The text (trimmed) is
- * the secret; at least 16 characters.
+ * created on first use with 32 random bytes and readable by its owner only. The text (trimmed),
+ * at least 16 characters, is stretched into the secret (PBKDF2-HMAC-SHA256, {@value #ROUNDS}
+ * rounds), so the same text gives the same secret from either source, and a text chosen by a person
+ * costs whoever guesses at it offline that much per guess.
+ *
+ * <p>The key file is trusted only as a regular file (not a symbolic link) owned by the user running
+ * the program, readable by nobody else, in a directory nobody else can write to; anything else is
+ * refused with the command that fixes it.
  *
  * <p>Immutable; never printed.
  */
@@ -38,7 +54,16 @@ public final class TreeSecret {
   /** The least number of bytes a secret may have. */
   public static final int MIN_BYTES = 16;
 
+  /** PBKDF2 rounds that stretch a text into the secret. */
+  public static final int ROUNDS = 210_000;
+  /** The PBKDF2 salt: fixed, so that every program derives the same secret from the same text. */
+  private static final byte[] SALT = "jtractor tree secret v1".getBytes(StandardCharsets.US_ASCII);
+  /** A key file larger than this is not a key file. */
+  private static final int MAX_KEY_FILE = 4096;
+
   private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rw-------");
+  /** The last text stretched and its secret (stretching costs a fraction of a second); guarded by itself. */
+  private static final Map<String, byte[]> STRETCHED = new HashMap<>(2);
 
   private final byte[] bytes;
   private final String origin;
@@ -57,9 +82,23 @@ public final class TreeSecret {
     return new TreeSecret(Entropy.bytes(32), "this tree");
   }
 
-  /** A secret given by the program (at least 16 bytes). */
+  /**
+   * A key given by the program as bytes (at least 16), used as they are: random bytes, not a text a
+   * person chose. A text that other programs read from {@value #ENV} or the key file gives the same
+   * secret through {@link #ofText}.
+   */
   public static TreeSecret of(byte[] secret) {
     return new TreeSecret(Objects.requireNonNull(secret, "secret"), "the program");
+  }
+
+  /**
+   * The secret a text stands for, exactly as other programs derive it from the same text in {@value
+   * #ENV} or the key file (stretched; at least 16 bytes).
+   *
+   * @throws IllegalArgumentException if the text is shorter than 16 bytes
+   */
+  public static TreeSecret ofText(String text) {
+    return fromText(Objects.requireNonNull(text, "text").strip(), "the program");
   }
 
   /** The secret a child received from its parent. */
@@ -77,7 +116,7 @@ public final class TreeSecret {
    */
   public static TreeSecret shared() {
     String env = System.getenv(ENV);
-    if (env != null && !env.isBlank()) return new TreeSecret(env.strip().getBytes(StandardCharsets.UTF_8), ENV);
+    if (env != null && !env.isBlank()) return fromText(env.strip(), ENV);
     Path file = keyFile();
     try {
       return fromKeyFile(file);
@@ -120,15 +159,81 @@ public final class TreeSecret {
 
   /** Reads {@code file}, creating it first (owner-only, 32 random bytes in base64) if it is missing. */
   static TreeSecret fromKeyFile(Path file) throws IOException {
-    if (!Files.exists(file)) create(file);
-    if (posix(file)) {
-      Set<PosixFilePermission> perms = Files.getPosixFilePermissions(file);
-      if (!OWNER_ONLY.containsAll(perms)) {
-        throw new IOException("it is accessible to other users (" + PosixFilePermissions.toString(perms) + "); run: chmod 600 " + file);
-      }
+    if (!Files.exists(file, LinkOption.NOFOLLOW_LINKS)) create(file);
+    checkTrusted(file);
+    byte[] raw;
+    try (InputStream in = Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS)) {
+      raw = in.readNBytes(MAX_KEY_FILE + 1);
     }
-    String text = Files.readString(file, StandardCharsets.UTF_8).strip();
-    return new TreeSecret(text.getBytes(StandardCharsets.UTF_8), "the key file " + file);
+    if (raw.length > MAX_KEY_FILE) throw new IOException("it is larger than " + MAX_KEY_FILE + " bytes: not a key file");
+    return fromText(new String(raw, StandardCharsets.UTF_8).strip(), "the key file " + file);
+  }
+
+  /** Refuses a key file that someone other than this user could have written or can read. */
+  private static void checkTrusted(Path file) throws IOException {
+    if (Files.isSymbolicLink(file)) {
+      throw new IOException("it is a symbolic link; the key file must be a regular file where it stands");
+    }
+    if (!posix(file)) return;
+    PosixFileAttributes a = Files.readAttributes(file, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+    if (!a.isRegularFile()) throw new IOException("it is not a regular file");
+    UserPrincipal me = currentUser(file);
+    if (me != null && !a.owner().equals(me)) {
+      throw new IOException("it belongs to " + a.owner().getName() + ", not to " + me.getName() + "; run: chown "
+          + me.getName() + " " + file);
+    }
+    if (!OWNER_ONLY.containsAll(a.permissions())) {
+      throw new IOException("it is accessible to other users (" + PosixFilePermissions.toString(a.permissions())
+          + "); run: chmod 600 " + file);
+    }
+    Path dir = file.toAbsolutePath().getParent();
+    Set<PosixFilePermission> dirPerms = Files.getPosixFilePermissions(dir);
+    if (dirPerms.contains(PosixFilePermission.GROUP_WRITE) || dirPerms.contains(PosixFilePermission.OTHERS_WRITE)) {
+      throw new IOException("its directory can be written by other users (" + PosixFilePermissions.toString(dirPerms)
+          + "); run: chmod go-w " + dir);
+    }
+  }
+
+  /** The user running this program, or null if the platform does not say. */
+  private static UserPrincipal currentUser(Path onFileSystemOf) {
+    Path self = Path.of("/proc/self");
+    try {
+      if (Files.exists(self)) return Files.getOwner(self); // Linux: the process's own uid
+      return onFileSystemOf.getFileSystem().getUserPrincipalLookupService()
+          .lookupPrincipalByName(System.getProperty("user.name"));
+    } catch (IOException | UnsupportedOperationException unknown) {
+      return null;
+    }
+  }
+
+  /** The secret a text stands for: the text, at least {@value #MIN_BYTES} bytes, stretched. */
+  static TreeSecret fromText(String text, String origin) {
+    byte[] utf8 = text.getBytes(StandardCharsets.UTF_8);
+    if (utf8.length < MIN_BYTES) new TreeSecret(utf8, origin); // throws: too short
+    return new TreeSecret(stretch(text), origin);
+  }
+
+  /** PBKDF2-HMAC-SHA256 of {@code text}: {@value #ROUNDS} rounds, a fixed salt, 32 bytes. */
+  static byte[] stretch(String text) {
+    synchronized (STRETCHED) {
+      byte[] known = STRETCHED.get(text);
+      if (known != null) return known.clone();
+    }
+    char[] chars = text.toCharArray();
+    byte[] key;
+    try {
+      SecretKeyFactory pbkdf2 = SecretKeyFactory.getInstance("PBKDF2WithHmacSHA256");
+      key = pbkdf2.generateSecret(new PBEKeySpec(chars, SALT, ROUNDS, 256)).getEncoded();
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("this JDK cannot derive a key (PBKDF2WithHmacSHA256): " + e.getMessage(), e);
+    } finally {
+      Arrays.fill(chars, '\0');
+    }
+    synchronized (STRETCHED) {
+      STRETCHED.clear();
+      STRETCHED.put(text, key.clone());
+    }
+    return key;
   }
 
   /**
@@ -138,7 +243,7 @@ public final class TreeSecret {
   private static void create(Path file) throws IOException {
     Path dir = file.toAbsolutePath().getParent();
     if (!Files.isDirectory(dir)) {
-      Files.createDirectories(dir);
+      Files.createDirectories(dir); // parents as the umask says; the directory itself owner-only
       if (posix(dir)) Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
     }
     byte[] key = Entropy.bytes(32);

@@ -34,7 +34,7 @@ class JtractorPeerDialectTest {
 
   private static WireChannel jtractorPeer(Root root, Uid me) throws Exception {
     WireChannel ch = WireChannel.connect(root.address(), WireChannel.Config.DEFAULT);
-    ch.handshake(me, Authenticator.of(TreeSecret.of(SECRET), Security.defaults(), me, List::of));
+    ch.handshake(me, Authenticator.of(TreeSecret.of(SECRET), Security.defaults(), me, List::of, u -> false));
     assertThat(ch.peerAuthenticated()).isTrue();
     return ch;
   }

@@ -90,4 +90,65 @@ class TreeSecretTest {
     assertThat(child.unixSocket()).isNull(); // a path is the parent's own
     assertThatThrownBy(() -> ChildTrust.decode("not base64 msgpack")).isInstanceOf(IllegalArgumentException.class);
   }
+
+  @Test
+  void aTextGivesTheSameStretchedSecretFromEverySourceAndNeverItsOwnBytes(@TempDir Path home) throws Exception {
+    String text = "a text that several programs share";
+    Path file = home.resolve("secret");
+    ownerOnly(file, text + "\n");
+    byte[] fromFile = TreeSecret.fromKeyFile(file).bytes();
+    assertThat(fromFile).isEqualTo(TreeSecret.ofText(text).bytes()).isEqualTo(TreeSecret.fromText(text, TreeSecret.ENV).bytes());
+    assertThat(fromFile).hasSize(32).isNotEqualTo(text.getBytes());
+    assertThat(TreeSecret.ofText(text + "!").bytes()).isNotEqualTo(fromFile);
+    // PBKDF2-HMAC-SHA256 with the documented rounds and salt, checked against the JDK's own.
+    var pbkdf2 = javax.crypto.SecretKeyFactory.getInstance("PBKDF2WithHmacSHA256");
+    byte[] expected = pbkdf2.generateSecret(new javax.crypto.spec.PBEKeySpec(
+        text.toCharArray(), "jtractor tree secret v1".getBytes(), TreeSecret.ROUNDS, 256)).getEncoded();
+    assertThat(fromFile).isEqualTo(expected);
+    assertThatThrownBy(() -> TreeSecret.ofText("too short")).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("at least 16");
+  }
+
+  @Test
+  void aKeyFileThatIsASymbolicLinkIsRefused(@TempDir Path home) throws Exception {
+    Path real = home.resolve("elsewhere");
+    ownerOnly(real, "a secret somebody else placed\n");
+    Path file = home.resolve("secret");
+    Files.createSymbolicLink(file, real);
+    assertThatThrownBy(() -> TreeSecret.fromKeyFile(file)).isInstanceOf(IOException.class).hasMessageContaining("symbolic link");
+  }
+
+  @Test
+  void aKeyFileOfAnotherUserIsRefusedWithTheFix(@TempDir Path home) throws Exception {
+    Path file = home.resolve("secret");
+    ownerOnly(file, "a secret another user wrote\n");
+    var nobody = file.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName("nobody");
+    try {
+      Files.setOwner(file, nobody);
+    } catch (IOException notRoot) {
+      org.junit.jupiter.api.Assumptions.abort("only root can give a file away here: " + notRoot);
+    }
+    assertThatThrownBy(() -> TreeSecret.fromKeyFile(file)).isInstanceOf(IOException.class).hasMessageContaining("belongs to nobody").hasMessageContaining("chown");
+  }
+
+  @Test
+  void aKeyFileInADirectoryOthersCanWriteIsRefused(@TempDir Path home) throws Exception {
+    Path dir = Files.createDirectory(home.resolve("shared"));
+    Path file = dir.resolve("secret");
+    ownerOnly(file, "a secret in a directory others can write\n");
+    Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxrwx---"));
+    assertThatThrownBy(() -> TreeSecret.fromKeyFile(file)).isInstanceOf(IOException.class).hasMessageContaining("chmod go-w " + dir);
+  }
+
+  @Test
+  void somethingTooLargeToBeAKeyFileIsRefused(@TempDir Path home) throws Exception {
+    Path file = home.resolve("secret");
+    ownerOnly(file, "x".repeat(10_000));
+    assertThatThrownBy(() -> TreeSecret.fromKeyFile(file)).isInstanceOf(IOException.class).hasMessageContaining("not a key file");
+  }
+
+  /** Writes {@code text} to {@code file}, readable by its owner only. */
+  private static void ownerOnly(Path file, String text) throws IOException {
+    Files.writeString(file, text);
+    Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+  }
 }

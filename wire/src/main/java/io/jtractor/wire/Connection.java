@@ -42,6 +42,21 @@ public interface Connection extends AutoCloseable {
   /** Whether it is still open on our side. */
   boolean isOpen();
 
+  /**
+   * What ties a handshake's proof to this very connection, the same bytes on both of its ends and
+   * different on any other connection: for plain TCP the two endpoints (the initiator's first),
+   * for TLS keying material exported from the TLS session. Empty (the default) where only the
+   * owner can reach the endpoint at all, as a Unix domain socket in an owner-only file. A
+   * proof made over one connection then fails over another, so nobody who lacks the secret can
+   * relay a handshake between two members (make one connect to it, connect to the other, and pass
+   * their proofs across). Empty if the transport has nothing to offer.
+   *
+   * @throws IOException if the transport cannot say (a TLS session that failed)
+   */
+  default byte[] channelBinding() throws IOException {
+    return new byte[0];
+  }
+
   /** Closes it; a blocked read then fails. Idempotent, never throws. */
   @Override
   void close();

@@ -14,7 +14,8 @@ public final class FrameReader {
   public static final int DEFAULT_MAX_FRAME = 64 << 20;
 
   private final InputStream in;
-  private final int maxFrame;
+  /** The largest body accepted now; only the connection's reading thread changes it. */
+  private int maxFrame;
   private final byte[] header = new byte[4];
 
   /**
@@ -25,6 +26,15 @@ public final class FrameReader {
     this.in = Objects.requireNonNull(in, "in");
     if (maxFrame < 1) throw new IllegalArgumentException("maxFrame must be positive: " + maxFrame);
     this.maxFrame = maxFrame;
+  }
+
+  /**
+   * Changes the largest body accepted from now on (a handshake reads with a small limit, the
+   * connection with its configured one once the peer is admitted).
+   */
+  public void maxFrame(int limit) {
+    if (limit < 1) throw new IllegalArgumentException("maxFrame must be positive: " + limit);
+    this.maxFrame = limit;
   }
 
   /**

@@ -6,7 +6,12 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.util.Objects;
+import javax.net.ssl.ExtendedSSLSession;
+import javax.net.ssl.SSLKeyException;
+import javax.net.ssl.SSLSession;
+import javax.net.ssl.SSLSocket;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -64,6 +69,38 @@ final class SocketConnection implements Connection {
   @Override
   public boolean isOpen() {
     return !socket.isClosed();
+  }
+
+  /** TLS exporter label (RFC 8446 7.5) of the handshake's channel binding. */
+  private static final String EXPORTER_LABEL = "EXPORTER-jtractor-handshake";
+
+  @Override
+  public byte[] channelBinding() throws IOException {
+    if (socket instanceof SSLSocket tls) {
+      // Both ends derive the same bytes from the TLS session, whatever addresses a NAT rewrote.
+      try {
+        SSLSession session = tls.getSession();
+        if (!(session instanceof ExtendedSSLSession ext)) throw new IOException("no TLS session to bind to");
+        byte[] material = ext.exportKeyingMaterialData(EXPORTER_LABEL, new byte[0], 32);
+        if (material == null) throw new IOException("the TLS session exports no keying material");
+        return material;
+      } catch (SSLKeyException | UnsupportedOperationException e) {
+        throw new IOException("cannot bind the handshake to the TLS session: " + e.getMessage(), e);
+      }
+    }
+    // Plain TCP: the initiator's endpoint, then the acceptor's, as each end sees them. A relay in
+    // the middle has two connections, whose endpoints differ.
+    String mine = endpoint(socket.getLocalSocketAddress());
+    String theirs = endpoint(socket.getRemoteSocketAddress());
+    String binding = "tcp|" + (initiator ? mine + "|" + theirs : theirs + "|" + mine);
+    return binding.getBytes(StandardCharsets.US_ASCII);
+  }
+
+  private static String endpoint(SocketAddress a) {
+    if (a instanceof InetSocketAddress i && i.getAddress() != null) {
+      return i.getAddress().getHostAddress() + ":" + i.getPort();
+    }
+    return String.valueOf(a);
   }
 
   @Override

@@ -31,7 +31,9 @@ public record Uid(String name, String uuid) implements WireValue {
     if (wire instanceof List<?> l && l.size() >= 2 && l.get(0) != null && l.get(1) != null) {
       return new Uid(String.valueOf(l.get(0)), String.valueOf(l.get(1)));
     }
-    throw new IllegalArgumentException("not a uid (an array of at least 2 elements): " + wire);
+    String shown = String.valueOf(wire);
+    if (shown.length() > 120) shown = shown.substring(0, 120) + "...";
+    throw new IllegalArgumentException("not a uid (an array of at least 2 elements): " + printable(shown));
   }
 
   @Override
@@ -39,13 +41,36 @@ public record Uid(String name, String uuid) implements WireValue {
     return List.of(name, uuid);
   }
 
-  /** Python's repr of the uid tuple, {@code ('name', 'uuid')}, as tractor prints it. */
+  /**
+   * Python's repr of the uid tuple, {@code ('name', 'uuid')}, as tractor prints it (control
+   * characters escaped, as Python's repr does: a peer's name cannot forge lines in a log).
+   */
   public String pythonRepr() {
-    return "('" + name + "', '" + uuid + "')";
+    return "('" + printable(name) + "', '" + printable(uuid) + "')";
   }
 
   @Override
   public String toString() {
-    return name + "@" + (uuid.length() > 8 ? uuid.substring(0, 8) : uuid);
+    return printable(name) + "@" + printable(uuid.length() > 8 ? uuid.substring(0, 8) : uuid);
+  }
+
+  /** {@code s} with control characters written as escapes ({@code \n}, {@code \x1b}, ...). */
+  static String printable(String s) {
+    StringBuilder b = null;
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c >= 0x20 && c != 0x7f) {
+        if (b != null) b.append(c);
+        continue;
+      }
+      if (b == null) b = new StringBuilder(s.length() + 8).append(s, 0, i);
+      switch (c) {
+        case '\n' -> b.append("\\n");
+        case '\r' -> b.append("\\r");
+        case '\t' -> b.append("\\t");
+        default -> b.append(String.format("\\x%02x", (int) c));
+      }
+    }
+    return b == null ? s : b.toString();
   }
 }

@@ -10,6 +10,7 @@ import java.net.UnixDomainSocketAddress;
 import java.nio.channels.Channels;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -54,17 +55,44 @@ final class UnixTransport implements Transport {
     }
     ServerSocketChannel ch = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
     try {
-      ch.bind(at);
-      try {
-        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
-      } catch (UnsupportedOperationException notPosix) {
-        LOG.warn("cannot restrict " + file + " to its owner on this file system");
-      }
+      bindPrivately(ch, file);
     } catch (IOException | RuntimeException e) {
       ch.close();
       throw e;
     }
     return new UnixListener(ch, file);
+  }
+
+  /**
+   * Binds {@code ch} at {@code file}, which is owner-only from the moment it appears there: the
+   * socket is bound in a fresh directory only the owner can enter, restricted, then linked into
+   * place (bound where it stands, its mode would follow the umask until the chmod).
+   */
+  private static void bindPrivately(ServerSocketChannel ch, Path file) throws IOException {
+    Path dir = file.toAbsolutePath().getParent();
+    Path staging;
+    try {
+      staging = Files.createTempDirectory(dir, ".jtractor-",
+          PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+    } catch (UnsupportedOperationException notPosix) {
+      LOG.warn("cannot restrict " + file + " to its owner on this file system");
+      ch.bind(UnixDomainSocketAddress.of(file));
+      return;
+    }
+    Path bound = staging.resolve("s");
+    try {
+      ch.bind(UnixDomainSocketAddress.of(bound));
+      Files.setPosixFilePermissions(bound, PosixFilePermissions.fromString("rw-------"));
+      try {
+        // A link, not a rename: it fails if another listener took the name meanwhile.
+        Files.createLink(file, bound);
+      } catch (FileAlreadyExistsException taken) {
+        throw new BindException("something already listens at " + file);
+      }
+    } finally {
+      Files.deleteIfExists(bound);
+      Files.deleteIfExists(staging);
+    }
   }
 
   @Override

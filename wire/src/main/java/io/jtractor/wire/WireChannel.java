@@ -39,6 +39,15 @@ public final class WireChannel implements AutoCloseable {
   private final FrameReader reader;
   private final FrameWriter writer;
   private final Duration handshakeTimeout;
+  /** The largest frame body accepted once the peer is admitted. */
+  private final int maxFrame;
+
+  /**
+   * The largest frame accepted before the peer is admitted: hellos and proofs are a few hundred
+   * bytes, and a stranger must not make us decode megabytes (a frame of empty msgpack maps costs
+   * ~60 bytes of heap per byte) before anyone knows who it is.
+   */
+  public static final int HANDSHAKE_MAX_FRAME = 16 << 10;
   /** Set once by the handshake; read by any thread. */
   private volatile Hello peer;
   /** Our own hello, set by the handshake before the auth hook runs. */
@@ -51,6 +60,7 @@ public final class WireChannel implements AutoCloseable {
     this.reader = new FrameReader(new BufferedInputStream(connection.input(), 1 << 16), config.maxFrame());
     this.writer = new FrameWriter(new BufferedOutputStream(connection.output(), 1 << 16));
     this.handshakeTimeout = config.handshakeTimeout();
+    this.maxFrame = config.maxFrame();
   }
 
   /** Wraps a connection (accepted or made through a {@link Transport}). */
@@ -88,11 +98,14 @@ public final class WireChannel implements AutoCloseable {
    * @throws WireException if the peer sends no valid hello in time, closes, or is refused
    */
   public Hello handshake(Uid me, HandshakeAuth auth) throws WireException {
-    Hello own = new Hello(me, auth.offer());
-    mine = own;
-    sendValue(own.toWire());
+    // The limit starts before the first write: over TLS, that write runs the TLS handshake, which
+    // waits for the peer as long as the peer likes.
     Deadline deadline = closeAfter(handshakeTimeout);
+    reader.maxFrame(Math.min(HANDSHAKE_MAX_FRAME, maxFrame));
     try {
+      Hello own = new Hello(me, auth.offer());
+      mine = own;
+      sendValue(own.toWire());
       Object theirs = receiveValue();
       Hello hello;
       try {
@@ -102,6 +115,7 @@ public final class WireChannel implements AutoCloseable {
       }
       auth.verify(this, hello);
       peer = hello;
+      reader.maxFrame(maxFrame);
       return hello;
     } catch (WireException e) {
       if (deadline.expired()) throw new WireException("no handshake from the peer within " + handshakeTimeout, e);

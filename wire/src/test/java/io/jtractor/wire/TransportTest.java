@@ -59,6 +59,9 @@ class TransportTest {
     UnixDomainSocketAddress at = UnixDomainSocketAddress.of(file);
     try (Listener listener = Transport.UNIX.listen(at)) {
       assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
+      try (var listing = Files.list(dir)) {
+        assertThat(listing.toList()).containsExactly(file); // bound aside, linked in: nothing else left
+      }
       roundTrip(Transport.UNIX, listener);
       // A second listener on a live socket file is refused.
       assertThatThrownBy(() -> Transport.UNIX.listen(at)).isInstanceOf(java.net.BindException.class);
