@@ -165,6 +165,8 @@ public final class Actor {
   private volatile Registrar registrar;
   /** The registrar's address as serve() resolved it, or null if there is none. */
   private volatile InetSocketAddress registrarAddress;
+  /** Whether this actor shares its parent's JVM (it then never becomes the process's current one); set before serve(). */
+  private volatile boolean hostedInProcess;
   /** The actor that spawned this one, if known; set before serve(). */
   private volatile Uid parent;
   /** Whether serve() registered with a remote registrar (it then unregisters at the end). */
@@ -215,9 +217,13 @@ public final class Actor {
     this.auth = Authenticator.of(secret, sec, uid, authorization::ancestors, this::isOwnChild);
   }
 
-  /** The process's current actor, or null if none is serving. */
+  /**
+   * The actor the calling thread belongs to: the in-process actor whose task tree it runs in (see
+   * {@link HostedActors}), else the process's current actor; null if none is serving.
+   */
   public static Actor current() {
-    return current;
+    Actor hosted = HostedActors.bound();
+    return hosted != null ? hosted : current;
   }
 
   public Uid uid() {
@@ -271,6 +277,16 @@ public final class Actor {
   /** The foreign event loop of an infected actor, or null. */
   public java.util.concurrent.Executor foreignLoop() {
     return foreignLoop;
+  }
+
+  /** Marks this actor as one running inside its parent's JVM ({@link InProcessChild}); before it serves. */
+  void hostedInProcess() {
+    this.hostedInProcess = true;
+  }
+
+  /** Whether this actor runs inside its parent's JVM. */
+  public boolean isHostedInProcess() {
+    return hostedInProcess;
   }
 
   /** Records the actor that spawned this one (registered with it, for {@code jtractor ps}). */
@@ -429,8 +445,10 @@ public final class Actor {
             }
             // Current before anyone learns the address: whoever waited for it (a Root being
             // opened) may use the process's current actor at once.
-            previous = current;
-            current = this;
+            if (!hostedInProcess) {
+              previous = current;
+              current = this;
+            }
             TaskDump.installSignal();
             listening.set(address);
             try {

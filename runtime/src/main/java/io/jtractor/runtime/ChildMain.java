@@ -2,20 +2,12 @@ package io.jtractor.runtime;
 
 import io.jtractor.sc.foreign.EventLoop;
 import io.jtractor.sc.foreign.LoopFactory;
-import io.jtractor.wire.HandshakeAuth;
-import io.jtractor.wire.Hello;
-import io.jtractor.wire.Msg;
 import io.jtractor.wire.Uid;
-import io.jtractor.wire.WireChannel;
-import io.jtractor.wire.WireException;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The entry point of a child actor's JVM: tractor's {@code python -m tractor._child}, with the same
@@ -35,8 +27,6 @@ public final class ChildMain {
     // level comes from its parent (tractor's default, ERROR, when none).
     LogLevels.apply(System.getProperty(LogLevels.PROPERTY, "error"));
   }
-
-  private static final Logger LOG = LoggerFactory.getLogger(ChildMain.class);
 
   /** Exit status when the parent vanished. */
   static final int ORPHANED = 70;
@@ -110,17 +100,6 @@ public final class ChildMain {
     return factory == EventLoop.Factory.class
         ? List.of("--asyncio")
         : List.of("--asyncio", "--foreign_loop", factory.getName());
-  }
-
-  /** Makes an infected actor's loop with the factory named on the command line. */
-  private static java.util.concurrent.Executor openLoop(String factoryClass, Uid uid) throws Exception {
-    Class<?> c = Class.forName(factoryClass);
-    if (!LoopFactory.class.isAssignableFrom(c)) {
-      throw new IllegalArgumentException(factoryClass + " is not a " + LoopFactory.class.getName());
-    }
-    java.util.concurrent.Executor loop = ((LoopFactory) c.getConstructor().newInstance()).open("foreign-loop:" + uid.name());
-    if (loop == null) throw new IllegalStateException(factoryClass + ".open() returned no loop");
-    return loop;
   }
 
   /** The argument that starts a JVM for the warm pool. */
@@ -283,77 +262,26 @@ public final class ChildMain {
   }
 
   private static int run(Uid uid, InetSocketAddress parentAddr, String foreignLoop, ChildTrust trust) {
-    Security security = trust.childSecurity();
-    HandshakeAuth auth = Authenticator.of(trust.secret(), security, uid, trust::lineage, noChildYet -> false);
-    WireChannel parent;
-    Hello parentHello;
-    try {
-      parent = WireChannel.connect(security.newTransport(), parentAddr, WireChannel.Config.DEFAULT);
-      try {
-        parentHello = parent.handshake(uid, auth);
-        if (!parent.peerAuthenticated() || !trust.lineage().isEmpty() && !parentHello.uid().equals(trust.lineage().getFirst())) {
-          throw new WireException.Refused("the actor at " + parentAddr + " is not the parent that spawned us");
-        }
-      } catch (IOException | RuntimeException e) {
-        parent.close();
-        throw e;
+    return ChildBoot.run(uid, parentAddr, foreignLoop, trust, new ChildBoot.Host() {
+      @Override
+      public boolean sharesJvm() {
+        return false;
       }
-    } catch (IOException e) {
-      System.err.println("actor " + uid + " could not reach its parent at " + parentAddr + ": " + e);
-      return 1;
-    }
-    Actor actor;
-    try {
-      Object init = parent.receiveValue();
-      if (!(init instanceof Map<?, ?> m)) throw new IllegalStateException("bad init message from the parent: " + init);
-      actor = new Actor(uid, config(uid, m, security), false);
-      actor.parent(parentHello.uid());
-      actor.lineage(trust.lineage());
-      if (foreignLoop != null) actor.infect(openLoop(foreignLoop, uid));
-    } catch (Throwable t) {
-      LOG.error("actor " + uid + " failed to boot", t);
-      try {
-        parent.send(new Msg.Error(null, ErrorBoxing.pack(t, uid)));
-      } catch (IOException ignored) {
-        // the parent is gone too
-      }
-      parent.close();
-      return 1;
-    }
-    Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("jtractor-child-shutdown").unstarted(() -> {
-      // SIGTERM (or an exit of the JVM): stop serving, and take our own children down with us.
-      actor.cancelService();
-      for (ChildProcess c : actor.liveChildren()) c.killNow();
-    }));
-    PeerChannel pc = new PeerChannel(actor, parent, parentHello.uid());
-    actor.serve(
-        a ->
-            a.service()
-                .startSoonOnPlatformThread(
-                    "parent",
-                    () -> {
-                      try {
-                        a.runChannel(pc);
-                      } finally {
-                        a.cancelService(); // no parent channel, no reason to live (never an orphan)
-                      }
-                    }));
-    return 0;
-  }
 
-  private static Actor.Config config(Uid uid, Map<?, ?> init, Security security) throws ClassNotFoundException {
-    List<Class<?>> modules = new ArrayList<>();
-    if (init.get("enable_modules") instanceof Map<?, ?> mods) {
-      for (Object name : mods.keySet()) {
-        modules.add(Class.forName(String.valueOf(name)));
+      @Override
+      public java.io.PrintStream err() {
+        return System.err;
       }
-    }
-    String host = init.get("bind_host") instanceof String h ? h : "127.0.0.1";
-    int port = init.get("bind_port") instanceof Long p ? p.intValue() : 0;
-    InetSocketAddress registry = io.jtractor.wire.SockAddr.fromWire(init.get("_arb_addr")); // None: no registrar
-    Actor.Config defaults = Actor.Config.of(uid.name(), modules);
-    boolean debug = io.jtractor.runtime.debug.DebugMode.configureChild(init.get("_runtime_vars") instanceof Map<?, ?> vars ? vars : null);
-    return new Actor.Config(uid.name(), new InetSocketAddress(host, port), modules, defaults.wireConfig(), security, registry, debug);
+
+      @Override
+      public void booted(Actor actor) {
+        Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("jtractor-child-shutdown").unstarted(() -> {
+          // SIGTERM (or an exit of the JVM): stop serving, and take our own children down with us.
+          actor.cancelService();
+          for (ChildProcess c : actor.liveChildren()) c.killNow();
+        }));
+      }
+    });
   }
 
   /**

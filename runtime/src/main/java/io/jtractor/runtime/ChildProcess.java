@@ -94,6 +94,7 @@ public final class ChildProcess {
    *     #withWarmPool}
    * @param foreignLoop for an infected child (tractor's {@code infect_asyncio}), the factory of its
    *     foreign event loop; null for a child that is not infected. See {@link #infected()}
+   * @param backend where the child runs: a JVM of its own, or this one ({@link #inProcess()})
    */
   public record SpawnOptions(
       List<String> jvmArgs,
@@ -103,17 +104,45 @@ public final class ChildProcess {
       String loglevel,
       Path aotCache,
       int warmPool,
-      Class<? extends LoopFactory> foreignLoop) {
+      Class<? extends LoopFactory> foreignLoop,
+      Backend backend) {
     public static final SpawnOptions DEFAULT =
-        new SpawnOptions(LEAN_JVM_FLAGS, Duration.ofSeconds(30), Duration.ofMillis(500), Duration.ofSeconds(2), "ERROR", null, 0, null);
+        new SpawnOptions(LEAN_JVM_FLAGS, Duration.ofSeconds(30), Duration.ofMillis(500), Duration.ofSeconds(2), "ERROR", null, 0, null, Backend.PROCESS);
+
+    /** Where a child actor runs. */
+    public enum Backend {
+      /** In a JVM of its own (the default): isolated, 40 MB and 80-235 ms to spawn. */
+      PROCESS,
+      /**
+       * In its parent's JVM, on virtual threads ({@link InProcessChild}): spawned in about a
+       * millisecond, for the price of sharing the JVM (an exit, an OOM or a native crash takes
+       * every actor in it). Ignores the JVM flags, the AOT cache, the warm pool, the log level and
+       * debug mode.
+       */
+      IN_PROCESS
+    }
+
+    /**
+     * The system property naming the backend this JVM's nurseries use by default ({@code
+     * process} or {@code in-process}); read once. For running a whole program, or a test suite,
+     * on the other backend.
+     */
+    public static final String BACKEND_PROPERTY = "jtractor.spawnBackend";
+
+    private static final Backend DEFAULT_BACKEND =
+        "in-process".equalsIgnoreCase(System.getProperty(BACKEND_PROPERTY, "").strip()) ? Backend.IN_PROCESS : Backend.PROCESS;
 
     /**
      * The options an actor's nurseries start with: {@link #DEFAULT}, plus the AOT cache its own
      * parent spawned it with, if any. So a tree's grandchildren start from the cache the root
-     * chose, as its children do; they use it only once it exists and never write it.
+     * chose, as its children do; they use it only once it exists and never write it. Called on a
+     * thread of an in-process actor, the backend is in-process; else this JVM's default ({@value
+     * #BACKEND_PROPERTY}, else a process).
      */
     public static SpawnOptions inherited() {
-      return INHERITED_AOT_CACHE == null ? DEFAULT : DEFAULT.withAotCache(INHERITED_AOT_CACHE);
+      SpawnOptions base = INHERITED_AOT_CACHE == null ? DEFAULT : DEFAULT.withAotCache(INHERITED_AOT_CACHE);
+      // An in-process actor's subtree stays in its JVM unless asked otherwise.
+      return base.withBackend(HostedActors.bound() != null ? Backend.IN_PROCESS : DEFAULT_BACKEND);
     }
 
     public SpawnOptions {
@@ -123,21 +152,46 @@ public final class ChildProcess {
       java.util.Objects.requireNonNull(exitGrace, "exitGrace");
       java.util.Objects.requireNonNull(loglevel, "loglevel");
       if (warmPool < 0) throw new IllegalArgumentException("warmPool must be >= 0: " + warmPool);
+      java.util.Objects.requireNonNull(backend, "backend");
+    }
+
+    /**
+     * These options for a child that runs inside this JVM, on virtual threads, instead of in a JVM
+     * of its own: same API and semantics (it connects back, registers, listens, and is reaped
+     * alike), spawned in about a millisecond; see {@link Backend#IN_PROCESS} for what it shares.
+     */
+    public SpawnOptions inProcess() {
+      return withBackend(Backend.IN_PROCESS);
+    }
+
+    /** These options for a child in a JVM of its own (the default). */
+    public SpawnOptions asProcess() {
+      return withBackend(Backend.PROCESS);
+    }
+
+    /** These options with the given backend. */
+    public SpawnOptions withBackend(Backend b) {
+      return new SpawnOptions(jvmArgs, connectTimeout, cancelTimeout, exitGrace, loglevel, aotCache, warmPool, foreignLoop, b);
+    }
+
+    /** Whether the child runs inside this JVM. */
+    public boolean isInProcess() {
+      return backend == Backend.IN_PROCESS;
     }
 
     /** These options with other JVM flags. */
     public SpawnOptions withJvmArgs(List<String> args) {
-      return new SpawnOptions(args, connectTimeout, cancelTimeout, exitGrace, loglevel, aotCache, warmPool, foreignLoop);
+      return new SpawnOptions(args, connectTimeout, cancelTimeout, exitGrace, loglevel, aotCache, warmPool, foreignLoop, backend);
     }
 
     /** These options with another log level for the child (tractor's {@code --loglevel}). */
     public SpawnOptions withLoglevel(String level) {
-      return new SpawnOptions(jvmArgs, connectTimeout, cancelTimeout, exitGrace, level, aotCache, warmPool, foreignLoop);
+      return new SpawnOptions(jvmArgs, connectTimeout, cancelTimeout, exitGrace, level, aotCache, warmPool, foreignLoop, backend);
     }
 
     /** These options with other grace periods. */
     public SpawnOptions withTimeouts(Duration connect, Duration cancel, Duration exit) {
-      return new SpawnOptions(jvmArgs, connect, cancel, exit, loglevel, aotCache, warmPool, foreignLoop);
+      return new SpawnOptions(jvmArgs, connect, cancel, exit, loglevel, aotCache, warmPool, foreignLoop, backend);
     }
 
     /**
@@ -150,7 +204,7 @@ public final class ChildProcess {
      * time from ~540 to ~360 ms, and the tree from ~9.5 to ~6.3 s on 2 vCPUs.
      */
     public SpawnOptions withAotCache(Path file) {
-      return new SpawnOptions(jvmArgs, connectTimeout, cancelTimeout, exitGrace, loglevel, file, warmPool, foreignLoop);
+      return new SpawnOptions(jvmArgs, connectTimeout, cancelTimeout, exitGrace, loglevel, file, warmPool, foreignLoop, backend);
     }
 
     /**
@@ -184,12 +238,12 @@ public final class ChildProcess {
         throw new IllegalArgumentException(factory.getName()
             + " must be a public, concrete class with a public no-argument constructor: a child actor makes one by name");
       }
-      return new SpawnOptions(jvmArgs, connectTimeout, cancelTimeout, exitGrace, loglevel, aotCache, warmPool, factory);
+      return new SpawnOptions(jvmArgs, connectTimeout, cancelTimeout, exitGrace, loglevel, aotCache, warmPool, factory, backend);
     }
 
     /** These options for a child that is not infected. */
     public SpawnOptions notInfected() {
-      return new SpawnOptions(jvmArgs, connectTimeout, cancelTimeout, exitGrace, loglevel, aotCache, warmPool, null);
+      return new SpawnOptions(jvmArgs, connectTimeout, cancelTimeout, exitGrace, loglevel, aotCache, warmPool, null, backend);
     }
 
     /** Whether the child gets a foreign event loop. */
@@ -203,7 +257,7 @@ public final class ChildProcess {
      * the background). Costs {@code size} idle JVMs of memory while the actor lives.
      */
     public SpawnOptions withWarmPool(int size) {
-      return new SpawnOptions(jvmArgs, connectTimeout, cancelTimeout, exitGrace, loglevel, aotCache, size, foreignLoop);
+      return new SpawnOptions(jvmArgs, connectTimeout, cancelTimeout, exitGrace, loglevel, aotCache, size, foreignLoop, backend);
     }
   }
 
@@ -312,6 +366,7 @@ public final class ChildProcess {
    * has attached to it before this returns.
    */
   public static ChildProcess spawn(Actor parent, Uid uid, List<Class<?>> modules, SpawnOptions options, boolean debug) {
+    debug &= !options.isInProcess(); // debug mode is per JVM
     OneShot<PeerChannel> connected = parent.expect(uid);
     JfrEvents.ActorSpawned spawnEvent = JfrEvents.spawnBegins();
     InetSocketAddress parentAddr = parent.address();
@@ -323,7 +378,7 @@ public final class ChildProcess {
     cmd.add("-D" + LogLevels.PROPERTY + "=" + options.loglevel());
     if (debug) cmd.addAll(DebugMode.JDWP_FLAGS);
     boolean[] trains = {false};
-    cmd.addAll(aotFlags(options, trains));
+    if (!options.isInProcess()) cmd.addAll(aotFlags(options, trains));
     cmd.add("-cp");
     cmd.add(System.getProperty("java.class.path"));
     cmd.add(ChildMain.class.getName());
@@ -333,9 +388,19 @@ public final class ChildProcess {
     List<Uid> lineage = new ArrayList<>();
     lineage.add(parent.uid());
     lineage.addAll(parent.lineage());
-    String trust = new ChildTrust(parent.secret(), parent.config().security(), lineage).encode();
+    ChildTrust childTrust = new ChildTrust(parent.secret(), parent.config().security(), lineage);
+    String trust = childTrust.encode();
     Process p = null;
-    WarmPool pool = options.warmPool() > 0 && !trains[0] && !debug ? parent.warmPool(cmd, options.warmPool()) : null;
+    WarmPool pool = options.warmPool() > 0 && !trains[0] && !debug && !options.isInProcess() ? parent.warmPool(cmd, options.warmPool()) : null;
+    if (options.isInProcess()) {
+      try {
+        String loop = options.isInfected() ? options.foreignLoop().getName() : null;
+        p = InProcessChild.start(parent, uid, parentAddr, loop, childTrust);
+      } catch (RuntimeException notServing) {
+        parent.forget(uid);
+        throw new ActorFailure("could not start actor " + uid + " in this JVM: " + notServing.getMessage(), notServing);
+      }
+    }
     if (pool != null) {
       Process warm = pool.take();
       if (warm != null) {

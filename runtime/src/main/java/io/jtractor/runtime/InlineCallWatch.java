@@ -154,7 +154,7 @@ final class InlineCallWatch {
     Thread t;
     synchronized (InlineCallWatch.class) {
       if (watch == null) {
-        watch = Thread.ofPlatform().daemon().name("jtractor-inline-call-watch").start(InlineCallWatch::watchLoop);
+        watch = Thread.ofPlatform().daemon().inheritInheritableThreadLocals(false).name("jtractor-inline-call-watch").start(InlineCallWatch::watchLoop);
       }
       t = watch;
     }

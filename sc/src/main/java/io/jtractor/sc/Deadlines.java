@@ -20,7 +20,7 @@ final class Deadlines {
     private static ScheduledThreadPoolExecutor create() {
       ScheduledThreadPoolExecutor t =
           new ScheduledThreadPoolExecutor(
-              1, r -> Thread.ofPlatform().daemon().name("jtractor-sc-deadlines").unstarted(r));
+              1, r -> Thread.ofPlatform().daemon().inheritInheritableThreadLocals(false).name("jtractor-sc-deadlines").unstarted(r));
       t.setRemoveOnCancelPolicy(true);
       return t;
     }

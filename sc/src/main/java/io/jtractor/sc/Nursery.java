@@ -52,6 +52,8 @@ public final class Nursery implements AutoCloseable {
 
   private final CancelScope scope;
   private final TaskContext owner;
+  /** The owner's tag when the nursery opened: every task started here starts with it. */
+  private final Object tag;
   /** True for a nursery opened by {@link #run} / {@link #call}, whose end is not the body's to call. */
   private final boolean scoped;
 
@@ -80,6 +82,7 @@ public final class Nursery implements AutoCloseable {
 
   private Nursery(TaskContext owner, boolean scoped) {
     this.owner = owner;
+    this.tag = owner.tag;
     this.scoped = scoped;
     this.scope = CancelScope.forNursery();
     scope.enter(owner);
@@ -235,6 +238,7 @@ public final class Nursery implements AutoCloseable {
               ? Thread.ofPlatform().daemon().name(name).unstarted(child)
               : name == null ? UNNAMED_TASKS.newThread(child) : Thread.ofVirtual().name(name).unstarted(child);
       child.context = new TaskContext(thread, parentScope);
+      child.context.tag = tag;
       thread.start();
     } catch (Throwable t) {
       if (child.context != null) child.context.root.detachRoot();

@@ -21,6 +21,24 @@ public final class Sc {
     return System.nanoTime();
   }
 
+  /**
+   * The calling task's tag: an opaque value that tasks inherit through nurseries, as a context
+   * variable is inherited in trio, but from the task that opened the nursery (its owner, when it
+   * opened it), not from whichever thread starts the task. So the layers above can tell which of
+   * several things sharing a JVM a task works for (the runtime: which actor). Null by default.
+   */
+  public static Object taskTag() {
+    return TaskContext.currentTag();
+  }
+
+  /**
+   * Sets the calling task's tag (see {@link #taskTag()}): nurseries it opens from now on pass it
+   * to their tasks; nurseries already open keep the tag they opened with.
+   */
+  public static void setTaskTag(Object tag) {
+    TaskContext.current().tag = tag;
+  }
+
   /** A cancellation point and a scheduling point: raises {@link Cancelled} if cancelled, else yields. */
   public static void checkpoint() {
     TaskContext.current().checkCancelled();

@@ -43,6 +43,13 @@ final class TaskContext {
    */
   Throwable pendingFailure;
 
+  /**
+   * The task's tag ({@link Sc#taskTag()}): a task starts with the tag its nursery's owner had when
+   * it opened the nursery. Written by the spawning thread before the task's thread starts, then
+   * only by {@link #thread}; read by {@link #thread} (and by a nursery opened on it, on it).
+   */
+  Object tag;
+
   TaskContext(Thread thread, CancelScope parentScope) {
     this.thread = thread;
     this.root = CancelScope.newRoot(this, parentScope);
@@ -60,6 +67,13 @@ final class TaskContext {
       CURRENT.set(c);
     }
     return c;
+  }
+
+  /** The calling thread's tag, or null; creates no context for a thread that has none. */
+  static Object currentTag() {
+    if (TASK.isBound()) return TASK.get().tag;
+    TaskContext c = CURRENT.get();
+    return c == null ? null : c.tag;
   }
 
   /** Runs {@code body} as this task: {@link #current()} is this context inside it. */

@@ -1,0 +1,49 @@
+package io.jtractor.runtime;
+
+import io.jtractor.sc.Sc;
+
+/**
+ * Which actor a thread belongs to, when several serve in one JVM.
+ *
+ * <p>A JVM has one process actor (a root, or the actor of a child JVM), which {@link
+ * Actor#current()} falls back to. An actor running inside its parent's JVM ({@link InProcessChild})
+ * binds itself here on the task that serves it, before its service nursery opens. The binding is
+ * sc's task tag ({@link Sc#taskTag()}), which every task of that nursery inherits, and every task
+ * of the nurseries those open (its connections' loops, its RPC tasks, their nurseries and
+ * portals), whichever thread starts them (a connection's reading is handed over by a shared watch
+ * thread, for one). A plain thread started by such a task inherits it as an inheritable
+ * thread-local. A thread outside any in-process actor sees none, and so the process's actor.
+ *
+ * <p>Cost: one thread-local read where the current actor is asked for ({@code Jtractor}'s
+ * current-actor methods, the debugger, task dumps), never on the message path; and one map entry
+ * copied per thread start. Shared service threads started lazily (sc's deadline timer, the inline
+ * call watch) do not inherit bindings, so that they hold on to no actor.
+ *
+ * <p>Thread rule: each thread reads and writes only its own binding.
+ */
+final class HostedActors {
+  /** For threads that are no sc task: plain threads started from an actor's task. */
+  private static final InheritableThreadLocal<Actor> BOUND = new InheritableThreadLocal<>();
+
+  private HostedActors() {}
+
+  /** The in-process actor the calling thread runs for, or null. */
+  static Actor bound() {
+    return Sc.taskTag() instanceof Actor a ? a : BOUND.get();
+  }
+
+  /**
+   * Binds the calling task, every task of the nurseries it opens from now on, and every thread it
+   * starts, to {@code actor}.
+   */
+  static void bind(Actor actor) {
+    Sc.setTaskTag(actor);
+    BOUND.set(actor);
+  }
+
+  /** Drops the calling thread's binding. */
+  static void unbind() {
+    Sc.setTaskTag(null);
+    BOUND.remove();
+  }
+}

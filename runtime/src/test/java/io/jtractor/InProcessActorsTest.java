@@ -1,0 +1,125 @@
+package io.jtractor;
+
+import static io.jtractor.ProcessAssertions.assertNoProcessLeft;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
+
+import io.jtractor.funcs.Funcs;
+import io.jtractor.funcs.InProcFuncs;
+import io.jtractor.runtime.ChildProcess.SpawnOptions;
+import io.jtractor.sc.ExceptionGroup;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The in-process backend: actors that run in their parent's JVM, with the API and semantics of
+ * child JVMs. The conformance suites run on this backend too (a second surefire execution); here
+ * is what is particular to it: where it runs, which actor a task belongs to, mixed trees.
+ */
+@DisplayName("in-process actors")
+@Timeout(60)
+class InProcessActorsTest extends SharedRootTest {
+  private static final SpawnOptions IN_PROCESS = SpawnOptions.DEFAULT.inProcess();
+
+  @AfterEach
+  void noActorThreadLeft() {
+    // An in-process actor is a task named after it: none may outlive its nursery.
+    assertThat(liveActorThreads()).isEmpty();
+    assertThat(root.actor().bookkeeping().childProcesses()).isZero();
+  }
+
+  private static List<String> liveActorThreads() {
+    return Thread.getAllStackTraces().keySet().stream().map(Thread::getName).filter(n -> n.startsWith("actor:")).toList();
+  }
+
+  @Test
+  void aDaemonRunsInThisJvmAndSeesItselfAsTheCurrentActor() {
+    root.openNursery(an -> {
+      Portal frank = an.startActor("frank", IN_PROCESS, Funcs.class);
+      assertThat(frank.run(Funcs::pid)).isEqualTo(ProcessHandle.current().pid());
+      assertThat(frank.run(Funcs::actorName)).as("its tasks see their own actor, not the root").isEqualTo("frank");
+      assertThat(Jtractor.currentActor()).as("the root's thread still sees the root").isEqualTo(root.uid());
+      assertThat(frank.uid()).isNotEqualTo(root.uid());
+      assertThat(frank.cancelActor()).isTrue();
+    });
+  }
+
+  @Test
+  void aNurseryDefaultMakesEveryChildInProcessAndResultsComeBack() {
+    String r = root.callNursery(an -> an.withSpawnOptions(IN_PROCESS)
+        .runInActor("linguist", Funcs::cellarDoor, "Dang that's beautiful").result());
+    assertThat(r).isEqualTo("Dang that's beautiful");
+  }
+
+  @Test
+  void anErrorIsBoxedWithTheRemoteTraceAndCancelsTheNursery() {
+    Throwable t = catchThrowable(() -> root.openNursery(an -> {
+      an.withSpawnOptions(IN_PROCESS);
+      an.runInActor("errorer", Funcs::assertErr, 0L);
+      an.startActor("bystander", Funcs.class); // cancelled with the nursery: one-cancels-all
+    }));
+    assertThat(t).isInstanceOf(RemoteActorError.class);
+    RemoteActorError e = (RemoteActorError) t;
+    assertThat(e.type()).isEqualTo(AssertionError.class);
+    assertThat(e.getMessage()).contains("kaboom");
+  }
+
+  @Test
+  void anInProcessActorRegistersAndIsReachableFromAnotherProcess() {
+    root.openNursery(an -> {
+      an.startActor("local", IN_PROCESS, Funcs.class);
+      try (Portal p = Discovery.waitForActor("local")) {
+        assertThat(p.run(Funcs::question)).isEqualTo("have you ever seen a portal?");
+      }
+      Portal remote = an.startActor("remote", SpawnOptions.DEFAULT, Funcs.class, InProcFuncs.class);
+      assertThat(remote.run(InProcFuncs::askByName, "local")).isEqualTo("have you ever seen a portal?");
+      an.cancel();
+    });
+    assertThat(Discovery.queryActor("local")).as("unregistered when cancelled").isEmpty();
+  }
+
+  @Test
+  void backendsMixInOneTree() {
+    long self = ProcessHandle.current().pid();
+    root.openNursery(an -> {
+      Portal inner = an.startActor("inner", IN_PROCESS, Funcs.class, InProcFuncs.class);
+      // An in-process actor's nurseries spawn in-process by default; a process child on request.
+      assertThat(inner.run(InProcFuncs::defaultGrandchild)).isEqualTo(self + " grandchild");
+      assertThat(inner.run(InProcFuncs::processGrandchildPid)).isNotEqualTo(self);
+      Portal outer = an.startActor("outer", SpawnOptions.DEFAULT, Funcs.class, InProcFuncs.class);
+      long outerPid = outer.run(Funcs::pid);
+      assertThat(outerPid).isNotEqualTo(self);
+      assertThat(outer.run(InProcFuncs::inProcessGrandchildPid)).isEqualTo(outerPid);
+      an.cancel();
+    });
+    assertNoProcessLeft();
+  }
+
+  @Test
+  void anErroringTreeInProcessTearsDownWithEveryError() {
+    Throwable t = catchThrowable(() -> root.openNursery(an -> {
+      an.withSpawnOptions(IN_PROCESS);
+      an.runInActor("spawner", InProcFuncs::spawnAndErrorInProcess, 2, 1);
+    }));
+    assertThat(t).isInstanceOf(RemoteActorError.class);
+    assertThat(((RemoteActorError) t).type()).isIn(ExceptionGroup.class, AssertionError.class);
+  }
+
+  @Test
+  void aChildBlockedInATaskIsCancelledAndReaped() {
+    long began = System.nanoTime();
+    root.openNursery(an -> {
+      Portal p = an.startActor("sleeper", IN_PROCESS, Funcs.class);
+      io.jtractor.sc.Nursery.run(n -> {
+        n.startSoon(() -> catchThrowable(() -> p.run(Funcs::sleepForever)));
+        Thread.sleep(100);
+        an.cancel(true); // where a process would get SIGTERM: its service is stopped
+      });
+    });
+    assertThat(Duration.ofNanos(System.nanoTime() - began)).isLessThan(Duration.ofSeconds(5));
+  }
+}
