@@ -321,11 +321,16 @@ public final class ActorNursery {
           });
         });
     if (child.cancelRequested || cancelled) return;
+    // The connection and the process end a moment apart, in either order (an in-process child
+    // ends at once): give the other that moment, so that a boot failure the connection carried
+    // has been read.
+    Sc.moveOnAfter(Duration.ofSeconds(1), s -> {
+      ended.await();
+      child.process.exited().await();
+    });
     RemoteActorError boot = child.process.channel().peerFailure();
     if (boot != null) throw boot;
     Sc.checkpointIfCancelled();
-    // The connection usually ends a moment before the process is reaped: give it that moment.
-    Sc.moveOnAfter(Duration.ofSeconds(1), s -> child.process.exited().await());
     String how = child.process.process().isAlive()
         ? "closed its connection"
         : "exited with code " + child.process.process().exitValue();

@@ -43,7 +43,11 @@ class SpawningAndRpcTest extends SharedRootTest {
       assertThat(frank.run(Funcs::question)).isEqualTo("have you ever seen a portal?");
       assertThat(frank.run(Funcs::question)).isEqualTo("have you ever seen a portal?");
       assertThat(frank.run(Funcs::actorName)).isEqualTo("frank");
-      assertThat(frank.run(Funcs::pid)).isNotEqualTo(ProcessHandle.current().pid());
+      if (Backends.inProcess()) {
+        assertThat(frank.run(Funcs::pid)).isEqualTo(ProcessHandle.current().pid());
+      } else {
+        assertThat(frank.run(Funcs::pid)).isNotEqualTo(ProcessHandle.current().pid());
+      }
       assertThat(frank.cancelActor()).isTrue();
     });
   }
@@ -155,8 +159,13 @@ class SpawningAndRpcTest extends SharedRootTest {
       Portal p = an.startActor("broken", BrokenModule.class);
       p.run(BrokenModule::value);
     }));
-    assertThat(thrown).isInstanceOfAny(RemoteActorError.class, ActorFailure.class, ConnectionLost.class);
-    assertThat(thrown.getMessage()).contains("cannot be imported");
+    // The failed boot reaches the call and the supervisor; whichever raises it first cancels the
+    // other, but both may (a child in this JVM ends at once): every error is that one.
+    List<Throwable> errors = thrown instanceof io.jtractor.sc.ExceptionGroup g ? g.exceptions() : List.of(thrown);
+    for (Throwable t : errors) {
+      assertThat(t).isInstanceOfAny(RemoteActorError.class, ActorFailure.class, ConnectionLost.class);
+      assertThat(t.getMessage()).contains("cannot be imported");
+    }
     // the parent's runtime is unharmed
     long two = root.callNursery(an -> an.runInActor("after", Funcs::add, 1L, 1L).<Long>result());
     assertThat(two).isEqualTo(2L);
