@@ -61,4 +61,16 @@ public final class BenchFuncs {
     });
     return null;
   }
+
+  /** {@link #spawnAndError} with every actor below this one inside this actor's JVM. */
+  public static Object spawnAndErrorInProcess(long breadth, long depth) {
+    io.jtractor.Jtractor.openNursery(an -> {
+      an.withSpawnOptions(io.jtractor.runtime.ChildProcess.SpawnOptions.inherited().inProcess());
+      for (int i = 0; i < breadth; i++) {
+        if (depth > 0) an.runInActor("spawner_" + i + "_" + depth, BenchFuncs::spawnAndErrorInProcess, breadth, depth - 1);
+        else an.runInActor("errorer_" + i, BenchFuncs::fail);
+      }
+    });
+    return null;
+  }
 }

@@ -14,10 +14,12 @@ import java.util.Arrays;
  * one-way throughput of 100k small messages (vs. the same frames written through a buffered raw
  * socket to a plain echoing JVM), the bidirectional stream echo round trip (vs. a raw two-JVM
  * ping-pong), {@code Context.cancel()} latency, and cancelling a depth-3, breadth-2 tree of
- * erroring actors (tractor's test_nested_multierrors shape).
+ * erroring actors (tractor's test_nested_multierrors shape); then the same with in-process actors
+ * ({@link InProcessBench}).
  *
  * <p>{@code java -cp bench/target/benchmarks.jar io.jtractor.bench.StreamBench [messages] [tree?]}
- * ({@code StreamBench tree}: only the tree, three times); run it once under {@code taskset -c 0}
+ * ({@code StreamBench tree}: only the tree, three times; {@code StreamBench inproc}: only the
+ * in-process figures); run it once under {@code taskset -c 0}
  * and once without.
  */
 public final class StreamBench {
@@ -36,6 +38,13 @@ public final class StreamBench {
           java.nio.file.Files.deleteIfExists(aot);
           java.nio.file.Files.deleteIfExists(aot.getParent());
         }
+      }
+      return;
+    }
+    if (args.length > 0 && args[0].equals("inproc")) { // only the in-process backend's figures
+      int messages = args.length > 1 ? Integer.parseInt(args[1]) : 100_000;
+      try (Root root = Jtractor.openRoot("bench", BenchFuncs.class)) {
+        InProcessBench.run(root, messages, true);
       }
       return;
     }
@@ -106,6 +115,7 @@ public final class StreamBench {
       if (tree) {
         for (int round = 0; round < 2; round++) tree(root, ChildProcess.SpawnOptions.DEFAULT);
       }
+      InProcessBench.run(root, messages, tree);
     }
   }
 

@@ -1,0 +1,119 @@
+package io.jtractor.bench;
+
+import io.jtractor.MsgStream;
+import io.jtractor.Portal;
+import io.jtractor.Root;
+import io.jtractor.runtime.ChildProcess.SpawnOptions;
+import io.jtractor.sc.MemoryChannel;
+import io.jtractor.sc.ReceiveChannel;
+import io.jtractor.sc.SendChannel;
+
+/**
+ * The in-process backend's figures for {@link StreamBench}, each next to its baseline from the
+ * same run: one-way streaming to an in-process actor against sc's own {@link MemoryChannel}
+ * between two tasks (the same items, buffered), the stream echo round trip, {@code
+ * Context.cancel()}, the depth-3 breadth-2 erroring tree with every actor in this JVM, and a
+ * mixed tree (two child JVMs, the rest in-process inside them).
+ */
+final class InProcessBench {
+  private InProcessBench() {}
+
+  /** The baseline channel's buffer: a stream's items also queue up to a window before the sender waits. */
+  static final int CHANNEL_BUFFER = 64;
+
+  static void run(Root root, int messages, boolean trees) {
+    double channelRate = memoryChannelOneWay(messages);
+    root.openNursery(an -> {
+      Portal p = an.startActor("streamer", SpawnOptions.DEFAULT.inProcess(), BenchFuncs.class);
+      for (int round = 0; round < 3; round++) {
+        long[] got = {0};
+        long t0 = System.nanoTime();
+        p.openContext(BenchFuncs::sink, (ctx, first) -> {
+          try (MsgStream s = ctx.openStream()) {
+            for (long i = 0; i < messages; i++) s.send(i);
+          }
+          got[0] = ctx.<Long>result();
+          return null;
+        });
+        double rate = got[0] / ((System.nanoTime() - t0) / 1e9);
+        System.out.printf("in-process one-way %d messages caller -> callee: %.0f msg/s; sc MemoryChannel(%d) between two tasks: %.0f msg/s; ratio %.2f%n",
+            got[0], rate, CHANNEL_BUFFER, channelRate, rate / channelRate);
+      }
+      p.openContext(BenchFuncs::echoStream, (ctx, first) -> {
+        try (MsgStream s = ctx.openStream()) {
+          for (long i = 0; i < 2_000; i++) {
+            s.send(i);
+            s.receive();
+          }
+          int calls = 10_000;
+          long t0 = System.nanoTime();
+          for (long i = 0; i < calls; i++) {
+            s.send(i);
+            s.receive();
+          }
+          System.out.printf("in-process stream echo round trip: %.1f us%n", (System.nanoTime() - t0) / 1e3 / calls);
+        }
+        return null;
+      });
+      long[] ns = new long[200];
+      for (int i = 0; i < ns.length; i++) {
+        int k = i;
+        p.openContext(BenchFuncs::sleeper, (ctx, first) -> {
+          long t0 = System.nanoTime();
+          ctx.cancel();
+          ns[k] = System.nanoTime() - t0;
+          return null;
+        });
+      }
+      long[] tail = java.util.Arrays.copyOfRange(ns, 50, ns.length);
+      java.util.Arrays.sort(tail);
+      System.out.printf("in-process Context.cancel() until the callee acknowledged: p50 %.1f us, p90 %.1f us%n",
+          tail[tail.length / 2] / 1e3, tail[tail.length * 9 / 10] / 1e3);
+      p.cancelActor();
+    });
+    if (trees) {
+      for (int round = 0; round < 3; round++) tree(root, false);
+      for (int round = 0; round < 2; round++) tree(root, true);
+    }
+  }
+
+  /**
+   * The depth-3 breadth-2 erroring tree (30 actors): all in this JVM, or mixed (the two top
+   * spawners in JVMs of their own, everything below them in-process inside those).
+   */
+  static void tree(Root root, boolean mixed) {
+    long t0 = System.nanoTime();
+    try {
+      root.openNursery(an -> {
+        an.withSpawnOptions(mixed ? ActorBench.childOptions() : SpawnOptions.DEFAULT.inProcess());
+        for (int i = 0; i < 2; i++) an.runInActor("spawner_" + i, BenchFuncs::spawnAndErrorInProcess, 2L, 2L);
+      });
+    } catch (RuntimeException expected) {
+      // the errors of the tree, as a group
+    }
+    System.out.printf("%s depth-3 breadth-2 tree of erroring actors (30 actors%s), spawned and torn down: %d ms%n",
+        mixed ? "mixed" : "in-process", mixed ? ": 2 child JVMs, 28 in-process inside them" : ", all in-process",
+        (System.nanoTime() - t0) / 1_000_000);
+  }
+
+  /** {@code messages} boxed longs from one task to another through sc's MemoryChannel. */
+  static double memoryChannelOneWay(int messages) {
+    double best = 0;
+    for (int round = 0; round < 5; round++) { // the best of five: the first rounds warm it up
+      MemoryChannel<Long> ch = MemoryChannel.open(CHANNEL_BUFFER);
+      SendChannel<Long> tx = ch.sender();
+      ReceiveChannel<Long> rx = ch.receiver();
+      long[] n = {0};
+      long t0 = System.nanoTime();
+      io.jtractor.sc.Nursery.run(nursery -> {
+        nursery.startSoon(() -> {
+          for (long i = 0; i < messages; i++) tx.send(i);
+          tx.close();
+        });
+        while (rx.receiveOrClosed() != null) n[0]++;
+      });
+      best = Math.max(best, n[0] / ((System.nanoTime() - t0) / 1e9));
+    }
+    return best;
+  }
+}
