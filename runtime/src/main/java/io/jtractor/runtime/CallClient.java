@@ -32,6 +32,7 @@ final class CallClient {
   private final PeerChannel ch;
   private final Outbox outbox;
   private final Uid peer;
+  private final long spinWithinNanos;
 
   /**
    * Where messages for a cid go: a plain call's inbox ({@link SendChannel}) or a context's {@link
@@ -49,6 +50,7 @@ final class CallClient {
     this.ch = ch;
     this.outbox = ch.outbox;
     this.peer = ch.peer;
+    this.spinWithinNanos = ch.tuning.answerSpinWithinNanos();
   }
 
   /**
@@ -170,19 +172,13 @@ final class CallClient {
     }
   }
 
-  /**
-   * Callers of plain calls spin (on a multi-CPU machine) while waiting for the answer if calls on
-   * this connection lately came back within this long, for at most this long: the message loop
-   * then hands the answer over without waking the caller's thread.
-   */
-  static final long SPIN_FOR_ANSWERS_WITHIN_NANOS = 200_000;
-
+  /** Spin for an answer while waiting, if recent answers came within this long: {@link Tuning#answerSpinWithinNanos}. */
   private long answerSpinNanos() {
-    return recentAnswerNanos < SPIN_FOR_ANSWERS_WITHIN_NANOS ? SPIN_FOR_ANSWERS_WITHIN_NANOS : 0;
+    return recentAnswerNanos < spinWithinNanos ? spinWithinNanos : 0;
   }
 
   private void recordAnswerTime(long nanos) {
-    long took = Math.min(nanos, 10 * SPIN_FOR_ANSWERS_WITHIN_NANOS);
+    long took = Math.min(nanos, 10 * spinWithinNanos);
     long avg = recentAnswerNanos;
     recentAnswerNanos = avg > took * 16 ? took : avg + (took - avg) / 4;
   }

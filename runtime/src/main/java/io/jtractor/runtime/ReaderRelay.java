@@ -28,14 +28,14 @@ import org.slf4j.LoggerFactory;
  */
 final class ReaderRelay {
   private static final Logger LOG = LoggerFactory.getLogger(PeerChannel.class);
-  /** Up to this many readers run on platform threads (the kernel wakes them directly). */
-  private static final int PLATFORM_READERS = 4;
 
   private final PeerChannel ch;
   private final WireChannel wire;
   private final Uid peer;
   private final Dispatcher dispatcher;
   private final CallClient calls;
+  /** Up to this many readers run on platform threads ({@link Tuning#platformReaders}). */
+  private final int platformReaders;
 
   /**
    * Passed from the reader to an idle ex-reader: "the socket is yours". Idle platform ex-readers
@@ -53,6 +53,7 @@ final class ReaderRelay {
     this.peer = ch.peer;
     this.dispatcher = ch.dispatcher;
     this.calls = ch.calls;
+    this.platformReaders = ch.tuning.platformReaders();
   }
 
   /** The first reader's life: returns when the loop has ended, whichever thread ended it. */
@@ -132,7 +133,7 @@ final class ReaderRelay {
   private void startReader() {
     int n = readers.incrementAndGet();
     try {
-      if (n <= PLATFORM_READERS) {
+      if (n <= platformReaders) {
         ch.actor.service().startSoonOnPlatformThread("conn:" + peer.name(), () -> readerLife(true));
       } else {
         ch.actor.service().startSoon("conn:" + peer.name(), () -> readerLife(true));
