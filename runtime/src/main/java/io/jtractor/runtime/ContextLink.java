@@ -16,6 +16,7 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.time.Duration;
 import java.util.Map;
+import java.util.ArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -67,6 +68,11 @@ public final class ContextLink {
 
   /** Everything for this cid but credits, in arrival order. Unbounded: the bound is counted below. */
   private final MemoryChannel<Msg> inbox = MemoryChannel.open(MemoryChannel.UNBOUNDED);
+  /**
+   * Stream items the loop holds back to hand over together ({@link #deferYield}). Confined to the
+   * thread holding the connection's reading; the relay's hand-offs order it between holders.
+   */
+  private final ArrayList<Msg> deferred = new ArrayList<>();
   /** Stream items delivered and not yet consumed. Loop increments, consumers decrement. */
   private final AtomicInteger queuedYields = new AtomicInteger();
   private volatile int capacity = DEFAULT_BUFFER;
@@ -202,6 +208,35 @@ public final class ContextLink {
   }
 
   private void deliverYield(Msg.Yield y) {
+    if (admitYield()) inbox.sender().trySend(y);
+  }
+
+  /**
+   * Like {@link #deliver} for a stream item, but held back until {@link #flushDeferred}: the loop
+   * knows that more messages are buffered and hands this link's items over together, waking its
+   * consumer once. The bound on queued items is counted now, as for a delivered item.
+   *
+   * @return whether this is the first item held back since the last flush (the loop lists the link once)
+   */
+  boolean deferYield(Msg.Yield y) {
+    boolean first = deferred.isEmpty();
+    if (!admitYield()) return false;
+    deferred.add(y);
+    return first;
+  }
+
+  /** Hands over the items held back by {@link #deferYield}, in order, in one go. */
+  void flushDeferred() {
+    if (deferred.isEmpty()) return;
+    inbox.sender().trySendAll(deferred);
+    deferred.clear();
+  }
+
+  /**
+   * Counts an arriving item against the bound; false if it must not be queued (an overrun answered,
+   * or an item dropped beyond the overflow limit).
+   */
+  private boolean admitYield() {
     int queued = queuedYields.incrementAndGet();
     int limit = creditFlow ? Math.max(capacity, DEFAULT_BUFFER) : capacity;
     if (queued > limit) {
@@ -210,16 +245,16 @@ public final class ContextLink {
         LOG.warn("context " + cid + " was overrun by " + chan.peer() + ": answering StreamOverrun");
         beforeSend(); // a cancel's functype, if one is owed, precedes it too
         chan.sendQuietly(new Msg.Error(cid, overrun()));
-        return;
+        return false;
       }
       if (queued > limit + OVERFLOW_LIMIT) {
         queuedYields.decrementAndGet();
         LOG.warn("context " + cid + ": dropping a stream item from " + chan.peer()
             + ", " + OVERFLOW_LIMIT + " items beyond the buffer of " + limit + " are already queued");
-        return;
+        return false;
       }
     }
-    inbox.sender().trySend(y);
+    return true;
   }
 
   /** tractor's StreamOverrun error body, sent back to the sender. */
