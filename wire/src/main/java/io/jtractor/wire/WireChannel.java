@@ -1,6 +1,5 @@
 package io.jtractor.wire;
 
-import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -57,7 +56,7 @@ public final class WireChannel implements AutoCloseable {
 
   private WireChannel(Connection connection, Config config) throws IOException {
     this.connection = connection;
-    this.reader = new FrameReader(new BufferedInputStream(connection.input(), 1 << 16), config.maxFrame());
+    this.reader = new FrameReader(connection.input(), config.maxFrame());
     this.writer = new FrameWriter(new BufferedOutputStream(connection.output(), 1 << 16));
     this.handshakeTimeout = config.handshakeTimeout();
     this.maxFrame = config.maxFrame();
@@ -246,6 +245,14 @@ public final class WireChannel implements AutoCloseable {
    */
   public Msg receive() throws WireException {
     return MsgCodec.decode(reader.read());
+  }
+
+  /**
+   * Whether the next message is already buffered, so that {@link #receive()} will not block or
+   * touch the socket. Only the thread that may call {@link #receive()} asks.
+   */
+  public boolean hasBufferedMessage() {
+    return reader.hasBufferedFrame();
   }
 
   /** Receives the next frame as a plain value. */
