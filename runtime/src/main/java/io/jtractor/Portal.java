@@ -24,16 +24,16 @@ import java.util.Objects;
 public final class Portal implements AutoCloseable {
   private final PeerChannel channel;
   /** The child's handle if this portal is to a child of a local nursery, else null. */
-  private final ActorNursery.Child child;
+  private final NurseryChild child;
 
   /** Whether this portal opened its connection (and closes it). */
   private final boolean ownsConnection;
 
-  Portal(PeerChannel channel, ActorNursery.Child child) {
+  Portal(PeerChannel channel, NurseryChild child) {
     this(channel, child, false);
   }
 
-  private Portal(PeerChannel channel, ActorNursery.Child child, boolean ownsConnection) {
+  private Portal(PeerChannel channel, NurseryChild child, boolean ownsConnection) {
     this.channel = Objects.requireNonNull(channel, "channel");
     this.child = child;
     this.ownsConnection = ownsConnection;

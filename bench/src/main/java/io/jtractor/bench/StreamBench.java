@@ -7,6 +7,7 @@ import io.jtractor.Portal;
 import io.jtractor.Root;
 import io.jtractor.StreamOptions;
 import io.jtractor.runtime.ChildProcess;
+import io.jtractor.runtime.SpawnOptions;
 import java.util.Arrays;
 
 /**
@@ -26,10 +27,10 @@ public final class StreamBench {
   public static void main(String[] args) throws Exception {
     if (args.length > 0 && args[0].equals("tree")) { // only the erroring tree, three times
       try (Root root = Jtractor.openRoot("bench", BenchFuncs.class)) {
-        for (int round = 0; round < 3; round++) tree(root, ChildProcess.SpawnOptions.DEFAULT);
+        for (int round = 0; round < 3; round++) tree(root, SpawnOptions.DEFAULT);
         java.nio.file.Path aot = java.nio.file.Files.createTempDirectory("jtractor-bench").resolve("child.aot");
         try {
-          ChildProcess.SpawnOptions withAot = ChildProcess.SpawnOptions.DEFAULT.withAotCache(aot);
+          SpawnOptions withAot = SpawnOptions.DEFAULT.withAotCache(aot);
           root.openNursery(an -> an.withSpawnOptions(withAot).runInActor("trainer", BenchFuncs::add, 1L, 2L).result());
           for (int round = 0; round < 3; round++) tree(root, withAot);
         } finally {
@@ -104,13 +105,13 @@ public final class StreamBench {
         p.cancelActor();
       });
       if (tree) {
-        for (int round = 0; round < 2; round++) tree(root, ChildProcess.SpawnOptions.DEFAULT);
+        for (int round = 0; round < 2; round++) tree(root, SpawnOptions.DEFAULT);
       }
     }
   }
 
   /** Spawns tractor's test_nested_multierrors tree (depth 3, breadth 2: 30 actors) and tears it down. */
-  static void tree(Root root, ChildProcess.SpawnOptions options) {
+  static void tree(Root root, SpawnOptions options) {
     long t0 = System.nanoTime();
     try {
       root.openNursery(an -> {

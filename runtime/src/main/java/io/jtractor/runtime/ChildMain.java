@@ -136,8 +136,8 @@ public final class ChildMain {
     try {
       // A whole round: two throw-away actors, a connection, a call, a cancellation.
       Security sec = new Security(TreeSecret.random(), false, null, false, null);
-      Actor server = new Actor(Uid.random("warm-up"), Actor.Config.of("warm-up", List.of(WarmUp.class)).withSecurity(sec), false);
-      Actor client = new Actor(Uid.random("warm-up"), Actor.Config.of("warm-up", List.of()).withSecurity(sec), false);
+      Actor server = new Actor(Uid.random("warm-up"), ActorConfig.of("warm-up", List.of(WarmUp.class)).withSecurity(sec), false);
+      Actor client = new Actor(Uid.random("warm-up"), ActorConfig.of("warm-up", List.of()).withSecurity(sec), false);
       Thread s = Thread.ofVirtual().start(() -> server.serve(a -> {}));
       // The real connection is made from a platform thread, after the logging is set up.
       Thread c = Thread.ofPlatform().start(() -> client.serve(a -> {
@@ -323,7 +323,7 @@ public final class ChildMain {
     Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("jtractor-child-shutdown").unstarted(() -> {
       // SIGTERM (or an exit of the JVM): stop serving, and take our own children down with us.
       actor.cancelService();
-      for (ChildProcess c : actor.liveChildren()) c.killNow();
+      for (ChildProcess c : actor.children().live()) c.killNow();
     }));
     PeerChannel pc = new PeerChannel(actor, parent, parentHello.uid());
     actor.serve(
@@ -333,7 +333,7 @@ public final class ChildMain {
                     "parent",
                     () -> {
                       try {
-                        a.runChannel(pc);
+                        a.connections().runChannel(pc);
                       } finally {
                         a.cancelService(); // no parent channel, no reason to live (never an orphan)
                       }
@@ -341,7 +341,7 @@ public final class ChildMain {
     return 0;
   }
 
-  private static Actor.Config config(Uid uid, Map<?, ?> init, Security security) throws ClassNotFoundException {
+  private static ActorConfig config(Uid uid, Map<?, ?> init, Security security) throws ClassNotFoundException {
     List<Class<?>> modules = new ArrayList<>();
     if (init.get("enable_modules") instanceof Map<?, ?> mods) {
       for (Object name : mods.keySet()) {
@@ -351,9 +351,9 @@ public final class ChildMain {
     String host = init.get("bind_host") instanceof String h ? h : "127.0.0.1";
     int port = init.get("bind_port") instanceof Long p ? p.intValue() : 0;
     InetSocketAddress registry = io.jtractor.wire.SockAddr.fromWire(init.get("_arb_addr")); // None: no registrar
-    Actor.Config defaults = Actor.Config.of(uid.name(), modules);
+    ActorConfig defaults = ActorConfig.of(uid.name(), modules);
     boolean debug = io.jtractor.runtime.debug.DebugMode.configureChild(init.get("_runtime_vars") instanceof Map<?, ?> vars ? vars : null);
-    return new Actor.Config(uid.name(), new InetSocketAddress(host, port), modules, defaults.wireConfig(), security, registry, debug);
+    return new ActorConfig(uid.name(), new InetSocketAddress(host, port), modules, defaults.wireConfig(), security, registry, debug);
   }
 
   /**
