@@ -28,7 +28,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * io.jtractor.sc.ExceptionGroup}. Nothing outlives the nursery: every child process is gone when
  * it returns. Prior art: tractor's {@code ActorNursery} ({@code open_nursery}).
  *
- * <p>Where we deviate from the reference commit, on purpose: a failing {@code runInActor} child
+ * <p>Where we deviate from tractor, on purpose (docs/design.md, "Deviations"): a failing {@code runInActor} child
  * cancels its siblings at once instead of after the body ends and every sibling has finished
  * (tractor bug #287); a child that fails to boot is an error of this nursery, not a crash of the
  * parent's runtime; children die with their parent.

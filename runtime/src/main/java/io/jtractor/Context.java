@@ -32,7 +32,7 @@ import java.util.Map;
  * next checkpoint and is raised when the body ends (from {@code openContext}) or from {@link
  * #result()}; {@link #cancel()} cancels the remote task, which answers {@link ContextCancelled}
  * naming this actor as {@link ContextCancelled#canceller()}, and a caller is never handed its own
- * cancellation as a failure. Better than the reference commit: a callee that cancels itself gives
+ * cancellation as a failure. Where we deviate (docs/design.md, "Deviations"): a callee that cancels itself gives
  * the caller a {@code ContextCancelled} (not a type error), and a context whose connection dies
  * fails promptly with {@link ConnectionLost}.
  *

@@ -139,7 +139,7 @@ public final class Jtractor {
    * Runs a root actor that serves until it is cancelled (a remote {@link Portal#cancelActor()}, or
    * {@link #cancelCurrentActor()}) or the process gets SIGINT or SIGTERM, then tears it down (its
    * children included, registrations withdrawn) and returns how it ended. tractor: {@code
-   * run_daemon}; unlike the reference commit, a remote cancel ends the daemon instead of leaving a
+   * run_daemon}; unlike tractor's, a remote cancel ends the daemon instead of leaving a
    * process that serves nothing.
    *
    * <p>While it runs, SIGINT and SIGTERM are handled by the daemon (the JVM does not start its

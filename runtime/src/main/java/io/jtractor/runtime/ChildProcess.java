@@ -17,7 +17,11 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,7 +48,7 @@ public final class ChildProcess {
   public static final List<String> LEAN_ROOT_FLAGS = Tuning.LEAN_ROOT_FLAGS;
 
   /** How many spawns took a pre-started JVM, in this JVM's life (for tests and benchmarks). */
-  private static final java.util.concurrent.atomic.AtomicLong WARM_SPAWNS = new java.util.concurrent.atomic.AtomicLong();
+  private static final AtomicLong WARM_SPAWNS = new AtomicLong();
 
   /** How many spawns took a pre-started JVM from a warm pool so far. */
   public static long warmSpawnCount() {
@@ -66,7 +70,7 @@ public final class ChildProcess {
   /** Whether the child runs in debug mode (with a JDWP agent). */
   private final boolean debugged;
   /** The port its JDWP agent announced on stdout (debug mode only; completed by the stdout pump). */
-  private final java.util.concurrent.CompletableFuture<Integer> jdwpPort = new java.util.concurrent.CompletableFuture<>();
+  private final CompletableFuture<Integer> jdwpPort = new CompletableFuture<>();
 
   private ChildProcess(Actor parent, Uid uid, Process process, SpawnOptions options, boolean debugged) {
     this.parent = parent;
@@ -248,7 +252,7 @@ public final class ChildProcess {
     int port;
     try {
       port = jdwpPort.get(options.connectTimeout().toMillis(), TimeUnit.MILLISECONDS);
-    } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
+    } catch (TimeoutException | ExecutionException e) {
       System.err.println("jtractor debugger: actor " + uid.pythonRepr() + " announced no JDWP port; it runs on without the debugger");
       return;
     } catch (InterruptedException e) {
