@@ -1,5 +1,6 @@
 package io.jtractor.runtime;
 
+import io.jtractor.RemoteActorError;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 
@@ -54,5 +55,14 @@ final class ContextLife {
 
   boolean is(Fact f) {
     return (life & f.bit) != 0;
+  }
+
+  /** How the side ended, in a word or {@code error}'s type, for the flight recorder. */
+  String outcome(RemoteActorError error) {
+    if (is(Fact.RETURNED)) return "returned";
+    if (error != null) return error.typeName();
+    if (is(Fact.CONNECTION_LOST)) return "connection lost";
+    if (is(Fact.CANCEL_CALLED)) return "cancelled";
+    return "closed";
   }
 }

@@ -5,7 +5,6 @@ import io.jtractor.ContextCancelled;
 import io.jtractor.RemoteActorError;
 import io.jtractor.sc.CancelScope;
 import io.jtractor.sc.EndOfChannel;
-import io.jtractor.sc.MemoryChannel;
 import io.jtractor.sc.Sc;
 import io.jtractor.wire.Msg;
 import io.jtractor.runtime.ContextLife.Fact;
@@ -52,8 +51,8 @@ public final class ContextLink {
   /** How long a cancel request waits for the peer's answer ({@link Tuning#contextCancelTimeout}). */
   private final Duration cancelTimeout;
 
-  /** Everything for this cid but credits, in arrival order. Unbounded: the bound is counted below. */
-  private final MemoryChannel<Msg> inbox = MemoryChannel.open(MemoryChannel.UNBOUNDED);
+  /** Everything for this cid but credits, in arrival order. */
+  private final ContextInbox inbox = new ContextInbox();
   /** Buffer, overruns and credit. */
   private final StreamCredit credit;
 
@@ -87,17 +86,7 @@ public final class ContextLink {
 
   /** Its connection no longer routes messages here (see {@link PeerChannel#forget}). */
   void closed() {
-    JfrEvents.contextClosed(chan.localUid(), chan.peer(), cid, func, callerSide, outcome());
-  }
-
-  /** How this side ended, in a word or an error type, for the flight recorder. */
-  private String outcome() {
-    RemoteActorError err = remoteError;
-    if (life.is(Fact.RETURNED)) return "returned";
-    if (err != null) return err.typeName();
-    if (life.is(Fact.CONNECTION_LOST)) return "connection lost";
-    if (life.is(Fact.CANCEL_CALLED)) return "cancelled";
-    return "closed";
+    JfrEvents.contextClosed(chan.localUid(), chan.peer(), cid, func, callerSide, life.outcome(remoteError));
   }
 
   public String cid() {
@@ -128,26 +117,41 @@ public final class ContextLink {
   void deliver(Msg msg) {
     switch (msg) {
       case Msg.Credit c -> credit.grant(c.n());
-      case Msg.Yield y -> deliverYield(y);
+      case Msg.Yield y -> {
+        if (admitYield()) inbox.put(y);
+      }
       case Msg.Error e -> {
         onRemoteError(chan.received(e));
-        inbox.sender().trySend(msg);
+        inbox.put(msg);
       }
-      default -> inbox.sender().trySend(msg);
+      default -> inbox.put(msg);
     }
   }
 
-  private void deliverYield(Msg.Yield y) {
-    switch (credit.arrive()) {
-      case QUEUE -> inbox.sender().trySend(y);
-      case OVERRUN -> {
-        LOG.warn("context " + cid + " was overrun by " + chan.peer() + ": answering StreamOverrun");
-        // After a cancel's functype, if one is owed.
-        sends.quietly(new Msg.Error(cid, StreamCredit.overrunError(cid, chan.localUid(), chan.peer(), life.is(Fact.STREAM_OPENED))));
-      }
-      case DROP -> LOG.warn("context " + cid + ": dropping a stream item from " + chan.peer()
+  /**
+   * {@link #deliver} for a stream item, held back until {@link #flushDeferred} (see {@link
+   * ContextInbox}); counted against the bound now. True if it is the first held since the last flush.
+   */
+  boolean deferYield(Msg.Yield y) {
+    return admitYield() && inbox.hold(y);
+  }
+
+  /** Hands over the items held back by {@link #deferYield}, in order, in one go. */
+  void flushDeferred() {
+    inbox.flush();
+  }
+
+  /** Counts an arriving item against the bound; false if it must not be queued (overrun, or dropped). */
+  private boolean admitYield() {
+    StreamCredit.Arrival a = credit.arrive();
+    if (a == StreamCredit.Arrival.OVERRUN) { // answered after a cancel's functype, if one is owed
+      LOG.warn("context " + cid + " was overrun by " + chan.peer() + ": answering StreamOverrun");
+      sends.quietly(new Msg.Error(cid, StreamCredit.overrunError(cid, chan.localUid(), chan.peer(), life.is(Fact.STREAM_OPENED))));
+    } else if (a == StreamCredit.Arrival.DROP) {
+      LOG.warn("context " + cid + ": dropping a stream item from " + chan.peer()
           + ", " + OVERFLOW_LIMIT + " items beyond the buffer of " + credit.limit() + " are already queued");
     }
+    return a == StreamCredit.Arrival.QUEUE;
   }
 
   private void onRemoteError(RemoteActorError err) {
@@ -164,7 +168,7 @@ public final class ContextLink {
   /** The connection ended (the loop): waiters fail, the owning task is cancelled. */
   void connectionEnded() {
     life.enter(Fact.CONNECTION_LOST);
-    inbox.sender().close();
+    inbox.close();
     credit.wakeSender();
     CancelScope s = scope;
     if (s != null && !life.is(Fact.RETURNED)) s.cancel();
@@ -184,7 +188,7 @@ public final class ContextLink {
   /** The next message that is not a stream item (while opening a context: functype, started). */
   public Msg nextMessage() {
     try {
-      return inbox.receiver().receive();
+      return inbox.receive();
     } catch (EndOfChannel e) {
       throw lost();
     }
@@ -283,7 +287,7 @@ public final class ContextLink {
     while (true) {
       Msg m;
       try {
-        m = inbox.receiver().receive();
+        m = inbox.receive();
       } catch (EndOfChannel closed) {
         failIfEnded();
         throw new EndOfChannel("the context has ended");
@@ -327,7 +331,7 @@ public final class ContextLink {
       if (err != null) return maybeRaise(err);
       Msg m;
       try {
-        m = inbox.receiver().receive();
+        m = inbox.receive();
       } catch (EndOfChannel closed) {
         if (remoteError != null || life.is(Fact.RETURNED)) continue;
         throw lost();

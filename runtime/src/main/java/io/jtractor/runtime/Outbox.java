@@ -3,7 +3,7 @@ package io.jtractor.runtime;
 import io.jtractor.ConnectionLost;
 import io.jtractor.sc.Sc;
 import io.jtractor.wire.Msg;
-import io.jtractor.wire.Msgpack;
+import io.jtractor.wire.MsgCodec;
 import io.jtractor.wire.Uid;
 import io.jtractor.wire.WireChannel;
 import io.jtractor.wire.WireException;
@@ -86,7 +86,7 @@ final class Outbox {
    */
   static byte[][] encode(Msg... msgs) {
     byte[][] frames = new byte[msgs.length][];
-    for (int i = 0; i < msgs.length; i++) frames[i] = Msgpack.encode(msgs[i].toWire());
+    for (int i = 0; i < msgs.length; i++) frames[i] = MsgCodec.encode(msgs[i]);
     return frames;
   }
 
@@ -124,7 +124,7 @@ final class Outbox {
    * @throws IllegalArgumentException if msgpack cannot carry the message
    */
   void sendBehind(Msg msg) {
-    byte[] body = Msgpack.encode(msg.toWire());
+    byte[] body = MsgCodec.encode(msg);
     outLock.lock();
     try {
       if (ch.ended.isSet() || !wire.isOpen()) throw new ConnectionLost("connection to " + peer + " is closed");

@@ -152,26 +152,30 @@ final class ReaderRelay {
   private Dispatcher.PreparedCall readUntilEndOrCall() {
     try {
       while (true) {
+        if (!wire.hasBufferedMessage()) calls.flushDeferred(); // the next read may block
         Msg msg = wire.receive();
         switch (msg) {
           case Msg.Sentinel s -> {
+            calls.flushDeferred();
             Log.RUNTIME.debug(peer + " sent the sentinel: stopping its tasks");
             dispatcher.cancelRpcTasks(null);
             ch.outbox.sendSentinelOnce(); // answered in kind, as tractor's connection handler does
             return null;
           }
           case Msg.Cmd cmd -> {
+            calls.flushDeferred(); // the call may run here, or the reading pass on: nothing held back
             Dispatcher.PreparedCall call = dispatcher.prepare(cmd);
             if (call == Dispatcher.END) return null;
             if (call != null) return call;
           }
           case Msg.Error e when e.cid() == null -> {
+            calls.flushDeferred();
             ch.peerFailure = ch.received(e);
             LOG.warn("actor " + peer + " reported a runtime failure: " + e.info().typeStr());
             return null;
           }
           case Msg.Other o -> Log.RUNTIME.debug("ignoring a message from " + peer + " with no known kind");
-          default -> calls.deliver(msg);
+          default -> calls.deliver(msg, wire.hasBufferedMessage());
         }
       }
     } catch (WireException.TransportClosed e) {
@@ -183,6 +187,11 @@ final class ReaderRelay {
     } catch (RuntimeException e) {
       // A bug of ours, or a message we could not handle: it ends this channel, never the actor.
       LOG.error("closing the connection to " + peer + " after an internal error", e);
+    }
+    try {
+      calls.flushDeferred(); // items that arrived before the end still reach their contexts
+    } catch (RuntimeException e) {
+      Log.RUNTIME.debug("items held back for " + peer + " could not be handed over: " + e);
     }
     return null;
   }
