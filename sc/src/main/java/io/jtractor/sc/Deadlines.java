@@ -1,11 +1,14 @@
 package io.jtractor.sc;
 
+import java.time.Duration;
+import java.util.Objects;
 import java.util.TreeSet;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * The one timer that fires deadlines of entered {@link CancelScope}s. Checkpoints also compare
+ * The one timer of the JVM's scopes: it fires the deadlines of entered {@link CancelScope}s, and
+ * {@link #after} offers it for other bounds (e.g. a runtime's bounded wait for a cancelled task). Checkpoints also compare
  * the clock against deadlines, so a late timer never delays a cancellation that a checkpoint can
  * see; the timer is what wakes a task that is blocked.
  *
@@ -18,26 +21,25 @@ import java.util.concurrent.locks.ReentrantLock;
  * earliest deadline it saw, finds it gone, and sleeps until the next.
  *
  * <p>Threads: one daemon platform thread, started on first use and shared by every scope of the
- * JVM. Everything below is guarded by {@link #LOCK}; a scope's {@code expireIfDue} runs on the
- * timer thread without it.
+ * JVM. Everything below is guarded by {@link #LOCK}; actions run on the timer thread without it.
  */
-final class Deadlines {
+public final class Deadlines {
   private Deadlines() {}
 
   /** A pending deadline; {@link #cancel()} drops it. */
-  static final class Timer implements Comparable<Timer> {
+  public static final class Timer implements Comparable<Timer> {
     private final long at;
     private final long seq;
-    private final CancelScope scope;
+    private final Runnable action;
 
-    private Timer(long at, long seq, CancelScope scope) {
+    private Timer(long at, long seq, Runnable action) {
       this.at = at;
       this.seq = seq;
-      this.scope = scope;
+      this.action = action;
     }
 
     /** Drops this deadline if it has not fired; idempotent. */
-    void cancel() {
+    public void cancel() {
       LOCK.lock();
       try {
         PENDING.remove(this);
@@ -67,11 +69,26 @@ final class Deadlines {
   /** Started on first use. */
   private static Thread thread;
 
+  /**
+   * Runs {@code action} on the timer thread once {@code delay} has passed, unless the returned
+   * timer is cancelled first. The action must be short and must not block: every deadline of the
+   * JVM waits behind it (hand longer work to a task).
+   */
+  public static Timer after(Duration delay, Runnable action) {
+    Objects.requireNonNull(action, "action");
+    long nanos = delay.isNegative() ? 0 : delay.compareTo(Duration.ofDays(365)) > 0 ? Duration.ofDays(365).toNanos() : delay.toNanos();
+    return schedule(action, System.nanoTime() + nanos);
+  }
+
   /** Calls {@code scope.expireIfDue()} at {@code deadline} (a {@link Sc#currentTime()} value). */
   static Timer schedule(CancelScope scope, long deadline) {
+    return schedule(scope::expireIfDue, deadline);
+  }
+
+  private static Timer schedule(Runnable action, long deadline) {
     LOCK.lock();
     try {
-      Timer t = new Timer(deadline, seq++, scope);
+      Timer t = new Timer(deadline, seq++, action);
       PENDING.add(t);
       if (thread == null) {
         thread = Thread.ofPlatform().daemon().name("jtractor-sc-deadlines").start(Deadlines::run);
@@ -108,7 +125,7 @@ final class Deadlines {
         PENDING.pollFirst();
         LOCK.unlock();
         try {
-          first.scope.expireIfDue();
+          first.action.run();
         } catch (RuntimeException | Error e) { // reported, and the timer lives on for the other scopes
           Thread self = Thread.currentThread();
           self.getUncaughtExceptionHandler().uncaughtException(self, e);
@@ -122,7 +139,7 @@ final class Deadlines {
   }
 
   /** Deadlines pending now (for tests). */
-  static int pending() {
+  public static int pending() {
     LOCK.lock();
     try {
       return PENDING.size();
