@@ -299,7 +299,7 @@ final class Dispatcher {
     rpcTasks.remove(task.cid, task);
     task.done.set();
     var timer = task.giveUpTimer;
-    if (timer != null) timer.cancel(false);
+    if (timer != null) timer.cancel();
   }
 
   /** Boxes an error; an error that cannot even be described is boxed as that. */
