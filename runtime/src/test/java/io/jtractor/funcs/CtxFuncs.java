@@ -163,8 +163,19 @@ public final class CtxFuncs {
     return stubbornCancelled;
   }
 
+  /**
+   * Opens the gate 200 ms after answering, so that this answer leaves well before the stubborn
+   * task's last words (opening it at once made the two answers race to the caller).
+   */
   public static boolean releaseStubborn() {
-    STUBBORN_GATE.countDown();
+    Thread.ofVirtual().start(() -> {
+      try {
+        Thread.sleep(200);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      STUBBORN_GATE.countDown();
+    });
     return true;
   }
 
