@@ -49,7 +49,9 @@ class DebuggerTest {
   void rootBreakpointShowsItsFrameAndContinues() throws Exception {
     try (Terminal t = Terminal.start(RootActorBreakpoint.class)) {
       String first = t.expectPrompt(PROMPT);
-      assertThat(first).contains("Attaching debugger to actor: ('root'").doesNotContain("Error");
+      assertThat(first).contains("Attaching debugger to actor: ('root'",
+          "jtractor debugger: the root's own crashes and pauses show frames and source but no variables; to stop the root"
+              + " at its frames run it with -agentlib:jdwp=").doesNotContain("Error");
       t.send("where");
       assertThat(t.expectPrompt(PROMPT)).contains("> #0  io.jtractor.examples.debugging.RootActorBreakpoint.main(RootActorBreakpoint.java:");
       t.send("list");
@@ -280,6 +282,99 @@ class DebuggerTest {
       t.closeInput();
       String rest = t.expectExit(EXIT);
       assertThat(rest).contains("(end of input: quit)", "DebuggerQuit");
+      assertThat(t.process().exitValue()).isEqualTo(1);
+    }
+  }
+
+  // ----------------------------------------------------------------------------------------------
+  // The root under a JDWP agent: its helper JVM stops it at its own frames
+
+  @Test
+  @Timeout(40)
+  void rootErrorUnderAnAgentStopsAtTheThrowSiteWithItsVariables() throws Exception {
+    try (Terminal t = Terminal.startUnderAgent(RootActorError.class)) {
+      String first = t.expectPrompt(PROMPT);
+      assertThat(first).contains("Attaching to debugger in crashed actor: ('root'", "java.lang.AssertionError: assert 0",
+          "> io.jtractor.examples.debugging.RootActorError.main(RootActorError.java:", "-> if (zero == 0) throw new AssertionError(\"assert 0\");")
+          .doesNotContain("no variables");
+      t.send("locals");
+      assertThat(t.expectPrompt(PROMPT)).contains("zero = 0", "root = io.jtractor.Root@");
+      t.send("print zero");
+      assertThat(t.expectPrompt(PROMPT)).contains("0");
+      t.send("print nosuchname");
+      assertThat(t.expectPrompt(PROMPT)).contains("*** no variable or field named 'nosuchname'");
+      t.send("where");
+      assertThat(t.expectPrompt(PROMPT)).contains("> #0  io.jtractor.examples.debugging.RootActorError.main(RootActorError.java:");
+      t.send("c");
+      String rest = t.expectExit(EXIT);
+      assertThat(rest).contains("java.lang.AssertionError: assert 0").doesNotContain("Attaching", "DebuggerQuit");
+      assertThat(t.process().exitValue()).isEqualTo(1);
+    }
+  }
+
+  @Test
+  @Timeout(40)
+  void rootErrorUnderAnAgentThenQuitRaisesDebuggerQuit() throws Exception {
+    try (Terminal t = Terminal.startUnderAgent(RootActorError.class)) {
+      t.expectPrompt(PROMPT);
+      t.send("q");
+      String rest = t.expectExit(EXIT);
+      assertThat(rest).contains("io.jtractor.DebuggerQuit", "Caused by: java.lang.AssertionError: assert 0").doesNotContain("Attaching");
+      assertThat(t.process().exitValue()).isEqualTo(1);
+    }
+  }
+
+  @Test
+  @Timeout(40)
+  void rootPauseUnderAnAgentShowsItsVariablesAndContinues() throws Exception {
+    try (Terminal t = Terminal.startUnderAgent(RootActorBreakpoint.class)) {
+      String first = t.expectPrompt(PROMPT);
+      assertThat(first).contains("Attaching debugger to actor: ('root'", "> io.jtractor.examples.debugging.RootActorBreakpoint.main(",
+          "-> Jtractor.pause();").doesNotContain("Error", "jtractor debugger:");
+      t.send("locals");
+      assertThat(t.expectPrompt(PROMPT)).contains("root = io.jtractor.Root@", "args = java.lang.String[0] {}");
+      t.send("print args.length");
+      assertThat(t.expectPrompt(PROMPT)).contains("0");
+      t.send("c");
+      assertThat(t.expectExit(EXIT)).doesNotContain("Error", "Attaching");
+      assertThat(t.process().exitValue()).isZero();
+    }
+  }
+
+  @Test
+  @Timeout(40)
+  void rootPauseUnderAnAgentThenQuitRaisesDebuggerQuit() throws Exception {
+    try (Terminal t = Terminal.startUnderAgent(RootActorBreakpoint.class)) {
+      t.expectPrompt(PROMPT);
+      t.send("q");
+      assertThat(t.expectExit(EXIT)).contains("io.jtractor.DebuggerQuit: quit at a pause", "RootActorBreakpoint.main(");
+      assertThat(t.process().exitValue()).isEqualTo(1);
+    }
+  }
+
+  @Test
+  @Timeout(60)
+  void aChildCrashAndTheRootsOwnCrashUnderAnAgentAreServedOneByOne() throws Exception {
+    try (Terminal t = Terminal.startUnderAgent(MultiSubactorRootErrors.class)) {
+      List<String> stops = new ArrayList<>();
+      String rootLocals = null;
+      for (String text = t.expectPrompt(PROMPT); text != null; text = t.nextPromptOrExit(PROMPT)) {
+        stops.add(text);
+        assertThat(stops).as("too many stops").hasSizeLessThan(20);
+        if ("root".equals(Terminal.promptActor(text)) && text.contains("assert 0") && rootLocals == null) {
+          t.send("locals");
+          rootLocals = t.expectPrompt(PROMPT);
+        }
+        t.send("c");
+      }
+      String all = String.join("\n", stops);
+      assertThat(all).contains(
+          "Attaching to debugger in crashed actor: ('name_error'",
+          "\"doggypants\" is null",
+          "Attaching to debugger in crashed actor: ('root'",
+          "-> if (zero == 0) throw new AssertionError(\"assert 0\");");
+      for (String s : stops) assertThat(s.split("Attaching ", -1)).as(s).hasSize(2);
+      assertThat(rootLocals).contains("zero = 0", "portal = Portal[name_error");
       assertThat(t.process().exitValue()).isEqualTo(1);
     }
   }
