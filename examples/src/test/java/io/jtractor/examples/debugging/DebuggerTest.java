@@ -378,4 +378,36 @@ class DebuggerTest {
       assertThat(t.process().exitValue()).isEqualTo(1);
     }
   }
+
+  @Test
+  @Timeout(40)
+  void ctrlCAtTheRootsPromptUnderAnAgentRedrawsItAndKeepsTheHelper() throws Exception {
+    try (Terminal t = Terminal.startOnPtyUnderAgent(RootActorBreakpoint.class)) {
+      assertThat(t.expectPrompt(PROMPT)).contains("Attaching debugger to actor: ('root'");
+      for (int i = 0; i < 2; i++) {
+        Thread.sleep(100);
+        t.type("\u0003");
+        assertThat(Terminal.promptActor(t.expectPrompt(PROMPT))).isEqualTo("root");
+      }
+      t.send("print args.length"); // the helper ignored Ctrl-C: it still reads the root's frames
+      t.expectPromptAfter("0", PROMPT);
+      t.send("c");
+      assertThat(t.expectExit(EXIT)).doesNotContain("Error", "helper");
+    }
+  }
+
+  @Test
+  @Timeout(40)
+  void anAgentTheHelperCannotAttachToLeavesTheInProcessDebuggerWithOneLine() throws Exception {
+    try (Terminal t = Terminal.startUnderAgent(RootActorError.class, "-XX:+DisableAttachMechanism")) {
+      String first = t.expectPrompt(PROMPT);
+      assertThat(first).contains("jtractor debugger: the root's helper could not attach to its JDWP agent (",
+          "Attaching to debugger in crashed actor: ('root'", "java.lang.AssertionError: assert 0");
+      assertThat(first.split("jtractor debugger:", -1)).hasSize(2);
+      t.send("locals");
+      assertThat(t.expectPrompt(PROMPT)).contains("the root's own frames show no variables");
+      t.send("c");
+      assertThat(t.expectExit(EXIT)).contains("AssertionError");
+    }
+  }
 }

@@ -58,10 +58,21 @@ final class Terminal implements AutoCloseable {
    * Runs {@code main} over pipes in a JVM under a JDWP server agent: the root's own crashes and
    * pauses then stop at their frames, through the root's helper JVM.
    */
-  static Terminal startUnderAgent(Class<?> main) throws IOException {
+  static Terminal startUnderAgent(Class<?> main, String... jvmArgs) throws IOException {
+    return new Terminal(new ProcessBuilder(underAgent(main, jvmArgs)).redirectErrorStream(true).start());
+  }
+
+  /** {@link #startUnderAgent} on a pseudo-terminal. */
+  static Terminal startOnPtyUnderAgent(Class<?> main) throws IOException {
+    String cmd = String.join(" ", underAgent(main).stream().map(Terminal::shellQuote).toList());
+    return new Terminal(new ProcessBuilder("script", "-qfec", cmd, "/dev/null").redirectErrorStream(true).start());
+  }
+
+  private static List<String> underAgent(Class<?> main, String... jvmArgs) {
     List<String> cmd = javaCommand(main);
     cmd.add(1, "-agentlib:jdwp=transport=dt_socket,server=y,suspend=n,address=127.0.0.1:0,quiet=y");
-    return new Terminal(new ProcessBuilder(cmd).redirectErrorStream(true).start());
+    cmd.addAll(2, List.of(jvmArgs));
+    return cmd;
   }
 
   /** Runs {@code main} on a pseudo-terminal (through {@code script}): line editing, Ctrl-C. */

@@ -169,7 +169,7 @@ final class HelperLink {
       // the pipe broke: as at its end
     }
     gone = true;
-    if (!ready.complete("it ended")) {
+    if (!ready.complete("it ended") && ready.getNow("") == null) { // it had attached
       say("the root's helper ended; the root's own stops are served in-process from now on");
       FrontEnd f = FrontEnd.existing();
       if (f != null) f.dropGone();
