@@ -37,15 +37,19 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The root's JDI connection to one debugged child JVM: the requests it sets (every exception,
- * and a breakpoint on {@link DebugAgent#hit}), and a thread that reads the child's events and
- * turns the ones that matter into {@link JdiStop}s for the front end.
+ * A JDI connection to one debugged JVM: a child, from the root's front end, or the root itself,
+ * from the root's helper JVM ({@link RootHelper}). It holds the requests it sets (every exception,
+ * and a breakpoint on {@link DebugAgent#hit}), and a thread that reads the debuggee's events and
+ * turns the ones that matter into {@link JdiStop}s for its {@link StopSink}.
  *
  * <p>Which exceptions stop: one that crossed a user frame and is caught on the runtime's behalf
  * (see {@link Code#catchesForRuntime}) or by nobody, and is neither a cancellation nor a {@code
  * DebuggerQuit}; each exception object once (a nursery that re-raises it does not stop again).
- * An exception that user code catches itself is resumed at once. Every exception thrown in the
- * child costs one event round trip to the root: the price of stopping before the stack unwinds.
+ * An exception that user code catches itself is resumed at once; a user catch that only runs on
+ * the way out (a finally, a try-with-resources: {@link Catches}) does not count as catching it. In
+ * the root, never the debugger's own threads ({@value #DEBUGGER_THREADS}...) nor an error the root
+ * served already. Every exception thrown in the debuggee costs one event round trip: the price of
+ * stopping before the stack unwinds.
  *
  * <p>Thread rule: the event thread alone reads the queue and decides; {@link #gone} is volatile.
  */
