@@ -159,4 +159,16 @@ class RootUnderAgentTest {
       assertThat(t.process().exitValue()).isEqualTo(1);
     }
   }
+
+  @Test
+  @Timeout(40)
+  void endOfInputAtTheRootsPromptUnderAnAgentQuits() throws Exception {
+    try (Terminal t = Terminal.startUnderAgent(RootActorError.class)) {
+      t.expectPrompt(PROMPT);
+      t.closeInput();
+      String rest = t.expectExit(EXIT);
+      assertThat(rest).contains("(end of input: quit)", "io.jtractor.DebuggerQuit", "AssertionError: assert 0");
+      assertThat(t.process().exitValue()).isEqualTo(1);
+    }
+  }
 }

@@ -272,8 +272,8 @@ final class JdiTarget {
       Location loc = frames.get(i).location();
       String cls = loc.declaringType().name();
       if (Code.catchesForRuntime(cls)) return i;
-      if (!Code.isUser(cls)) continue; // the JDK passes it on (e.g. a forEach)
-      Method m = loc.method();
+      if (cls.indexOf('/') >= 0) continue; // a hidden class (a lambda's): no handlers, no class file
+      Method m = loc.method(); // user code or the JDK: its exception table decides
       Catches.Handler h = Catches.handlerFor(LOADER, cls, m.name(), m.signature(), (int) loc.codeIndex(), types::contains);
       if (h == Catches.UNKNOWN) return -1;
       if (h != null && !Catches.rethrowsAt(LOADER, cls, m.name(), m.signature(), h)) return -1;
