@@ -20,6 +20,11 @@ import org.slf4j.LoggerFactory;
  * lock_tty_for_child}; here the children never touch the terminal nor ask for the lock: the root
  * sees their stops through JDI and queues them.
  *
+ * <p>The root's own stops come from its helper JVM when the root runs under a JDWP agent ({@link
+ * HelperLink}, {@link HelperStop}: at the frame, with variables), else from the root's threads
+ * themselves ({@link LocalStop}: the stack as the JVM reports it). Either way they take their turn
+ * in the same queue.
+ *
  * <p>Lifecycle: created by the first debugged root or the first debugged child's spawn, and lives
  * as long as the JVM (its threads are daemons): a crash of the root may be served after the root
  * has closed.
