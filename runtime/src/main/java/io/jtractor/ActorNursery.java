@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Spawns child actors (each a JVM) and supervises them with one-cancels-all: an error in any
@@ -220,18 +221,41 @@ public final class ActorNursery {
   // ----------------------------------------------------------------------------------------------
   // Supervision
 
-  /** One child: its process, its scope (so it can be cancelled alone) and, for runInActor, its result. */
+  /**
+   * One child: its process, its scope (so it can be cancelled alone) and, for runInActor, its
+   * result.
+   *
+   * <p>Threads: the supervisor settles the outcome; the nursery's owner, a portal or {@link
+   * #cancel} raise what is asked of the child. Both are one-way states changed by compare-and-set.
+   */
   static final class Child {
     final ChildProcess process;
     final MainCall main;
     final CancelScope scope = CancelScope.create();
+    /** Set once the outcome is settled. */
     final Event resultReady = new Event();
     Portal portal; // set by the spawning thread before supervision starts
-    /** Written once by the supervisor before resultReady is set. */
-    private volatile Object result;
-    private volatile Throwable failure;
-    private volatile boolean cancelRequested;
-    private volatile boolean hardKill;
+
+    /** What this nursery has asked of the child; it only rises: NONE, then CANCEL, then HARD_KILL. */
+    enum Ask {
+      /** Nothing: the child's end would be unexpected. */
+      NONE,
+      /** To go (a {@code self.cancel} request, then signals): its end is no failure. */
+      CANCEL,
+      /** To go at once: SIGTERM without asking first, then SIGKILL after the grace period. */
+      HARD_KILL
+    }
+
+    /** How the child's main call ended (runInActor), or how the child ended without one. */
+    sealed interface Outcome permits Returned, Failed {}
+
+    record Returned(Object value) implements Outcome {}
+
+    record Failed(Throwable error) implements Outcome {}
+
+    private final AtomicReference<Ask> ask = new AtomicReference<>(Ask.NONE);
+    /** Null until settled; settled once, before {@link #resultReady} is set. */
+    private final AtomicReference<Outcome> outcome = new AtomicReference<>();
 
     Child(ChildProcess process, MainCall main) {
       this.process = process;
@@ -242,15 +266,38 @@ public final class ActorNursery {
       return main != null;
     }
 
+    /** Asks the child to go: its end is expected from now on. */
     void markCancelRequested() {
-      cancelRequested = true;
+      ask.compareAndSet(Ask.NONE, Ask.CANCEL);
+    }
+
+    /** Asks the child to go at once. */
+    void markHardKill() {
+      ask.set(Ask.HARD_KILL);
+    }
+
+    boolean cancelRequested() {
+      return ask.get() != Ask.NONE;
+    }
+
+    boolean hardKill() {
+      return ask.get() == Ask.HARD_KILL;
+    }
+
+    /** Settles the outcome unless it is settled already; true if this call settled it. */
+    boolean settle(Outcome o) {
+      if (!outcome.compareAndSet(null, o)) return false;
+      resultReady.set();
+      return true;
     }
 
     @SuppressWarnings("unchecked")
     <R> R awaitResult() {
       resultReady.await();
-      if (failure != null) throw Sneaky.raise(failure);
-      return (R) result;
+      return switch (outcome.get()) {
+        case Failed f -> throw Sneaky.raise(f.error());
+        case Returned r -> (R) r.value();
+      };
     }
   }
 
@@ -266,11 +313,11 @@ public final class ActorNursery {
           });
     } finally {
       if (!child.resultReady.isSet()) {
-        child.failure = new ActorFailure("actor " + child.process.uid() + " was cancelled before it returned a result");
-        child.resultReady.set();
+        child.settle(new Child.Failed(
+            new ActorFailure("actor " + child.process.uid() + " was cancelled before it returned a result")));
       }
       try {
-        Sc.shielded(s -> child.process.reap(child.hardKill));
+        Sc.shielded(s -> child.process.reap(child.hardKill()));
       } finally {
         children.remove(child);
       }
@@ -284,11 +331,11 @@ public final class ActorNursery {
       value = Values.toJava(
           child.portal.runFromNs(m.ns(), m.func(), m.kwargs()), m.resultType());
     } catch (RuntimeException e) {
-      if ((e instanceof ContextCancelled || e instanceof ConnectionLost) && (child.cancelRequested || cancelled)) {
+      if ((e instanceof ContextCancelled || e instanceof ConnectionLost) && (child.cancelRequested() || cancelled)) {
         // We asked for it (Portal.cancelActor, ActorNursery.cancel), maybe before the call even
         // ran: not a failure.
-        child.failure = new ActorFailure("actor " + child.process.uid() + " was cancelled before it returned a result", e);
-        child.resultReady.set();
+        child.settle(new Child.Failed(
+            new ActorFailure("actor " + child.process.uid() + " was cancelled before it returned a result", e)));
         return;
       }
       RuntimeException f = e;
@@ -296,12 +343,10 @@ public final class ActorNursery {
         f = new ActorFailure("actor " + child.process.uid() + " died (exit code "
             + child.process.process().exitValue() + ") before it returned", e);
       }
-      child.failure = f;
-      child.resultReady.set();
+      child.settle(new Child.Failed(f));
       throw f; // one-cancels-all, at once
     }
-    child.result = value;
-    child.resultReady.set();
+    child.settle(new Child.Returned(value));
     child.markCancelRequested();
     // Done: ask it to go, as tractor does after a result (the reaper waits for the exit).
   }
@@ -320,7 +365,7 @@ public final class ActorNursery {
             n.cancel();
           });
         });
-    if (child.cancelRequested || cancelled) return;
+    if (child.cancelRequested() || cancelled) return;
     RemoteActorError boot = child.process.channel().peerFailure();
     if (boot != null) throw boot;
     Sc.checkpointIfCancelled();
@@ -347,8 +392,8 @@ public final class ActorNursery {
   public void cancel(boolean hardKill) {
     cancelled = true;
     for (Child c : children) {
-      c.hardKill |= hardKill;
-      c.markCancelRequested();
+      if (hardKill) c.markHardKill();
+      else c.markCancelRequested();
       c.scope.cancel();
     }
   }

@@ -232,7 +232,7 @@ public final class Context {
       link.closeStream();
       if (link.cancelCalled()) {
         Sc.shielded(s -> {
-          s.setRelativeDeadline(ContextLink.CANCEL_TIMEOUT);
+          s.setRelativeDeadline(link.cancelTimeout());
           link.awaitResult();
         });
       } else {

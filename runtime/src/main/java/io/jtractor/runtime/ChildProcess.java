@@ -58,17 +58,7 @@ public final class ChildProcess {
    * native accessor pins its virtual thread for as long as the function runs, and a long RPC on a
    * pinned carrier starved a child's accept loop (its grandchild never got a handshake).
    */
-  public static final List<String> LEAN_JVM_FLAGS =
-      List.of(
-          "-XX:TieredStopAtLevel=1",
-          "-XX:+UseSerialGC",
-          "-Xms8m",
-          "-XX:CICompilerCount=1",
-          "-Xss512k",
-          "-XX:ReservedCodeCacheSize=32m",
-          "-XX:-UsePerfData",
-          "-XX:TrimNativeHeapInterval=2000",
-          "--enable-native-access=ALL-UNNAMED");
+  public static final List<String> LEAN_JVM_FLAGS = Tuning.LEAN_CHILD_FLAGS;
 
   /**
    * Flags recommended for a root's JVM (a program that opens a {@code Root}), which the CLI and
@@ -77,8 +67,7 @@ public final class ChildProcess {
    * 100–450 MB of RSS, most of it an initial heap sized to the machine, with these ~50 MB. Drop
    * {@code -XX:TieredStopAtLevel=1} for a root that does heavy work itself.
    */
-  public static final List<String> LEAN_ROOT_FLAGS =
-      List.of("-XX:+UseSerialGC", "-Xms16m", "-XX:TieredStopAtLevel=1", "-XX:TrimNativeHeapInterval=2000");
+  public static final List<String> LEAN_ROOT_FLAGS = Tuning.LEAN_ROOT_FLAGS;
 
   /**
    * How to start and stop a child.
@@ -105,7 +94,7 @@ public final class ChildProcess {
       int warmPool,
       Class<? extends LoopFactory> foreignLoop) {
     public static final SpawnOptions DEFAULT =
-        new SpawnOptions(LEAN_JVM_FLAGS, Duration.ofSeconds(30), Duration.ofMillis(500), Duration.ofSeconds(2), "ERROR", null, 0, null);
+        new SpawnOptions(LEAN_JVM_FLAGS, Tuning.CHILD_CONNECT_TIMEOUT, Tuning.CHILD_CANCEL_TIMEOUT, Tuning.CHILD_EXIT_GRACE, "ERROR", null, 0, null);
 
     /**
      * The options an actor's nurseries start with: {@link #DEFAULT}, plus the AOT cache its own

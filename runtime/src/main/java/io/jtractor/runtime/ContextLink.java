@@ -12,8 +12,11 @@ import io.jtractor.sc.Sc;
 import io.jtractor.wire.ErrorInfo;
 import io.jtractor.wire.Msg;
 import io.jtractor.wire.Uid;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.time.Duration;
 import java.util.Map;
+import java.util.ArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,7 +39,8 @@ import org.slf4j.LoggerFactory;
  * overflow queue drops the newest items beyond its bound (logged), not the oldest.
  *
  * <p>Threads: {@link #deliver} and {@link #connectionEnded} run on the connection's message
- * loop; everything else on the tasks using the context. Every mutable field is volatile or atomic.
+ * loop; everything else on the tasks using the context. The lifecycle is one field, {@link #life},
+ * changed by compare-and-set; the other mutable fields are volatile values or atomic counters.
  */
 public final class ContextLink {
   private static final Logger LOG = LoggerFactory.getLogger(ContextLink.class);
@@ -45,8 +49,6 @@ public final class ContextLink {
   public static final int DEFAULT_BUFFER = 64;
   /** How many items beyond the buffer are queued when overruns are allowed (tractor's 616). */
   public static final int OVERFLOW_LIMIT = 616;
-  /** How long a cancel request waits for the peer's answer (tractor's 0.5 s). */
-  public static final Duration CANCEL_TIMEOUT = Duration.ofMillis(500);
 
   private final PeerChannel chan;
   private final String cid;
@@ -55,14 +57,26 @@ public final class ContextLink {
   private final String func;
   /** Whether the peer speaks jtractor's credit flow control. */
   private final boolean creditFlow;
+  /** How long a cancel request waits for the peer's answer ({@link Tuning#contextCancelTimeout}). */
+  private final Duration cancelTimeout;
+  /**
+   * Items sent closer together than this are a burst and go through the connection's write-behind
+   * queue; a send after a longer pause (a round trip, at least) is written directly, which is the
+   * faster path for one item ({@link Tuning#burstGapNanos}).
+   */
+  private final long burstGapNanos;
 
   /** Everything for this cid but credits, in arrival order. Unbounded: the bound is counted below. */
   private final MemoryChannel<Msg> inbox = MemoryChannel.open(MemoryChannel.UNBOUNDED);
+  /**
+   * Stream items the loop holds back to hand over together ({@link #deferYield}). Confined to the
+   * thread holding the connection's reading; the relay's hand-offs order it between holders.
+   */
+  private final ArrayList<Msg> deferred = new ArrayList<>();
   /** Stream items delivered and not yet consumed. Loop increments, consumers decrement. */
   private final AtomicInteger queuedYields = new AtomicInteger();
   private volatile int capacity = DEFAULT_BUFFER;
   private volatile boolean allowOverruns;
-  private volatile boolean extraCreditGranted;
 
   /** Items this side may still send before the peer grants more (credit flow only). */
   private final AtomicInteger sendCredits = new AtomicInteger(DEFAULT_BUFFER);
@@ -75,17 +89,60 @@ public final class ContextLink {
   private volatile RemoteActorError remoteError;
   /** The peer whose error cancelled this side (tractor's {@code _cancel_called_remote}). */
   private volatile Uid cancelledByRemote;
-  /** This side asked for the cancellation (caller: {@code cancel()}; callee: cancelled itself). */
-  private volatile boolean cancelCalled;
-  private volatile boolean startedCalled;
   /** The scope of the task owning this side: cancelled by a remote error or a lost connection. */
   private volatile CancelScope scope;
-  private volatile boolean connectionLost;
-  private volatile boolean hasResult;
+  /** The callee's {@code return} value: written before {@link Fact#RETURNED} is entered. */
   private volatile Object result;
   /** Closes the stream open on this side, if any (set by the stream view). */
   private volatile Runnable streamCloser;
-  private volatile boolean streamOpened;
+
+  /**
+   * This side's lifecycle, in one field: the set of {@link Fact}s entered so far. A fact, once
+   * entered, stays; each is entered at most once, by compare-and-set ({@link #enter}), so exactly
+   * one thread wins each transition (e.g. the one {@code started}, the one extra credit grant).
+   */
+  private volatile int life;
+
+  /** The one-way steps of a side's life; any subset may hold at once (e.g. returned, then lost). */
+  enum Fact {
+    /** {@code started} was called (callee side). */
+    STARTED,
+    /** A stream was opened on this side. */
+    STREAM_OPENED,
+    /** The credit beyond the default buffer was granted to the peer (credit flow only). */
+    EXTRA_CREDIT_GRANTED,
+    /** This side asked for the cancellation (caller: {@code cancel()}; callee: cancelled itself). */
+    CANCEL_CALLED,
+    /** The callee's {@code return} arrived ({@link #result} holds its value). */
+    RETURNED,
+    /** The connection ended. */
+    CONNECTION_LOST;
+
+    final int bit = 1 << ordinal();
+  }
+
+  private static final VarHandle LIFE;
+
+  static {
+    try {
+      LIFE = MethodHandles.lookup().findVarHandle(ContextLink.class, "life", int.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
+  /** Enters {@code f}; true if this call entered it, false if it held already. */
+  private boolean enter(Fact f) {
+    while (true) {
+      int now = life;
+      if ((now & f.bit) != 0) return false;
+      if (LIFE.compareAndSet(this, now, now | f.bit)) return true;
+    }
+  }
+
+  private boolean is(Fact f) {
+    return (life & f.bit) != 0;
+  }
 
   ContextLink(PeerChannel chan, String cid, boolean callerSide, String func, boolean creditFlow) {
     this.chan = chan;
@@ -93,6 +150,8 @@ public final class ContextLink {
     this.callerSide = callerSide;
     this.func = func;
     this.creditFlow = creditFlow;
+    this.cancelTimeout = chan.tuning.contextCancelTimeout();
+    this.burstGapNanos = chan.tuning.burstGapNanos();
     JfrEvents.contextOpened(chan.localUid(), chan.peer(), cid, func, callerSide);
   }
 
@@ -104,10 +163,10 @@ public final class ContextLink {
   /** How this side ended, in a word or an error type, for the flight recorder. */
   private String outcome() {
     RemoteActorError err = remoteError;
-    if (hasResult) return "returned";
+    if (is(Fact.RETURNED)) return "returned";
     if (err != null) return err.typeName();
-    if (connectionLost) return "connection lost";
-    if (cancelCalled) return "cancelled";
+    if (is(Fact.CONNECTION_LOST)) return "connection lost";
+    if (is(Fact.CANCEL_CALLED)) return "cancelled";
     return "closed";
   }
 
@@ -127,6 +186,11 @@ public final class ContextLink {
     return func;
   }
 
+  /** How long a cancel request waits for the peer's answer. */
+  public Duration cancelTimeout() {
+    return cancelTimeout;
+  }
+
   // ----------------------------------------------------------------------------------------------
   // The message loop's side
 
@@ -144,6 +208,35 @@ public final class ContextLink {
   }
 
   private void deliverYield(Msg.Yield y) {
+    if (admitYield()) inbox.sender().trySend(y);
+  }
+
+  /**
+   * Like {@link #deliver} for a stream item, but held back until {@link #flushDeferred}: the loop
+   * knows that more messages are buffered and hands this link's items over together, waking its
+   * consumer once. The bound on queued items is counted now, as for a delivered item.
+   *
+   * @return whether this is the first item held back since the last flush (the loop lists the link once)
+   */
+  boolean deferYield(Msg.Yield y) {
+    boolean first = deferred.isEmpty();
+    if (!admitYield()) return false;
+    deferred.add(y);
+    return first;
+  }
+
+  /** Hands over the items held back by {@link #deferYield}, in order, in one go. */
+  void flushDeferred() {
+    if (deferred.isEmpty()) return;
+    inbox.sender().trySendAll(deferred);
+    deferred.clear();
+  }
+
+  /**
+   * Counts an arriving item against the bound; false if it must not be queued (an overrun answered,
+   * or an item dropped beyond the overflow limit).
+   */
+  private boolean admitYield() {
     int queued = queuedYields.incrementAndGet();
     int limit = creditFlow ? Math.max(capacity, DEFAULT_BUFFER) : capacity;
     if (queued > limit) {
@@ -152,22 +245,22 @@ public final class ContextLink {
         LOG.warn("context " + cid + " was overrun by " + chan.peer() + ": answering StreamOverrun");
         beforeSend(); // a cancel's functype, if one is owed, precedes it too
         chan.sendQuietly(new Msg.Error(cid, overrun()));
-        return;
+        return false;
       }
       if (queued > limit + OVERFLOW_LIMIT) {
         queuedYields.decrementAndGet();
         LOG.warn("context " + cid + ": dropping a stream item from " + chan.peer()
             + ", " + OVERFLOW_LIMIT + " items beyond the buffer of " + limit + " are already queued");
-        return;
+        return false;
       }
     }
-    inbox.sender().trySend(y);
+    return true;
   }
 
   /** tractor's StreamOverrun error body, sent back to the sender. */
   private ErrorInfo overrun() {
     String text = "Actor-task context " + cid + "@" + chan.localUid().pythonRepr() + " was overrun by remote!\n"
-        + (streamOpened ? "" : "\n*** No stream open on `" + chan.localUid().name() + "` side! ***\n\n")
+        + (is(Fact.STREAM_OPENED) ? "" : "\n*** No stream open on `" + chan.localUid().name() + "` side! ***\n\n")
         + "sender actor: " + chan.peer().pythonRepr();
     return ErrorInfo.of("jtractor: " + text + "\ntractor._exceptions.StreamOverrun: " + text + "\n", "StreamOverrun", chan.localUid());
   }
@@ -175,7 +268,7 @@ public final class ContextLink {
   private void onRemoteError(RemoteActorError err) {
     if (remoteError == null) remoteError = err;
     wakeSender();
-    if (err instanceof ContextCancelled && cancelCalled) {
+    if (err instanceof ContextCancelled && is(Fact.CANCEL_CALLED)) {
       return; // the answer to our own cancel request
     }
     cancelledByRemote = chan.peer();
@@ -185,11 +278,11 @@ public final class ContextLink {
 
   /** The connection ended (the loop): waiters fail, the owning task is cancelled. */
   void connectionEnded() {
-    connectionLost = true;
+    enter(Fact.CONNECTION_LOST);
     inbox.sender().close();
     wakeSender();
     CancelScope s = scope;
-    if (s != null && !hasResult) s.cancel();
+    if (s != null && !is(Fact.RETURNED)) s.cancel();
   }
 
   // ----------------------------------------------------------------------------------------------
@@ -198,9 +291,9 @@ public final class ContextLink {
   /** Makes {@code s} the scope cancelled when the peer fails or the connection ends. */
   public void bindScope(CancelScope s) {
     scope = s;
-    if (connectionLost) s.cancel();
+    if (is(Fact.CONNECTION_LOST)) s.cancel();
     RemoteActorError err = remoteError;
-    if (err != null && !(err instanceof ContextCancelled && cancelCalled)) s.cancel();
+    if (err != null && !(err instanceof ContextCancelled && is(Fact.CANCEL_CALLED))) s.cancel();
   }
 
   /** The next message that is not a stream item (while opening a context: functype, started). */
@@ -218,7 +311,7 @@ public final class ContextLink {
   }
 
   public boolean cancelCalled() {
-    return cancelCalled;
+    return is(Fact.CANCEL_CALLED);
   }
 
   /** The peer whose error or cancellation cancelled this side, or null. */
@@ -227,18 +320,16 @@ public final class ContextLink {
   }
 
   public boolean connectionLost() {
-    return connectionLost;
+    return is(Fact.CONNECTION_LOST);
   }
 
   /** Marks {@code started} as called; false if it was already. */
   public boolean markStarted() {
-    if (startedCalled) return false;
-    startedCalled = true;
-    return true;
+    return enter(Fact.STARTED);
   }
 
   public boolean startedCalled() {
-    return startedCalled;
+    return is(Fact.STARTED);
   }
 
   /** Sends {@code started}. */
@@ -260,7 +351,7 @@ public final class ContextLink {
     if (backpressure && creditFlow) acquireCredit();
     Msg.Yield y = new Msg.Yield(cid, value);
     long now = System.nanoTime();
-    if (now - lastYieldAt < BURST_GAP_NANOS) {
+    if (now - lastYieldAt < burstGapNanos) {
       // A burst: queue it for the connection's writer instead of paying a write per item.
       try {
         beforeSend();
@@ -275,12 +366,6 @@ public final class ContextLink {
     lastYieldAt = System.nanoTime();
   }
 
-  /**
-   * Items sent closer together than this are a burst and go through the connection's write-behind
-   * queue; a send after a longer pause (a round trip, at least) is written directly, which is the
-   * faster path for one item.
-   */
-  private static final long BURST_GAP_NANOS = 20_000;
   /** When the last item was sent. The sending tasks only (benign race among several senders). */
   private volatile long lastYieldAt = Long.MIN_VALUE / 2;
 
@@ -293,7 +378,7 @@ public final class ContextLink {
   private void failIfEnded() {
     RemoteActorError err = remoteError;
     if (err != null) throw err;
-    if (connectionLost) throw lost();
+    if (is(Fact.CONNECTION_LOST)) throw lost();
   }
 
   private void acquireCredit() {
@@ -326,16 +411,15 @@ public final class ContextLink {
     if (bufferSize < 1) throw new IllegalArgumentException("msgBufferSize must be at least 1: " + bufferSize);
     capacity = bufferSize;
     allowOverruns = overruns;
-    streamOpened = true;
-    if (creditFlow && bufferSize > DEFAULT_BUFFER && !extraCreditGranted) {
-      extraCreditGranted = true;
+    enter(Fact.STREAM_OPENED);
+    if (creditFlow && bufferSize > DEFAULT_BUFFER && enter(Fact.EXTRA_CREDIT_GRANTED)) {
       beforeSend();
       chan.sendQuietly(new Msg.Credit(cid, bufferSize - DEFAULT_BUFFER));
     }
   }
 
   public boolean streamOpened() {
-    return streamOpened;
+    return is(Fact.STREAM_OPENED);
   }
 
   /** Registers how to close the stream open here (the runtime closes it when the task ends). */
@@ -373,7 +457,7 @@ public final class ContextLink {
         case Msg.Stop s -> throw new EndOfChannel(chan.peer().name() + " closed its end of the stream");
         case Msg.Return r -> {
           result = r.value();
-          hasResult = true;
+          enter(Fact.RETURNED);
           throw new EndOfChannel(chan.peer().name() + " returned from " + func + "()");
         }
         case Msg.Error e -> throw remoteError;
@@ -403,21 +487,21 @@ public final class ContextLink {
    */
   public Object awaitResult() {
     while (true) {
-      if (hasResult) return result;
+      if (is(Fact.RETURNED)) return result;
       RemoteActorError err = remoteError;
       if (err != null) return maybeRaise(err);
       Msg m;
       try {
         m = inbox.receiver().receive();
       } catch (EndOfChannel closed) {
-        if (remoteError != null || hasResult) continue;
+        if (remoteError != null || is(Fact.RETURNED)) continue;
         throw lost();
       }
       switch (m) {
         case Msg.Yield y -> consumed();
         case Msg.Return r -> {
           result = r.value();
-          hasResult = true;
+          enter(Fact.RETURNED);
         }
         default -> {} // stop, started, functype; an error was recorded on arrival
       }
@@ -425,13 +509,13 @@ public final class ContextLink {
   }
 
   public boolean hasResult() {
-    return hasResult;
+    return is(Fact.RETURNED);
   }
 
   /** Raises {@code err} unless it is a cancellation this side or this actor asked for. */
   public Object maybeRaise(RemoteActorError err) {
     if (err instanceof ContextCancelled cc
-        && (cancelCalled || chan.cancelCalled() || chan.localUid().equals(cc.canceller()))) {
+        && (is(Fact.CANCEL_CALLED) || chan.cancelCalled() || chan.localUid().equals(cc.canceller()))) {
       return cc;
     }
     throw err;
@@ -439,15 +523,15 @@ public final class ContextLink {
 
   /**
    * Caller side: asks the callee to cancel ({@code self._cancel_task}), waiting at most {@link
-   * #CANCEL_TIMEOUT} for the answer; shielded. Callee side: cancels the callee's own task.
+   * #cancelTimeout()} for the answer; shielded. Callee side: cancels the callee's own task.
    */
   public void cancel() {
-    cancelCalled = true;
+    enter(Fact.CANCEL_CALLED);
     if (callerSide) {
-      if (chan.isOpen() && !hasResult && remoteError == null) {
+      if (chan.isOpen() && !is(Fact.RETURNED) && remoteError == null) {
         Log.CANCEL.debug("actor {} cancels context {}() [{}] in {}", chan.localUid(), func, cid, chan.peer());
         JfrEvents.CancelAcknowledged ack = JfrEvents.cancelRequested(chan.localUid(), chan.peer(), cid);
-        Object answer = chan.callShielded("self", "_cancel_task", Map.of("cid", cid), CANCEL_TIMEOUT);
+        Object answer = chan.callShielded("self", "_cancel_task", Map.of("cid", cid), cancelTimeout);
         JfrEvents.cancelAnswered(ack, chan.localUid(), chan.peer(), cid, answer != null);
       }
     } else {

@@ -31,18 +31,17 @@ final class Dispatcher {
   /** The {@code self} methods the message loop answers itself. */
   private static final Set<String> RUNTIME_METHODS = Set.of("cancel", "_cancel_task");
 
-  /**
-   * Plain calls are run by the reader itself while calls on this connection have lately taken less
-   * than this. A short call then costs no thread wake-up; a long one would keep the connection
-   * unread until {@link InlineCallWatch} hands it over, so long calls are handed over at once.
-   */
-  static final long INLINE_IF_SHORTER_THAN_NANOS = 100_000;
-
   private final PeerChannel ch;
   private final Actor actor;
   private final Uid peer;
   private final Outbox outbox;
   private final CancelAnswers cancels;
+  /**
+   * Plain calls run on the reader while they have lately taken less than this ({@link
+   * Tuning#inlineIfShorterThanNanos}); a long one would keep the connection unread until {@link
+   * InlineCallWatch} hands it over, so long calls are handed over at once.
+   */
+  private final long inlineBelowNanos;
   /** RPC tasks started by this channel, by cid. Any thread. */
   private final ConcurrentHashMap<String, RpcTask> rpcTasks = new ConcurrentHashMap<>();
   /**
@@ -57,6 +56,7 @@ final class Dispatcher {
     this.peer = ch.peer;
     this.outbox = ch.outbox;
     this.cancels = ch.cancels;
+    this.inlineBelowNanos = ch.tuning.inlineIfShorterThanNanos();
   }
 
   /**
@@ -77,12 +77,12 @@ final class Dispatcher {
 
   /** Whether {@code call} should run on the reader: a plain call, while such calls are short. */
   boolean runsInline(PreparedCall call) {
-    return call.isPlain() && recentCallNanos < INLINE_IF_SHORTER_THAN_NANOS;
+    return call.isPlain() && recentCallNanos < inlineBelowNanos;
   }
 
   /** A call ran long on the reader: the next plain calls go to another thread until they prove short. */
   void markCallsLong() {
-    recentCallNanos = 10 * INLINE_IF_SHORTER_THAN_NANOS;
+    recentCallNanos = 10 * inlineBelowNanos;
   }
 
   /**
@@ -90,7 +90,7 @@ final class Dispatcher {
    * short, but on a busy CPU it often lets the woken peer run first (docs/design.md).
    */
   private void recordCallTime(long nanos) {
-    long took = Math.min(nanos, 10 * INLINE_IF_SHORTER_THAN_NANOS);
+    long took = Math.min(nanos, 10 * inlineBelowNanos);
     long avg = recentCallNanos;
     recentCallNanos = avg + (took - avg) / 4;
   }
@@ -304,11 +304,11 @@ final class Dispatcher {
   private void awaitBounded(RpcTask t) {
     Sc.shielded(
         s -> {
-          s.setRelativeDeadline(CancelAnswers.CANCEL_WAIT);
+          s.setRelativeDeadline(cancels.cancelWait);
           t.done.await();
         });
     if (!t.done.isSet()) {
-      LOG.warn("a task of " + peer + " did not finish within " + CancelAnswers.CANCEL_WAIT + " of being cancelled");
+      LOG.warn("a task of " + peer + " did not finish within " + cancels.cancelWait + " of being cancelled");
     }
   }
 
