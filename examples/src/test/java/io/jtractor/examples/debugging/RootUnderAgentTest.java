@@ -171,4 +171,19 @@ class RootUnderAgentTest {
       assertThat(t.process().exitValue()).isEqualTo(1);
     }
   }
+
+  @Test
+  @Timeout(40)
+  void theHelperEndsByItselfWhenTheRootIsKilled() throws Exception {
+    try (Terminal t = Terminal.startUnderAgent(RootActorBreakpoint.class)) {
+      t.expectPrompt(PROMPT);
+      List<ProcessHandle> helper = t.process().descendants()
+          .filter(p -> p.info().arguments().map(a -> String.join(" ", a).contains("io.jtractor.runtime.debug.RootHelper")).orElse(false))
+          .toList();
+      assertThat(helper).hasSize(1);
+      t.process().destroyForcibly(); // SIGKILL: no shutdown hook, nothing tells the helper but its pipe and the pid
+      helper.getFirst().onExit().get(10, java.util.concurrent.TimeUnit.SECONDS);
+      assertThat(helper.getFirst().isAlive()).isFalse();
+    }
+  }
 }
