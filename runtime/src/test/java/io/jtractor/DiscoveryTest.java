@@ -161,7 +161,7 @@ class DiscoveryTest {
 
   @Test
   void anActorKilledWithoutUnregisteringIsForgottenWithinAboutASecond() {
-    // The reference commit keeps such an entry for as long as the registrar lives.
+    // tractor keeps such an entry for as long as the registrar lives.
     try (Root root = Jtractor.openRoot("root", DiscoveryFuncs.class)) {
       AtomicReference<Uid> doomed = new AtomicReference<>();
       assertThatThrownBy(() -> root.openNursery(an -> {

@@ -141,7 +141,7 @@ class MultiProgramTest {
       try (Portal registrar = Discovery.getRegistrar()) {
         assertThat(registrar.cancelActor()).isTrue();
       }
-      // The reference commit's daemon keeps its process running, serving nothing; ours exits.
+      // tractor's daemon keeps its process running, serving nothing; ours exits.
       assertThat(awaitExit(reg)).isZero();
       assertThat(reg.text()).contains("STOPPED cancelled by ('root'");
       assertThatThrownBy(() -> new Socket(reg.address.getAddress(), reg.address.getPort()).close())

@@ -30,7 +30,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * What a tractor peer gets from a jtractor actor is exactly what tractor at the reference commit
+ * What a tractor peer gets from a jtractor actor is exactly what tractor (commit c72026091e)
  * sends, checked frame by frame, and byte for byte against the real capture where it has the
  * exchange ({@code wire/src/test/resources/tractor-frames.txt}).
  */
@@ -136,8 +136,8 @@ class TractorDialectTest {
 
   @Test
   void jtractorOnlyCallsNeverReachATractorRegistrarAndGetRegistryAnswersInstead() throws Exception {
-    // A Python registrar, played from the wire layer: at the reference commit an unknown self
-    // method kills it, so registry_info must never reach it.
+    // A Python registrar, played from the wire layer: an unknown self
+    // method kills tractor's, so registry_info must never reach it.
     Uid registrarUid = Uid.random("registrar");
     List<String> asked = new CopyOnWriteArrayList<>();
     try (ServerSocket server = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {

@@ -182,7 +182,7 @@ public final class CtxFuncs {
     throw new AssertionError("a checkpoint in a cancelled context must raise Cancelled");
   }
 
-  /** Cancels its own context after started (tractor's reference commit gave the caller a TypeError). */
+  /** Cancels its own context after started (tractor gave the caller a TypeError). */
   public static void cancelSelfAfterStarted(Context ctx) {
     ctx.started("first");
     Sc.sleep(Duration.ofMillis(50));
