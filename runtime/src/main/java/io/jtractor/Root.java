@@ -68,7 +68,7 @@ public final class Root implements AutoCloseable {
           + config.registryAddress().getHostString() + ":" + config.registryAddress().getPort() + ": "
           + actor.registrationFailure().getMessage(), actor.registrationFailure());
     }
-    if (config.debugMode()) io.jtractor.runtime.debug.Debugger.serveUncaught(actor, Thread.currentThread());
+    if (config.debugMode()) io.jtractor.runtime.debug.Debugger.rootOpened(actor, Thread.currentThread());
     this.shutdownHook = Thread.ofPlatform().name("jtractor-root-shutdown").unstarted(this::emergencyTeardown);
     Runtime.getRuntime().addShutdownHook(shutdownHook);
     RootSignals.install(this);

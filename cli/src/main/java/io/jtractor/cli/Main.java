@@ -25,7 +25,7 @@ import java.util.Map;
 
 /**
  * {@code jtractor registrar [--host H] [--port P]}, {@code jtractor ps [--host H] [--port P]},
- * {@code jtractor demo}. Exit status: 0 on success, 1 when the command could not do its job (no
+ * {@code jtractor debug <main class> [args...]}, {@code jtractor demo}. Exit status: 0 on success, 1 when the command could not do its job (no
  * registrar answers, the address is taken), 2 for a usage error, 128+N when signal N stopped a
  * registrar.
  */
@@ -41,6 +41,9 @@ public final class Main {
         ps [--tasks] [--host H] [--port P]
                                           list the actors a registrar knows, as a tree; with
                                           --tasks, each actor's nurseries, scopes and tasks too
+        debug [--cp PATH] <main class> [args...]
+                                          run a root program in debug mode under a JDWP agent:
+                                          its own crashes and pauses stop at their frames
         demo                              run the showcase
         help                              show this text
 
@@ -67,6 +70,7 @@ public final class Main {
       return 2;
     }
     String command = args[0];
+    if (command.equals("debug")) return DebugLauncher.run(List.of(args).subList(1, args.length), err);
     List<String> options = new ArrayList<>(List.of(args).subList(1, args.length));
     boolean tasks = command.equals("ps") && options.remove("--tasks");
     InetSocketAddress address;

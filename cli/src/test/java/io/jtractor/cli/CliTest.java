@@ -257,6 +257,28 @@ class CliTest {
         "4 actors");
   }
 
+  @Test
+  @org.junit.jupiter.api.Timeout(60)
+  void debugRunsARootUnderAnAgentSoItsOwnCrashStopsWithItsVariables() throws Exception {
+    Program p = jtractor("debug", "io.jtractor.examples.debugging.RootActorError");
+    try (var in = p.process.getOutputStream()) {
+      in.write("locals\nc\n".getBytes(StandardCharsets.UTF_8)); // read by the REPL once the root stops
+    }
+    assertThat(p.awaitExit()).isEqualTo(1);
+    assertThat(p.text()).contains("Attaching to debugger in crashed actor: ('root'", "java.lang.AssertionError: assert 0", "zero = 0")
+        .doesNotContain("no variables");
+  }
+
+  @Test
+  void debugWithoutAMainClassIsAUsageError() throws Exception {
+    Program p = jtractor("debug", "--cp");
+    assertThat(p.awaitExit()).isEqualTo(2);
+    assertThat(p.text()).contains("jtractor debug: --cp needs a class path", "usage: jtractor debug");
+    assertThat(DebugLauncher.command(List.of("--cp", "/x", "a.B", "arg")))
+        .contains(DebugLauncher.AGENT, "-Djtractor.debug=true", "a.B", "arg")
+        .anyMatch(a -> a.startsWith("/x" + java.io.File.pathSeparator));
+  }
+
   /** Nothing to call: the children above only need a class to expose. */
   public static void nothing() {}
 
