@@ -3,10 +3,10 @@ package io.jtractor;
 import io.jtractor.runtime.Actor;
 import io.jtractor.runtime.ChildProcess;
 import io.jtractor.runtime.Sneaky;
+import io.jtractor.runtime.SpawnOptions;
 import io.jtractor.runtime.Values;
 import io.jtractor.runtime.debug.Debugger;
 import io.jtractor.sc.Block;
-import io.jtractor.sc.CancelScope;
 import io.jtractor.sc.Event;
 import io.jtractor.sc.Nursery;
 import io.jtractor.sc.Sc;
@@ -19,7 +19,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Spawns child actors (each a JVM) and supervises them with one-cancels-all: an error in any
@@ -29,7 +28,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * io.jtractor.sc.ExceptionGroup}. Nothing outlives the nursery: every child process is gone when
  * it returns. Prior art: tractor's {@code ActorNursery} ({@code open_nursery}).
  *
- * <p>Where we deviate from the reference commit, on purpose: a failing {@code runInActor} child
+ * <p>Where we deviate from tractor, on purpose (docs/design.md, "Deviations"): a failing {@code runInActor} child
  * cancels its siblings at once instead of after the body ends and every sibling has finished
  * (tractor bug #287); a child that fails to boot is an error of this nursery, not a crash of the
  * parent's runtime; children die with their parent.
@@ -48,9 +47,9 @@ public final class ActorNursery {
    * long-lived nursery keeps nothing of a child that has finished (its portal keeps its result).
    * Any thread.
    */
-  private final List<Child> children = new CopyOnWriteArrayList<>();
+  private final List<NurseryChild> children = new CopyOnWriteArrayList<>();
   private volatile boolean cancelled;
-  private volatile ChildProcess.SpawnOptions spawnOptions = ChildProcess.SpawnOptions.inherited();
+  private volatile SpawnOptions spawnOptions = SpawnOptions.inherited();
   /** Debug mode for the children spawned from now on; null: the actor's own. */
   private volatile Boolean debugMode;
 
@@ -75,7 +74,7 @@ public final class ActorNursery {
   }
 
   /** Options for the children spawned from now on (JVM flags, timeouts, grace periods). */
-  public ActorNursery withSpawnOptions(ChildProcess.SpawnOptions options) {
+  public ActorNursery withSpawnOptions(SpawnOptions options) {
     this.spawnOptions = Objects.requireNonNull(options, "options");
     return this;
   }
@@ -110,7 +109,7 @@ public final class ActorNursery {
    * start_actor(..., infect_asyncio=True)}). For {@code runInActor}, set the nursery's options
    * with {@link #withSpawnOptions}.
    */
-  public Portal startActor(String name, ChildProcess.SpawnOptions options, Class<?>... modules) {
+  public Portal startActor(String name, SpawnOptions options, Class<?>... modules) {
     return spawn(name, List.of(modules), null, Objects.requireNonNull(options, "options"));
   }
 
@@ -190,16 +189,16 @@ public final class ActorNursery {
     return spawn(name, List.of(modules), new MainCall(ns, func, Map.copyOf(kwargs), Object.class), spawnOptions);
   }
 
-  private record MainCall(String ns, String func, Map<String, ?> kwargs, Type resultType) {}
+  record MainCall(String ns, String func, Map<String, ?> kwargs, Type resultType) {}
 
-  private Portal spawn(String name, List<Class<?>> modules, MainCall main, ChildProcess.SpawnOptions spawnOptions) {
+  private Portal spawn(String name, List<Class<?>> modules, MainCall main, SpawnOptions spawnOptions) {
     Objects.requireNonNull(name, "name");
     if (!tasks.isOpen()) throw new IllegalStateException("this actor nursery is closed");
     Sc.checkpointIfCancelled();
     Uid uid = Uid.random(name);
     Boolean debug = debugMode;
     ChildProcess proc = ChildProcess.spawn(actor, uid, modules, spawnOptions, debug != null ? debug : actor.config().debugMode());
-    Child child = new Child(proc, main);
+    NurseryChild child = new NurseryChild(proc, main);
     Portal portal = new Portal(proc.channel(), child);
     child.portal = portal;
     children.add(child); // before its supervisor starts: that removes it when the child is gone
@@ -221,87 +220,7 @@ public final class ActorNursery {
   // ----------------------------------------------------------------------------------------------
   // Supervision
 
-  /**
-   * One child: its process, its scope (so it can be cancelled alone) and, for runInActor, its
-   * result.
-   *
-   * <p>Threads: the supervisor settles the outcome; the nursery's owner, a portal or {@link
-   * #cancel} raise what is asked of the child. Both are one-way states changed by compare-and-set.
-   */
-  static final class Child {
-    final ChildProcess process;
-    final MainCall main;
-    final CancelScope scope = CancelScope.create();
-    /** Set once the outcome is settled. */
-    final Event resultReady = new Event();
-    Portal portal; // set by the spawning thread before supervision starts
-
-    /** What this nursery has asked of the child; it only rises: NONE, then CANCEL, then HARD_KILL. */
-    enum Ask {
-      /** Nothing: the child's end would be unexpected. */
-      NONE,
-      /** To go (a {@code self.cancel} request, then signals): its end is no failure. */
-      CANCEL,
-      /** To go at once: SIGTERM without asking first, then SIGKILL after the grace period. */
-      HARD_KILL
-    }
-
-    /** How the child's main call ended (runInActor), or how the child ended without one. */
-    sealed interface Outcome permits Returned, Failed {}
-
-    record Returned(Object value) implements Outcome {}
-
-    record Failed(Throwable error) implements Outcome {}
-
-    private final AtomicReference<Ask> ask = new AtomicReference<>(Ask.NONE);
-    /** Null until settled; settled once, before {@link #resultReady} is set. */
-    private final AtomicReference<Outcome> outcome = new AtomicReference<>();
-
-    Child(ChildProcess process, MainCall main) {
-      this.process = process;
-      this.main = main;
-    }
-
-    boolean isRunInActor() {
-      return main != null;
-    }
-
-    /** Asks the child to go: its end is expected from now on. */
-    void markCancelRequested() {
-      ask.compareAndSet(Ask.NONE, Ask.CANCEL);
-    }
-
-    /** Asks the child to go at once. */
-    void markHardKill() {
-      ask.set(Ask.HARD_KILL);
-    }
-
-    boolean cancelRequested() {
-      return ask.get() != Ask.NONE;
-    }
-
-    boolean hardKill() {
-      return ask.get() == Ask.HARD_KILL;
-    }
-
-    /** Settles the outcome unless it is settled already; true if this call settled it. */
-    boolean settle(Outcome o) {
-      if (!outcome.compareAndSet(null, o)) return false;
-      resultReady.set();
-      return true;
-    }
-
-    @SuppressWarnings("unchecked")
-    <R> R awaitResult() {
-      resultReady.await();
-      return switch (outcome.get()) {
-        case Failed f -> throw Sneaky.raise(f.error());
-        case Returned r -> (R) r.value();
-      };
-    }
-  }
-
-  private void supervise(Child child) {
+  private void supervise(NurseryChild child) {
     try {
       child.scope.run(
           s -> {
@@ -313,7 +232,7 @@ public final class ActorNursery {
           });
     } finally {
       if (!child.resultReady.isSet()) {
-        child.settle(new Child.Failed(
+        child.settle(new NurseryChild.Failed(
             new ActorFailure("actor " + child.process.uid() + " was cancelled before it returned a result")));
       }
       try {
@@ -324,7 +243,7 @@ public final class ActorNursery {
     }
   }
 
-  private void runMain(Child child) {
+  private void runMain(NurseryChild child) {
     MainCall m = child.main;
     Object value;
     try {
@@ -334,7 +253,7 @@ public final class ActorNursery {
       if ((e instanceof ContextCancelled || e instanceof ConnectionLost) && (child.cancelRequested() || cancelled)) {
         // We asked for it (Portal.cancelActor, ActorNursery.cancel), maybe before the call even
         // ran: not a failure.
-        child.settle(new Child.Failed(
+        child.settle(new NurseryChild.Failed(
             new ActorFailure("actor " + child.process.uid() + " was cancelled before it returned a result", e)));
         return;
       }
@@ -343,15 +262,15 @@ public final class ActorNursery {
         f = new ActorFailure("actor " + child.process.uid() + " died (exit code "
             + child.process.process().exitValue() + ") before it returned", e);
       }
-      child.settle(new Child.Failed(f));
+      child.settle(new NurseryChild.Failed(f));
       throw f; // one-cancels-all, at once
     }
-    child.settle(new Child.Returned(value));
+    child.settle(new NurseryChild.Returned(value));
     child.markCancelRequested();
     // Done: ask it to go, as tractor does after a result (the reaper waits for the exit).
   }
 
-  private void awaitDaemonEnd(Child child) {
+  private void awaitDaemonEnd(NurseryChild child) {
     Event ended = child.process.channel().ended();
     // Wait until the connection or the process ends, whichever comes first.
     Nursery.run(
@@ -396,7 +315,7 @@ public final class ActorNursery {
    */
   public void cancel(boolean hardKill) {
     cancelled = true;
-    for (Child c : children) {
+    for (NurseryChild c : children) {
       if (hardKill) c.markHardKill();
       else c.markCancelRequested();
       c.scope.cancel();
@@ -414,7 +333,7 @@ public final class ActorNursery {
    */
   public List<Portal> portals() {
     List<Portal> out = new ArrayList<>();
-    for (Child c : children) out.add(c.portal);
+    for (NurseryChild c : children) out.add(c.portal);
     return out;
   }
 

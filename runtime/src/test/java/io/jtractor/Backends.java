@@ -1,6 +1,6 @@
 package io.jtractor;
 
-import io.jtractor.runtime.ChildProcess.SpawnOptions;
+import io.jtractor.runtime.SpawnOptions;
 
 /**
  * The spawn backend a test run uses: the conformance suites run once with child JVMs and once

@@ -45,7 +45,7 @@ class ClusterAndCacheTest extends SharedRootTest {
 
   @Test
   void streamingToEveryWorkerOfAClusterThroughGatheredContextsAndStreams() {
-    // tractor's test_streaming_to_actor_cluster (failing at the reference commit: backpressure kwarg).
+    // tractor's test_streaming_to_actor_cluster (failing in tractor: backpressure kwarg).
     int perWorker = 500;
     List<Long> counts = Jtractor.openActorCluster(2, List.of(CtxFuncs.class), portals -> {
       List<Scoped<Context>> contexts = new ArrayList<>();

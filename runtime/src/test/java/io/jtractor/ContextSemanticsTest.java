@@ -275,7 +275,7 @@ class ContextSemanticsTest extends SharedRootTest {
 
   @Test
   void aCalleeThatCancelsItselfAfterStartedGivesTheCallerAContextCancelled() {
-    // The reference commit raised a TypeError here (canceller None, spec §12).
+    // tractor raised a TypeError here (canceller None, spec §12).
     withServer("cancel_self", p -> {
       List<String> trail = new CopyOnWriteArrayList<>();
       Throwable thrown = catchThrowable(() -> p.openContext(CtxFuncs::cancelSelfAfterStarted, (ctx, first) -> {
@@ -355,7 +355,7 @@ class ContextSemanticsTest extends SharedRootTest {
 
   @Test
   void aContextWhoseConnectionDiesFailsPromptlyWithConnectionLost() {
-    // The reference commit leaves such a context waiting until something cancels it (spec §4.8).
+    // tractor leaves such a context waiting until something cancels it (spec §4.8).
     root.openNursery(an -> {
       Portal server = an.startActor("server", CtxFuncs.class, io.jtractor.funcs.Funcs.class);
       long port = server.run(io.jtractor.funcs.Funcs::listenPort);

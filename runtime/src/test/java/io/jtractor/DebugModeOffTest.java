@@ -12,11 +12,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * Debug mode off (the default) is free: no JDWP agent on any child's command line, no debugger
- * front end or thread in the root, and {@link Jtractor#pause()} returns at once. (The debugger
+ * Debug mode off (the default) is free: no JDWP agent on any child's command line, no helper JVM
+ * for the root, no debugger front end or thread in the root, and {@link Jtractor#pause()} returns at once. (The debugger
  * itself is tested through whole programs: {@code DebuggerTest} in the examples module.)
  */
-@DisplayName("debug mode off: no agent, no front end, no thread")
+@DisplayName("debug mode off: no agent, no helper, no front end, no thread")
 class DebugModeOffTest {
 
   @AfterEach
@@ -44,6 +44,8 @@ class DebugModeOffTest {
       assertThat(commandLines).hasSize(2).noneMatch(a -> a.contains("jdwp"));
       Jtractor.pause(); // outside debug mode: a warning, and on
     }
+    assertThat(ProcessHandle.current().descendants().map(p -> p.info().commandLine().orElse("")))
+        .noneMatch(c -> c.contains("RootHelper"));
     assertThat(FrontEnd.existing()).isNull();
     assertThat(Thread.getAllStackTraces().keySet()).noneMatch(t -> t.getName().startsWith("jtractor-debugger"));
   }

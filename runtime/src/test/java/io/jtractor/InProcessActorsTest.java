@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 
 import io.jtractor.funcs.Funcs;
 import io.jtractor.funcs.InProcFuncs;
-import io.jtractor.runtime.ChildProcess.SpawnOptions;
+import io.jtractor.runtime.SpawnOptions;
 import io.jtractor.sc.ExceptionGroup;
 import java.time.Duration;
 import java.util.List;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 import io.jtractor.funcs.AioFuncs;
-import io.jtractor.runtime.ChildProcess.SpawnOptions;
+import io.jtractor.runtime.SpawnOptions;
 import io.jtractor.sc.CancelScope;
 import io.jtractor.sc.EndOfChannel;
 import io.jtractor.sc.ExceptionGroup;
@@ -79,7 +79,7 @@ class InfectedActorTest extends SharedRootTest {
   @Test
   void theParentCancellingTheInfectedActorGetsItsCancellationBack() {
     // test_context_spawns_aio_task_that_errors[parent_actor_cancels_child=True], as fixed after
-    // the reference commit: a ContextCancelled whose canceller is the root, returned, not raised
+    // the tractor commit we port: a ContextCancelled whose canceller is the root, returned, not raised
     Context[] seen = {null};
     root.openNursery(an -> {
       Portal p = an.startActor("aio_daemon", INFECTED, AioFuncs.class);

@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A separate root program (root → child → grandchild) is killed or signalled; nothing it started
- * may survive. The reference commit leaves orphans running after a SIGKILL.
+ * may survive. tractor leaves orphans running after a SIGKILL.
  */
 @DisplayName("no process outlives its root")
 class NoOrphansTest {

@@ -63,7 +63,7 @@ class SupervisionTest extends SharedRootTest {
 
   @Test
   void aFailingRunInActorChildCancelsItsSleepingSiblingsAtOnce() {
-    // The reference commit's bug #287: the failing child waited for siblings that never return.
+    // tractor's bug #287: the failing child waited for siblings that never return.
     List<String> trail = new CopyOnWriteArrayList<>();
     Throwable thrown = catchThrowable(() -> root.openNursery(an -> {
       an.runInActor("sleeper1", Funcs::sleepForever);

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.jtractor.funcs.Funcs;
 import io.jtractor.runtime.Actor;
+import io.jtractor.runtime.ActorConfig;
 import io.jtractor.wire.FrameWriter;
 import io.jtractor.wire.HandshakeAuth;
 import io.jtractor.wire.Msg;
@@ -29,7 +30,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * What a tractor peer gets from a jtractor actor is exactly what tractor at the reference commit
+ * What a tractor peer gets from a jtractor actor is exactly what tractor (commit c72026091e)
  * sends, checked frame by frame, and byte for byte against the real capture where it has the
  * exchange ({@code wire/src/test/resources/tractor-frames.txt}).
  */
@@ -57,7 +58,7 @@ class TractorDialectTest {
   }
 
   private static Root allowingTractorPeers() {
-    return Jtractor.openRoot(Actor.Config.of("root", List.of(Funcs.class))
+    return Jtractor.openRoot(ActorConfig.of("root", List.of(Funcs.class))
         .withRegistry(Jtractor.defaultRegistry()).withAllowTractorPeers(true));
   }
 
@@ -135,8 +136,8 @@ class TractorDialectTest {
 
   @Test
   void jtractorOnlyCallsNeverReachATractorRegistrarAndGetRegistryAnswersInstead() throws Exception {
-    // A Python registrar, played from the wire layer: at the reference commit an unknown self
-    // method kills it, so registry_info must never reach it.
+    // A Python registrar, played from the wire layer: an unknown self
+    // method kills tractor's, so registry_info must never reach it.
     Uid registrarUid = Uid.random("registrar");
     List<String> asked = new CopyOnWriteArrayList<>();
     try (ServerSocket server = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
@@ -158,7 +159,7 @@ class TractorDialectTest {
         }
       });
       InetSocketAddress at = new InetSocketAddress("127.0.0.1", server.getLocalPort());
-      try (Root root = Jtractor.openRoot(Actor.Config.of("app", List.of()).withRegistry(at).withAllowTractorPeers(true))) {
+      try (Root root = Jtractor.openRoot(ActorConfig.of("app", List.of()).withRegistry(at).withAllowTractorPeers(true))) {
         List<Discovery.ActorInfo> actors = Discovery.actors(at);
         assertThat(actors).containsExactly(new Discovery.ActorInfo(registrarUid, at, null, -1));
       }

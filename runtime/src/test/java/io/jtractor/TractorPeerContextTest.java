@@ -30,7 +30,7 @@ class TractorPeerContextTest {
 
   @BeforeAll
   static void openRoot() {
-    root = Jtractor.openRoot(io.jtractor.runtime.Actor.Config.of("root", List.of(CtxFuncs.class))
+    root = Jtractor.openRoot(io.jtractor.runtime.ActorConfig.of("root", List.of(CtxFuncs.class))
         .withRegistry(Jtractor.defaultRegistry()).withAllowTractorPeers(true));
   }
 

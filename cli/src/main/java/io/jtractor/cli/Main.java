@@ -8,6 +8,7 @@ import io.jtractor.RemoteActorError;
 import io.jtractor.Root;
 import io.jtractor.examples.Showcase;
 import io.jtractor.runtime.Actor;
+import io.jtractor.runtime.ActorConfig;
 import io.jtractor.runtime.TreeSecret;
 import io.jtractor.wire.Uid;
 import io.jtractor.wire.WireException;
@@ -24,7 +25,7 @@ import java.util.Map;
 
 /**
  * {@code jtractor registrar [--host H] [--port P]}, {@code jtractor ps [--host H] [--port P]},
- * {@code jtractor demo}. Exit status: 0 on success, 1 when the command could not do its job (no
+ * {@code jtractor debug <main class> [args...]}, {@code jtractor demo}. Exit status: 0 on success, 1 when the command could not do its job (no
  * registrar answers, the address is taken), 2 for a usage error, 128+N when signal N stopped a
  * registrar.
  */
@@ -40,6 +41,9 @@ public final class Main {
         ps [--tasks] [--host H] [--port P]
                                           list the actors a registrar knows, as a tree; with
                                           --tasks, each actor's nurseries, scopes and tasks too
+        debug [--cp PATH] <main class> [args...]
+                                          run a root program in debug mode under a JDWP agent:
+                                          its own crashes and pauses stop at their frames
         demo                              run the showcase
         help                              show this text
 
@@ -66,6 +70,7 @@ public final class Main {
       return 2;
     }
     String command = args[0];
+    if (command.equals("debug")) return DebugLauncher.run(List.of(args).subList(1, args.length), err);
     List<String> options = new ArrayList<>(List.of(args).subList(1, args.length));
     boolean tasks = command.equals("ps") && options.remove("--tasks");
     InetSocketAddress address;
@@ -132,7 +137,7 @@ public final class Main {
     DaemonExit exit;
     boolean[] lostRace = {false};
     try {
-      exit = Jtractor.runDaemon(Actor.Config.of("registrar", List.of()).withRegistry(at), root -> {
+      exit = Jtractor.runDaemon(ActorConfig.of("registrar", List.of()).withRegistry(at), root -> {
         if (!root.isRegistrar()) {
           // Lost a race for the address to another root: do not pose as a registrar.
           err.println("jtractor registrar: another actor became the registrar at " + hostPort(at) + " first");
@@ -160,7 +165,7 @@ public final class Main {
     }
     // A throw-away actor with no registrar of its own: it neither registers nor becomes one. It
     // talks to another program, so it proves the secret this user's programs share.
-    Actor.Config config = Actor.Config.of("jtractor-ps", List.of());
+    ActorConfig config = ActorConfig.of("jtractor-ps", List.of());
     TreeSecret secret;
     try {
       secret = TreeSecret.shared();

@@ -6,6 +6,7 @@ import io.jtractor.Discovery;
 import io.jtractor.Jtractor;
 import io.jtractor.Root;
 import io.jtractor.runtime.Actor;
+import io.jtractor.runtime.ActorConfig;
 import io.jtractor.wire.Uid;
 import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
@@ -101,7 +102,7 @@ class CliTest {
   void psShowsEveryRegisteredActorAsATreeOfWhoSpawnedWhom() throws Exception {
     Program registrar = jtractor("registrar", "--port", "0");
     InetSocketAddress at = awaitListening(registrar);
-    try (Root root = Jtractor.openRoot(Actor.Config.of("app", List.of()).withRegistry(at))) {
+    try (Root root = Jtractor.openRoot(ActorConfig.of("app", List.of()).withRegistry(at))) {
       root.openNursery(an -> {
         an.startActor("kid", CliTest.class);
         an.startActor("other-kid", CliTest.class);
@@ -254,6 +255,28 @@ class CliTest {
         "   └─ grandchild  33333333  127.0.0.1:1            12",
         "lost              44444444  127.0.0.1:1            ?",
         "4 actors");
+  }
+
+  @Test
+  @org.junit.jupiter.api.Timeout(60)
+  void debugRunsARootUnderAnAgentSoItsOwnCrashStopsWithItsVariables() throws Exception {
+    Program p = jtractor("debug", "io.jtractor.examples.debugging.RootActorError");
+    try (var in = p.process.getOutputStream()) {
+      in.write("locals\nc\n".getBytes(StandardCharsets.UTF_8)); // read by the REPL once the root stops
+    }
+    assertThat(p.awaitExit()).isEqualTo(1);
+    assertThat(p.text()).contains("Attaching to debugger in crashed actor: ('root'", "java.lang.AssertionError: assert 0", "zero = 0")
+        .doesNotContain("no variables");
+  }
+
+  @Test
+  void debugWithoutAMainClassIsAUsageError() throws Exception {
+    Program p = jtractor("debug", "--cp");
+    assertThat(p.awaitExit()).isEqualTo(2);
+    assertThat(p.text()).contains("jtractor debug: --cp needs a class path", "usage: jtractor debug");
+    assertThat(DebugLauncher.command(List.of("--cp", "/x", "a.B", "arg")))
+        .contains(DebugLauncher.AGENT, "-Djtractor.debug=true", "a.B", "arg")
+        .anyMatch(a -> a.startsWith("/x" + java.io.File.pathSeparator));
   }
 
   /** Nothing to call: the children above only need a class to expose. */

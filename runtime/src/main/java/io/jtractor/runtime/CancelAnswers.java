@@ -1,15 +1,12 @@
 package io.jtractor.runtime;
 
+import io.jtractor.sc.Deadlines;
 import io.jtractor.wire.Msg;
 import io.jtractor.wire.Uid;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.concurrent.ForkJoinPool;
-import java.util.concurrent.Future;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -157,19 +154,15 @@ final class CancelAnswers {
         answerOwedCancel(t, cancelCid);
       }
     };
-    Runnable onTimer = () -> { // on a common-pool thread: the write, which may block, goes to the actor
+    Runnable onTimer = () -> { // on the timer thread: the write, which may block, goes to the actor
       try {
         ch.actor.service().startSoon("cancel-give-up:" + t.cid, giveUp::run);
       } catch (RuntimeException stopping) {
         Log.CANCEL.debug("not answering a cancel of " + peer + ": the actor is stopping");
       }
     };
-    try {
-      Future<?> timer = ForkJoinPool.commonPool().schedule(onTimer, cancelWait.toNanos(), TimeUnit.NANOSECONDS);
-      t.giveUpTimer = timer;
-      if (t.done.isSet()) timer.cancel(false); // it ended before the timer was recorded
-    } catch (RejectedExecutionException refused) {
-      LOG.warn("cannot bound the wait for a cancelled task of " + peer + ": " + refused);
-    }
+    Deadlines.Timer timer = Deadlines.after(cancelWait, onTimer);
+    t.giveUpTimer = timer;
+    if (t.done.isSet()) timer.cancel(); // it ended before the timer was recorded
   }
 }

@@ -98,7 +98,7 @@ final class ChildBoot {
                     "parent",
                     () -> {
                       try {
-                        a.runChannel(pc);
+                        a.connections().runChannel(pc);
                       } finally {
                         a.cancelService(); // no parent channel, no reason to live (never an orphan)
                       }
@@ -121,7 +121,7 @@ final class ChildBoot {
    * The actor's configuration from the init message. A child sharing its parent's JVM takes no
    * part in debug mode: that is a process-wide state (a JDWP agent, the REPL's link to the root).
    */
-  private static Actor.Config config(Uid uid, Map<?, ?> init, Security security, boolean sharesJvm) throws ClassNotFoundException {
+  private static ActorConfig config(Uid uid, Map<?, ?> init, Security security, boolean sharesJvm) throws ClassNotFoundException {
     List<Class<?>> modules = new ArrayList<>();
     if (init.get("enable_modules") instanceof Map<?, ?> mods) {
       for (Object name : mods.keySet()) {
@@ -131,9 +131,9 @@ final class ChildBoot {
     String host = init.get("bind_host") instanceof String h ? h : "127.0.0.1";
     int port = init.get("bind_port") instanceof Long p ? p.intValue() : 0;
     InetSocketAddress registry = io.jtractor.wire.SockAddr.fromWire(init.get("_arb_addr")); // None: no registrar
-    Actor.Config defaults = Actor.Config.of(uid.name(), modules);
+    ActorConfig defaults = ActorConfig.of(uid.name(), modules);
     boolean debug = !sharesJvm
         && io.jtractor.runtime.debug.DebugMode.configureChild(init.get("_runtime_vars") instanceof Map<?, ?> vars ? vars : null);
-    return new Actor.Config(uid.name(), new InetSocketAddress(host, port), modules, defaults.wireConfig(), security, registry, debug);
+    return new ActorConfig(uid.name(), new InetSocketAddress(host, port), modules, defaults.wireConfig(), security, registry, debug);
   }
 }

@@ -3,21 +3,14 @@ package io.jtractor.runtime;
 import io.jtractor.ConnectionLost;
 import io.jtractor.ContextCancelled;
 import io.jtractor.RemoteActorError;
-import io.jtractor.TypeError;
 import io.jtractor.sc.CancelScope;
 import io.jtractor.sc.EndOfChannel;
-import io.jtractor.sc.Event;
-import io.jtractor.sc.MemoryChannel;
 import io.jtractor.sc.Sc;
-import io.jtractor.wire.ErrorInfo;
 import io.jtractor.wire.Msg;
+import io.jtractor.runtime.ContextLife.Fact;
 import io.jtractor.wire.Uid;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
 import java.time.Duration;
 import java.util.Map;
-import java.util.ArrayList;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,16 +24,14 @@ import org.slf4j.LoggerFactory;
  * buffer per context (64 by default) that the message loop never blocks on; overflow answered
  * with a {@code StreamOverrun} error to the sender, or queued (bounded) when overruns are allowed;
  * a remote error cancels the scope of the task owning this side; a {@code ContextCancelled} this
- * side asked for is not a failure. Where we deviate: (1) between two jtractor peers the receiver
- * grants credit as its application consumes items and a sender waits for credit instead of
- * overrunning (see {@link #sendYield}); (2) a {@code return} or {@code error} reaching a stream
- * reader is kept for {@code result()} instead of failing with {@code KeyError}; (3) when the
- * connection dies the owning scope is cancelled and waiters get {@link ConnectionLost}; (4) the
- * overflow queue drops the newest items beyond its bound (logged), not the oldest.
+ * side asked for is not a failure. Where we deviate (credit flow between jtractor peers, a
+ * {@code return} kept for {@code result()}, a lost connection cancelling the owner, the overflow
+ * dropping the newest items): docs/design.md, "Deviations".
  *
  * <p>Threads: {@link #deliver} and {@link #connectionEnded} run on the connection's message
- * loop; everything else on the tasks using the context. The lifecycle is one field, {@link #life},
- * changed by compare-and-set; the other mutable fields are volatile values or atomic counters.
+ * loop; everything else on the tasks using the context. The lifecycle is one field ({@link
+ * ContextLife}), changed by compare-and-set; flow control is {@link StreamCredit}'s, sending
+ * {@link ContextSends}'; the other mutable fields are volatile values.
  */
 public final class ContextLink {
   private static final Logger LOG = LoggerFactory.getLogger(ContextLink.class);
@@ -59,31 +50,11 @@ public final class ContextLink {
   private final boolean creditFlow;
   /** How long a cancel request waits for the peer's answer ({@link Tuning#contextCancelTimeout}). */
   private final Duration cancelTimeout;
-  /**
-   * Items sent closer together than this are a burst and go through the connection's write-behind
-   * queue; a send after a longer pause (a round trip, at least) is written directly, which is the
-   * faster path for one item ({@link Tuning#burstGapNanos}).
-   */
-  private final long burstGapNanos;
 
-  /** Everything for this cid but credits, in arrival order. Unbounded: the bound is counted below. */
-  private final MemoryChannel<Msg> inbox = MemoryChannel.open(MemoryChannel.UNBOUNDED);
-  /**
-   * Stream items the loop holds back to hand over together ({@link #deferYield}). Confined to the
-   * thread holding the connection's reading; the relay's hand-offs order it between holders.
-   */
-  private final ArrayList<Msg> deferred = new ArrayList<>();
-  /** Stream items delivered and not yet consumed. Loop increments, consumers decrement. */
-  private final AtomicInteger queuedYields = new AtomicInteger();
-  private volatile int capacity = DEFAULT_BUFFER;
-  private volatile boolean allowOverruns;
-
-  /** Items this side may still send before the peer grants more (credit flow only). */
-  private final AtomicInteger sendCredits = new AtomicInteger(DEFAULT_BUFFER);
-  /** Set and replaced whenever credits arrive or the context fails: wakes a waiting sender. */
-  private volatile Event creditChanged = new Event();
-  /** Items consumed here since the last grant sent to the peer. */
-  private final AtomicInteger consumedSinceGrant = new AtomicInteger();
+  /** Everything for this cid but credits, in arrival order. */
+  private final ContextInbox inbox = new ContextInbox();
+  /** Buffer, overruns and credit. */
+  private final StreamCredit credit;
 
   /** The first error the peer sent for this cid. Set by the loop. */
   private volatile RemoteActorError remoteError;
@@ -96,53 +67,10 @@ public final class ContextLink {
   /** Closes the stream open on this side, if any (set by the stream view). */
   private volatile Runnable streamCloser;
 
-  /**
-   * This side's lifecycle, in one field: the set of {@link Fact}s entered so far. A fact, once
-   * entered, stays; each is entered at most once, by compare-and-set ({@link #enter}), so exactly
-   * one thread wins each transition (e.g. the one {@code started}, the one extra credit grant).
-   */
-  private volatile int life;
-
-  /** The one-way steps of a side's life; any subset may hold at once (e.g. returned, then lost). */
-  enum Fact {
-    /** {@code started} was called (callee side). */
-    STARTED,
-    /** A stream was opened on this side. */
-    STREAM_OPENED,
-    /** The credit beyond the default buffer was granted to the peer (credit flow only). */
-    EXTRA_CREDIT_GRANTED,
-    /** This side asked for the cancellation (caller: {@code cancel()}; callee: cancelled itself). */
-    CANCEL_CALLED,
-    /** The callee's {@code return} arrived ({@link #result} holds its value). */
-    RETURNED,
-    /** The connection ended. */
-    CONNECTION_LOST;
-
-    final int bit = 1 << ordinal();
-  }
-
-  private static final VarHandle LIFE;
-
-  static {
-    try {
-      LIFE = MethodHandles.lookup().findVarHandle(ContextLink.class, "life", int.class);
-    } catch (ReflectiveOperationException e) {
-      throw new ExceptionInInitializerError(e);
-    }
-  }
-
-  /** Enters {@code f}; true if this call entered it, false if it held already. */
-  private boolean enter(Fact f) {
-    while (true) {
-      int now = life;
-      if ((now & f.bit) != 0) return false;
-      if (LIFE.compareAndSet(this, now, now | f.bit)) return true;
-    }
-  }
-
-  private boolean is(Fact f) {
-    return (life & f.bit) != 0;
-  }
+  /** This side's lifecycle: the {@link Fact}s entered so far. */
+  private final ContextLife life = new ContextLife();
+  /** Every frame this side sends. */
+  private final ContextSends sends;
 
   ContextLink(PeerChannel chan, String cid, boolean callerSide, String func, boolean creditFlow) {
     this.chan = chan;
@@ -150,24 +78,15 @@ public final class ContextLink {
     this.callerSide = callerSide;
     this.func = func;
     this.creditFlow = creditFlow;
+    this.credit = new StreamCredit(creditFlow);
     this.cancelTimeout = chan.tuning.contextCancelTimeout();
-    this.burstGapNanos = chan.tuning.burstGapNanos();
+    this.sends = new ContextSends(chan, cid);
     JfrEvents.contextOpened(chan.localUid(), chan.peer(), cid, func, callerSide);
   }
 
   /** Its connection no longer routes messages here (see {@link PeerChannel#forget}). */
   void closed() {
-    JfrEvents.contextClosed(chan.localUid(), chan.peer(), cid, func, callerSide, outcome());
-  }
-
-  /** How this side ended, in a word or an error type, for the flight recorder. */
-  private String outcome() {
-    RemoteActorError err = remoteError;
-    if (is(Fact.RETURNED)) return "returned";
-    if (err != null) return err.typeName();
-    if (is(Fact.CONNECTION_LOST)) return "connection lost";
-    if (is(Fact.CANCEL_CALLED)) return "cancelled";
-    return "closed";
+    JfrEvents.contextClosed(chan.localUid(), chan.peer(), cid, func, callerSide, life.outcome(remoteError));
   }
 
   public String cid() {
@@ -197,78 +116,48 @@ public final class ContextLink {
   /** Takes one message for this cid (the loop; never blocks). */
   void deliver(Msg msg) {
     switch (msg) {
-      case Msg.Credit c -> grantSend(c.n());
-      case Msg.Yield y -> deliverYield(y);
+      case Msg.Credit c -> credit.grant(c.n());
+      case Msg.Yield y -> {
+        if (admitYield()) inbox.put(y);
+      }
       case Msg.Error e -> {
         onRemoteError(chan.received(e));
-        inbox.sender().trySend(msg);
+        inbox.put(msg);
       }
-      default -> inbox.sender().trySend(msg);
+      default -> inbox.put(msg);
     }
   }
 
-  private void deliverYield(Msg.Yield y) {
-    if (admitYield()) inbox.sender().trySend(y);
-  }
-
   /**
-   * Like {@link #deliver} for a stream item, but held back until {@link #flushDeferred}: the loop
-   * knows that more messages are buffered and hands this link's items over together, waking its
-   * consumer once. The bound on queued items is counted now, as for a delivered item.
-   *
-   * @return whether this is the first item held back since the last flush (the loop lists the link once)
+   * {@link #deliver} for a stream item, held back until {@link #flushDeferred} (see {@link
+   * ContextInbox}); counted against the bound now. True if it is the first held since the last flush.
    */
   boolean deferYield(Msg.Yield y) {
-    boolean first = deferred.isEmpty();
-    if (!admitYield()) return false;
-    deferred.add(y);
-    return first;
+    return admitYield() && inbox.hold(y);
   }
 
   /** Hands over the items held back by {@link #deferYield}, in order, in one go. */
   void flushDeferred() {
-    if (deferred.isEmpty()) return;
-    inbox.sender().trySendAll(deferred);
-    deferred.clear();
+    inbox.flush();
   }
 
-  /**
-   * Counts an arriving item against the bound; false if it must not be queued (an overrun answered,
-   * or an item dropped beyond the overflow limit).
-   */
+  /** Counts an arriving item against the bound; false if it must not be queued (overrun, or dropped). */
   private boolean admitYield() {
-    int queued = queuedYields.incrementAndGet();
-    int limit = creditFlow ? Math.max(capacity, DEFAULT_BUFFER) : capacity;
-    if (queued > limit) {
-      if (!allowOverruns) {
-        queuedYields.decrementAndGet();
-        LOG.warn("context " + cid + " was overrun by " + chan.peer() + ": answering StreamOverrun");
-        beforeSend(); // a cancel's functype, if one is owed, precedes it too
-        chan.sendQuietly(new Msg.Error(cid, overrun()));
-        return false;
-      }
-      if (queued > limit + OVERFLOW_LIMIT) {
-        queuedYields.decrementAndGet();
-        LOG.warn("context " + cid + ": dropping a stream item from " + chan.peer()
-            + ", " + OVERFLOW_LIMIT + " items beyond the buffer of " + limit + " are already queued");
-        return false;
-      }
+    StreamCredit.Arrival a = credit.arrive();
+    if (a == StreamCredit.Arrival.OVERRUN) { // answered after a cancel's functype, if one is owed
+      LOG.warn("context " + cid + " was overrun by " + chan.peer() + ": answering StreamOverrun");
+      sends.quietly(new Msg.Error(cid, StreamCredit.overrunError(cid, chan.localUid(), chan.peer(), life.is(Fact.STREAM_OPENED))));
+    } else if (a == StreamCredit.Arrival.DROP) {
+      LOG.warn("context " + cid + ": dropping a stream item from " + chan.peer()
+          + ", " + OVERFLOW_LIMIT + " items beyond the buffer of " + credit.limit() + " are already queued");
     }
-    return true;
-  }
-
-  /** tractor's StreamOverrun error body, sent back to the sender. */
-  private ErrorInfo overrun() {
-    String text = "Actor-task context " + cid + "@" + chan.localUid().pythonRepr() + " was overrun by remote!\n"
-        + (is(Fact.STREAM_OPENED) ? "" : "\n*** No stream open on `" + chan.localUid().name() + "` side! ***\n\n")
-        + "sender actor: " + chan.peer().pythonRepr();
-    return ErrorInfo.of("jtractor: " + text + "\ntractor._exceptions.StreamOverrun: " + text + "\n", "StreamOverrun", chan.localUid());
+    return a == StreamCredit.Arrival.QUEUE;
   }
 
   private void onRemoteError(RemoteActorError err) {
     if (remoteError == null) remoteError = err;
-    wakeSender();
-    if (err instanceof ContextCancelled && is(Fact.CANCEL_CALLED)) {
+    credit.wakeSender();
+    if (err instanceof ContextCancelled && life.is(Fact.CANCEL_CALLED)) {
       return; // the answer to our own cancel request
     }
     cancelledByRemote = chan.peer();
@@ -278,11 +167,11 @@ public final class ContextLink {
 
   /** The connection ended (the loop): waiters fail, the owning task is cancelled. */
   void connectionEnded() {
-    enter(Fact.CONNECTION_LOST);
-    inbox.sender().close();
-    wakeSender();
+    life.enter(Fact.CONNECTION_LOST);
+    inbox.close();
+    credit.wakeSender();
     CancelScope s = scope;
-    if (s != null && !is(Fact.RETURNED)) s.cancel();
+    if (s != null && !life.is(Fact.RETURNED)) s.cancel();
   }
 
   // ----------------------------------------------------------------------------------------------
@@ -291,15 +180,15 @@ public final class ContextLink {
   /** Makes {@code s} the scope cancelled when the peer fails or the connection ends. */
   public void bindScope(CancelScope s) {
     scope = s;
-    if (is(Fact.CONNECTION_LOST)) s.cancel();
+    if (life.is(Fact.CONNECTION_LOST)) s.cancel();
     RemoteActorError err = remoteError;
-    if (err != null && !(err instanceof ContextCancelled && is(Fact.CANCEL_CALLED))) s.cancel();
+    if (err != null && !(err instanceof ContextCancelled && life.is(Fact.CANCEL_CALLED))) s.cancel();
   }
 
   /** The next message that is not a stream item (while opening a context: functype, started). */
   public Msg nextMessage() {
     try {
-      return inbox.receiver().receive();
+      return inbox.receive();
     } catch (EndOfChannel e) {
       throw lost();
     }
@@ -311,7 +200,7 @@ public final class ContextLink {
   }
 
   public boolean cancelCalled() {
-    return is(Fact.CANCEL_CALLED);
+    return life.is(Fact.CANCEL_CALLED);
   }
 
   /** The peer whose error or cancellation cancelled this side, or null. */
@@ -320,22 +209,21 @@ public final class ContextLink {
   }
 
   public boolean connectionLost() {
-    return is(Fact.CONNECTION_LOST);
+    return life.is(Fact.CONNECTION_LOST);
   }
 
   /** Marks {@code started} as called; false if it was already. */
   public boolean markStarted() {
-    return enter(Fact.STARTED);
+    return life.enter(Fact.STARTED);
   }
 
   public boolean startedCalled() {
-    return is(Fact.STARTED);
+    return life.is(Fact.STARTED);
   }
 
   /** Sends {@code started}. */
   public void sendStarted(Object value) {
-    beforeSend();
-    sendEncoded(new Msg.Started(cid, value), "started");
+    sends.started(value);
   }
 
   /**
@@ -348,78 +236,33 @@ public final class ContextLink {
   public void sendYield(Object value, boolean backpressure) {
     Sc.checkpointIfCancelled();
     failIfEnded();
-    if (backpressure && creditFlow) acquireCredit();
-    Msg.Yield y = new Msg.Yield(cid, value);
-    long now = System.nanoTime();
-    if (now - lastYieldAt < burstGapNanos) {
-      // A burst: queue it for the connection's writer instead of paying a write per item.
-      try {
-        beforeSend();
-        chan.sendBehind(y);
-      } catch (IllegalArgumentException e) {
-        throw new TypeError("cannot send this yield value: " + e.getMessage(), e);
-      }
-    } else {
-      beforeSend();
-      sendEncoded(y, "yield"); // a lone item (e.g. request/response): written at once
-    }
-    lastYieldAt = System.nanoTime();
+    if (backpressure && creditFlow) credit.acquire(this::failIfEnded);
+    sends.yieldItem(value);
   }
-
-  /** When the last item was sent. The sending tasks only (benign race among several senders). */
-  private volatile long lastYieldAt = Long.MIN_VALUE / 2;
 
   /** Sends {@code stop}, ignoring a closed connection. */
   public void sendStop() {
-    beforeSend();
-    chan.sendQuietly(new Msg.Stop(cid));
+    sends.quietly(new Msg.Stop(cid));
   }
 
   private void failIfEnded() {
     RemoteActorError err = remoteError;
     if (err != null) throw err;
-    if (is(Fact.CONNECTION_LOST)) throw lost();
-  }
-
-  private void acquireCredit() {
-    while (true) {
-      int c = sendCredits.get();
-      if (c > 0) {
-        if (sendCredits.compareAndSet(c, c - 1)) return;
-        continue;
-      }
-      Event changed = creditChanged;
-      if (sendCredits.get() > 0) continue;
-      failIfEnded();
-      changed.await();
-    }
-  }
-
-  private void grantSend(int n) {
-    sendCredits.addAndGet(n);
-    wakeSender();
-  }
-
-  private void wakeSender() {
-    Event old = creditChanged;
-    creditChanged = new Event();
-    old.set();
+    if (life.is(Fact.CONNECTION_LOST)) throw lost();
   }
 
   /** Configures the receiving end when a stream opens here. */
   public void openStream(int bufferSize, boolean overruns) {
     if (bufferSize < 1) throw new IllegalArgumentException("msgBufferSize must be at least 1: " + bufferSize);
-    capacity = bufferSize;
-    allowOverruns = overruns;
-    enter(Fact.STREAM_OPENED);
-    if (creditFlow && bufferSize > DEFAULT_BUFFER && enter(Fact.EXTRA_CREDIT_GRANTED)) {
-      beforeSend();
-      chan.sendQuietly(new Msg.Credit(cid, bufferSize - DEFAULT_BUFFER));
+    int extra = credit.open(bufferSize, overruns);
+    life.enter(Fact.STREAM_OPENED);
+    if (extra > 0 && life.enter(Fact.EXTRA_CREDIT_GRANTED)) {
+      sends.quietly(new Msg.Credit(cid, extra));
     }
   }
 
   public boolean streamOpened() {
-    return is(Fact.STREAM_OPENED);
+    return life.is(Fact.STREAM_OPENED);
   }
 
   /** Registers how to close the stream open here (the runtime closes it when the task ends). */
@@ -444,7 +287,7 @@ public final class ContextLink {
     while (true) {
       Msg m;
       try {
-        m = inbox.receiver().receive();
+        m = inbox.receive();
       } catch (EndOfChannel closed) {
         failIfEnded();
         throw new EndOfChannel("the context has ended");
@@ -457,7 +300,7 @@ public final class ContextLink {
         case Msg.Stop s -> throw new EndOfChannel(chan.peer().name() + " closed its end of the stream");
         case Msg.Return r -> {
           result = r.value();
-          enter(Fact.RETURNED);
+          life.enter(Fact.RETURNED);
           throw new EndOfChannel(chan.peer().name() + " returned from " + func + "()");
         }
         case Msg.Error e -> throw remoteError;
@@ -467,13 +310,9 @@ public final class ContextLink {
   }
 
   private void consumed() {
-    queuedYields.decrementAndGet();
-    if (!creditFlow) return;
-    int n = consumedSinceGrant.incrementAndGet();
-    int batch = Math.max(1, Math.max(capacity, DEFAULT_BUFFER) / 4);
-    if (n >= batch && consumedSinceGrant.compareAndSet(n, 0)) {
-      beforeSend();
-      chan.sendQuietly(new Msg.Credit(cid, n));
+    int grant = credit.consumed();
+    if (grant > 0) {
+      sends.quietly(new Msg.Credit(cid, grant));
     }
   }
 
@@ -487,21 +326,21 @@ public final class ContextLink {
    */
   public Object awaitResult() {
     while (true) {
-      if (is(Fact.RETURNED)) return result;
+      if (life.is(Fact.RETURNED)) return result;
       RemoteActorError err = remoteError;
       if (err != null) return maybeRaise(err);
       Msg m;
       try {
-        m = inbox.receiver().receive();
+        m = inbox.receive();
       } catch (EndOfChannel closed) {
-        if (remoteError != null || is(Fact.RETURNED)) continue;
+        if (remoteError != null || life.is(Fact.RETURNED)) continue;
         throw lost();
       }
       switch (m) {
         case Msg.Yield y -> consumed();
         case Msg.Return r -> {
           result = r.value();
-          enter(Fact.RETURNED);
+          life.enter(Fact.RETURNED);
         }
         default -> {} // stop, started, functype; an error was recorded on arrival
       }
@@ -509,13 +348,13 @@ public final class ContextLink {
   }
 
   public boolean hasResult() {
-    return is(Fact.RETURNED);
+    return life.is(Fact.RETURNED);
   }
 
   /** Raises {@code err} unless it is a cancellation this side or this actor asked for. */
   public Object maybeRaise(RemoteActorError err) {
     if (err instanceof ContextCancelled cc
-        && (is(Fact.CANCEL_CALLED) || chan.cancelCalled() || chan.localUid().equals(cc.canceller()))) {
+        && (life.is(Fact.CANCEL_CALLED) || chan.cancelCalled() || chan.localUid().equals(cc.canceller()))) {
       return cc;
     }
     throw err;
@@ -526,9 +365,9 @@ public final class ContextLink {
    * #cancelTimeout()} for the answer; shielded. Callee side: cancels the callee's own task.
    */
   public void cancel() {
-    enter(Fact.CANCEL_CALLED);
+    life.enter(Fact.CANCEL_CALLED);
     if (callerSide) {
-      if (chan.isOpen() && !is(Fact.RETURNED) && remoteError == null) {
+      if (chan.isOpen() && !life.is(Fact.RETURNED) && remoteError == null) {
         Log.CANCEL.debug("actor {} cancels context {}() [{}] in {}", chan.localUid(), func, cid, chan.peer());
         JfrEvents.CancelAcknowledged ack = JfrEvents.cancelRequested(chan.localUid(), chan.peer(), cid);
         Object answer = chan.callShielded("self", "_cancel_task", Map.of("cid", cid), cancelTimeout);
@@ -549,30 +388,9 @@ public final class ContextLink {
     return new ConnectionLost("the connection to " + chan.peer() + " ended while context " + func + "() [" + cid + "] was open");
   }
 
-  /**
-   * Run by the callee's task before each frame it sends on this context: the runtime sends there
-   * the functype of a {@code _cancel_task} the task owes an answer to, so that it precedes
-   * whatever the task sends as it unwinds (the capture's order). Set once, before the task runs.
-   */
-  private Runnable beforeEachSend;
-
-  /** The callee's side: sets what runs before each frame the task sends (see {@link #beforeSend}). */
+  /** The callee's side: sets what runs before each frame the task sends (see {@link ContextSends}). */
   void beforeEachSend(Runnable r) {
-    beforeEachSend = r;
-  }
-
-  private void beforeSend() {
-    Runnable r = beforeEachSend;
-    if (r != null) r.run();
-  }
-
-  /** Sends; a value msgpack cannot carry is the sender's {@link TypeError} (nothing is sent). */
-  private void sendEncoded(Msg msg, String what) {
-    try {
-      chan.send(msg);
-    } catch (IllegalArgumentException e) {
-      throw new TypeError("cannot send this " + what + " value: " + e.getMessage(), e);
-    }
+    sends.beforeEachSend(r);
   }
 
   @Override

@@ -3,12 +3,14 @@ package io.jtractor.runtime;
 import io.jtractor.AttributeError;
 import io.jtractor.ModuleNotExposed;
 import io.jtractor.TypeError;
+import io.jtractor.runtime.debug.Debugger;
 import io.jtractor.sc.Cancelled;
 import io.jtractor.sc.Sc;
 import io.jtractor.wire.ErrorInfo;
 import io.jtractor.wire.Msg;
 import io.jtractor.wire.Uid;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
@@ -167,7 +169,7 @@ final class Dispatcher {
   private PreparedCall prepareSelfCall(Msg.Cmd cmd) {
     Callable<Object> body;
     try {
-      body = actor.selfMethod(cmd.func(), cmd.kwargs(), ch.caller());
+      body = selfMethod(cmd.func(), cmd.kwargs(), ch.caller());
     } catch (AttributeError | TypeError e) {
       outbox.sendQuietly(new Msg.Error(cmd.cid(), ErrorBoxing.pack(e, actor.uid())));
       return null;
@@ -187,8 +189,8 @@ final class Dispatcher {
     switch (cmd.func()) {
       case "cancel" -> {
         Authorization.Caller who = ch.caller();
-        if (!actor.authorization().mayCancel(who)) {
-          String why = actor.authorization().cancelRefusal(who);
+        if (!actor.security().authorization().mayCancel(who)) {
+          String why = actor.security().authorization().cancelRefusal(who);
           LOG.warn(why);
           outbox.sendQuietly(new Msg.Error(cid, ErrorBoxing.pack(new SecurityException(why), actor.uid())));
           return true;
@@ -198,7 +200,7 @@ final class Dispatcher {
         actor.cancelRuntime(peer);
         // Gone from the registry before the canceller hears back: once cancelActor() returns,
         // nobody finds this actor by name any more.
-        actor.unregisterNow();
+        actor.membership().unregisterRemotely();
         outbox.sendQuietly(new Msg.Return(cid, true));
         actor.cancelService();
         return false;
@@ -214,6 +216,25 @@ final class Dispatcher {
       }
       default -> throw new IllegalStateException("not a runtime method: " + cmd.func());
     }
+  }
+
+  /**
+   * Resolves a remotely callable runtime method other than {@code cancel} and {@code
+   * _cancel_task} (the task dump, the debugger's, a registrar's registry methods) into the work
+   * its task runs.
+   *
+   * @throws AttributeError if this actor has no such method (tractor's answer)
+   */
+  private Callable<Object> selfMethod(String name, Map<String, Object> kwargs, Authorization.Caller caller) {
+    if (!caller.proven() && Capabilities.JTRACTOR_ONLY_SELF_METHODS.contains(name)) {
+      throw new AttributeError("'Actor' object has no attribute '" + name + "'"); // as tractor, to a tractor peer
+    }
+    if (name.equals(TaskDump.SELF_METHOD)) return () -> TaskDump.of(actor);
+    Callable<Object> debug = Debugger.selfMethod(actor, name, kwargs);
+    if (debug != null) return debug;
+    Registrar r = actor.membership().registrar();
+    if (r != null) return r.method(name, kwargs, caller);
+    throw new AttributeError("'Actor' object has no attribute '" + name + "'");
   }
 
   static Msg.Functype functype(String cid) {
@@ -278,7 +299,7 @@ final class Dispatcher {
     rpcTasks.remove(task.cid, task);
     task.done.set();
     var timer = task.giveUpTimer;
-    if (timer != null) timer.cancel(false);
+    if (timer != null) timer.cancel();
   }
 
   /** Boxes an error; an error that cannot even be described is boxed as that. */

@@ -17,7 +17,7 @@ import java.util.stream.Stream;
 
 /**
  * A child actor that runs inside its parent's JVM, on virtual threads, as a task of the parent's
- * service nursery: the in-process spawn backend ({@link ChildProcess.SpawnOptions#inProcess()}).
+ * service nursery: the in-process spawn backend ({@link SpawnOptions#inProcess()}).
  *
  * <p>It runs the same child runtime as a child JVM ({@link ChildBoot}): it connects back to the
  * parent over loopback TCP, proves the tree secret (handed over in memory, never on a command

@@ -1,11 +1,11 @@
 package io.jtractor.runtime;
 
 import io.jtractor.sc.CancelScope;
+import io.jtractor.sc.Deadlines;
 import io.jtractor.sc.Event;
 import io.jtractor.wire.Uid;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -31,7 +31,7 @@ final class RpcTask {
    */
   volatile boolean cancelledWithTheRest;
   /** The timer that answers a cancel if this task never stops; cancelled when it ends. */
-  volatile Future<?> giveUpTimer;
+  volatile Deadlines.Timer giveUpTimer;
   /**
    * Where the answer to a {@code _cancel_task} aimed at this task stands. Each transition is one
    * compare-and-set or get-and-set, named by the method that makes it:

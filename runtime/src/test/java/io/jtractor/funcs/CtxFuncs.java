@@ -163,8 +163,19 @@ public final class CtxFuncs {
     return stubbornCancelled;
   }
 
+  /**
+   * Opens the gate 200 ms after answering, so that this answer leaves well before the stubborn
+   * task's last words (opening it at once made the two answers race to the caller).
+   */
   public static boolean releaseStubborn() {
-    STUBBORN_GATE.countDown();
+    Thread.ofVirtual().start(() -> {
+      try {
+        Thread.sleep(200);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      STUBBORN_GATE.countDown();
+    });
     return true;
   }
 
@@ -182,7 +193,7 @@ public final class CtxFuncs {
     throw new AssertionError("a checkpoint in a cancelled context must raise Cancelled");
   }
 
-  /** Cancels its own context after started (tractor's reference commit gave the caller a TypeError). */
+  /** Cancels its own context after started (tractor gave the caller a TypeError). */
   public static void cancelSelfAfterStarted(Context ctx) {
     ctx.started("first");
     Sc.sleep(Duration.ofMillis(50));

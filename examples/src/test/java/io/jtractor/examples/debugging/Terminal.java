@@ -54,6 +54,27 @@ final class Terminal implements AutoCloseable {
     return new Terminal(new ProcessBuilder(javaCommand(main)).redirectErrorStream(true).start());
   }
 
+  /**
+   * Runs {@code main} over pipes in a JVM under a JDWP server agent: the root's own crashes and
+   * pauses then stop at their frames, through the root's helper JVM.
+   */
+  static Terminal startUnderAgent(Class<?> main, String... jvmArgs) throws IOException {
+    return new Terminal(new ProcessBuilder(underAgent(main, jvmArgs)).redirectErrorStream(true).start());
+  }
+
+  /** {@link #startUnderAgent} on a pseudo-terminal. */
+  static Terminal startOnPtyUnderAgent(Class<?> main) throws IOException {
+    String cmd = String.join(" ", underAgent(main).stream().map(Terminal::shellQuote).toList());
+    return new Terminal(new ProcessBuilder("script", "-qfec", cmd, "/dev/null").redirectErrorStream(true).start());
+  }
+
+  private static List<String> underAgent(Class<?> main, String... jvmArgs) {
+    List<String> cmd = javaCommand(main);
+    cmd.add(1, "-agentlib:jdwp=transport=dt_socket,server=y,suspend=n,address=127.0.0.1:0,quiet=y");
+    cmd.addAll(2, List.of(jvmArgs));
+    return cmd;
+  }
+
   /** Runs {@code main} on a pseudo-terminal (through {@code script}): line editing, Ctrl-C. */
   static Terminal startOnPty(Class<?> main) throws IOException {
     String cmd = String.join(" ", javaCommand(main).stream().map(Terminal::shellQuote).toList());
@@ -125,6 +146,28 @@ final class Terminal implements AutoCloseable {
         if (left <= 0 || !process.isAlive() && !reader.isAlive()) {
           fail("no '%s' and prompt within %s; transcript since the last prompt:%n%s", text, limit, out.substring(mark));
         }
+        out.wait(Math.max(1, TimeUnit.NANOSECONDS.toMillis(Math.min(left, 100_000_000))));
+      }
+    }
+  }
+
+  /**
+   * Waits for the next prompt or the program's exit; returns what was printed since the last
+   * prompt (the prompt included), or null once the program has exited.
+   */
+  String nextPromptOrExit(Duration limit) throws InterruptedException {
+    long deadline = System.nanoTime() + limit.toNanos();
+    synchronized (out) {
+      while (true) {
+        Matcher m = PROMPT.matcher(out);
+        if (m.find(mark)) {
+          String before = out.substring(mark, m.end());
+          mark = m.end();
+          return before;
+        }
+        if (!process.isAlive() && !reader.isAlive()) return null;
+        long left = deadline - System.nanoTime();
+        if (left <= 0) fail("neither a prompt nor an exit within %s; transcript since the last prompt:%n%s", limit, out.substring(mark));
         out.wait(Math.max(1, TimeUnit.NANOSECONDS.toMillis(Math.min(left, 100_000_000))));
       }
     }

@@ -28,6 +28,12 @@ public final class DebugAgent {
   /** Errors the user quit at; each leaves its user function as a {@link DebuggerQuit}. */
   private static final Set<Throwable> QUITS = Collections.synchronizedSet(Collections.newSetFromMap(new WeakHashMap<>()));
 
+  /**
+   * The root's errors the user was shown already, at the throw site (through the root's helper)
+   * or in-process: one rising further out (a nursery re-raising it, in a group) is not served again.
+   */
+  private static final Set<Throwable> SERVED = Collections.synchronizedSet(Collections.newSetFromMap(new WeakHashMap<>()));
+
   /** Set once this process is a debugged child. */
   private static volatile boolean installed;
 
@@ -70,6 +76,33 @@ public final class DebugAgent {
   /** Called by the debugger (through JDI) when the user quits at the crash of {@code error}. */
   static void quit(Throwable error) {
     QUITS.add(error);
+  }
+
+  /** Called by the root's helper (through JDI) when the user lets the root's crash of {@code error} go. */
+  static void served(Throwable error) {
+    SERVED.add(error);
+  }
+
+  /** Marks {@code error} as served; returns false if it (or a member of its group) was already. */
+  static boolean serveOnce(Throwable error) {
+    return !servedBefore(error) && SERVED.add(error);
+  }
+
+  /** Whether {@code error}, or a member of its group, was served already (the helper asks through JDI). */
+  static boolean servedBefore(Throwable error) {
+    if (SERVED.isEmpty() || error == null) return false;
+    if (SERVED.contains(error)) return true;
+    if (error instanceof ExceptionGroup g) {
+      for (Throwable member : g.exceptions()) {
+        if (servedBefore(member)) return true;
+      }
+    }
+    return false;
+  }
+
+  /** The error the user quit at, if {@code error} is one (or holds one in its group or causes); else null. */
+  static Throwable quitAt(Throwable error) {
+    return QUITS.isEmpty() ? null : quitIn(error, 0);
   }
 
   /**

@@ -16,11 +16,8 @@ import io.jtractor.wire.Uid;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Set;
-import java.util.WeakHashMap;
 import java.util.concurrent.Callable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -47,9 +44,6 @@ public final class Debugger {
 
   /** How long a parent waits for the root to attach to its child. */
   private static final Duration ATTACH_CALL_TIMEOUT = FrontEnd.ATTACH_TIMEOUT.plusSeconds(2);
-
-  /** The root's crashes already served, so that one re-raised further out is not served twice. */
-  private static final Set<Throwable> SERVED = Collections.synchronizedSet(Collections.newSetFromMap(new WeakHashMap<>()));
 
   /** This process's connection to the root, for an actor that is not the root. */
   private static volatile PeerChannel toRoot; // written under Debugger.class
@@ -196,12 +190,31 @@ public final class Debugger {
   public static Throwable rootCrashed(Actor root, Throwable error) {
     if (root == null || !root.isRoot() || !root.config().debugMode()) return error;
     if (error instanceof Cancelled || error instanceof ContextCancelled || error instanceof DebuggerQuit) return error;
-    if (!SERVED.add(error)) return error;
-    boolean quit = FrontEnd.start().crashLocally(root.uid(), error);
-    if (!quit) return error;
-    DebuggerQuit q = new DebuggerQuit("quit in the debugger at a " + error.getClass().getName(), error);
-    SERVED.add(q);
+    Throwable quitAt = DebugAgent.quitAt(error); // the user quit at its throw site (the root's helper)
+    if (quitAt == null) {
+      if (!DebugAgent.serveOnce(error)) return error;
+      if (!FrontEnd.start().crashLocally(root.uid(), error)) return error;
+      quitAt = error;
+    }
+    DebuggerQuit q = new DebuggerQuit("quit in the debugger at a " + quitAt.getClass().getName(), quitAt);
+    DebugAgent.serveOnce(q);
     return q;
+  }
+
+  /**
+   * A root opened in debug mode: under a JDWP server agent, starts (once per JVM) the helper JVM
+   * that stops the root's own threads at their frames; without one, says in one line how to get
+   * that. Then serves errors leaving {@code thread} (the one that opened the root).
+   */
+  public static void rootOpened(Actor root, Thread thread) {
+    HelperLink.forRoot(root.uid());
+    serveUncaught(root, thread);
+  }
+
+  /** Whether this JVM's root threads stop under the root's helper (else they are served in-process). */
+  static boolean rootHelped() {
+    HelperLink link = HelperLink.current();
+    return link != null && !link.gone();
   }
 
   /**
@@ -222,6 +235,10 @@ public final class Debugger {
    */
   public static void pause() {
     Actor a = Actor.current();
+    if (a != null && a.isRoot() && a.config().debugMode() && rootHelped()) {
+      DebugAgent.pause(); // the helper's breakpoint stops here
+      return;
+    }
     if (a != null && a.isRoot() && a.config().debugMode()) {
       if (FrontEnd.start().pauseLocally(a.uid())) throw new DebuggerQuit("quit at a pause in the debugger");
       return;

@@ -20,6 +20,11 @@ import org.slf4j.LoggerFactory;
  * lock_tty_for_child}; here the children never touch the terminal nor ask for the lock: the root
  * sees their stops through JDI and queues them.
  *
+ * <p>The root's own stops come from its helper JVM when the root runs under a JDWP agent ({@link
+ * HelperLink}, {@link HelperStop}: at the frame, with variables), else from the root's threads
+ * themselves ({@link LocalStop}: the stack as the JVM reports it). Either way they take their turn
+ * in the same queue.
+ *
  * <p>Lifecycle: created by the first debugged root or the first debugged child's spawn, and lives
  * as long as the JVM (its threads are daemons): a crash of the root may be served after the root
  * has closed.
@@ -33,7 +38,7 @@ import org.slf4j.LoggerFactory;
  * taken for the child (the child does not ask), and a child's stop is its suspended thread, so the
  * rest of that child keeps serving meanwhile.
  */
-public final class FrontEnd {
+public final class FrontEnd implements StopSink {
   private static final Logger LOG = LoggerFactory.getLogger(FrontEnd.class);
 
   /** How long a subtree must stay out of the REPL, after it was in, to count as quiet. */
@@ -106,7 +111,8 @@ public final class FrontEnd {
   }
 
   /** A child's process ended: its stops are dropped, and a holder's REPL is released. */
-  void targetGone(JdiTarget t) {
+  @Override
+  public void targetGone(JdiTarget t) {
     lock.lock();
     try {
       targets.remove(t.uid(), t);
@@ -122,7 +128,18 @@ public final class FrontEnd {
     }
   }
 
-  void enqueue(Stop stop) {
+  /** Drops the waiting stops whose process or helper went away (the root's helper ended). */
+  void dropGone() {
+    lock.lock();
+    try {
+      if (waiting.removeIf(Stop::gone)) changed.signalAll();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  @Override
+  public void enqueue(Stop stop) {
     lock.lock();
     try {
       waiting.addLast(stop);

@@ -173,10 +173,10 @@ final class JdiStop implements Stop {
         ReferenceType h = subject.referenceType();
         subject.setValue(h.fieldByName("served"), target.vm().mirrorOf(true));
         if (quit) subject.setValue(h.fieldByName("quit"), target.vm().mirrorOf(true));
-      } else if (quit) {
-        ReferenceType agent = target.vm().classesByName(DebugAgent.class.getName()).getFirst();
-        Method m = agent.methodsByName("quit").getFirst();
-        ((ClassType) agent).invokeMethod(thread, m, List.of(subject), ObjectReference.INVOKE_SINGLE_THREADED);
+      } else {
+        // The root keeps the crashes it served, so that the error rising further does not stop again.
+        if (target.isRoot()) callAgent("served");
+        if (quit) callAgent("quit");
       }
     } catch (Exception e) {
       // A gone child, or an agent that cannot be reached: let the thread go as it was.
@@ -193,6 +193,13 @@ final class JdiStop implements Stop {
   @Override
   public boolean gone() {
     return target.gone();
+  }
+
+  /** Calls {@code DebugAgent.<name>(subject)} in the debuggee, on the stopped thread. */
+  private void callAgent(String name) throws Exception {
+    ReferenceType agent = target.vm().classesByName(DebugAgent.class.getName()).getFirst();
+    Method m = agent.methodsByName(name).getFirst();
+    ((ClassType) agent).invokeMethod(thread, m, List.of(subject), ObjectReference.INVOKE_SINGLE_THREADED);
   }
 
   // ----------------------------------------------------------------------------------------------

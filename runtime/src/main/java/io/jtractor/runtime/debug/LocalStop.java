@@ -7,8 +7,9 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * A thread of the root itself, stopped: it waits in {@link #awaitDecision()} while the front end
- * serves it. A JVM cannot suspend its own threads under its own debugger, so the root's stops are
- * served from the stack as the JVM reports it — the crash's stack trace, or the pausing thread's
+ * serves it. A JVM cannot suspend its own threads under its own debugger, so without a helper JVM
+ * ({@link HelperStop}: the root runs under no JDWP agent) the root's stops are served from the
+ * stack as the JVM reports it — the crash's stack trace, or the pausing thread's
  * live stack — with files and lines but no variables.
  */
 final class LocalStop implements Stop {
@@ -114,8 +115,8 @@ final class LocalStop implements Stop {
 
   @Override
   public String locals(int i) {
-    return "the root's own frames show no variables: a JVM cannot stop itself under its own debugger"
-        + " (frames, lines and source only)";
+    return "the root's own frames show no variables here: a JVM cannot stop itself under its own debugger"
+        + " (frames, lines and source only); run the root under a JDWP agent, or with 'jtractor debug', for them";
   }
 
   @Override

@@ -5,10 +5,11 @@ import java.util.List;
 
 /**
  * A task stopped under the debugger, waiting for (or holding) the REPL: a child's thread
- * suspended through JDI ({@link JdiStop}) or a thread of the root itself ({@link LocalStop}).
+ * suspended through JDI ({@link JdiStop}), a thread of the root suspended by the root's helper JVM
+ * ({@link HelperStop}), or, without a helper, a thread of the root itself ({@link LocalStop}).
  * Frames are numbered from the innermost (0). A stop is finished exactly once, by {@link #resume}.
  */
-sealed interface Stop permits JdiStop, LocalStop {
+sealed interface Stop permits JdiStop, LocalStop, HelperStop {
 
   /** Why the task stopped. */
   enum Kind {
