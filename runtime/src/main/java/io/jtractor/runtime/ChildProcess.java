@@ -103,9 +103,11 @@ public final class ChildProcess {
       String loglevel,
       Path aotCache,
       int warmPool,
-      Class<? extends LoopFactory> foreignLoop) {
+      Class<? extends LoopFactory> foreignLoop,
+      io.jtractor.runtime.remote.Placement placement) {
     public static final SpawnOptions DEFAULT =
-        new SpawnOptions(LEAN_JVM_FLAGS, Duration.ofSeconds(30), Duration.ofMillis(500), Duration.ofSeconds(2), "ERROR", null, 0, null);
+        new SpawnOptions(LEAN_JVM_FLAGS, Duration.ofSeconds(30), Duration.ofMillis(500), Duration.ofSeconds(2), "ERROR", null, 0, null,
+            io.jtractor.runtime.remote.Placement.LOCAL);
 
     /**
      * The options an actor's nurseries start with: {@link #DEFAULT}, plus the AOT cache its own
@@ -123,21 +125,32 @@ public final class ChildProcess {
       java.util.Objects.requireNonNull(exitGrace, "exitGrace");
       java.util.Objects.requireNonNull(loglevel, "loglevel");
       if (warmPool < 0) throw new IllegalArgumentException("warmPool must be >= 0: " + warmPool);
+      java.util.Objects.requireNonNull(placement, "placement");
+    }
+
+    /** These options with the child placed on {@code where} (see {@link io.jtractor.runtime.remote.Placement}). */
+    public SpawnOptions on(io.jtractor.runtime.remote.Placement where) {
+      return new SpawnOptions(jvmArgs, connectTimeout, cancelTimeout, exitGrace, loglevel, aotCache, warmPool, foreignLoop, where);
+    }
+
+    /** These options with the child on the host reached as {@code ssh [user@]host}, with the placement defaults. */
+    public SpawnOptions onHost(String sshTarget) {
+      return on(io.jtractor.runtime.remote.Placement.onHost(sshTarget));
     }
 
     /** These options with other JVM flags. */
     public SpawnOptions withJvmArgs(List<String> args) {
-      return new SpawnOptions(args, connectTimeout, cancelTimeout, exitGrace, loglevel, aotCache, warmPool, foreignLoop);
+      return new SpawnOptions(args, connectTimeout, cancelTimeout, exitGrace, loglevel, aotCache, warmPool, foreignLoop, placement);
     }
 
     /** These options with another log level for the child (tractor's {@code --loglevel}). */
     public SpawnOptions withLoglevel(String level) {
-      return new SpawnOptions(jvmArgs, connectTimeout, cancelTimeout, exitGrace, level, aotCache, warmPool, foreignLoop);
+      return new SpawnOptions(jvmArgs, connectTimeout, cancelTimeout, exitGrace, level, aotCache, warmPool, foreignLoop, placement);
     }
 
     /** These options with other grace periods. */
     public SpawnOptions withTimeouts(Duration connect, Duration cancel, Duration exit) {
-      return new SpawnOptions(jvmArgs, connect, cancel, exit, loglevel, aotCache, warmPool, foreignLoop);
+      return new SpawnOptions(jvmArgs, connect, cancel, exit, loglevel, aotCache, warmPool, foreignLoop, placement);
     }
 
     /**
@@ -150,7 +163,7 @@ public final class ChildProcess {
      * time from ~540 to ~360 ms, and the tree from ~9.5 to ~6.3 s on 2 vCPUs.
      */
     public SpawnOptions withAotCache(Path file) {
-      return new SpawnOptions(jvmArgs, connectTimeout, cancelTimeout, exitGrace, loglevel, file, warmPool, foreignLoop);
+      return new SpawnOptions(jvmArgs, connectTimeout, cancelTimeout, exitGrace, loglevel, file, warmPool, foreignLoop, placement);
     }
 
     /**
@@ -184,12 +197,12 @@ public final class ChildProcess {
         throw new IllegalArgumentException(factory.getName()
             + " must be a public, concrete class with a public no-argument constructor: a child actor makes one by name");
       }
-      return new SpawnOptions(jvmArgs, connectTimeout, cancelTimeout, exitGrace, loglevel, aotCache, warmPool, factory);
+      return new SpawnOptions(jvmArgs, connectTimeout, cancelTimeout, exitGrace, loglevel, aotCache, warmPool, factory, placement);
     }
 
     /** These options for a child that is not infected. */
     public SpawnOptions notInfected() {
-      return new SpawnOptions(jvmArgs, connectTimeout, cancelTimeout, exitGrace, loglevel, aotCache, warmPool, null);
+      return new SpawnOptions(jvmArgs, connectTimeout, cancelTimeout, exitGrace, loglevel, aotCache, warmPool, null, placement);
     }
 
     /** Whether the child gets a foreign event loop. */
@@ -203,7 +216,7 @@ public final class ChildProcess {
      * the background). Costs {@code size} idle JVMs of memory while the actor lives.
      */
     public SpawnOptions withWarmPool(int size) {
-      return new SpawnOptions(jvmArgs, connectTimeout, cancelTimeout, exitGrace, loglevel, aotCache, size, foreignLoop);
+      return new SpawnOptions(jvmArgs, connectTimeout, cancelTimeout, exitGrace, loglevel, aotCache, size, foreignLoop, placement);
     }
   }
 
@@ -312,6 +325,8 @@ public final class ChildProcess {
    * has attached to it before this returns.
    */
   public static ChildProcess spawn(Actor parent, Uid uid, List<Class<?>> modules, SpawnOptions options, boolean debug) {
+    boolean remote = !options.placement().isLocal();
+    if (remote) debug = false; // the root's debugger reaches JDWP agents on loopback only
     OneShot<PeerChannel> connected = parent.expect(uid);
     JfrEvents.ActorSpawned spawnEvent = JfrEvents.spawnBegins();
     InetSocketAddress parentAddr = parent.address();
@@ -323,7 +338,7 @@ public final class ChildProcess {
     cmd.add("-D" + LogLevels.PROPERTY + "=" + options.loglevel());
     if (debug) cmd.addAll(DebugMode.JDWP_FLAGS);
     boolean[] trains = {false};
-    cmd.addAll(aotFlags(options, trains));
+    if (!remote) cmd.addAll(aotFlags(options, trains));
     cmd.add("-cp");
     cmd.add(System.getProperty("java.class.path"));
     cmd.add(ChildMain.class.getName());
@@ -335,7 +350,7 @@ public final class ChildProcess {
     lineage.addAll(parent.lineage());
     String trust = new ChildTrust(parent.secret(), parent.config().security(), lineage).encode();
     Process p = null;
-    WarmPool pool = options.warmPool() > 0 && !trains[0] && !debug ? parent.warmPool(cmd, options.warmPool()) : null;
+    WarmPool pool = options.warmPool() > 0 && !trains[0] && !debug && !remote ? parent.warmPool(cmd, options.warmPool()) : null;
     if (pool != null) {
       Process warm = pool.take();
       if (warm != null) {
@@ -353,17 +368,20 @@ public final class ChildProcess {
     if (p == null) {
       cmd.addAll(identity);
       try {
-        p = new ProcessBuilder(cmd).start();
+        p = remote
+            ? io.jtractor.runtime.remote.RemoteSpawn.start(options.placement(), cmd, parentAddr, parent.config().security().tls(), options.connectTimeout())
+            : new ProcessBuilder(cmd).start();
         try (var in = p.getOutputStream()) {
           in.write((trust + "\n").getBytes(StandardCharsets.UTF_8));
         } catch (IOException died) {
           // It exited already: the wait for its connection below reports how.
           Log.RUNTIME.debug("could not hand actor " + uid + " its trust line: " + died);
         }
-      } catch (IOException e) {
+      } catch (IOException | RuntimeException e) {
         if (pool != null) pool.refill();
         parent.forget(uid);
         if (trains[0]) TRAINING.remove(options.aotCache());
+        if (e instanceof ActorFailure f) throw f;
         throw new ActorFailure("could not start a JVM for actor " + uid + ": " + e.getMessage(), e);
       }
     }
@@ -385,6 +403,8 @@ public final class ChildProcess {
       } finally {
         if (pool != null) pool.refill(); // now: the new JVM's start-up no longer slows this spawn's
       }
+      PeerChannel ch = child.channel;
+      io.jtractor.runtime.remote.RemoteSpawn.closeWhenGone(p, () -> ch.wire().close());
       child.channel.wire().sendValue(initMessage(parent, modules, debug));
       if (debug) child.attachDebugger();
       JfrEvents.spawned(spawnEvent, uid, parent.uid(), p.pid());
