@@ -196,6 +196,8 @@ public final class Actor {
   private final HandshakeAuth auth;
   /** Who may cancel this actor; knows its ancestors. */
   private final Authorization authorization;
+  /** The registry on etcd this actor uses instead of a registrar, or null (see EtcdRegistry). */
+  private final io.jtractor.runtime.registry.etcd.EtcdRegistry etcd;
 
   /** A new actor with a fresh uid. */
   public Actor(Config config, boolean isRoot) {
@@ -209,7 +211,11 @@ public final class Actor {
     this.modules = new Modules(config.modules());
     this.isRoot = isRoot;
     Security sec = config.security();
-    this.secret = sec.secret() != null ? sec.secret() : isRoot ? TreeSecret.forRoot(config.registryAddress()) : TreeSecret.random();
+    this.etcd = config.registryAddress() == null ? io.jtractor.runtime.registry.etcd.EtcdRegistry.configured() : null;
+    // Roots sharing a registry on etcd share the secret as roots sharing a registrar do.
+    this.secret = sec.secret() != null ? sec.secret()
+        : isRoot && etcd != null ? TreeSecret.shared()
+        : isRoot ? TreeSecret.forRoot(config.registryAddress()) : TreeSecret.random();
     this.transport = sec.newTransport();
     this.authorization = new Authorization(uid);
     this.auth = Authenticator.of(secret, sec, uid, authorization::ancestors, this::isOwnChild);
@@ -340,6 +346,7 @@ public final class Actor {
    * @throws IllegalStateException if there is no registrar to ask
    */
   public Object registryCall(InetSocketAddress at, String func, Map<String, Object> kwargs) throws Exception {
+    if (etcd != null && at == null) return etcd.call(func, kwargs);
     Registrar local = registrar;
     InetSocketAddress target = at != null ? at : registrarAddress;
     if (local != null && (at == null || at.equals(address))) {
@@ -536,6 +543,9 @@ public final class Actor {
       registrarAddress = address;
       registrar.register(uid, address, parent, ProcessHandle.current().pid());
       registration.set();
+    } else if (registrarAddress == null && etcd != null) {
+      etcd.register(uid, address, parent, ProcessHandle.current().pid());
+      registration.set();
     } else if (registrarAddress == null) {
       registration.set(); // no registrar: nothing to do
     } else if (isRoot) {
@@ -580,6 +590,7 @@ public final class Actor {
 
   /** Unregisters from a remote registrar, within tractor's 0.5 s budget; never throws. */
   private void unregisterRemotely() {
+    if (etcd != null) etcd.unregister(uid);
     if (!registeredRemotely) return;
     registeredRemotely = false;
     try {
