@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 class CancelAnswerTest {
   @Test
   void aCancelAskedBeforeTheLastWordsLeavesWithThem() {
-    PeerChannel.RpcTask t = new PeerChannel.RpcTask("task");
+    RpcTask t = new RpcTask("task");
     assertThat(t.answerCancelAfterLastWords("c1")).isTrue();
     assertThat(t.beginLastWords()).isEqualTo("c1");
     assertThat(t.endLastWords()).isNull();
@@ -21,7 +21,7 @@ class CancelAnswerTest {
 
   @Test
   void aCancelAskedWhileTheLastWordsAreWrittenIsAnsweredRightAfterThem() {
-    PeerChannel.RpcTask t = new PeerChannel.RpcTask("task");
+    RpcTask t = new RpcTask("task");
     assertThat(t.beginLastWords()).isNull();
     assertThat(t.answerCancelAfterLastWords("c1")).isTrue(); // the loop must not answer it itself
     assertThat(t.endLastWords()).isEqualTo("c1");
@@ -29,7 +29,7 @@ class CancelAnswerTest {
 
   @Test
   void aCancelAskedAfterTheLastWordsIsTheLoopsToAnswer() {
-    PeerChannel.RpcTask t = new PeerChannel.RpcTask("task");
+    RpcTask t = new RpcTask("task");
     assertThat(t.beginLastWords()).isNull();
     assertThat(t.endLastWords()).isNull();
     assertThat(t.answerCancelAfterLastWords("c1")).isFalse();
@@ -38,7 +38,7 @@ class CancelAnswerTest {
   @Test
   void theOwedCancelsFunctypeGoesOutOnceWhoeverSendsFirst() {
     // The task's first frame after the cancel, its last words, or the bounded wait: one of them.
-    PeerChannel.RpcTask t = new PeerChannel.RpcTask("task");
+    RpcTask t = new RpcTask("task");
     assertThat(t.owedCancel()).isNull();
     assertThat(t.answerCancelAfterLastWords("c1")).isTrue();
     assertThat(t.owedCancel()).isEqualTo("c1");
@@ -58,7 +58,7 @@ class CancelAnswerTest {
   void aSecondCancelArrivingWhileTheLastWordsAreWrittenGetsItsOwnFunctype() {
     // Review finding: one claim per task lost the second cancel's functype (its caller then failed
     // with "expected functype, got return").
-    PeerChannel.RpcTask t = new PeerChannel.RpcTask("task");
+    RpcTask t = new RpcTask("task");
     assertThat(t.answerCancelAfterLastWords("c1")).isTrue();
     t.answerLock.lock();
     try {
@@ -79,7 +79,7 @@ class CancelAnswerTest {
 
   @Test
   void furtherCancelsRecordedWhileOneIsOwedAreTakenOnceWithIt() {
-    PeerChannel.RpcTask t = new PeerChannel.RpcTask("task");
+    RpcTask t = new RpcTask("task");
     assertThat(t.answerCancelAfterLastWords("c1")).isTrue();
     assertThat(t.answerCancelAfterLastWords("c2")).isFalse(); // c1 is owed: the loop records c2
     t.answerLock.lock();
@@ -96,7 +96,7 @@ class CancelAnswerTest {
 
   @Test
   void aTaskThatNeverStopsHasItsCancelAnsweredByTheBoundedWaitOnce() {
-    PeerChannel.RpcTask t = new PeerChannel.RpcTask("task");
+    RpcTask t = new RpcTask("task");
     assertThat(t.answerCancelAfterLastWords("c1")).isTrue();
     assertThat(t.giveUpWaiting("c1")).isTrue();
     assertThat(t.beginLastWords()).isNull(); // late words go out alone: the cancel was answered

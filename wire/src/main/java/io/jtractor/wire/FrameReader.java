@@ -1,25 +1,38 @@
 package io.jtractor.wire;
 
-import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.Arrays;
 import java.util.Objects;
 
 /**
- * Reads frames: a {@code u32} little-endian length, then exactly that many bytes. Not thread-safe:
- * one reader per connection, used only by that connection's message loop.
+ * Reads frames: a {@code u32} little-endian length, then exactly that many bytes.
+ *
+ * <p>It buffers for itself (one read from the stream fills up to {@link #BUFFER_SIZE} bytes), so
+ * that it can say without a system call whether a whole frame is already here ({@link
+ * #hasBufferedFrame()}): the message loop uses that to deliver what one read brought in one go. A
+ * {@code BufferedInputStream} cannot say it: its {@code available()} asks the socket every time.
+ *
+ * <p>Threads: not thread-safe; one reader per connection, used only by the thread that holds that
+ * connection's reading.
  */
 public final class FrameReader {
   /** The default limit on one frame's body: 64 MiB. */
   public static final int DEFAULT_MAX_FRAME = 64 << 20;
 
+  /** How much one read from the stream may bring. */
+  static final int BUFFER_SIZE = 1 << 16;
+
   private final InputStream in;
-  /** The largest body accepted now; only the connection's reading thread changes it. */
+  /** The largest body accepted now; only the reading thread changes it. */
   private int maxFrame;
-  private final byte[] header = new byte[4];
+  /** Bytes read but not yet returned are {@code buf[start, end)}; all three owned by the reading thread. */
+  private final byte[] buf = new byte[BUFFER_SIZE];
+  private int start;
+  private int end;
 
   /**
-   * @param in where frames come from (buffer it: this reads the header and body separately)
+   * @param in where frames come from, unbuffered (this buffers)
    * @param maxFrame the largest body accepted; a larger one fails without being read
    */
   public FrameReader(InputStream in, int maxFrame) {
@@ -38,6 +51,17 @@ public final class FrameReader {
   }
 
   /**
+   * Whether a whole frame is buffered already, so that {@link #read()} will return it without
+   * touching the stream. No system call; false when in doubt (a frame over the limit, a partial one).
+   */
+  public boolean hasBufferedFrame() {
+    int have = end - start;
+    if (have < 4) return false;
+    long length = lengthAt(start);
+    return length <= maxFrame && have - 4 >= length;
+  }
+
+  /**
    * Reads the next frame's body.
    *
    * @throws WireException.TransportClosed at end of stream (clean, between frames, or mid-frame)
@@ -46,20 +70,26 @@ public final class FrameReader {
    */
   public byte[] read() throws WireException {
     try {
-      int first = in.read();
-      if (first < 0) {
-        throw new WireException.TransportClosed("peer closed the connection");
-      }
-      header[0] = (byte) first;
-      in.readNBytes(header, 1, 3);
-      long length = Integer.toUnsignedLong(
-          (header[0] & 0xff) | (header[1] & 0xff) << 8 | (header[2] & 0xff) << 16 | (header[3] & 0xff) << 24);
+      if (!fill(4)) throw new WireException.TransportClosed("peer closed the connection");
+      long length = lengthAt(start);
       if (length > maxFrame) {
         throw new WireException.FrameTooLarge(length, maxFrame);
       }
-      byte[] body = in.readNBytes((int) length);
-      if (body.length < length) {
-        throw new EOFException("peer vanished mid-frame: got " + body.length + " of " + length + " bytes");
+      int n = (int) length;
+      int bodyStart = start + 4;
+      if (end - bodyStart >= n) { // the common case: the whole frame is here
+        start = bodyStart + n;
+        return Arrays.copyOfRange(buf, bodyStart, bodyStart + n);
+      }
+      // A frame larger than what is buffered: take what is here, read the rest straight into it.
+      byte[] body = new byte[n];
+      int have = end - bodyStart;
+      System.arraycopy(buf, bodyStart, body, 0, have);
+      start = end = 0;
+      for (int got = have; got < n; ) {
+        int r = in.read(body, got, n - got);
+        if (r < 0) throw new WireException.TransportClosed("peer vanished mid-frame: got " + got + " of " + n + " bytes");
+        got += r;
       }
       return body;
     } catch (WireException e) {
@@ -67,5 +97,33 @@ public final class FrameReader {
     } catch (IOException e) {
       throw new WireException.TransportClosed("transport failed: " + e, e);
     }
+  }
+
+  /**
+   * Makes at least {@code n} (at most {@link #BUFFER_SIZE}) bytes buffered, reading as needed.
+   *
+   * @return false at a clean end of stream with nothing buffered
+   * @throws WireException.TransportClosed at an end of stream after part of a frame
+   */
+  private boolean fill(int n) throws IOException, WireException {
+    if (end - start >= n) return true;
+    if (buf.length - start < n) { // not enough room behind start: move what is left to the front
+      System.arraycopy(buf, start, buf, 0, end - start);
+      end -= start;
+      start = 0;
+    }
+    while (end - start < n) {
+      int r = in.read(buf, end, buf.length - end);
+      if (r < 0) {
+        if (end == start) return false;
+        throw new WireException.TransportClosed("peer vanished mid-frame: got " + (end - start) + " bytes of a header");
+      }
+      end += r;
+    }
+    return true;
+  }
+
+  private long lengthAt(int i) {
+    return Integer.toUnsignedLong((buf[i] & 0xff) | (buf[i + 1] & 0xff) << 8 | (buf[i + 2] & 0xff) << 16 | (buf[i + 3] & 0xff) << 24);
   }
 }

@@ -12,6 +12,8 @@ import java.util.concurrent.locks.ReentrantLock;
 public final class FrameWriter {
   private final OutputStream out;
   private final ReentrantLock lock = new ReentrantLock(true);
+  /** The length prefix of the frame being written; guarded by {@code lock}. */
+  private final byte[] header = new byte[4];
 
   /** @param out where frames go; flushed after every frame */
   public FrameWriter(OutputStream out) {
@@ -20,10 +22,9 @@ public final class FrameWriter {
 
   /** Writes one frame with {@code body}. */
   public void write(byte[] body) throws IOException {
-    byte[] frame = frame(body);
     lock.lock();
     try {
-      out.write(frame);
+      writeFrame(body);
       out.flush();
     } finally {
       lock.unlock();
@@ -37,11 +38,25 @@ public final class FrameWriter {
   public void write(byte[]... bodies) throws IOException {
     lock.lock();
     try {
-      for (byte[] body : bodies) out.write(frame(body));
+      for (byte[] body : bodies) writeFrame(body);
       out.flush();
     } finally {
       lock.unlock();
     }
+  }
+
+  /**
+   * Header, then body, into the buffered stream: no framed copy of the body is made (the stream's
+   * buffer is the one copy). Called under {@code lock}.
+   */
+  private void writeFrame(byte[] body) throws IOException {
+    int n = body.length;
+    header[0] = (byte) n;
+    header[1] = (byte) (n >>> 8);
+    header[2] = (byte) (n >>> 16);
+    header[3] = (byte) (n >>> 24);
+    out.write(header);
+    out.write(body);
   }
 
   /** The bytes of one frame: header and body. */

@@ -31,6 +31,30 @@ final class MsgpackReader {
     return pos == buf.length;
   }
 
+  /** Moves past {@code n} bytes that must be there. */
+  void skip(int n) throws WireException.Malformed {
+    take(n);
+  }
+
+  /**
+   * Reads a fixstr and returns the element of {@code keys} (each a fixstr's header and ASCII bytes)
+   * it equals, or null when the next object is not one of them (how far it read is then unspecified).
+   */
+  byte[] fixstrKey(byte[][] keys) {
+    if (pos >= buf.length) return null;
+    int b = buf[pos] & 0xff;
+    if ((b & 0xe0) != 0xa0) return null;
+    int n = (b & 0x1f) + 1;
+    if (n > buf.length - pos) return null;
+    for (byte[] k : keys) {
+      if (k.length == n && Arrays.equals(buf, pos, pos + n, k, 0, n)) {
+        pos += n;
+        return k;
+      }
+    }
+    return null;
+  }
+
   Object value(int depth) throws WireException.Malformed {
     if (depth > Msgpack.MAX_DEPTH) throw new WireException.Malformed("nesting deeper than " + Msgpack.MAX_DEPTH);
     int b = u8();

@@ -79,6 +79,11 @@ final class MsgpackWriter {
     }
   }
 
+  /** A map header for {@code n} entries; the caller writes them. */
+  void mapHeader(int n) {
+    header(n, 0x80, -1, 0xde, 0xdf);
+  }
+
   /** The smallest encoding of {@code v}: fixint, then uint8..64 for non-negatives, int8..64 below. */
   void integer(long v) {
     if (v >= 0) {

@@ -1,6 +1,5 @@
 package io.jtractor.wire;
 
-import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -57,7 +56,7 @@ public final class WireChannel implements AutoCloseable {
 
   private WireChannel(Connection connection, Config config) throws IOException {
     this.connection = connection;
-    this.reader = new FrameReader(new BufferedInputStream(connection.input(), 1 << 16), config.maxFrame());
+    this.reader = new FrameReader(connection.input(), config.maxFrame());
     this.writer = new FrameWriter(new BufferedOutputStream(connection.output(), 1 << 16));
     this.handshakeTimeout = config.handshakeTimeout();
     this.maxFrame = config.maxFrame();
@@ -199,13 +198,18 @@ public final class WireChannel implements AutoCloseable {
 
   /** Sends one message. */
   public void send(Msg msg) throws WireException {
-    sendValue(msg.toWire());
+    byte[] body = MsgCodec.encode(msg);
+    try {
+      writer.write(body);
+    } catch (IOException e) {
+      throw new WireException.TransportClosed("send failed: " + e, e);
+    }
   }
 
   /** Sends several messages in order with one flush (they usually leave in one segment). */
   public void send(Msg... msgs) throws WireException {
     byte[][] bodies = new byte[msgs.length][];
-    for (int i = 0; i < msgs.length; i++) bodies[i] = Msgpack.encode(msgs[i].toWire());
+    for (int i = 0; i < msgs.length; i++) bodies[i] = MsgCodec.encode(msgs[i]);
     try {
       writer.write(bodies);
     } catch (IOException e) {
@@ -213,7 +217,7 @@ public final class WireChannel implements AutoCloseable {
     }
   }
 
-  /** Sends already encoded message bodies (see {@link Msgpack#encode}) in order, with one flush. */
+  /** Sends already encoded message bodies (see {@link MsgCodec#encode}) in order, with one flush. */
   public void sendEncoded(byte[]... bodies) throws WireException {
     try {
       writer.write(bodies);
@@ -240,7 +244,15 @@ public final class WireChannel implements AutoCloseable {
    * @throws WireException.FrameTooLarge for a frame over the limit
    */
   public Msg receive() throws WireException {
-    return Msg.fromWire(receiveValue());
+    return MsgCodec.decode(reader.read());
+  }
+
+  /**
+   * Whether the next message is already buffered, so that {@link #receive()} will not block or
+   * touch the socket. Only the thread that may call {@link #receive()} asks.
+   */
+  public boolean hasBufferedMessage() {
+    return reader.hasBufferedFrame();
   }
 
   /** Receives the next frame as a plain value. */

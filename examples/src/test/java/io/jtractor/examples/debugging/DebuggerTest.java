@@ -84,7 +84,7 @@ class DebuggerTest {
       assertThat(Terminal.promptActor(first)).isEqualTo("nameError");
       t.send("where");
       assertThat(t.expectPrompt(PROMPT)).contains("> #0  io.jtractor.examples.debugging.SubactorError.nameError(SubactorError.java:",
-          "io.jtractor.runtime.PeerChannel.runRpc(");
+          "io.jtractor.runtime.Dispatcher.runRpc(");
       t.send("locals");
       assertThat(t.expectPrompt(PROMPT)).contains("doggypants = null");
       t.send("print doggypants");

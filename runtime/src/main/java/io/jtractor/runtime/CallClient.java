@@ -1,0 +1,225 @@
+package io.jtractor.runtime;
+
+import io.jtractor.AttributeError;
+import io.jtractor.ConnectionLost;
+import io.jtractor.RemoteActorError;
+import io.jtractor.sc.BrokenResourceError;
+import io.jtractor.sc.ClosedResourceError;
+import io.jtractor.sc.EndOfChannel;
+import io.jtractor.sc.MemoryChannel;
+import io.jtractor.sc.ReceiveChannel;
+import io.jtractor.sc.Sc;
+import io.jtractor.sc.SendChannel;
+import io.jtractor.wire.Msg;
+import io.jtractor.wire.Uid;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * The calling side of one {@link PeerChannel}: calls this actor makes on the peer, the inboxes
+ * their answers arrive in, and the delivery of each incoming answer to its inbox. Prior art:
+ * tractor's {@code Portal.run_from_ns} and the per-cid feeder queues of its {@code Actor}.
+ *
+ * <p>Threads: any thread calls, opens and closes inboxes. The connection's reader delivers, and
+ * never blocks doing so (inboxes are unbounded; {@link #deliver} is no checkpoint). Whoever ends
+ * the message loop calls {@link #connectionEnded} once; an inbox opened after it ends at once.
+ */
+final class CallClient {
+  private final PeerChannel ch;
+  private final Outbox outbox;
+  private final Uid peer;
+
+  /**
+   * Where messages for a cid go: a plain call's inbox ({@link SendChannel}) or a context's {@link
+   * ContextLink}. Any thread.
+   */
+  private final ConcurrentHashMap<String, Object> inboxes = new ConcurrentHashMap<>();
+
+  /**
+   * A running average of how long plain calls from here took to be answered (written by callers
+   * on any thread; a lost update only blurs it). Starts high: no spinning until calls prove fast.
+   */
+  private volatile long recentAnswerNanos = Long.MAX_VALUE / 2;
+
+  CallClient(PeerChannel ch) {
+    this.ch = ch;
+    this.outbox = ch.outbox;
+    this.peer = ch.peer;
+  }
+
+  /**
+   * A fresh call id: a random (version 4) UUID string, as tractor's. Drawn from {@link
+   * ThreadLocalRandom}, not {@code UUID.randomUUID()}'s {@code SecureRandom}, which reads the
+   * kernel's random device under a lock: a cid only has to be unique on its connection, and is no
+   * secret from the peer that could read it anyway.
+   */
+  static String newCid() {
+    ThreadLocalRandom r = ThreadLocalRandom.current();
+    long msb = (r.nextLong() & ~0xF000L) | 0x4000L; // version 4
+    long lsb = (r.nextLong() & ~(0x3L << 62)) | (0x2L << 62); // the IETF variant
+    return new UUID(msb, lsb).toString();
+  }
+
+  /** Registers a new cid; the caller must {@link #closeInbox} it when done. */
+  ReceiveChannel<Msg> openInbox(String cid) {
+    MemoryChannel<Msg> inbox = MemoryChannel.open(MemoryChannel.UNBOUNDED);
+    if (inboxes.putIfAbsent(cid, inbox.sender()) != null) {
+      throw new IllegalStateException("cid already in use: " + cid);
+    }
+    if (ch.ended.isSet()) {
+      inbox.sender().close(); // the loop is gone: the inbox ends at once
+    }
+    return inbox.receiver();
+  }
+
+  void closeInbox(String cid) {
+    Object s = inboxes.remove(cid);
+    if (s instanceof SendChannel<?> inbox) inbox.close();
+  }
+
+  /** Opens the caller's side of a context or stream with a fresh cid. */
+  ContextLink openContextLink(String func) {
+    String cid = newCid();
+    ContextLink link = new ContextLink(ch, cid, true, func, ch.peerIsJtractor);
+    inboxes.put(cid, link);
+    if (ch.ended.isSet()) link.connectionEnded();
+    return link;
+  }
+
+  /** Routes the messages for a callee's context to its link (before the next message is read). */
+  void register(String cid, ContextLink link) {
+    inboxes.put(cid, link);
+  }
+
+  /** Stops routing messages to a context; later ones for its cid are dropped. */
+  void forget(ContextLink link) {
+    if (inboxes.remove(link.cid(), link)) link.closed();
+  }
+
+  /** The reader: hands a message with a cid to whoever waits for it, without blocking. */
+  @SuppressWarnings("unchecked")
+  void deliver(Msg msg) {
+    Object target = inboxes.get(msg.cid());
+    if (target instanceof ContextLink link) {
+      link.deliver(msg);
+      return;
+    }
+    SendChannel<Msg> inbox = (SendChannel<Msg>) target;
+    boolean delivered = false;
+    if (inbox != null) {
+      try {
+        // trySend: never blocks (the inbox is unbounded) and is no checkpoint, so a cancellation
+        // of the reader cannot strike between taking a frame and delivering it.
+        delivered = inbox.trySend(msg);
+      } catch (ClosedResourceError | BrokenResourceError raced) {
+        // the call finished and closed its inbox between our lookup and the send
+      }
+    }
+    if (!delivered) {
+      Log.RUNTIME.debug("ignoring a message from " + peer + " for an unknown cid " + msg.cid());
+    }
+  }
+
+  /** The loop has ended: every waiting call and context is told. */
+  void connectionEnded() {
+    for (Object inbox : List.copyOf(inboxes.values())) {
+      if (inbox instanceof SendChannel<?> s) s.close();
+      else if (inbox instanceof ContextLink link) link.connectionEnded();
+    }
+  }
+
+  /**
+   * Calls {@code ns.func(**kwargs)} on the peer and waits for the result. If this task is cancelled
+   * while waiting, the remote task is asked to cancel too (tractor leaves it running).
+   */
+  Object call(String ns, String func, Map<String, Object> kwargs) {
+    if ("self".equals(ns) && !ch.peerIsJtractor && Capabilities.JTRACTOR_ONLY_SELF_METHODS.contains(func)) {
+      throw new AttributeError("self." + func + " is jtractor's own: not sent to the tractor actor " + peer);
+    }
+    String cid = newCid();
+    ReceiveChannel<Msg> inbox = openInbox(cid);
+    boolean answered = false;
+    try {
+      long sent = System.nanoTime();
+      outbox.send(new Msg.Cmd(ns, func, kwargs, ch.actor.uid(), cid));
+      Msg first = next(inbox, ns, func, answerSpinNanos());
+      if (first instanceof Msg.Error e) {
+        answered = true;
+        throw ch.received(e);
+      }
+      if (!(first instanceof Msg.Functype ft) || !Msg.ASYNCFUNC.equals(ft.kind())) {
+        throw new IllegalStateException("expected functype 'asyncfunc' for " + ns + "." + func + ", got " + first);
+      }
+      Msg second = next(inbox, ns, func, 0);
+      answered = true;
+      recordAnswerTime(System.nanoTime() - sent);
+      return switch (second) {
+        case Msg.Return r -> r.value();
+        case Msg.Error e -> throw ch.received(e);
+        default -> throw new IllegalStateException("expected the return of " + ns + "." + func + ", got " + second);
+      };
+    } finally {
+      closeInbox(cid);
+      if (!answered && ch.isOpen()) {
+        requestTaskCancel(cid);
+      }
+    }
+  }
+
+  /**
+   * Callers of plain calls spin (on a multi-CPU machine) while waiting for the answer if calls on
+   * this connection lately came back within this long, for at most this long: the message loop
+   * then hands the answer over without waking the caller's thread.
+   */
+  static final long SPIN_FOR_ANSWERS_WITHIN_NANOS = 200_000;
+
+  private long answerSpinNanos() {
+    return recentAnswerNanos < SPIN_FOR_ANSWERS_WITHIN_NANOS ? SPIN_FOR_ANSWERS_WITHIN_NANOS : 0;
+  }
+
+  private void recordAnswerTime(long nanos) {
+    long took = Math.min(nanos, 10 * SPIN_FOR_ANSWERS_WITHIN_NANOS);
+    long avg = recentAnswerNanos;
+    recentAnswerNanos = avg > took * 16 ? took : avg + (took - avg) / 4;
+  }
+
+  /** Receives the next message for a call, turning the end of the connection into an error. */
+  Msg next(ReceiveChannel<Msg> inbox, String ns, String func, long spinNanos) {
+    try {
+      return inbox.receiveSpinning(spinNanos);
+    } catch (EndOfChannel e) {
+      RemoteActorError f = ch.peerFailure;
+      if (f != null) throw f;
+      throw new ConnectionLost("connection to " + peer + " ended while " + ns + "." + func + " was waiting for an answer");
+    }
+  }
+
+  /** Fire-and-forget {@code self._cancel_task}: the caller has gone, the remote task should too. */
+  private void requestTaskCancel(String cid) {
+    outbox.sendQuietly(new Msg.Cmd("self", "_cancel_task", Map.of("cid", cid), ch.actor.uid(), newCid()));
+  }
+
+  /** Calls {@code ns.func} with a time limit, shielded; null if it did not answer in time or failed. */
+  Object callShielded(String ns, String func, Map<String, Object> kwargs, Duration timeout) {
+    Object[] out = {null};
+    Sc.shielded(
+        s -> {
+          s.setRelativeDeadline(timeout);
+          try {
+            out[0] = call(ns, func, kwargs);
+          } catch (RemoteActorError | ConnectionLost e) {
+            Log.RUNTIME.debug(ns + "." + func + " on " + peer + " failed: " + e.getMessage());
+          }
+        });
+    return out[0];
+  }
+
+  /** Calls and contexts waiting for messages on this connection (for {@link Bookkeeping}). */
+  int inboxCount() {
+    return inboxes.size();
+  }
+}

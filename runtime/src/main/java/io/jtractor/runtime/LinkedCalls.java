@@ -1,0 +1,101 @@
+package io.jtractor.runtime;
+
+import io.jtractor.ContextCancelled;
+import io.jtractor.RemoteActorError;
+import io.jtractor.sc.Cancelled;
+import io.jtractor.wire.ErrorInfo;
+import io.jtractor.wire.Msg;
+import io.jtractor.wire.Uid;
+
+/**
+ * How the {@link Dispatcher} runs a context function or a streaming function (tractor's {@code
+ * @context} and async generators): {@code functype} at once, then whatever the function sends,
+ * then its outcome — {@code return} (context) or {@code stop} (stream) — or its error. A cancelled
+ * context answers {@code ContextCancelled} naming who cancelled it; a cancelled stream sends
+ * {@code stop}.
+ *
+ * <p>Threads: runs on the thread the call was handed to, one per call; it shares nothing but the
+ * call's {@link RpcTask} and {@link ContextLink}, which order their own state.
+ */
+final class LinkedCalls {
+  private LinkedCalls() {}
+
+  static void run(Dispatcher d, Dispatcher.PreparedCall call) {
+    Msg.Cmd cmd = call.cmd();
+    RpcTask task = call.task();
+    ContextLink link = call.link();
+    Modules.Target target = call.target();
+    Actor actor = d.actor();
+    CancelAnswers cancels = d.cancels();
+    String cid = cmd.cid();
+    boolean isContext = Msg.CONTEXT.equals(target.functype());
+    try {
+      d.outbox().sendQuietly(new Msg.Functype(cid, target.functype()));
+      link.bindScope(task.scope);
+      Object value = null;
+      Throwable failure = null;
+      try {
+        value = task.scope.call(s -> ForeignCalls.invoke(actor, target, call.args(), link));
+      } catch (Cancelled c) {
+        // The whole actor is going down.
+        link.closeStream();
+        cancels.sendLastWords(task, isContext
+            ? new Msg.Error(cid, ErrorBoxing.contextCancelled(
+                describe(actor, cmd) + " was cancelled: its actor is shutting down", actor.uid(), actor.cancelRequester()))
+            : new Msg.Stop(cid));
+        throw c;
+      } catch (Throwable t) {
+        failure = t;
+      }
+      if (failure == null && task.scope.cancelledCaught()) {
+        link.closeStream();
+        RemoteActorError remote = link.remoteError();
+        if (remote != null && !(remote instanceof ContextCancelled)) {
+          failure = remote; // e.g. a StreamOverrun the peer answered: pass it back, boxed again
+        } else if (!isContext) {
+          cancels.sendLastWords(task, new Msg.Stop(cid));
+          return;
+        } else {
+          cancels.sendLastWords(task, new Msg.Error(cid, cancelledBody(d, cmd, task, link)));
+          return;
+        }
+      }
+      if (failure != null) {
+        Log.RUNTIME.debug("RPC " + cmd.ns() + "." + cmd.func() + " failed", failure);
+        link.closeStream();
+        cancels.sendLastWords(task, new Msg.Error(cid, d.packSafely(failure)));
+        return;
+      }
+      link.closeStream();
+      try {
+        cancels.sendLastWords(task, isContext ? new Msg.Return(cid, value) : new Msg.Stop(cid));
+      } catch (IllegalArgumentException unencodable) {
+        cancels.sendLastWords(task, new Msg.Error(cid, d.packSafely(unencodable)));
+      }
+    } finally {
+      d.channel().forget(link);
+      d.finishTask(task);
+    }
+  }
+
+  private static String describe(Actor actor, Msg.Cmd cmd) {
+    return "`" + cmd.func() + "()`@" + actor.uid().pythonRepr();
+  }
+
+  /** tractor's ContextCancelled for a callee, naming who cancelled it (itself included). */
+  private static ErrorInfo cancelledBody(Dispatcher d, Msg.Cmd cmd, RpcTask task, ContextLink link) {
+    Actor actor = d.actor();
+    Uid peer = d.channel().peer();
+    Uid by;
+    String how;
+    if (link.cancelCalled()) {
+      by = actor.uid();
+      how = " cancelled itself";
+    } else {
+      by = task.cancelRequester != null ? task.cancelRequester : link.cancelledByRemote();
+      how = " was remotely cancelled by "
+          + (by == null ? "an unknown actor" : by.equals(peer) ? "its caller " + by.pythonRepr() : "remote actor " + by.pythonRepr());
+    }
+    return ErrorBoxing.contextCancelled(describe(actor, cmd) + how, actor.uid(), by);
+  }
+}

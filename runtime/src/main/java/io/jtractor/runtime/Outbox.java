@@ -1,0 +1,182 @@
+package io.jtractor.runtime;
+
+import io.jtractor.ConnectionLost;
+import io.jtractor.sc.Sc;
+import io.jtractor.wire.Msg;
+import io.jtractor.wire.MsgCodec;
+import io.jtractor.wire.Uid;
+import io.jtractor.wire.WireChannel;
+import io.jtractor.wire.WireException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The sending half of one {@link PeerChannel}: every frame to the peer leaves through here, either
+ * written at once by the sending thread or queued behind a burst for the write-behind task.
+ *
+ * <p>Every message is encoded before anything is written or queued, so an unencodable one fails
+ * its sender and leaves nothing half sent. Writes are shielded: an interrupt that cancels the
+ * writing task would close the socket (what an interrupted virtual thread does to a blocked
+ * write) and kill the connection for every other call on it.
+ *
+ * <p>Threads: any thread sends. At most one writer task drains the write-behind queue at a time;
+ * while it is active every send queues behind it, so frames leave in the order they were sent.
+ * {@link #outLock} guards the queue and the hand-over of {@link #writerActive}.
+ */
+final class Outbox {
+  private final PeerChannel ch;
+  private final WireChannel wire;
+  private final Uid peer;
+
+  /** Guards {@link #outQueue} and the changes of {@link #writerActive}. */
+  private final ReentrantLock outLock = new ReentrantLock();
+  /** Encoded frames waiting for the writer task. Guarded by {@link #outLock}. */
+  private ArrayList<byte[]> outQueue = new ArrayList<>();
+  /** Whether a writer task owns the queue; changed under {@link #outLock}, read without it. */
+  private volatile boolean writerActive;
+  /** Set once a {@code None} sentinel went out on this connection: one is never answered twice. */
+  private volatile boolean sentinelSent;
+
+  Outbox(PeerChannel ch) {
+    this.ch = ch;
+    this.wire = ch.wire;
+    this.peer = ch.peer;
+  }
+
+  /**
+   * Sends a message.
+   *
+   * @throws ConnectionLost if the connection is gone
+   */
+  void send(Msg msg) {
+    try {
+      write(encode(msg));
+    } catch (WireException e) {
+      throw new ConnectionLost("connection to " + peer + " is closed", e);
+    }
+  }
+
+  /** Sends, ignoring a closed connection (replies whose caller has gone). */
+  void sendQuietly(Msg... msgs) {
+    sendQuietly(encode(msgs));
+  }
+
+  /** {@link #sendQuietly(Msg...)} for frames encoded already. */
+  void sendQuietly(byte[][] frames) {
+    try {
+      write(frames);
+    } catch (WireException e) {
+      Log.RUNTIME.debug("dropping a reply to " + peer + ": " + e.getMessage());
+    }
+  }
+
+  /** Sends the {@code None} sentinel unless one went out already; true if this call sent it. */
+  boolean sendSentinelOnce() {
+    if (sentinelSent) return false;
+    sentinelSent = true;
+    sendQuietly(Msg.SENTINEL);
+    return true;
+  }
+
+  /**
+   * Encodes every message before any is written or queued.
+   *
+   * @throws IllegalArgumentException if msgpack cannot carry a message
+   */
+  static byte[][] encode(Msg... msgs) {
+    byte[][] frames = new byte[msgs.length][];
+    for (int i = 0; i < msgs.length; i++) frames[i] = MsgCodec.encode(msgs[i]);
+    return frames;
+  }
+
+  /**
+   * Writes encoded frames, shielded. No deadline (a timer per write would cost a thread wake-up):
+   * a write to a peer that never reads is ended by the actor closing its connections as it stops.
+   * The one path every send but a burst takes.
+   */
+  private void write(byte[][] frames) throws WireException {
+    if (writerActive && enqueueIfWriting(frames)) return; // keep the order behind queued items
+    WireException[] failed = {null};
+    InlineCallWatch.Run inline = InlineCallWatch.ownWriteBegins(); // a slow peer must not hold the reading
+    try {
+      Sc.shielded(
+          s -> {
+            try {
+              wire.sendEncoded(frames);
+            } catch (WireException e) {
+              failed[0] = e;
+            }
+          });
+    } finally {
+      InlineCallWatch.ownWriteEnds(inline);
+    }
+    if (failed[0] != null) throw failed[0];
+  }
+
+  /**
+   * Sends a stream item without waiting for the socket write: the frame is encoded here (so an
+   * unencodable value fails the caller) and queued; one writer task writes everything queued in
+   * one system call. A producer sending a burst thus pays a queue append per item instead of a
+   * write, and the items leave in large segments (see docs/design.md, "Write-behind").
+   *
+   * @throws ConnectionLost if the connection is gone
+   * @throws IllegalArgumentException if msgpack cannot carry the message
+   */
+  void sendBehind(Msg msg) {
+    byte[] body = MsgCodec.encode(msg);
+    outLock.lock();
+    try {
+      if (ch.ended.isSet() || !wire.isOpen()) throw new ConnectionLost("connection to " + peer + " is closed");
+      outQueue.add(body);
+      if (writerActive) return;
+      writerActive = true;
+    } finally {
+      outLock.unlock();
+    }
+    try {
+      ch.actor.service().startSoon("writer:" + peer.name(), this::drainOutQueue);
+    } catch (RuntimeException stopping) {
+      drainOutQueue(); // the actor is stopping: write on this thread instead
+    }
+  }
+
+  /** Queues encoded {@code frames} if the writer is active (checked under the lock); false if it is not. */
+  private boolean enqueueIfWriting(byte[][] frames) {
+    outLock.lock();
+    try {
+      if (!writerActive) return false;
+      Collections.addAll(outQueue, frames);
+      return true;
+    } finally {
+      outLock.unlock();
+    }
+  }
+
+  /** The writer task: writes what is queued, batch after batch, until the queue is empty. */
+  private void drainOutQueue() {
+    while (true) {
+      ArrayList<byte[]> batch;
+      outLock.lock();
+      try {
+        if (outQueue.isEmpty()) {
+          writerActive = false;
+          return;
+        }
+        batch = outQueue;
+        outQueue = new ArrayList<>();
+      } finally {
+        outLock.unlock();
+      }
+      byte[][] frames = batch.toArray(new byte[0][]);
+      Sc.shielded(s -> {
+        try {
+          wire.sendEncoded(frames);
+        } catch (WireException e) {
+          Log.RUNTIME.debug("dropping " + frames.length + " queued frames to " + peer + ": " + e.getMessage());
+          wire.close(); // the reader sees it and ends the loop: everyone waiting here is told
+        }
+      });
+    }
+  }
+}

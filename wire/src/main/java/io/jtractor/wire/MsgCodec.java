@@ -1,0 +1,131 @@
+package io.jtractor.wire;
+
+/**
+ * The message catalogue straight to and from msgpack, with no map per message: the per-item path
+ * of stream items, calls and their answers.
+ *
+ * <p>The contract is equality with the generic path, which stays the specification: {@link
+ * #encode} gives exactly the bytes of {@code Msgpack.encode(msg.toWire())}, and {@link #decode}
+ * exactly what {@code Msg.fromWire(Msgpack.decode(body))} gives, the same message or the same
+ * kind of failure. Only the common shape is taken directly: a two-entry map of one known key and a
+ * string {@code cid}, in either order, with fixstr keys (msgspec's choice for short strings).
+ * Everything else (commands, errors, hellos, maps with other keys, keys in a longer string form,
+ * bad values) falls back to the generic path, which then decides, so a hostile frame meets the
+ * same checks either way.
+ *
+ * <p>Threads: stateless; any thread.
+ */
+public final class MsgCodec {
+  private MsgCodec() {}
+
+  /** Messages are small: an encoding starts with this many bytes and grows as needed. */
+  private static final int INITIAL_CAPACITY = 64;
+
+  private static final byte[] CID = key("cid");
+  private static final byte[] YIELD = key("yield");
+  private static final byte[] RETURN = key("return");
+  private static final byte[] STARTED = key("started");
+  private static final byte[] STOP = key("stop");
+  private static final byte[] FUNCTYPE = key("functype");
+  private static final byte[] CREDIT = key("credit");
+
+  /** A key as its fixstr bytes: header, then ASCII. */
+  private static byte[] key(String k) {
+    byte[] out = new byte[k.length() + 1];
+    out[0] = (byte) (0xa0 | k.length());
+    for (int i = 0; i < k.length(); i++) out[i + 1] = (byte) k.charAt(i);
+    return out;
+  }
+
+  /**
+   * Encodes one message, byte for byte as the generic path does.
+   *
+   * @throws IllegalArgumentException if a value inside has no msgpack form
+   */
+  public static byte[] encode(Msg msg) {
+    MsgpackWriter w = new MsgpackWriter(INITIAL_CAPACITY);
+    write(w, msg);
+    return w.toByteArray();
+  }
+
+  private static void write(MsgpackWriter w, Msg msg) {
+    switch (msg) {
+      case Msg.Yield y -> pair(w, "yield", y.value(), y.cid());
+      case Msg.Return r -> pair(w, "return", r.value(), r.cid());
+      case Msg.Started s -> pair(w, "started", s.value(), s.cid());
+      case Msg.Stop s -> pair(w, "stop", Boolean.TRUE, s.cid());
+      case Msg.Functype f -> pair(w, "functype", f.kind(), f.cid());
+      case Msg.Credit c -> pair(w, "credit", c.n(), c.cid());
+      // Rare, or shaped otherwise: the message's own map, written by the generic encoder.
+      case Msg.Cmd c -> w.value(c.toWire(), 0);
+      case Msg.Error e -> w.value(e.toWire(), 0);
+      case Msg.Sentinel s -> w.value(null, 0);
+      case Msg.Other o -> w.value(o.raw(), 0);
+    }
+  }
+
+  /** {@code {key: value, 'cid': cid}} at depth 0, its values at depth 1, as the generic path nests them. */
+  private static void pair(MsgpackWriter w, String key, Object value, String cid) {
+    w.mapHeader(2);
+    w.string(key);
+    w.value(value, 1);
+    w.string("cid");
+    w.value(cid, 1);
+  }
+
+  /**
+   * Decodes one frame body as a message, to what the generic path gives.
+   *
+   * @throws WireException.Malformed where the generic path throws it
+   */
+  public static Msg decode(byte[] body) throws WireException.Malformed {
+    if (body.length > 0 && (body[0] & 0xff) == 0x82) {
+      Msg direct = pairOrNull(body);
+      if (direct != null) return direct;
+    }
+    return Msg.fromWire(Msgpack.decode(body));
+  }
+
+  /**
+   * The two-entry shape read directly, or null where the generic path must decide (including
+   * every case where it would fail).
+   */
+  private static Msg pairOrNull(byte[] body) throws WireException.Malformed {
+    MsgpackReader r = new MsgpackReader(body);
+    r.skip(1); // the map header 0x82
+    byte[] first = r.fixstrKey(KEYS);
+    if (first == null) return null;
+    Object firstValue = r.value(1);
+    byte[] second = r.fixstrKey(KEYS);
+    if (second == null) return null;
+    Object secondValue = r.value(1);
+    if (!r.atEnd()) return null;
+    byte[] kind;
+    Object value;
+    Object cid;
+    if (second == CID && first != CID) {
+      kind = first;
+      value = firstValue;
+      cid = secondValue;
+    } else if (first == CID && second != CID) {
+      kind = second;
+      value = secondValue;
+      cid = firstValue;
+    } else {
+      return null;
+    }
+    if (!(cid instanceof String c)) return null;
+    if (kind == YIELD) return new Msg.Yield(c, value);
+    if (kind == RETURN) return new Msg.Return(c, value);
+    if (kind == STARTED) return new Msg.Started(c, value);
+    if (kind == STOP) return new Msg.Stop(c);
+    if (kind == FUNCTYPE) return value instanceof String s ? new Msg.Functype(c, s) : null;
+    if (kind == CREDIT && value instanceof Long n && n > 0 && n <= Integer.MAX_VALUE) {
+      return new Msg.Credit(c, n.intValue());
+    }
+    return null;
+  }
+
+  /** The keys read directly; the array's elements are compared by identity after a match. */
+  private static final byte[][] KEYS = {CID, YIELD, RETURN, STARTED, STOP, FUNCTYPE, CREDIT};
+}

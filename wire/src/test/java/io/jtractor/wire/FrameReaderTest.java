@@ -1,0 +1,92 @@
+package io.jtractor.wire;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/** The reader buffers for itself, and so knows without asking the socket when a frame is here. */
+@DisplayName("FrameReader: its own buffer, and whether a whole frame is buffered")
+class FrameReaderTest {
+
+  /** A stream that hands out at most a few bytes per read, as a slow socket does. */
+  private static InputStream trickling(byte[] bytes, long seed) {
+    Random random = new Random(seed);
+    return new ByteArrayInputStream(bytes) {
+      @Override
+      public synchronized int read(byte[] b, int off, int len) {
+        return super.read(b, off, Math.min(len, 1 + random.nextInt(7)));
+      }
+    };
+  }
+
+  private static byte[] frames(List<byte[]> bodies) throws IOException {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    for (byte[] b : bodies) out.write(FrameWriter.frame(b));
+    return out.toByteArray();
+  }
+
+  private static List<byte[]> bodies(Random random, int count, int maxSize) {
+    List<byte[]> bodies = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      byte[] b = new byte[random.nextInt(maxSize)];
+      random.nextBytes(b);
+      bodies.add(b);
+    }
+    return bodies;
+  }
+
+  @Test
+  void returnsEveryFrameWhateverTheReadsBring() throws Exception {
+    Random random = new Random(7);
+    List<byte[]> bodies = bodies(random, 300, 300);
+    bodies.add(new byte[FrameReader.BUFFER_SIZE * 3 + 5]); // larger than the buffer
+    bodies.addAll(bodies(random, 50, 40));
+    for (long seed = 0; seed < 5; seed++) {
+      FrameReader r = new FrameReader(trickling(frames(bodies), seed), 1 << 20);
+      for (byte[] b : bodies) assertThat(r.read()).isEqualTo(b);
+      assertThatThrownBy(r::read).isInstanceOf(WireException.TransportClosed.class).hasMessageContaining("closed");
+    }
+  }
+
+  @Test
+  void saysAFrameIsBufferedOnlyWhenAllOfItIs() throws Exception {
+    byte[] two = frames(List.of(new byte[] {1, 2, 3}, new byte[] {4}));
+    FrameReader r = new FrameReader(new ByteArrayInputStream(two), 1024);
+    assertThat(r.hasBufferedFrame()).as("nothing read yet").isFalse();
+    assertThat(r.read()).containsExactly(1, 2, 3); // one read brought both
+    assertThat(r.hasBufferedFrame()).isTrue();
+    assertThat(r.read()).containsExactly(4);
+    assertThat(r.hasBufferedFrame()).isFalse();
+
+    byte[] cut = frames(List.of(new byte[] {1}, new byte[] {5, 6, 7}));
+    byte[] partial = java.util.Arrays.copyOf(cut, cut.length - 1);
+    FrameReader p = new FrameReader(new ByteArrayInputStream(partial), 1024);
+    assertThat(p.read()).containsExactly(1);
+    assertThat(p.hasBufferedFrame()).as("the second frame lacks a byte").isFalse();
+    assertThatThrownBy(p::read).isInstanceOf(WireException.TransportClosed.class).hasMessageContaining("mid-frame");
+  }
+
+  @Test
+  void aBufferedFrameOverTheLimitIsNotCalledBuffered() throws Exception {
+    FrameReader r = new FrameReader(new ByteArrayInputStream(frames(List.of(new byte[1], new byte[20]))), 1024);
+    r.read();
+    r.maxFrame(10);
+    assertThat(r.hasBufferedFrame()).isFalse();
+    assertThatThrownBy(r::read).isInstanceOf(WireException.FrameTooLarge.class);
+  }
+
+  @Test
+  void aHeaderCutShortIsAVanishedPeer() {
+    FrameReader r = new FrameReader(new ByteArrayInputStream(new byte[] {3, 0}), 1024);
+    assertThatThrownBy(r::read).isInstanceOf(WireException.TransportClosed.class).hasMessageContaining("mid-frame");
+  }
+}

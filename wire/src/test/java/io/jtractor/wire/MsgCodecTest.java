@@ -1,0 +1,142 @@
+package io.jtractor.wire;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The direct codec is the generic one, only cheaper: the same bytes out, the same message (or the
+ * same failure) in, for the capture, every message kind, both key orders and hostile bytes.
+ */
+@DisplayName("MsgCodec: the per-item codec equals the generic path")
+class MsgCodecTest {
+
+  /** What the generic path makes of a body: its message re-encoded, or its failure's kind. */
+  private static String generic(byte[] body) {
+    try {
+      return "msg " + HexFormat.of().formatHex(Msgpack.encode(Msg.fromWire(Msgpack.decode(body)).toWire()));
+    } catch (WireException e) {
+      return "fails " + e.getClass().getSimpleName();
+    }
+  }
+
+  private static String direct(byte[] body) {
+    try {
+      Msg m = MsgCodec.decode(body);
+      return "msg " + HexFormat.of().formatHex(MsgCodec.encode(m));
+    } catch (WireException e) {
+      return "fails " + e.getClass().getSimpleName();
+    }
+  }
+
+  private static List<Msg> everyKind() {
+    Uid caller = new Uid("caller", "7d1a3f5e-2a10-4c4e-9f1c-3b6b1e9f0a11");
+    Map<String, Object> kwargs = new LinkedHashMap<>();
+    kwargs.put("x", 1L);
+    kwargs.put("s", "é");
+    List<Object> nested = List.of(1L, -40L, 300L, 70000L, 5_000_000_000L, 1.5, "long string ".repeat(5), new byte[] {1, 2}, Map.of("k", true));
+    return List.of(
+        new Msg.Yield("c1", 42L),
+        new Msg.Yield("c1", nested),
+        new Msg.Yield("c1", null),
+        new Msg.Return("c2", "done"),
+        new Msg.Started("c3", Map.of("a", 1L)),
+        new Msg.Stop("c4"),
+        new Msg.Functype("c5", Msg.ASYNCGEN),
+        new Msg.Credit("c6", 1),
+        new Msg.Credit("c6", Integer.MAX_VALUE),
+        new Msg.Cmd("self", "cancel", kwargs, caller, "c7"),
+        new Msg.Error("c8", new ErrorInfo(Map.of("tb_str", "trace", "type_str", "ValueError"))),
+        new Msg.Error(null, new ErrorInfo(Map.of("tb_str", "trace", "type_str", "ValueError"))),
+        Msg.SENTINEL,
+        new Msg.Other(caller.toWire()),
+        new Msg.Other(Map.of("unknown", 1L, "cid", "c9")));
+  }
+
+  @Test
+  void encodesEveryKindByteForByteAsTheGenericPath() {
+    for (Msg m : everyKind()) {
+      assertThat(MsgCodec.encode(m)).as(m.toString()).isEqualTo(Msgpack.encode(m.toWire()));
+    }
+  }
+
+  @Test
+  void decodesEveryKindAsTheGenericPath() {
+    for (Msg m : everyKind()) {
+      byte[] body = Msgpack.encode(m.toWire());
+      assertThat(direct(body)).as(m.toString()).isEqualTo(generic(body));
+    }
+  }
+
+  @Test
+  void decodesEveryCapturedTractorFrameAsTheGenericPath() throws Exception {
+    for (TractorFramesTest.Captured c : TractorFramesTest.frames()) {
+      assertThat(direct(c.body())).as(c.toString()).isEqualTo(generic(c.body()));
+    }
+  }
+
+  @Test
+  void readsTheCidFirstOrderToo() throws Exception {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("cid", "c1");
+    m.put("yield", 7L);
+    assertThat(MsgCodec.decode(Msgpack.encode(m))).isEqualTo(new Msg.Yield("c1", 7L));
+  }
+
+  @Test
+  void leavesEveryOddPairToTheGenericPath() {
+    List<Map<String, Object>> odd = new ArrayList<>();
+    odd.add(ordered("functype", 5L, "cid", "c")); // not a string: malformed
+    odd.add(ordered("credit", 0L, "cid", "c")); // not positive: an Other
+    odd.add(ordered("credit", 3.0, "cid", "c")); // a float credit, as the generic path allows
+    odd.add(ordered("yield", 1L, "cid", 5L)); // cid not a string: malformed
+    odd.add(ordered("yield", 1L, "return", 2L)); // no cid
+    odd.add(ordered("error", "not a map", "cid", "c"));
+    for (Map<String, Object> m : odd) {
+      byte[] body = Msgpack.encode(m);
+      assertThat(direct(body)).as(m.toString()).isEqualTo(generic(body));
+    }
+    byte[] repeatedKey = HexFormat.of().parseHex("82a3636964a161a3636964a162"); // {cid: a, cid: b}
+    assertThat(direct(repeatedKey)).isEqualTo(generic(repeatedKey));
+    byte[] str8Key = HexFormat.of().parseHex("82d9057969656c6401a3636964a163"); // "yield" as str8
+    assertThat(direct(str8Key)).isEqualTo(generic(str8Key)).startsWith("msg ");
+  }
+
+  @Test
+  void refusesTrailingBytesAndTruncationAsTheGenericPathDoes() {
+    byte[] body = Msgpack.encode(new Msg.Yield("c1", 1L).toWire());
+    byte[] trailing = java.util.Arrays.copyOf(body, body.length + 1);
+    assertThatThrownBy(() -> MsgCodec.decode(trailing)).isInstanceOf(WireException.Malformed.class);
+    for (int n = 0; n < body.length; n++) {
+      byte[] cut = java.util.Arrays.copyOf(body, n);
+      assertThat(direct(cut)).as("first " + n + " bytes").isEqualTo(generic(cut));
+    }
+  }
+
+  @Test
+  void hostileBytesMeetTheSameChecks() {
+    Random random = new Random(18);
+    byte[] template = Msgpack.encode(new Msg.Yield("a-cid", List.of(1L, "two", Map.of("k", 3L))).toWire());
+    for (int i = 0; i < 20_000; i++) {
+      byte[] body = template.clone();
+      int flips = 1 + random.nextInt(3);
+      for (int f = 0; f < flips; f++) body[random.nextInt(body.length)] = (byte) random.nextInt(256);
+      assertThat(direct(body)).as(HexFormat.of().formatHex(body)).isEqualTo(generic(body));
+    }
+  }
+
+  private static Map<String, Object> ordered(String k1, Object v1, String k2, Object v2) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put(k1, v1);
+    m.put(k2, v2);
+    return m;
+  }
+}
