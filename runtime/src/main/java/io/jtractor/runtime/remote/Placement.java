@@ -19,8 +19,8 @@ import java.util.Objects;
  * <p>Liveness across hosts is connection-based: the parent writes a heartbeat on the child's
  * stdin (through the SSH session) every fifth of {@link #heartbeatTimeout}; a remote child that
  * hears none for that long, or sees the session end, kills its own children and exits. The SSH
- * connection is probed as often ({@code ServerAliveInterval}), so the parent sees a lost link as
- * the child's exit, an error in its nursery, within about the same time.
+ * connection is probed about three times within the timeout ({@code ServerAliveInterval}), so the
+ * parent sees a lost link as the child's exit, an error in its nursery, within about the same time.
  *
  * @param sshTarget {@code [user@]host} for ssh, or null for this host
  * @param java the remote {@code java} command (a name on the remote PATH, or an absolute path)

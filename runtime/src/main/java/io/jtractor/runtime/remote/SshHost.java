@@ -22,9 +22,10 @@ import java.util.concurrent.TimeUnit;
  * <p>The master is a child process of this JVM that runs {@code cat > /dev/null} remotely: if this
  * JVM dies, however it dies, the master's stdin ends, its remote session ends, and it exits once
  * the sessions multiplexed over it have ended (each of which ends the same way). So no ssh process
- * outlives the parent, on either host. The connection is probed every fifth of the heartbeat
- * timeout ({@code ServerAliveInterval}, five misses allowed), so a cut link ends the master, and
- * with it every session of its children, within about that time.
+ * outlives the parent, on either host. The connection is probed about three times within the
+ * heartbeat timeout ({@code ServerAliveInterval}, in whole seconds, as many misses allowed as fit
+ * in the timeout), so a cut link ends the master, and with it every session of its children,
+ * within about that time.
  *
  * <p>Thread rule: {@link #of} and {@link #ensureMaster} may be called from any thread; a host's
  * state is guarded by the host's monitor.
@@ -127,10 +128,13 @@ final class SshHost {
   }
 
   private List<String> base() {
-    long aliveS = Math.max(1, placement.heartbeatTimeout().toMillis() / 5000);
+    // ssh probes in whole seconds: about three probes within the timeout, never more than it.
+    long timeoutS = Math.max(1, placement.heartbeatTimeout().toSeconds());
+    long aliveS = Math.max(1, timeoutS / 3);
+    long misses = Math.max(1, timeoutS / aliveS);
     List<String> cmd = new ArrayList<>(List.of(
         "ssh", "-o", "BatchMode=yes", "-o", "ControlPath=" + controlPath,
-        "-o", "ServerAliveInterval=" + aliveS, "-o", "ServerAliveCountMax=5",
+        "-o", "ServerAliveInterval=" + aliveS, "-o", "ServerAliveCountMax=" + misses,
         "-o", "ConnectTimeout=" + Math.max(1, placement.heartbeatTimeout().toSeconds())));
     cmd.addAll(placement.sshOptions());
     return cmd;
