@@ -110,7 +110,7 @@ class RemoteHostsTest {
       }
       long seenAfterMs = (System.nanoTime() - cutAt[0]) / 1_000_000;
       System.err.println("the parent saw the cut link after " + seenAfterMs + " ms (heartbeat timeout " + HEARTBEAT.toMillis() + " ms): " + err);
-      assertThat(err).isInstanceOf(ActorFailure.class).hasMessageContaining("far");
+      assertThat(err).isInstanceOf(ActorFailure.class).hasMessageContaining("far").hasMessageContaining("lost its SSH connection to " + h.peerAddress);
       assertThat(seenAfterMs).as("the parent saw the loss after %d ms", seenAfterMs).isLessThan(HEARTBEAT.toMillis() * 2);
       // The remote child is gone within the timeout, without any word from its parent.
       assertThat(ProcessAssertions.awaitGone(remotePid[0], HEARTBEAT.multipliedBy(2))).as("remote child exited").isTrue();

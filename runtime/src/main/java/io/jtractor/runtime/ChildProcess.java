@@ -309,6 +309,15 @@ public final class ChildProcess {
   }
 
   /**
+   * How the exited process ended, for errors: {@code exited with code N}, or for a child on another
+   * host what its code means there (a lost link, a lost heartbeat).
+   */
+  public String exitDescription() {
+    String remote = io.jtractor.runtime.remote.RemoteSpawn.describeExit(process);
+    return remote != null ? remote : "exited with code " + process.exitValue();
+  }
+
+  /**
    * Starts a child JVM for {@code uid} and waits until it has connected back and handshaken,
    * then sends it its init message. A child that exits (or never connects) first is an {@link
    * ActorFailure} carrying the tail of its stderr; the process is reaped before this returns.

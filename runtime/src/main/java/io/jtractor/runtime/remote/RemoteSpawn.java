@@ -43,6 +43,21 @@ public final class RemoteSpawn {
     SshHost.closeAll();
   }
 
+  /**
+   * What the exit of {@code child} means, for a process {@link #start} made; null for any other.
+   * ssh's 255 is a lost connection; {@value RemoteChildMain#ORPHANED} is the child's own exit
+   * after its parent's heartbeat stopped.
+   */
+  public static String describeExit(Process child) {
+    if (!(child instanceof RemoteProcess r)) return null;
+    int code = r.exitValue();
+    return switch (code) {
+      case 255 -> "lost its SSH connection to " + r.host() + " (ssh exit code 255: the link is down, or the host or its sshd is gone)";
+      case RemoteChildMain.ORPHANED -> "exited on " + r.host() + " with code " + code + ": it stopped hearing its parent's heartbeat";
+      default -> "exited on " + r.host() + " with code " + code;
+    };
+  }
+
   /** The remote boot script's exit status when the host has no JDK 25. */
   static final int NO_JDK = 96;
 
