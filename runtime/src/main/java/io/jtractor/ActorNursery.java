@@ -3,10 +3,10 @@ package io.jtractor;
 import io.jtractor.runtime.Actor;
 import io.jtractor.runtime.ChildProcess;
 import io.jtractor.runtime.Sneaky;
+import io.jtractor.runtime.SpawnOptions;
 import io.jtractor.runtime.Values;
 import io.jtractor.runtime.debug.Debugger;
 import io.jtractor.sc.Block;
-import io.jtractor.sc.CancelScope;
 import io.jtractor.sc.Event;
 import io.jtractor.sc.Nursery;
 import io.jtractor.sc.Sc;
@@ -28,7 +28,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * io.jtractor.sc.ExceptionGroup}. Nothing outlives the nursery: every child process is gone when
  * it returns. Prior art: tractor's {@code ActorNursery} ({@code open_nursery}).
  *
- * <p>Where we deviate from the reference commit, on purpose: a failing {@code runInActor} child
+ * <p>Where we deviate from tractor, on purpose (docs/design.md, "Deviations"): a failing {@code runInActor} child
  * cancels its siblings at once instead of after the body ends and every sibling has finished
  * (tractor bug #287); a child that fails to boot is an error of this nursery, not a crash of the
  * parent's runtime; children die with their parent.
@@ -47,9 +47,9 @@ public final class ActorNursery {
    * long-lived nursery keeps nothing of a child that has finished (its portal keeps its result).
    * Any thread.
    */
-  private final List<Child> children = new CopyOnWriteArrayList<>();
+  private final List<NurseryChild> children = new CopyOnWriteArrayList<>();
   private volatile boolean cancelled;
-  private volatile ChildProcess.SpawnOptions spawnOptions = ChildProcess.SpawnOptions.inherited();
+  private volatile SpawnOptions spawnOptions = SpawnOptions.inherited();
   /** Debug mode for the children spawned from now on; null: the actor's own. */
   private volatile Boolean debugMode;
 
@@ -74,7 +74,7 @@ public final class ActorNursery {
   }
 
   /** Options for the children spawned from now on (JVM flags, timeouts, grace periods). */
-  public ActorNursery withSpawnOptions(ChildProcess.SpawnOptions options) {
+  public ActorNursery withSpawnOptions(SpawnOptions options) {
     this.spawnOptions = Objects.requireNonNull(options, "options");
     return this;
   }
@@ -109,7 +109,7 @@ public final class ActorNursery {
    * start_actor(..., infect_asyncio=True)}). For {@code runInActor}, set the nursery's options
    * with {@link #withSpawnOptions}.
    */
-  public Portal startActor(String name, ChildProcess.SpawnOptions options, Class<?>... modules) {
+  public Portal startActor(String name, SpawnOptions options, Class<?>... modules) {
     return spawn(name, List.of(modules), null, Objects.requireNonNull(options, "options"));
   }
 
@@ -189,16 +189,16 @@ public final class ActorNursery {
     return spawn(name, List.of(modules), new MainCall(ns, func, Map.copyOf(kwargs), Object.class), spawnOptions);
   }
 
-  private record MainCall(String ns, String func, Map<String, ?> kwargs, Type resultType) {}
+  record MainCall(String ns, String func, Map<String, ?> kwargs, Type resultType) {}
 
-  private Portal spawn(String name, List<Class<?>> modules, MainCall main, ChildProcess.SpawnOptions spawnOptions) {
+  private Portal spawn(String name, List<Class<?>> modules, MainCall main, SpawnOptions spawnOptions) {
     Objects.requireNonNull(name, "name");
     if (!tasks.isOpen()) throw new IllegalStateException("this actor nursery is closed");
     Sc.checkpointIfCancelled();
     Uid uid = Uid.random(name);
     Boolean debug = debugMode;
     ChildProcess proc = ChildProcess.spawn(actor, uid, modules, spawnOptions, debug != null ? debug : actor.config().debugMode());
-    Child child = new Child(proc, main);
+    NurseryChild child = new NurseryChild(proc, main);
     Portal portal = new Portal(proc.channel(), child);
     child.portal = portal;
     children.add(child); // before its supervisor starts: that removes it when the child is gone
@@ -220,41 +220,7 @@ public final class ActorNursery {
   // ----------------------------------------------------------------------------------------------
   // Supervision
 
-  /** One child: its process, its scope (so it can be cancelled alone) and, for runInActor, its result. */
-  static final class Child {
-    final ChildProcess process;
-    final MainCall main;
-    final CancelScope scope = CancelScope.create();
-    final Event resultReady = new Event();
-    Portal portal; // set by the spawning thread before supervision starts
-    /** Written once by the supervisor before resultReady is set. */
-    private volatile Object result;
-    private volatile Throwable failure;
-    private volatile boolean cancelRequested;
-    private volatile boolean hardKill;
-
-    Child(ChildProcess process, MainCall main) {
-      this.process = process;
-      this.main = main;
-    }
-
-    boolean isRunInActor() {
-      return main != null;
-    }
-
-    void markCancelRequested() {
-      cancelRequested = true;
-    }
-
-    @SuppressWarnings("unchecked")
-    <R> R awaitResult() {
-      resultReady.await();
-      if (failure != null) throw Sneaky.raise(failure);
-      return (R) result;
-    }
-  }
-
-  private void supervise(Child child) {
+  private void supervise(NurseryChild child) {
     try {
       child.scope.run(
           s -> {
@@ -266,46 +232,44 @@ public final class ActorNursery {
           });
     } finally {
       if (!child.resultReady.isSet()) {
-        child.failure = new ActorFailure("actor " + child.process.uid() + " was cancelled before it returned a result");
-        child.resultReady.set();
+        child.settle(new NurseryChild.Failed(
+            new ActorFailure("actor " + child.process.uid() + " was cancelled before it returned a result")));
       }
       try {
-        Sc.shielded(s -> child.process.reap(child.hardKill));
+        Sc.shielded(s -> child.process.reap(child.hardKill()));
       } finally {
         children.remove(child);
       }
     }
   }
 
-  private void runMain(Child child) {
+  private void runMain(NurseryChild child) {
     MainCall m = child.main;
     Object value;
     try {
       value = Values.toJava(
           child.portal.runFromNs(m.ns(), m.func(), m.kwargs()), m.resultType());
     } catch (RuntimeException e) {
-      if ((e instanceof ContextCancelled || e instanceof ConnectionLost) && (child.cancelRequested || cancelled)) {
+      if ((e instanceof ContextCancelled || e instanceof ConnectionLost) && (child.cancelRequested() || cancelled)) {
         // We asked for it (Portal.cancelActor, ActorNursery.cancel), maybe before the call even
         // ran: not a failure.
-        child.failure = new ActorFailure("actor " + child.process.uid() + " was cancelled before it returned a result", e);
-        child.resultReady.set();
+        child.settle(new NurseryChild.Failed(
+            new ActorFailure("actor " + child.process.uid() + " was cancelled before it returned a result", e)));
         return;
       }
       RuntimeException f = e;
       if (e instanceof ConnectionLost && !child.process.process().isAlive()) {
         f = new ActorFailure("actor " + child.process.uid() + " died (" + child.process.exitDescription() + ") before it returned", e);
       }
-      child.failure = f;
-      child.resultReady.set();
+      child.settle(new NurseryChild.Failed(f));
       throw f; // one-cancels-all, at once
     }
-    child.result = value;
-    child.resultReady.set();
+    child.settle(new NurseryChild.Returned(value));
     child.markCancelRequested();
     // Done: ask it to go, as tractor does after a result (the reaper waits for the exit).
   }
 
-  private void awaitDaemonEnd(Child child) {
+  private void awaitDaemonEnd(NurseryChild child) {
     Event ended = child.process.channel().ended();
     // Wait until the connection or the process ends, whichever comes first.
     Nursery.run(
@@ -319,7 +283,7 @@ public final class ActorNursery {
             n.cancel();
           });
         });
-    if (child.cancelRequested || cancelled) return;
+    if (child.cancelRequested() || cancelled) return;
     RemoteActorError boot = child.process.channel().peerFailure();
     if (boot != null) throw boot;
     Sc.checkpointIfCancelled();
@@ -345,9 +309,9 @@ public final class ActorNursery {
    */
   public void cancel(boolean hardKill) {
     cancelled = true;
-    for (Child c : children) {
-      c.hardKill |= hardKill;
-      c.markCancelRequested();
+    for (NurseryChild c : children) {
+      if (hardKill) c.markHardKill();
+      else c.markCancelRequested();
       c.scope.cancel();
     }
   }
@@ -363,7 +327,7 @@ public final class ActorNursery {
    */
   public List<Portal> portals() {
     List<Portal> out = new ArrayList<>();
-    for (Child c : children) out.add(c.portal);
+    for (NurseryChild c : children) out.add(c.portal);
     return out;
   }
 

@@ -1,9 +1,8 @@
 package io.jtractor;
 
 /**
- * The connection to a peer ended while a call, or a context, was waiting for its answer. Better
- * than the reference commit, where such a call waited until cancelled: it fails promptly with
- * this.
+ * The connection to a peer ended while a call, or a context, was waiting for its answer: such a
+ * call fails promptly with this (in tractor it waits until cancelled; see docs/design.md, "Deviations").
  */
 public class ConnectionLost extends RuntimeException {
   private static final long serialVersionUID = 1L;

@@ -1,16 +1,17 @@
 package io.jtractor;
 
 import io.jtractor.runtime.ContextLink;
+import io.jtractor.runtime.ContextOpening;
 import io.jtractor.runtime.Injectables;
 import io.jtractor.runtime.PeerChannel;
 import io.jtractor.runtime.Values;
 import io.jtractor.sc.CancelScope;
 import io.jtractor.sc.ClosedResourceError;
-import io.jtractor.sc.Sc;
 import io.jtractor.wire.Msg;
 import io.jtractor.wire.Uid;
 import java.lang.reflect.Type;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * One side of a pairing between a task in this actor and a task in another: tractor's {@code
@@ -32,7 +33,7 @@ import java.util.Map;
  * next checkpoint and is raised when the body ends (from {@code openContext}) or from {@link
  * #result()}; {@link #cancel()} cancels the remote task, which answers {@link ContextCancelled}
  * naming this actor as {@link ContextCancelled#canceller()}, and a caller is never handed its own
- * cancellation as a failure. Better than the reference commit: a callee that cancels itself gives
+ * cancellation as a failure. Where we deviate (docs/design.md, "Deviations"): a callee that cancels itself gives
  * the caller a {@code ContextCancelled} (not a type error), and a context whose connection dies
  * fails promptly with {@link ConnectionLost}.
  *
@@ -113,7 +114,7 @@ public final class Context {
    * Jtractor#maybeOpenContext}.
    */
   public io.jtractor.sc.Scoped<MsgStream> stream(StreamOptions options) {
-    java.util.Objects.requireNonNull(options, "options");
+    Objects.requireNonNull(options, "options");
     return body -> {
       try (MsgStream s = openStream(options)) {
         body.run(s);
@@ -141,7 +142,7 @@ public final class Context {
    * @throws ConnectionLost if the connection is gone
    */
   public synchronized MsgStream openStream(StreamOptions options) {
-    java.util.Objects.requireNonNull(options, "options");
+    Objects.requireNonNull(options, "options");
     if (link.cancelCalled()) {
       throw link.localCancelled("context around " + link.func() + "() was already cancelled");
     }
@@ -204,13 +205,13 @@ public final class Context {
   /**
    * tractor's {@code Portal.open_context}: starts the remote context function, waits for its
    * {@code started}, runs {@code body}, then waits for the callee's result; on a failing body the
-   * callee is cancelled first.
+   * callee is cancelled first. What goes over the wire is {@link ContextOpening}'s.
    */
   static <T> T open(PeerChannel chan, String ns, String func, Map<String, Object> kwargs, Type resultType, ContextBody<T> body) {
-    java.util.Objects.requireNonNull(body, "body");
+    Objects.requireNonNull(body, "body");
     ContextLink link = chan.openContextLink(func);
     try {
-      Object first = startRemote(chan, link, ns, func, kwargs, Msg.CONTEXT, true);
+      Object first = ContextOpening.start(chan, link, ns, func, kwargs, Msg.CONTEXT, true);
       Context ctx = new Context(link, resultType);
       ctx.first = first;
       CancelScope scope = CancelScope.create();
@@ -222,62 +223,13 @@ public final class Context {
         if (!link.cancelCalled()) throw cc;
         return null; // our own cancellation, coming back to us: not a failure (spec §4.6)
       } catch (Throwable t) {
-        if (t != link.remoteError()) {
-          link.closeStream();
-          link.cancel();
-        }
+        ContextOpening.bodyFailed(link, t);
         throw t;
       }
-      // The body ended, normally or cancelled by the callee's error: wait for the outcome.
-      link.closeStream();
-      if (link.cancelCalled()) {
-        Sc.shielded(s -> {
-          s.setRelativeDeadline(ContextLink.CANCEL_TIMEOUT);
-          link.awaitResult();
-        });
-      } else {
-        link.awaitResult();
-      }
+      ContextOpening.awaitOutcome(link);
       return out;
     } finally {
-      chan.forget(link);
-    }
-  }
-
-  /**
-   * Sends the {@code cmd} and waits for {@code functype} (and, for a context, {@code started}).
-   * If this fails or is cancelled, the remote task is cancelled.
-   *
-   * @return the {@code started} value (null for a stream)
-   */
-  static Object startRemote(PeerChannel chan, ContextLink link, String ns, String func, Map<String, Object> kwargs,
-      String expected, boolean waitStarted) {
-    boolean ok = false;
-    boolean sent = false;
-    try {
-      chan.send(new Msg.Cmd(ns, func, kwargs, chan.localUid(), link.cid()));
-      sent = true;
-      Msg m = link.nextMessage();
-      if (m instanceof Msg.Error) throw link.remoteError();
-      if (!(m instanceof Msg.Functype ft) || !expected.equals(ft.kind())) {
-        throw new IllegalStateException(ns + "." + func + " is not a " + (Msg.CONTEXT.equals(expected) ? "context" : "streaming")
-            + " function (the peer answered " + m + ")");
-      }
-      if (!waitStarted) {
-        ok = true;
-        return null;
-      }
-      m = link.nextMessage();
-      switch (m) {
-        case Msg.Started st -> {
-          ok = true;
-          return st.value();
-        }
-        case Msg.Error e -> throw link.remoteError();
-        default -> throw new IllegalStateException("expected started from " + ns + "." + func + ", got " + m);
-      }
-    } finally {
-      if (!ok && sent && link.remoteError() == null) link.cancel();
+      ContextOpening.close(chan, link);
     }
   }
 }

@@ -1,6 +1,7 @@
 package io.jtractor;
 
 import io.jtractor.runtime.Actor;
+import io.jtractor.runtime.ActorConfig;
 import io.jtractor.runtime.TreeSecret;
 import io.jtractor.sc.Block;
 import io.jtractor.sc.ResourceCache;
@@ -102,10 +103,10 @@ public final class Jtractor {
    * The configuration {@link #openRoot(String, Class[])} uses, to adjust before opening, e.g.
    * {@code Jtractor.openRoot(Jtractor.rootConfig("root").withDebugMode(true))}.
    */
-  public static Actor.Config rootConfig(String name, Class<?>... modules) {
+  public static ActorConfig rootConfig(String name, Class<?>... modules) {
     // A registry on etcd (-Djtractor.registry=etcd://...) replaces the registrar.
     boolean etcd = io.jtractor.runtime.registry.etcd.EtcdRegistry.configured() != null;
-    return Actor.Config.of(name, List.of(modules)).withRegistry(etcd ? null : defaultRegistry());
+    return ActorConfig.of(name, List.of(modules)).withRegistry(etcd ? null : defaultRegistry());
   }
 
   /**
@@ -113,7 +114,7 @@ public final class Jtractor {
    * environment, as for {@link #openRoot(String, Class[])}) turns on the multi-process debugger for
    * the whole tree.
    */
-  public static Root openRoot(Actor.Config config) {
+  public static Root openRoot(ActorConfig config) {
     return new Root(Objects.requireNonNull(config, "config"));
   }
 
@@ -140,7 +141,7 @@ public final class Jtractor {
    * Runs a root actor that serves until it is cancelled (a remote {@link Portal#cancelActor()}, or
    * {@link #cancelCurrentActor()}) or the process gets SIGINT or SIGTERM, then tears it down (its
    * children included, registrations withdrawn) and returns how it ended. tractor: {@code
-   * run_daemon}; unlike the reference commit, a remote cancel ends the daemon instead of leaving a
+   * run_daemon}; unlike tractor's, a remote cancel ends the daemon instead of leaving a
    * process that serves nothing.
    *
    * <p>While it runs, SIGINT and SIGTERM are handled by the daemon (the JVM does not start its
@@ -154,7 +155,7 @@ public final class Jtractor {
    * @param onStarted called with the running root once it listens, before the daemon waits (e.g.
    *     to print where it listens); it must return promptly. May be null.
    */
-  public static DaemonExit runDaemon(Actor.Config config, java.util.function.Consumer<? super Root> onStarted) {
+  public static DaemonExit runDaemon(ActorConfig config, java.util.function.Consumer<? super Root> onStarted) {
     Objects.requireNonNull(config, "config");
     if (config.security().secret() == null) config = config.withSecurity(config.security().withSecret(TreeSecret.shared()));
     try (Root root = new Root(config)) {
@@ -170,9 +171,9 @@ public final class Jtractor {
     }
   }
 
-  /** {@link #runDaemon(Actor.Config, java.util.function.Consumer)} with the default registrar. */
+  /** {@link #runDaemon(ActorConfig, java.util.function.Consumer)} with the default registrar. */
   public static DaemonExit runDaemon(String name, Class<?>... modules) {
-    return runDaemon(Actor.Config.of(name, List.of(modules)).withRegistry(defaultRegistry()), null);
+    return runDaemon(ActorConfig.of(name, List.of(modules)).withRegistry(defaultRegistry()), null);
   }
 
   // ----------------------------------------------------------------------------------------------
@@ -300,7 +301,7 @@ public final class Jtractor {
    * Stops the calling task under the multi-process debugger until the user continues: a REPL
    * opens in the root's terminal at this frame ({@code Attaching debugger to actor: ...}), waiting
    * its turn if another is open. tractor: {@code tractor.pause()} (once {@code breakpoint()}).
-   * Needs debug mode in this actor ({@link Actor.Config#withDebugMode}, {@code
+   * Needs debug mode in this actor ({@link ActorConfig#withDebugMode}, {@code
    * -Djtractor.debug=true}, {@code JTRACTOR_DEBUG=1}, or {@link ActorNursery#withDebugMode} in the
    * parent); outside it, it warns once and returns.
    *

@@ -1,5 +1,7 @@
 package io.jtractor;
 
+import io.jtractor.runtime.ContextLink;
+import io.jtractor.runtime.ContextOpening;
 import io.jtractor.runtime.PeerChannel;
 import io.jtractor.runtime.Values;
 import io.jtractor.wire.Uid;
@@ -24,16 +26,16 @@ import java.util.Objects;
 public final class Portal implements AutoCloseable {
   private final PeerChannel channel;
   /** The child's handle if this portal is to a child of a local nursery, else null. */
-  private final ActorNursery.Child child;
+  private final NurseryChild child;
 
   /** Whether this portal opened its connection (and closes it). */
   private final boolean ownsConnection;
 
-  Portal(PeerChannel channel, ActorNursery.Child child) {
+  Portal(PeerChannel channel, NurseryChild child) {
     this(channel, child, false);
   }
 
-  private Portal(PeerChannel channel, ActorNursery.Child child, boolean ownsConnection) {
+  private Portal(PeerChannel channel, NurseryChild child, boolean ownsConnection) {
     this.channel = Objects.requireNonNull(channel, "channel");
     this.child = child;
     this.ownsConnection = ownsConnection;
@@ -292,23 +294,14 @@ public final class Portal implements AutoCloseable {
     Objects.requireNonNull(ns, "ns");
     Objects.requireNonNull(func, "func");
     Map<String, Object> kw = new LinkedHashMap<>(Objects.requireNonNull(kwargs, "kwargs"));
-    io.jtractor.runtime.ContextLink link = channel.openContextLink(func);
-    boolean ok = false;
-    try {
-      Context.startRemote(channel, link, ns, func, kw, io.jtractor.wire.Msg.ASYNCGEN, false);
-      link.openStream(io.jtractor.runtime.ContextLink.DEFAULT_BUFFER, false);
-      MsgStream s = new MsgStream(link, StreamOptions.DEFAULT, false, () -> {
-        try {
-          link.cancel(); // tractor cancels the remote generator when its caller's stream closes
-        } finally {
-          channel.forget(link);
-        }
-      });
-      ok = true;
-      return s;
-    } finally {
-      if (!ok) channel.forget(link);
-    }
+    ContextLink link = ContextOpening.openStreamFrom(channel, ns, func, kw);
+    return new MsgStream(link, StreamOptions.DEFAULT, false, () -> {
+      try {
+        link.cancel(); // tractor cancels the remote generator when its caller's stream closes
+      } finally {
+        ContextOpening.close(channel, link);
+      }
+    });
   }
 
   @Override

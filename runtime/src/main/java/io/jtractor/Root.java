@@ -1,6 +1,7 @@
 package io.jtractor;
 
 import io.jtractor.runtime.Actor;
+import io.jtractor.runtime.ActorConfig;
 import io.jtractor.runtime.ChildProcesses;
 import io.jtractor.runtime.Sneaky;
 import io.jtractor.sc.Block;
@@ -33,7 +34,7 @@ public final class Root implements AutoCloseable {
   private final Thread shutdownHook;
   private volatile boolean closed;
 
-  Root(Actor.Config config) {
+  Root(ActorConfig config) {
     if (!config.debugMode() && io.jtractor.runtime.debug.DebugMode.requestedByEnvironment()) config = config.withDebugMode(true);
     this.actor = new Actor(config, true);
     this.runtime =

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.jtractor.funcs.DiscoveryFuncs;
 import io.jtractor.runtime.Actor;
+import io.jtractor.runtime.ActorConfig;
 import io.jtractor.sc.Sc;
 import io.jtractor.wire.HandshakeAuth;
 import io.jtractor.wire.Msg;
@@ -185,12 +186,12 @@ class DiscoveryTest {
   @Test
   void aRootFindsTheRegistrarAnotherRootBecameAndRegistersWithIt() throws Exception {
     InetSocketAddress free = freeLoopbackAddress(); // an address nothing listens at, not 1616
-    Actor.Config base = Actor.Config.of("first", List.of(DiscoveryFuncs.class));
+    ActorConfig base = ActorConfig.of("first", List.of(DiscoveryFuncs.class));
     try (Root first = Jtractor.openRoot(base.withRegistry(free))) {
       assertThat(first.isRegistrar()).isTrue();
       assertThat(first.address()).isEqualTo(free);
       Thread other = Thread.ofVirtual().start(() -> {
-        try (Root second = Jtractor.openRoot(Actor.Config.of("second", List.of()).withRegistry(free))) {
+        try (Root second = Jtractor.openRoot(ActorConfig.of("second", List.of()).withRegistry(free))) {
           assertThat(second.isRegistrar()).isFalse();
         }
       });
@@ -211,7 +212,7 @@ class DiscoveryTest {
   @Test
   void aPlainTractorPeerUsesTheRegistryMethodsFrameByFrame() throws Exception {
     Uid py = Uid.random("pyactor");
-    try (Root root = Jtractor.openRoot(Actor.Config.of("root", List.of()).withRegistry(Jtractor.defaultRegistry()).withAllowTractorPeers(true));
+    try (Root root = Jtractor.openRoot(ActorConfig.of("root", List.of()).withRegistry(Jtractor.defaultRegistry()).withAllowTractorPeers(true));
         ServerSocket pyListener = new ServerSocket(0, 50, java.net.InetAddress.getByName("127.0.0.1")); // alive to probes
         WireChannel peer = WireChannel.connect(root.address(), WireChannel.Config.DEFAULT)) {
       long pyPort = pyListener.getLocalPort();
@@ -283,7 +284,7 @@ class DiscoveryTest {
       InetSocketAddress at = new InetSocketAddress("127.0.0.1", server.getLocalPort());
       Uid rootUid;
       int rootPort;
-      try (Root root = Jtractor.openRoot(Actor.Config.of("app", List.of()).withRegistry(at).withAllowTractorPeers(true))) {
+      try (Root root = Jtractor.openRoot(ActorConfig.of("app", List.of()).withRegistry(at).withAllowTractorPeers(true))) {
         assertThat(root.isRegistrar()).isFalse();
         rootUid = root.uid();
         rootPort = root.address().getPort();

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.jtractor.funcs.EtcdRootProgram;
 import io.jtractor.funcs.Funcs;
 import io.jtractor.funcs.HostFuncs;
-import io.jtractor.runtime.Actor;
+import io.jtractor.runtime.ActorConfig;
 import io.jtractor.sc.Sc;
 import io.jtractor.wire.TlsConfig;
 import java.io.BufferedReader;
@@ -54,7 +54,7 @@ class EtcdRegistryTest {
   }
 
   private static Root rootAt(String host, TlsConfig keys) {
-    Actor.Config c = Jtractor.rootConfig("root", Funcs.class, HostFuncs.class).withBindAddress(new InetSocketAddress(host, 0));
+    ActorConfig c = Jtractor.rootConfig("root", Funcs.class, HostFuncs.class).withBindAddress(new InetSocketAddress(host, 0));
     return Jtractor.openRoot(c.withSecurity(c.security().withTls(keys)));
   }
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.jtractor.funcs.Funcs;
 import io.jtractor.runtime.Actor;
+import io.jtractor.runtime.ActorConfig;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -32,7 +33,7 @@ class HandshakeFloodTest {
 
   @Test
   void silentConnectionsBeyondTheCapAreClosedAtOnceAndTheActorServesOn() throws Exception {
-    try (Root root = Jtractor.openRoot(Actor.Config.of("root", List.of(Funcs.class)))) {
+    try (Root root = Jtractor.openRoot(ActorConfig.of("root", List.of(Funcs.class)))) {
       InetSocketAddress at = root.address();
       List<Socket> silent = new ArrayList<>();
       int closedAtOnce = 0;

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.jtractor.funcs.Funcs;
 import io.jtractor.runtime.Actor;
+import io.jtractor.runtime.ActorConfig;
 import io.jtractor.wire.FrameWriter;
 import io.jtractor.wire.HandshakeAuth;
 import io.jtractor.wire.Msg;
@@ -38,8 +39,8 @@ class HostileInputTest {
 
   @BeforeAll
   static void openRoot() {
-    Actor.Config defaults = Actor.Config.of("root", List.of(Funcs.class));
-    root = Jtractor.openRoot(new Actor.Config(
+    ActorConfig defaults = ActorConfig.of("root", List.of(Funcs.class));
+    root = Jtractor.openRoot(new ActorConfig(
         "root", defaults.bindAddress(), defaults.modules(),
         new WireChannel.Config(4096, Duration.ofSeconds(2)), defaults.security().withAllowTractorPeers(true), null));
   }

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 import io.jtractor.funcs.AioFuncs;
-import io.jtractor.runtime.ChildProcess.SpawnOptions;
+import io.jtractor.runtime.SpawnOptions;
 import io.jtractor.sc.CancelScope;
 import io.jtractor.sc.EndOfChannel;
 import io.jtractor.sc.ExceptionGroup;

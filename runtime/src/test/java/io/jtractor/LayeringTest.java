@@ -16,7 +16,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The runtime layer stands below the public API: its code may raise the API's error types (leaf
  * classes the runtime boxes and unboxes) but uses nothing else of package {@code io.jtractor}.
- * Maven modules enforce the layers between modules; this enforces the one inside this module.
+ * Maven modules enforce the layers between modules; this enforces the one inside this module, and
+ * that the API leaves the protocol to the runtime.
  */
 class LayeringTest {
   private static final Set<String> ERRORS_THE_RUNTIME_MAY_RAISE =
@@ -38,6 +39,23 @@ class LayeringTest {
             }
           }
         }
+      }
+    }
+    assertThat(violations).isEmpty();
+  }
+
+  /**
+   * The public API says nothing on the wire itself: it builds and matches no protocol message
+   * (that is the runtime's, e.g. {@code ContextOpening}), so the protocol lives in one layer.
+   */
+  @Test
+  void thePublicApiBuildsNoWireMessages() throws IOException {
+    Pattern message = Pattern.compile("\\bMsg\\.(Cmd|Yield|Stop|Started|Return|Error|Functype|Credit|Sentinel)\\b");
+    List<String> violations = new ArrayList<>();
+    try (Stream<Path> files = Files.walk(Path.of("src/main/java/io/jtractor"))) {
+      for (Path f : files.filter(p -> p.toString().endsWith(".java") && !p.toString().contains("/runtime/")).toList()) {
+        Matcher m = message.matcher(Files.readString(f));
+        while (m.find()) violations.add(f.getFileName() + " uses Msg." + m.group(1));
       }
     }
     assertThat(violations).isEmpty();

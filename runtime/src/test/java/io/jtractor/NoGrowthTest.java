@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.jtractor.funcs.LeakFuncs;
 import io.jtractor.runtime.Bookkeeping;
 import io.jtractor.runtime.ChildProcess;
+import io.jtractor.runtime.SpawnOptions;
 import io.jtractor.sc.Sc;
 import java.time.Duration;
 import java.util.Map;
@@ -37,7 +38,7 @@ class NoGrowthTest {
 
   @Test
   void aLongLivedNurseryKeepsNothingOfChildrenSpawnedAndCancelled() {
-    ChildProcess.SpawnOptions pooled = ChildProcess.SpawnOptions.DEFAULT.withWarmPool(1);
+    SpawnOptions pooled = SpawnOptions.DEFAULT.withWarmPool(1);
     try (Root root = Jtractor.openRoot("root", LeakFuncs.class)) {
       root.openNursery(an -> {
         an.withSpawnOptions(pooled);

@@ -7,6 +7,7 @@ import io.jtractor.funcs.DiscoveryFuncs;
 import io.jtractor.funcs.Funcs;
 import io.jtractor.funcs.Outsider;
 import io.jtractor.runtime.Actor;
+import io.jtractor.runtime.ActorConfig;
 import io.jtractor.wire.Uid;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
@@ -180,7 +181,7 @@ class OutsiderTest {
   @Test
   void aStandaloneRegistrarRefusesThemToo() throws Exception {
     // A registrar of its own, as `jtractor registrar` runs one (a daemon with the shared secret).
-    Actor.Config config = Actor.Config.of("registrar", List.of()).withRegistry(Jtractor.defaultRegistry());
+    ActorConfig config = ActorConfig.of("registrar", List.of()).withRegistry(Jtractor.defaultRegistry());
     try (Root registrar = Jtractor.openRoot(config.withSecurity(config.security().withSecret(io.jtractor.runtime.TreeSecret.shared())))) {
       Map<Uid, InetSocketAddress> before = registrar.actor().localRegistry();
       refusedAtTheHandshake(outsider(registrar.address(), stranger(), "self", "cancel"));

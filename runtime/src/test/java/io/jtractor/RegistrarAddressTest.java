@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 import io.jtractor.runtime.Actor;
+import io.jtractor.runtime.ActorConfig;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -59,7 +60,7 @@ class RegistrarAddressTest {
       }
       long t0 = System.nanoTime();
       Throwable failure = catchThrowable(() -> {
-        try (Root root = Jtractor.openRoot(Actor.Config.of("root", List.of()).withRegistry(at))) {
+        try (Root root = Jtractor.openRoot(ActorConfig.of("root", List.of()).withRegistry(at))) {
           root.isRegistrar();
         }
       });

@@ -6,8 +6,8 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 
 import io.jtractor.funcs.Funcs;
 import io.jtractor.funcs.HostFuncs;
-import io.jtractor.runtime.Actor;
-import io.jtractor.runtime.ChildProcess.SpawnOptions;
+import io.jtractor.runtime.ActorConfig;
+import io.jtractor.runtime.SpawnOptions;
 import io.jtractor.runtime.remote.Placement;
 import io.jtractor.runtime.remote.RemoteSpawn;
 import io.jtractor.sc.Sc;
@@ -48,7 +48,7 @@ class RemoteHostsTest {
 
   static Root rootOn(TestHosts h, Path dir) throws Exception {
     TlsConfig keys = TestKeys.selfSigned(dir, "tree");
-    Actor.Config c = Actor.Config.of("root", List.of(HostFuncs.class, Funcs.class))
+    ActorConfig c = ActorConfig.of("root", List.of(HostFuncs.class, Funcs.class))
         .withRegistry(null)
         .withBindAddress(new InetSocketAddress(h.hostAddress, 0));
     return Jtractor.openRoot(c.withSecurity(c.security().withTls(keys)));

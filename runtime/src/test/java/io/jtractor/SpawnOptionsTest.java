@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.jtractor.funcs.Funcs;
 import io.jtractor.runtime.ChildProcess;
+import io.jtractor.runtime.SpawnOptions;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -25,7 +26,7 @@ class SpawnOptionsTest {
 
   @Test
   void aWarmPoolServesSpawnsAndIsKilledWithItsRoot() throws Exception {
-    ChildProcess.SpawnOptions warm = ChildProcess.SpawnOptions.DEFAULT.withWarmPool(1);
+    SpawnOptions warm = SpawnOptions.DEFAULT.withWarmPool(1);
     long before = ChildProcess.warmSpawnCount();
     try (Root root = Jtractor.openRoot("root", Funcs.class)) {
       for (int i = 0; i < 3; i++) {
@@ -65,9 +66,9 @@ class SpawnOptionsTest {
     System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
     try (Root root = Jtractor.openRoot("root", Funcs.class)) {
       root.openNursery(an -> {
-        an.withSpawnOptions(ChildProcess.SpawnOptions.DEFAULT.withLoglevel("ERROR"))
+        an.withSpawnOptions(SpawnOptions.DEFAULT.withLoglevel("ERROR"))
             .runInActor("quiet", Funcs::logAt, "WARNING", "muted line").result();
-        an.withSpawnOptions(ChildProcess.SpawnOptions.DEFAULT.withLoglevel("WARNING"))
+        an.withSpawnOptions(SpawnOptions.DEFAULT.withLoglevel("WARNING"))
             .runInActor("loud", Funcs::logAt, "WARNING", "yoyoyo").result();
       });
     } finally {
@@ -86,7 +87,7 @@ class SpawnOptionsTest {
     try (Root root = Jtractor.openRoot("root", io.jtractor.funcs.CtxFuncs.class)) {
       root.openNursery(an -> {
         for (String level : new String[] {"cancel", "error"}) {
-          Portal p = an.withSpawnOptions(ChildProcess.SpawnOptions.DEFAULT.withLoglevel(level))
+          Portal p = an.withSpawnOptions(SpawnOptions.DEFAULT.withLoglevel(level))
               .startActor("at_" + level, io.jtractor.funcs.CtxFuncs.class);
           p.openContext(io.jtractor.funcs.CtxFuncs::sleepForever, (ctx, first) -> {
             ctx.cancel();
@@ -114,8 +115,8 @@ class SpawnOptionsTest {
   @Test
   void aRootThatCannotBindFailsAtOnceInsteadOfHanging() throws Exception {
     try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-      io.jtractor.runtime.Actor.Config defaults = io.jtractor.runtime.Actor.Config.of("root", java.util.List.of());
-      io.jtractor.runtime.Actor.Config clash = new io.jtractor.runtime.Actor.Config(
+      io.jtractor.runtime.ActorConfig defaults = io.jtractor.runtime.ActorConfig.of("root", java.util.List.of());
+      io.jtractor.runtime.ActorConfig clash = new io.jtractor.runtime.ActorConfig(
           "root", (java.net.InetSocketAddress) taken.getLocalSocketAddress(), java.util.List.of(),
           defaults.wireConfig(), defaults.security(), null);
       assertThatThrownBy(() -> Jtractor.openRoot(clash)).isInstanceOf(java.net.BindException.class);
@@ -129,12 +130,12 @@ class SpawnOptionsTest {
    */
   @Test
   void aChildsNurseriesInheritTheAotCacheItWasSpawnedWith() throws Exception {
-    assertThat(ChildProcess.SpawnOptions.inherited()).isEqualTo(ChildProcess.SpawnOptions.DEFAULT);
+    assertThat(SpawnOptions.inherited()).isEqualTo(SpawnOptions.DEFAULT);
     java.nio.file.Path cache = java.nio.file.Files.createTempDirectory("jtractor-test").resolve("tree.aot");
     java.util.List<String> flags = new java.util.ArrayList<>(ChildProcess.LEAN_JVM_FLAGS);
     flags.add("-Djtractor.aotCache=" + cache); // what ChildProcess adds when it attaches a cache
     try (Root root = Jtractor.openRoot("root", Funcs.class)) {
-      String inherited = root.callNursery(an -> an.withSpawnOptions(ChildProcess.SpawnOptions.DEFAULT.withJvmArgs(flags))
+      String inherited = root.callNursery(an -> an.withSpawnOptions(SpawnOptions.DEFAULT.withJvmArgs(flags))
           .runInActor("heir", Funcs::inheritedAotCache).<String>result());
       assertThat(inherited).isEqualTo(cache.toString());
       String plain = root.callNursery(an -> an.runInActor("plain", Funcs::inheritedAotCache).<String>result());
@@ -146,8 +147,8 @@ class SpawnOptionsTest {
 
   @Test
   void badOptionsAreRefusedAtTheCallSite() {
-    assertThatThrownBy(() -> ChildProcess.SpawnOptions.DEFAULT.withWarmPool(-1)).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> ChildProcess.SpawnOptions.DEFAULT.withTimeouts(null, Duration.ZERO, Duration.ZERO))
+    assertThatThrownBy(() -> SpawnOptions.DEFAULT.withWarmPool(-1)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> SpawnOptions.DEFAULT.withTimeouts(null, Duration.ZERO, Duration.ZERO))
         .isInstanceOf(NullPointerException.class);
   }
 }

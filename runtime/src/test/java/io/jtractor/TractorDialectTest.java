@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.jtractor.funcs.Funcs;
 import io.jtractor.runtime.Actor;
+import io.jtractor.runtime.ActorConfig;
 import io.jtractor.wire.FrameWriter;
 import io.jtractor.wire.HandshakeAuth;
 import io.jtractor.wire.Msg;
@@ -57,7 +58,7 @@ class TractorDialectTest {
   }
 
   private static Root allowingTractorPeers() {
-    return Jtractor.openRoot(Actor.Config.of("root", List.of(Funcs.class))
+    return Jtractor.openRoot(ActorConfig.of("root", List.of(Funcs.class))
         .withRegistry(Jtractor.defaultRegistry()).withAllowTractorPeers(true));
   }
 
@@ -158,7 +159,7 @@ class TractorDialectTest {
         }
       });
       InetSocketAddress at = new InetSocketAddress("127.0.0.1", server.getLocalPort());
-      try (Root root = Jtractor.openRoot(Actor.Config.of("app", List.of()).withRegistry(at).withAllowTractorPeers(true))) {
+      try (Root root = Jtractor.openRoot(ActorConfig.of("app", List.of()).withRegistry(at).withAllowTractorPeers(true))) {
         List<Discovery.ActorInfo> actors = Discovery.actors(at);
         assertThat(actors).containsExactly(new Discovery.ActorInfo(registrarUid, at, null, -1));
       }

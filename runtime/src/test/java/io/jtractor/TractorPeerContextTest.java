@@ -3,10 +3,12 @@ package io.jtractor;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.jtractor.funcs.CtxFuncs;
+import io.jtractor.runtime.Tuning;
 import io.jtractor.wire.HandshakeAuth;
 import io.jtractor.wire.Msg;
 import io.jtractor.wire.Uid;
 import io.jtractor.wire.WireChannel;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -28,7 +30,7 @@ class TractorPeerContextTest {
 
   @BeforeAll
   static void openRoot() {
-    root = Jtractor.openRoot(io.jtractor.runtime.Actor.Config.of("root", List.of(CtxFuncs.class))
+    root = Jtractor.openRoot(io.jtractor.runtime.ActorConfig.of("root", List.of(CtxFuncs.class))
         .withRegistry(Jtractor.defaultRegistry()).withAllowTractorPeers(true));
   }
 
@@ -95,16 +97,18 @@ class TractorPeerContextTest {
 
   @Test
   void aTaskDeafToItsCancelHasTheCancelAnsweredAfterTheBoundedWaitThenEndsAlone() throws Exception {
-    try (WireChannel peer = tractorPeer()) {
-      peer.send(new Msg.Cmd(NS, "deaf", Map.of("ms", 4_500L), PY, "ctx4")); // 1.5 s past the bounded wait
+    Duration wait = Duration.ofMillis(600); // the bounded wait, shortened from its 3 s for this test
+    try (Tuning.Restore shortened = Tuning.override(Tuning.current().withCancelWait(wait));
+        WireChannel peer = tractorPeer()) {
+      peer.send(new Msg.Cmd(NS, "deaf", Map.of("ms", wait.toMillis() + 1_500L), PY, "ctx4")); // 1.5 s past the bounded wait
       assertThat(peer.receive()).isEqualTo(new Msg.Functype("ctx4", Msg.CONTEXT));
       assertThat(peer.receive()).isEqualTo(new Msg.Started("ctx4", null));
       long t0 = System.nanoTime();
       peer.send(new Msg.Cmd("self", "_cancel_task", Map.of("cid", "ctx4"), PY, "cancel4"));
-      // The task says nothing for 3 s: the bounded wait answers the cancel, functype first.
+      // The task says nothing for the bounded wait: it answers the cancel, functype first.
       assertThat(peer.receive()).isEqualTo(new Msg.Functype("cancel4", Msg.ASYNCFUNC));
       assertThat(peer.receive()).isEqualTo(new Msg.Return("cancel4", true));
-      assertThat(System.nanoTime() - t0).isGreaterThanOrEqualTo(java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(2_900));
+      assertThat(System.nanoTime() - t0).isGreaterThanOrEqualTo(wait.minusMillis(100).toNanos());
       // Then the task's own last word, alone: no second answer to the cancel.
       assertThat(peer.receive()).isEqualTo(new Msg.Return("ctx4", "done"));
       peer.send(new Msg.Cmd("self", "_cancel_task", Map.of("cid", "ctx4"), PY, "cancel5")); // a marker

@@ -9,6 +9,7 @@ import io.jtractor.funcs.DaemonProgram;
 import io.jtractor.funcs.DiscoveryFuncs;
 import io.jtractor.funcs.Funcs;
 import io.jtractor.runtime.Actor;
+import io.jtractor.runtime.ActorConfig;
 import io.jtractor.wire.HandshakeAuth;
 import io.jtractor.wire.Msg;
 import io.jtractor.wire.Uid;
@@ -45,7 +46,7 @@ class TractorPeerOptInTest {
   }
 
   private static Root root(boolean allowTractorPeers) {
-    return Jtractor.openRoot(Actor.Config.of("root", List.of(Funcs.class, DiscoveryFuncs.class))
+    return Jtractor.openRoot(ActorConfig.of("root", List.of(Funcs.class, DiscoveryFuncs.class))
         .withRegistry(Jtractor.defaultRegistry()).withAllowTractorPeers(allowTractorPeers));
   }
 
@@ -122,7 +123,7 @@ class TractorPeerOptInTest {
       }
     }
     assumeTrue(lan != null, "this host has no non-loopback IPv4 address");
-    Actor.Config c = Actor.Config.of("root", List.of(Funcs.class)).withBindAddress(new InetSocketAddress(lan, 0));
+    ActorConfig c = ActorConfig.of("root", List.of(Funcs.class)).withBindAddress(new InetSocketAddress(lan, 0));
     // Plaintext beyond loopback only because the test asks for it (a warning is logged).
     try (Root root = Jtractor.openRoot(c.withSecurity(c.security().withAllowTractorPeers(true).withAllowPlaintext(true)));
         WireChannel peer = tractorPeer(root.address(), Uid.random("py"))) {

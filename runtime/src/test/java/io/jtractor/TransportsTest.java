@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.jtractor.funcs.Funcs;
 import io.jtractor.runtime.Actor;
+import io.jtractor.runtime.ActorConfig;
 import io.jtractor.runtime.Security;
 import io.jtractor.runtime.TreeSecret;
 import io.jtractor.wire.HandshakeAuth;
@@ -37,14 +38,14 @@ class TransportsTest {
     assertNoProcessLeft();
   }
 
-  private static Actor.Config config(String name) {
-    return Actor.Config.of(name, List.of(Funcs.class)).withRegistry(Jtractor.defaultRegistry());
+  private static ActorConfig config(String name) {
+    return ActorConfig.of(name, List.of(Funcs.class)).withRegistry(Jtractor.defaultRegistry());
   }
 
   @Test
   void aTreeOverTlsSpawnsCallsAndCancelsItsChildrenAllOverTls(@TempDir Path dir) throws Exception {
     TlsConfig keys = TestKeys.selfSigned(dir, "tree");
-    Actor.Config c = config("root");
+    ActorConfig c = config("root");
     try (Root root = Jtractor.openRoot(c.withSecurity(c.security().withTls(keys)))) {
       root.openNursery(an -> {
         Portal child = an.startActor("child", Funcs.class);
@@ -62,7 +63,7 @@ class TransportsTest {
 
   @Test
   void listeningBeyondLoopbackInPlaintextIsRefusedUnlessAskedFor(@TempDir Path dir) throws Exception {
-    Actor.Config wild = config("root").withRegistry(null).withBindAddress(new InetSocketAddress("0.0.0.0", 0));
+    ActorConfig wild = config("root").withRegistry(null).withBindAddress(new InetSocketAddress("0.0.0.0", 0));
     assertThatThrownBy(() -> Jtractor.openRoot(wild))
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("may not listen on 0.0.0.0")
@@ -82,7 +83,7 @@ class TransportsTest {
     Path file = dir.resolve("root.sock");
     UnixDomainSocketAddress at = UnixDomainSocketAddress.of(file);
     Security shared = Security.defaults().withSecret(TreeSecret.of("a secret both roots were given".getBytes()));
-    Actor.Config c = config("root");
+    ActorConfig c = config("root");
     try (Root root = Jtractor.openRoot(c.withSecurity(shared.withUnixSocket(at).withAllowTractorPeers(true)))) {
       assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
       // Another program's root holding the same secret calls it through the socket file.

@@ -4,6 +4,7 @@ import io.jtractor.Jtractor;
 import io.jtractor.Portal;
 import io.jtractor.Root;
 import io.jtractor.runtime.ChildProcess;
+import io.jtractor.runtime.SpawnOptions;
 import io.jtractor.sc.Nursery;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,23 +36,23 @@ public final class ActorBench {
       return;
     }
     Path aot = Files.createTempDirectory("jtractor-bench").resolve("child.aot");
-    ChildProcess.SpawnOptions withAot = ChildProcess.SpawnOptions.DEFAULT.withAotCache(aot);
+    SpawnOptions withAot = SpawnOptions.DEFAULT.withAotCache(aot);
     try (Root root = Jtractor.openRoot("bench", BenchFuncs.class)) {
-      spawnToResult(root, ChildProcess.SpawnOptions.DEFAULT, "lean flags");
+      spawnToResult(root, SpawnOptions.DEFAULT, "lean flags");
       root.openNursery(an -> an.withSpawnOptions(withAot).runInActor("trainer", BenchFuncs::add, 1L, 2L).result());
       if (Files.isRegularFile(aot)) {
         spawnToResult(root, withAot, "lean flags + AOT cache");
       } else {
         System.out.println("(no AOT cache: the class path is not all jars)");
       }
-      ChildProcess.SpawnOptions warm = withAot.withWarmPool(2);
+      SpawnOptions warm = withAot.withWarmPool(2);
       root.openNursery(an -> an.withSpawnOptions(warm).runInActor("filler", BenchFuncs::add, 1L, 2L).result());
       Thread.sleep(3_000); // let the pool fill
       spawnToResult(root, warm, "lean flags + AOT cache + warm pool of 2, spawns 1 s apart", 1_000);
-      tenConcurrent(root, ChildProcess.SpawnOptions.DEFAULT, "lean flags");
+      tenConcurrent(root, SpawnOptions.DEFAULT, "lean flags");
       tenConcurrent(root, withAot, "lean flags + AOT cache");
       echo(root, echoCalls);
-      memory(root, ChildProcess.SpawnOptions.DEFAULT, "lean flags");
+      memory(root, SpawnOptions.DEFAULT, "lean flags");
       memory(root, withAot, "lean flags + AOT cache");
     } finally {
       Files.deleteIfExists(aot);
@@ -63,11 +64,11 @@ public final class ActorBench {
     return Runtime.getRuntime().availableProcessors() == 1;
   }
 
-  static void spawnToResult(Root root, ChildProcess.SpawnOptions opts, String label) throws InterruptedException {
+  static void spawnToResult(Root root, SpawnOptions opts, String label) throws InterruptedException {
     spawnToResult(root, opts, label, 0);
   }
 
-  static void spawnToResult(Root root, ChildProcess.SpawnOptions opts, String label, long pauseMs) throws InterruptedException {
+  static void spawnToResult(Root root, SpawnOptions opts, String label, long pauseMs) throws InterruptedException {
     long[] ms = new long[7];
     long[] total = new long[7];
     for (int i = 0; i < ms.length; i++) {
@@ -87,7 +88,7 @@ public final class ActorBench {
         label, median(ms), median(total), Arrays.toString(ms));
   }
 
-  static void tenConcurrent(Root root, ChildProcess.SpawnOptions opts, String label) {
+  static void tenConcurrent(Root root, SpawnOptions opts, String label) {
     long[] ms = new long[3];
     for (int i = 0; i < ms.length; i++) {
       long t0 = System.nanoTime();
@@ -116,12 +117,12 @@ public final class ActorBench {
   }
 
   /** The default spawn options plus the JVM flags in {@code -Dbench.childFlags} (e.g. a JFR recording). */
-  static ChildProcess.SpawnOptions childOptions() {
+  static SpawnOptions childOptions() {
     String extra = System.getProperty("bench.childFlags");
-    if (extra == null || extra.isBlank()) return ChildProcess.SpawnOptions.DEFAULT;
+    if (extra == null || extra.isBlank()) return SpawnOptions.DEFAULT;
     List<String> flags = new java.util.ArrayList<>(ChildProcess.LEAN_JVM_FLAGS);
     flags.addAll(Arrays.asList(extra.trim().split("\\s+")));
-    return ChildProcess.SpawnOptions.DEFAULT.withJvmArgs(flags);
+    return SpawnOptions.DEFAULT.withJvmArgs(flags);
   }
 
   /** Mean round trip of a small frame to a plain echoing JVM, the same framing, no runtime. */
@@ -134,7 +135,7 @@ public final class ActorBench {
   /** How long children sit before their memory is read: the JVM frees compiler memory ~5 s in. */
   static final long IDLE_MS = 7_000;
 
-  static void memory(Root root, ChildProcess.SpawnOptions opts, String label) {
+  static void memory(Root root, SpawnOptions opts, String label) {
     System.out.println("memory (" + label + ", after " + IDLE_MS / 1000 + " s idle):");
     root.openNursery(an -> {
       an.withSpawnOptions(opts);

@@ -5,8 +5,8 @@ import io.jtractor.Jtractor;
 import io.jtractor.MsgStream;
 import io.jtractor.Portal;
 import io.jtractor.Root;
-import io.jtractor.runtime.Actor;
-import io.jtractor.runtime.ChildProcess.SpawnOptions;
+import io.jtractor.runtime.ActorConfig;
+import io.jtractor.runtime.SpawnOptions;
 import io.jtractor.runtime.remote.Placement;
 import io.jtractor.runtime.remote.RemoteSpawn;
 import io.jtractor.wire.TlsConfig;
@@ -49,10 +49,10 @@ public final class HostsBench {
       Placement there = Placement.onHost("root@" + Netns.THERE).withSshOptions(ns.sshOptions())
           .withJava(ProcessHandle.current().info().command().orElseThrow()).withCacheDir(ns.dir.resolve("cache").toString());
       try {
-        Actor.Config tls = rootConfig().withSecurity(rootConfig().security().withTls(keys));
+        ActorConfig tls = rootConfig().withSecurity(rootConfig().security().withTls(keys));
         spawnTimes(tls, there);
         transport("TLS", tls, there, calls, messages);
-        Actor.Config plain = rootConfig().withSecurity(rootConfig().security().withAllowPlaintext(true));
+        ActorConfig plain = rootConfig().withSecurity(rootConfig().security().withAllowPlaintext(true));
         transport("plaintext", plain, there, calls, messages);
       } finally {
         RemoteSpawn.closeConnections();
@@ -62,11 +62,11 @@ public final class HostsBench {
     }
   }
 
-  private static Actor.Config rootConfig() {
-    return Actor.Config.of("bench", List.of(BenchFuncs.class)).withRegistry(null).withBindAddress(new InetSocketAddress(Netns.HERE, 0));
+  private static ActorConfig rootConfig() {
+    return ActorConfig.of("bench", List.of(BenchFuncs.class)).withRegistry(null).withBindAddress(new InetSocketAddress(Netns.HERE, 0));
   }
 
-  private static void spawnTimes(Actor.Config config, Placement there) {
+  private static void spawnTimes(ActorConfig config, Placement there) {
     SpawnOptions remote = SpawnOptions.DEFAULT.on(there);
     try (Root root = Jtractor.openRoot(config)) {
       System.out.printf("spawn-to-result, remote, cold (first ssh connection, class path shipped): %d ms%n", spawnToResult(root, remote));
@@ -93,7 +93,7 @@ public final class HostsBench {
     return ms[0];
   }
 
-  private static void transport(String label, Actor.Config config, Placement there, int calls, int messages) throws Exception {
+  private static void transport(String label, ActorConfig config, Placement there, int calls, int messages) throws Exception {
     try (Root root = Jtractor.openRoot(config); Raw echo = new Raw()) {
       root.openNursery(an -> {
         Portal p = an.startActor("far-echo", SpawnOptions.DEFAULT.on(there), BenchFuncs.class);

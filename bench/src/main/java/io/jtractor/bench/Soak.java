@@ -6,6 +6,7 @@ import io.jtractor.MsgStream;
 import io.jtractor.Portal;
 import io.jtractor.Root;
 import io.jtractor.runtime.ChildProcess;
+import io.jtractor.runtime.SpawnOptions;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -35,8 +36,8 @@ public final class Soak {
     long t0 = System.nanoTime();
     long end = t0 + (long) (minutes * 60e9);
     long warmEnd = t0 + (long) (warmupMinutes * 60e9);
-    ChildProcess.SpawnOptions opts = ActorBench.childOptions();
-    ChildProcess.SpawnOptions shortLived = opts.withWarmPool(1);
+    SpawnOptions opts = ActorBench.childOptions();
+    SpawnOptions shortLived = opts.withWarmPool(1);
     System.out.printf("soak: %.1f min, warm-up %.1f min, a sample every %d s; root pid %d%n",
         minutes, warmupMinutes, SAMPLE_EVERY_NANOS / 1_000_000_000L, ProcessHandle.current().pid());
     try (Root root = Jtractor.openRoot("soak", SoakFuncs.class, BenchFuncs.class)) {

@@ -7,6 +7,7 @@ import io.jtractor.Portal;
 import io.jtractor.Root;
 import io.jtractor.StreamOptions;
 import io.jtractor.runtime.ChildProcess;
+import io.jtractor.runtime.SpawnOptions;
 import java.util.Arrays;
 
 /**
@@ -17,7 +18,8 @@ import java.util.Arrays;
  * erroring actors (tractor's test_nested_multierrors shape).
  *
  * <p>{@code java -cp bench/target/benchmarks.jar io.jtractor.bench.StreamBench [messages] [tree?]}
- * ({@code StreamBench tree}: only the tree, three times); run it once under {@code taskset -c 0}
+ * ({@code StreamBench tree}: only the tree, three times; {@code StreamBench cancel [rounds]}: only
+ * {@code Context.cancel()}, e.g. under a profiler); run it once under {@code taskset -c 0}
  * and once without.
  */
 public final class StreamBench {
@@ -26,16 +28,28 @@ public final class StreamBench {
   public static void main(String[] args) throws Exception {
     if (args.length > 0 && args[0].equals("tree")) { // only the erroring tree, three times
       try (Root root = Jtractor.openRoot("bench", BenchFuncs.class)) {
-        for (int round = 0; round < 3; round++) tree(root, ChildProcess.SpawnOptions.DEFAULT);
+        for (int round = 0; round < 3; round++) tree(root, SpawnOptions.DEFAULT);
         java.nio.file.Path aot = java.nio.file.Files.createTempDirectory("jtractor-bench").resolve("child.aot");
         try {
-          ChildProcess.SpawnOptions withAot = ChildProcess.SpawnOptions.DEFAULT.withAotCache(aot);
+          SpawnOptions withAot = SpawnOptions.DEFAULT.withAotCache(aot);
           root.openNursery(an -> an.withSpawnOptions(withAot).runInActor("trainer", BenchFuncs::add, 1L, 2L).result());
           for (int round = 0; round < 3; round++) tree(root, withAot);
         } finally {
           java.nio.file.Files.deleteIfExists(aot);
           java.nio.file.Files.deleteIfExists(aot.getParent());
         }
+      }
+      return;
+    }
+    if (args.length > 0 && args[0].equals("cancel")) { // only Context.cancel(), for profiling it
+      int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 2_000;
+      double rawRtt = ActorBench.rawPingPong(10_000);
+      try (Root root = Jtractor.openRoot("bench", BenchFuncs.class)) {
+        root.openNursery(an -> {
+          Portal p = an.withSpawnOptions(ActorBench.childOptions()).startActor("streamer", BenchFuncs.class);
+          cancels(p, rounds, rawRtt);
+          p.cancelActor();
+        });
       }
       return;
     }
@@ -87,30 +101,38 @@ public final class StreamBench {
           }
           return null;
         });
-        long[] ns = new long[200];
-        for (int i = 0; i < ns.length; i++) {
-          int k = i;
-          p.openContext(BenchFuncs::sleeper, (ctx, first) -> {
-            long t0 = System.nanoTime();
-            ctx.cancel();
-            ns[k] = System.nanoTime() - t0;
-            return null;
-          });
-        }
-        long[] tail = Arrays.copyOfRange(ns, 50, ns.length);
-        Arrays.sort(tail);
-        System.out.printf("Context.cancel() until the callee acknowledged: p50 %.1f us, p90 %.1f us; raw ping-pong %.1f us%n",
-            tail[tail.length / 2] / 1e3, tail[tail.length * 9 / 10] / 1e3, rawRtt);
+        cancels(p, 200, rawRtt);
         p.cancelActor();
       });
       if (tree) {
-        for (int round = 0; round < 2; round++) tree(root, ChildProcess.SpawnOptions.DEFAULT);
+        for (int round = 0; round < 2; round++) tree(root, SpawnOptions.DEFAULT);
       }
     }
   }
 
+  /**
+   * {@code Context.cancel()} of a context whose callee sleeps, {@code rounds} times: percentiles of
+   * the time until the callee acknowledged, the first quarter left out as warm-up.
+   */
+  static void cancels(Portal p, int rounds, double rawRtt) {
+    long[] ns = new long[rounds];
+    for (int i = 0; i < ns.length; i++) {
+      int k = i;
+      p.openContext(BenchFuncs::sleeper, (ctx, first) -> {
+        long t0 = System.nanoTime();
+        ctx.cancel();
+        ns[k] = System.nanoTime() - t0;
+        return null;
+      });
+    }
+    long[] tail = Arrays.copyOfRange(ns, rounds / 4, ns.length);
+    Arrays.sort(tail);
+    System.out.printf("Context.cancel() until the callee acknowledged: p50 %.1f us, p90 %.1f us; raw ping-pong %.1f us; ratio p50 %.2f%n",
+        tail[tail.length / 2] / 1e3, tail[tail.length * 9 / 10] / 1e3, rawRtt, tail[tail.length / 2] / 1e3 / rawRtt);
+  }
+
   /** Spawns tractor's test_nested_multierrors tree (depth 3, breadth 2: 30 actors) and tears it down. */
-  static void tree(Root root, ChildProcess.SpawnOptions options) {
+  static void tree(Root root, SpawnOptions options) {
     long t0 = System.nanoTime();
     try {
       root.openNursery(an -> {

@@ -8,6 +8,7 @@ import io.jtractor.RemoteActorError;
 import io.jtractor.Root;
 import io.jtractor.examples.Showcase;
 import io.jtractor.runtime.Actor;
+import io.jtractor.runtime.ActorConfig;
 import io.jtractor.runtime.TreeSecret;
 import io.jtractor.wire.Uid;
 import io.jtractor.wire.WireException;
@@ -132,7 +133,7 @@ public final class Main {
     DaemonExit exit;
     boolean[] lostRace = {false};
     try {
-      exit = Jtractor.runDaemon(Actor.Config.of("registrar", List.of()).withRegistry(at), root -> {
+      exit = Jtractor.runDaemon(ActorConfig.of("registrar", List.of()).withRegistry(at), root -> {
         if (!root.isRegistrar()) {
           // Lost a race for the address to another root: do not pose as a registrar.
           err.println("jtractor registrar: another actor became the registrar at " + hostPort(at) + " first");
@@ -160,7 +161,7 @@ public final class Main {
     }
     // A throw-away actor with no registrar of its own: it neither registers nor becomes one. It
     // talks to another program, so it proves the secret this user's programs share.
-    Actor.Config config = Actor.Config.of("jtractor-ps", List.of());
+    ActorConfig config = ActorConfig.of("jtractor-ps", List.of());
     TreeSecret secret;
     try {
       secret = TreeSecret.shared();

@@ -6,6 +6,7 @@ import io.jtractor.Discovery;
 import io.jtractor.Jtractor;
 import io.jtractor.Root;
 import io.jtractor.runtime.Actor;
+import io.jtractor.runtime.ActorConfig;
 import io.jtractor.wire.Uid;
 import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
@@ -101,7 +102,7 @@ class CliTest {
   void psShowsEveryRegisteredActorAsATreeOfWhoSpawnedWhom() throws Exception {
     Program registrar = jtractor("registrar", "--port", "0");
     InetSocketAddress at = awaitListening(registrar);
-    try (Root root = Jtractor.openRoot(Actor.Config.of("app", List.of()).withRegistry(at))) {
+    try (Root root = Jtractor.openRoot(ActorConfig.of("app", List.of()).withRegistry(at))) {
       root.openNursery(an -> {
         an.startActor("kid", CliTest.class);
         an.startActor("other-kid", CliTest.class);

@@ -3,6 +3,7 @@ package io.jtractor.examples;
 import io.jtractor.Jtractor;
 import io.jtractor.Root;
 import io.jtractor.runtime.Actor;
+import io.jtractor.runtime.ActorConfig;
 import java.net.InetSocketAddress;
 import java.util.List;
 
@@ -18,6 +19,6 @@ public final class ExampleRoot {
   /** Opens a root named {@code name} exposing {@code modules}, with a private registry unless told otherwise. */
   public static Root open(String name, Class<?>... modules) {
     InetSocketAddress registry = Jtractor.configuredRegistry().orElse(new InetSocketAddress("127.0.0.1", 0));
-    return Jtractor.openRoot(Actor.Config.of(name, List.of(modules)).withRegistry(registry));
+    return Jtractor.openRoot(ActorConfig.of(name, List.of(modules)).withRegistry(registry));
   }
 }

@@ -13,6 +13,7 @@ import io.jtractor.sc.SendChannel;
 import io.jtractor.wire.Msg;
 import io.jtractor.wire.Uid;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -32,6 +33,7 @@ final class CallClient {
   private final PeerChannel ch;
   private final Outbox outbox;
   private final Uid peer;
+  private final long spinWithinNanos;
 
   /**
    * Where messages for a cid go: a plain call's inbox ({@link SendChannel}) or a context's {@link
@@ -49,6 +51,7 @@ final class CallClient {
     this.ch = ch;
     this.outbox = ch.outbox;
     this.peer = ch.peer;
+    this.spinWithinNanos = ch.tuning.answerSpinWithinNanos();
   }
 
   /**
@@ -90,6 +93,12 @@ final class CallClient {
     return link;
   }
 
+  /**
+   * Contexts holding stream items back for a batch, in the order they first did. Confined to the
+   * thread holding the connection's reading (see {@link ReaderRelay}).
+   */
+  private final ArrayList<ContextLink> deferring = new ArrayList<>();
+
   /** Routes the messages for a callee's context to its link (before the next message is read). */
   void register(String cid, ContextLink link) {
     inboxes.put(cid, link);
@@ -100,10 +109,32 @@ final class CallClient {
     if (inboxes.remove(link.cid(), link)) link.closed();
   }
 
-  /** The reader: hands a message with a cid to whoever waits for it, without blocking. */
-  @SuppressWarnings("unchecked")
-  void deliver(Msg msg) {
+  /**
+   * The reader: hands a message with a cid to whoever waits for it, without blocking. With {@code
+   * more} (more messages are buffered already), a stream item for a context is held back and
+   * handed over with the items that follow it ({@link #flushDeferred}): its consumer wakes once per
+   * socket read, not once per item. Anything else first hands over what was held back, so every
+   * context sees its messages in arrival order.
+   */
+  void deliver(Msg msg, boolean more) {
     Object target = inboxes.get(msg.cid());
+    if (more && msg instanceof Msg.Yield y && target instanceof ContextLink link) {
+      if (link.deferYield(y)) deferring.add(link);
+      return;
+    }
+    flushDeferred();
+    deliverTo(target, msg);
+  }
+
+  /** The reader, before it may block on the socket or runs anything else: hands over all held back. */
+  void flushDeferred() {
+    if (deferring.isEmpty()) return;
+    for (ContextLink link : deferring) link.flushDeferred();
+    deferring.clear();
+  }
+
+  @SuppressWarnings("unchecked")
+  private void deliverTo(Object target, Msg msg) {
     if (target instanceof ContextLink link) {
       link.deliver(msg);
       return;
@@ -170,19 +201,13 @@ final class CallClient {
     }
   }
 
-  /**
-   * Callers of plain calls spin (on a multi-CPU machine) while waiting for the answer if calls on
-   * this connection lately came back within this long, for at most this long: the message loop
-   * then hands the answer over without waking the caller's thread.
-   */
-  static final long SPIN_FOR_ANSWERS_WITHIN_NANOS = 200_000;
-
+  /** Spin for an answer while waiting, if recent answers came within this long: {@link Tuning#answerSpinWithinNanos}. */
   private long answerSpinNanos() {
-    return recentAnswerNanos < SPIN_FOR_ANSWERS_WITHIN_NANOS ? SPIN_FOR_ANSWERS_WITHIN_NANOS : 0;
+    return recentAnswerNanos < spinWithinNanos ? spinWithinNanos : 0;
   }
 
   private void recordAnswerTime(long nanos) {
-    long took = Math.min(nanos, 10 * SPIN_FOR_ANSWERS_WITHIN_NANOS);
+    long took = Math.min(nanos, 10 * spinWithinNanos);
     long avg = recentAnswerNanos;
     recentAnswerNanos = avg > took * 16 ? took : avg + (took - avg) / 4;
   }

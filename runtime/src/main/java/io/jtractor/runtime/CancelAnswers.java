@@ -1,15 +1,12 @@
 package io.jtractor.runtime;
 
+import io.jtractor.sc.Deadlines;
 import io.jtractor.wire.Msg;
 import io.jtractor.wire.Uid;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.concurrent.ForkJoinPool;
-import java.util.concurrent.Future;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,7 +16,7 @@ import org.slf4j.LoggerFactory;
  * then the cancel's return. The cancelled task sends all three in one write, so the message loop
  * reads on instead of waiting for it (a task slow to stop does not stall its connection), and the
  * canceller's side is woken once. A task that never stops is answered for after {@link
- * #CANCEL_WAIT}. Who answers is decided by {@link RpcTask}'s state machine.
+ * #cancelWait}. Who answers is decided by {@link RpcTask}'s state machine.
  *
  * <p>Threads: the message loop receives the cancels; each task's own thread sends its frames and
  * last words; a give-up task runs on the actor's service nursery. They meet only in a task's
@@ -28,14 +25,13 @@ import org.slf4j.LoggerFactory;
 final class CancelAnswers {
   private static final Logger LOG = LoggerFactory.getLogger(PeerChannel.class);
 
+  private final PeerChannel ch;
   /**
    * How long a cancelled task is waited for before its cancel is answered anyway, or teardown goes
-   * on without it (a task stuck in code that ignores interrupts must not hang its actor; tractor's
-   * budget is 3 s).
+   * on without it: a task stuck in code that ignores interrupts must not hang its actor ({@link
+   * Tuning#cancelWait}).
    */
-  static final Duration CANCEL_WAIT = Duration.ofSeconds(3);
-
-  private final PeerChannel ch;
+  final Duration cancelWait;
   private final Outbox outbox;
   private final Uid peer;
 
@@ -43,6 +39,7 @@ final class CancelAnswers {
     this.ch = ch;
     this.outbox = ch.outbox;
     this.peer = ch.peer;
+    this.cancelWait = ch.tuning.cancelWait();
   }
 
   /**
@@ -145,31 +142,27 @@ final class CancelAnswers {
 
   /**
    * Bounds the wait for a cancelled task's answer, off the message loop: if the task has not
-   * stopped within {@link #CANCEL_WAIT} (code that ignores interrupts), the cancel is answered
+   * stopped within {@link #cancelWait} (code that ignores interrupts), the cancel is answered
    * anyway, with a warning. A timer, not a task waiting on the task's end, which would cost three
    * thread wake-ups per cancel competing with the task being cancelled (docs/design.md).
    */
   private void answerIfTaskNeverStops(RpcTask t, String cancelCid) {
     Runnable giveUp = () -> {
       if (!t.done.isSet() && t.giveUpWaiting(cancelCid)) {
-        LOG.warn("a task of " + peer + " did not finish within " + CANCEL_WAIT
+        LOG.warn("a task of " + peer + " did not finish within " + cancelWait
             + " of being cancelled: answering the cancel anyway");
         answerOwedCancel(t, cancelCid);
       }
     };
-    Runnable onTimer = () -> { // on a common-pool thread: the write, which may block, goes to the actor
+    Runnable onTimer = () -> { // on the timer thread: the write, which may block, goes to the actor
       try {
         ch.actor.service().startSoon("cancel-give-up:" + t.cid, giveUp::run);
       } catch (RuntimeException stopping) {
         Log.CANCEL.debug("not answering a cancel of " + peer + ": the actor is stopping");
       }
     };
-    try {
-      Future<?> timer = ForkJoinPool.commonPool().schedule(onTimer, CANCEL_WAIT.toNanos(), TimeUnit.NANOSECONDS);
-      t.giveUpTimer = timer;
-      if (t.done.isSet()) timer.cancel(false); // it ended before the timer was recorded
-    } catch (RejectedExecutionException refused) {
-      LOG.warn("cannot bound the wait for a cancelled task of " + peer + ": " + refused);
-    }
+    Deadlines.Timer timer = Deadlines.after(cancelWait, onTimer);
+    t.giveUpTimer = timer;
+    if (t.done.isSet()) timer.cancel(); // it ended before the timer was recorded
   }
 }

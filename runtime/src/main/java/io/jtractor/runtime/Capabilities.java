@@ -6,6 +6,7 @@ import io.jtractor.wire.WireChannel;
 import io.jtractor.wire.WireException;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * What a jtractor actor announces in its hello beyond tractor's uid: {@value #JTRACTOR} with the
@@ -26,12 +27,12 @@ public final class Capabilities {
 
   /**
    * {@code self} methods only jtractor actors have: never sent to a peer whose hello lacks the
-   * jtractor capability (at the reference commit, tractor's message loop dies on an unknown
-   * {@code self} method), and served only to peers that proved the tree secret (to a tractor peer
+   * jtractor capability (tractor's message loop dies on an unknown {@code self}
+   * method), and served only to peers that proved the tree secret (to a tractor peer
    * they do not exist, as in tractor). The debugger's names are its own.
    */
-  public static final java.util.Set<String> JTRACTOR_ONLY_SELF_METHODS =
-      java.util.Set.of("registry_info", TaskDump.SELF_METHOD, "debug_attach", "debug_wait_quiet");
+  public static final Set<String> JTRACTOR_ONLY_SELF_METHODS =
+      Set.of("registry_info", TaskDump.SELF_METHOD, "debug_attach", "debug_wait_quiet");
 
   /**
    * What {@code registry_info} would answer, built from a tractor registrar's {@code get_registry}

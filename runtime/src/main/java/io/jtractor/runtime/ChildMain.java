@@ -130,15 +130,15 @@ public final class ChildMain {
   /**
    * Runs the code paths every actor uses, once, so that a warm JVM has them loaded and linked: two
    * throw-away actors, a connection made from a platform thread to a literal address, a call, a
-   * cancellation, and the JDK logging set up (its first use costs ~15 ms, as does the name
-   * service's). Measured: a warm spawn's connect went from 34 ms to 8 ms after the assignment.
+   * cancellation, and the JDK logging and name service set up: whatever a first use costs is paid
+   * before the JVM is taken from its pool, not by the spawn (docs/design.md, "Measurements moved from the code").
    */
   private static void warmUp() {
     try {
       // A whole round: two throw-away actors, a connection, a call, a cancellation.
       Security sec = new Security(TreeSecret.random(), false, null, false, null);
-      Actor server = new Actor(Uid.random("warm-up"), Actor.Config.of("warm-up", List.of(WarmUp.class)).withSecurity(sec), false);
-      Actor client = new Actor(Uid.random("warm-up"), Actor.Config.of("warm-up", List.of()).withSecurity(sec), false);
+      Actor server = new Actor(Uid.random("warm-up"), ActorConfig.of("warm-up", List.of(WarmUp.class)).withSecurity(sec), false);
+      Actor client = new Actor(Uid.random("warm-up"), ActorConfig.of("warm-up", List.of()).withSecurity(sec), false);
       Thread s = Thread.ofVirtual().start(() -> server.serve(a -> {}));
       // The real connection is made from a platform thread, after the logging is set up.
       Thread c = Thread.ofPlatform().start(() -> client.serve(a -> {
@@ -158,9 +158,8 @@ public final class ChildMain {
   }
 
   /**
-   * The first {@code Method.invoke} in a JVM spins ~14 method-handle classes (measured: 24-35 ms
-   * pinned to one CPU in a C1-only JVM, with or without an AOT cache, which does not keep them),
-   * and each new method shape a few more (~0.5-1 ms): a warm JVM spins the common shapes now
+   * The first {@code Method.invoke} in a JVM spins method-handle classes (an AOT cache does not
+   * keep them), and each new method shape a few more: a warm JVM spins the common shapes now
    * ({@code allShapes}). A cold child spins only the first, on a background thread while it
    * connects to its parent, so that its first call does not pay most of it.
    */
@@ -243,8 +242,8 @@ public final class ChildMain {
   /**
    * Ends the JVM once the actor has torn down. HotSpot's orderly exit waits up to 300 ms for
    * threads blocked in native code, and the JDK's I/O poller thread always is once virtual threads
-   * have used sockets: every child teardown paid ~310 ms (measured: {@code System.exit} 318 ms,
-   * SIGKILL 4 ms). The actor's own teardown has already run here, so the process ends with {@code
+   * have used sockets, so every child teardown would pay that wait. The actor's own teardown has
+   * already run here, so the process ends with {@code
    * _exit(2)} through the FFM API, output flushed first; JVM shutdown hooks registered by user code
    * in a child do not run on this path. Falls back to {@link System#exit} if native access is
    * unavailable, or when the JVM must write something at exit (an AOT cache being trained).
@@ -324,7 +323,7 @@ public final class ChildMain {
     Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("jtractor-child-shutdown").unstarted(() -> {
       // SIGTERM (or an exit of the JVM): stop serving, and take our own children down with us.
       actor.cancelService();
-      for (ChildProcess c : actor.liveChildren()) c.killNow();
+      for (ChildProcess c : actor.children().live()) c.killNow();
     }));
     PeerChannel pc = new PeerChannel(actor, parent, parentHello.uid());
     actor.serve(
@@ -334,7 +333,7 @@ public final class ChildMain {
                     "parent",
                     () -> {
                       try {
-                        a.runChannel(pc);
+                        a.connections().runChannel(pc);
                       } finally {
                         a.cancelService(); // no parent channel, no reason to live (never an orphan)
                       }
@@ -342,7 +341,7 @@ public final class ChildMain {
     return 0;
   }
 
-  private static Actor.Config config(Uid uid, Map<?, ?> init, Security security) throws ClassNotFoundException {
+  private static ActorConfig config(Uid uid, Map<?, ?> init, Security security) throws ClassNotFoundException {
     List<Class<?>> modules = new ArrayList<>();
     if (init.get("enable_modules") instanceof Map<?, ?> mods) {
       for (Object name : mods.keySet()) {
@@ -352,9 +351,9 @@ public final class ChildMain {
     String host = System.getProperty(RemoteTrust.BIND_HOST_PROPERTY, init.get("bind_host") instanceof String h ? h : "127.0.0.1");
     int port = init.get("bind_port") instanceof Long p ? p.intValue() : 0;
     InetSocketAddress registry = io.jtractor.wire.SockAddr.fromWire(init.get("_arb_addr")); // None: no registrar
-    Actor.Config defaults = Actor.Config.of(uid.name(), modules);
+    ActorConfig defaults = ActorConfig.of(uid.name(), modules);
     boolean debug = io.jtractor.runtime.debug.DebugMode.configureChild(init.get("_runtime_vars") instanceof Map<?, ?> vars ? vars : null);
-    return new Actor.Config(uid.name(), new InetSocketAddress(host, port), modules, defaults.wireConfig(), security, registry, debug);
+    return new ActorConfig(uid.name(), new InetSocketAddress(host, port), modules, defaults.wireConfig(), security, registry, debug);
   }
 
   /**
@@ -362,8 +361,8 @@ public final class ChildMain {
    * by init or a subreaper), however it died, kill our own children and exit at once.
    *
    * <p>Why not end-of-file on a stdin pipe: a thread blocked reading stdin delays every exit of the
-   * JVM by ~300 ms (measured on JDK 25), which every graceful teardown would pay. A check every
-   * {@value #ORPHAN_POLL_MS} ms costs nothing measurable and still exits well within a second.
+   * JVM (HotSpot waits for threads in native code), which every graceful teardown would pay. A
+   * check every {@value #ORPHAN_POLL_MS} ms costs nothing measurable and exits well within a second.
    */
   private static void watchForOrphaning() {
     long parentPid = ProcessHandle.current().parent().map(ProcessHandle::pid).orElse(-1L);

@@ -15,7 +15,7 @@ public final class ChildProcesses {
    */
   public static void killAll(Actor actor, Duration grace) {
     actor.closeWarmPools();
-    Set<ChildProcess> children = actor.liveChildren();
+    Set<ChildProcess> children = actor.children().live();
     for (ChildProcess c : children) c.process().destroy();
     long deadline = System.nanoTime() + grace.toNanos();
     for (ChildProcess c : children) {

@@ -3,18 +3,14 @@ package io.jtractor.runtime;
 import io.jtractor.ConnectionLost;
 import io.jtractor.ContextCancelled;
 import io.jtractor.RemoteActorError;
-import io.jtractor.TypeError;
 import io.jtractor.sc.CancelScope;
 import io.jtractor.sc.EndOfChannel;
-import io.jtractor.sc.Event;
-import io.jtractor.sc.MemoryChannel;
 import io.jtractor.sc.Sc;
-import io.jtractor.wire.ErrorInfo;
 import io.jtractor.wire.Msg;
+import io.jtractor.runtime.ContextLife.Fact;
 import io.jtractor.wire.Uid;
 import java.time.Duration;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,15 +24,14 @@ import org.slf4j.LoggerFactory;
  * buffer per context (64 by default) that the message loop never blocks on; overflow answered
  * with a {@code StreamOverrun} error to the sender, or queued (bounded) when overruns are allowed;
  * a remote error cancels the scope of the task owning this side; a {@code ContextCancelled} this
- * side asked for is not a failure. Where we deviate: (1) between two jtractor peers the receiver
- * grants credit as its application consumes items and a sender waits for credit instead of
- * overrunning (see {@link #sendYield}); (2) a {@code return} or {@code error} reaching a stream
- * reader is kept for {@code result()} instead of failing with {@code KeyError}; (3) when the
- * connection dies the owning scope is cancelled and waiters get {@link ConnectionLost}; (4) the
- * overflow queue drops the newest items beyond its bound (logged), not the oldest.
+ * side asked for is not a failure. Where we deviate (credit flow between jtractor peers, a
+ * {@code return} kept for {@code result()}, a lost connection cancelling the owner, the overflow
+ * dropping the newest items): docs/design.md, "Deviations".
  *
  * <p>Threads: {@link #deliver} and {@link #connectionEnded} run on the connection's message
- * loop; everything else on the tasks using the context. Every mutable field is volatile or atomic.
+ * loop; everything else on the tasks using the context. The lifecycle is one field ({@link
+ * ContextLife}), changed by compare-and-set; flow control is {@link StreamCredit}'s, sending
+ * {@link ContextSends}'; the other mutable fields are volatile values.
  */
 public final class ContextLink {
   private static final Logger LOG = LoggerFactory.getLogger(ContextLink.class);
@@ -45,8 +40,6 @@ public final class ContextLink {
   public static final int DEFAULT_BUFFER = 64;
   /** How many items beyond the buffer are queued when overruns are allowed (tractor's 616). */
   public static final int OVERFLOW_LIMIT = 616;
-  /** How long a cancel request waits for the peer's answer (tractor's 0.5 s). */
-  public static final Duration CANCEL_TIMEOUT = Duration.ofMillis(500);
 
   private final PeerChannel chan;
   private final String cid;
@@ -55,37 +48,29 @@ public final class ContextLink {
   private final String func;
   /** Whether the peer speaks jtractor's credit flow control. */
   private final boolean creditFlow;
+  /** How long a cancel request waits for the peer's answer ({@link Tuning#contextCancelTimeout}). */
+  private final Duration cancelTimeout;
 
-  /** Everything for this cid but credits, in arrival order. Unbounded: the bound is counted below. */
-  private final MemoryChannel<Msg> inbox = MemoryChannel.open(MemoryChannel.UNBOUNDED);
-  /** Stream items delivered and not yet consumed. Loop increments, consumers decrement. */
-  private final AtomicInteger queuedYields = new AtomicInteger();
-  private volatile int capacity = DEFAULT_BUFFER;
-  private volatile boolean allowOverruns;
-  private volatile boolean extraCreditGranted;
-
-  /** Items this side may still send before the peer grants more (credit flow only). */
-  private final AtomicInteger sendCredits = new AtomicInteger(DEFAULT_BUFFER);
-  /** Set and replaced whenever credits arrive or the context fails: wakes a waiting sender. */
-  private volatile Event creditChanged = new Event();
-  /** Items consumed here since the last grant sent to the peer. */
-  private final AtomicInteger consumedSinceGrant = new AtomicInteger();
+  /** Everything for this cid but credits, in arrival order. */
+  private final ContextInbox inbox = new ContextInbox();
+  /** Buffer, overruns and credit. */
+  private final StreamCredit credit;
 
   /** The first error the peer sent for this cid. Set by the loop. */
   private volatile RemoteActorError remoteError;
   /** The peer whose error cancelled this side (tractor's {@code _cancel_called_remote}). */
   private volatile Uid cancelledByRemote;
-  /** This side asked for the cancellation (caller: {@code cancel()}; callee: cancelled itself). */
-  private volatile boolean cancelCalled;
-  private volatile boolean startedCalled;
   /** The scope of the task owning this side: cancelled by a remote error or a lost connection. */
   private volatile CancelScope scope;
-  private volatile boolean connectionLost;
-  private volatile boolean hasResult;
+  /** The callee's {@code return} value: written before {@link Fact#RETURNED} is entered. */
   private volatile Object result;
   /** Closes the stream open on this side, if any (set by the stream view). */
   private volatile Runnable streamCloser;
-  private volatile boolean streamOpened;
+
+  /** This side's lifecycle: the {@link Fact}s entered so far. */
+  private final ContextLife life = new ContextLife();
+  /** Every frame this side sends. */
+  private final ContextSends sends;
 
   ContextLink(PeerChannel chan, String cid, boolean callerSide, String func, boolean creditFlow) {
     this.chan = chan;
@@ -93,22 +78,15 @@ public final class ContextLink {
     this.callerSide = callerSide;
     this.func = func;
     this.creditFlow = creditFlow;
+    this.credit = new StreamCredit(creditFlow);
+    this.cancelTimeout = chan.tuning.contextCancelTimeout();
+    this.sends = new ContextSends(chan, cid);
     JfrEvents.contextOpened(chan.localUid(), chan.peer(), cid, func, callerSide);
   }
 
   /** Its connection no longer routes messages here (see {@link PeerChannel#forget}). */
   void closed() {
-    JfrEvents.contextClosed(chan.localUid(), chan.peer(), cid, func, callerSide, outcome());
-  }
-
-  /** How this side ended, in a word or an error type, for the flight recorder. */
-  private String outcome() {
-    RemoteActorError err = remoteError;
-    if (hasResult) return "returned";
-    if (err != null) return err.typeName();
-    if (connectionLost) return "connection lost";
-    if (cancelCalled) return "cancelled";
-    return "closed";
+    JfrEvents.contextClosed(chan.localUid(), chan.peer(), cid, func, callerSide, life.outcome(remoteError));
   }
 
   public String cid() {
@@ -127,55 +105,59 @@ public final class ContextLink {
     return func;
   }
 
+  /** How long a cancel request waits for the peer's answer. */
+  public Duration cancelTimeout() {
+    return cancelTimeout;
+  }
+
   // ----------------------------------------------------------------------------------------------
   // The message loop's side
 
   /** Takes one message for this cid (the loop; never blocks). */
   void deliver(Msg msg) {
     switch (msg) {
-      case Msg.Credit c -> grantSend(c.n());
-      case Msg.Yield y -> deliverYield(y);
+      case Msg.Credit c -> credit.grant(c.n());
+      case Msg.Yield y -> {
+        if (admitYield()) inbox.put(y);
+      }
       case Msg.Error e -> {
         onRemoteError(chan.received(e));
-        inbox.sender().trySend(msg);
+        inbox.put(msg);
       }
-      default -> inbox.sender().trySend(msg);
+      default -> inbox.put(msg);
     }
   }
 
-  private void deliverYield(Msg.Yield y) {
-    int queued = queuedYields.incrementAndGet();
-    int limit = creditFlow ? Math.max(capacity, DEFAULT_BUFFER) : capacity;
-    if (queued > limit) {
-      if (!allowOverruns) {
-        queuedYields.decrementAndGet();
-        LOG.warn("context " + cid + " was overrun by " + chan.peer() + ": answering StreamOverrun");
-        beforeSend(); // a cancel's functype, if one is owed, precedes it too
-        chan.sendQuietly(new Msg.Error(cid, overrun()));
-        return;
-      }
-      if (queued > limit + OVERFLOW_LIMIT) {
-        queuedYields.decrementAndGet();
-        LOG.warn("context " + cid + ": dropping a stream item from " + chan.peer()
-            + ", " + OVERFLOW_LIMIT + " items beyond the buffer of " + limit + " are already queued");
-        return;
-      }
-    }
-    inbox.sender().trySend(y);
+  /**
+   * {@link #deliver} for a stream item, held back until {@link #flushDeferred} (see {@link
+   * ContextInbox}); counted against the bound now. True if it is the first held since the last flush.
+   */
+  boolean deferYield(Msg.Yield y) {
+    return admitYield() && inbox.hold(y);
   }
 
-  /** tractor's StreamOverrun error body, sent back to the sender. */
-  private ErrorInfo overrun() {
-    String text = "Actor-task context " + cid + "@" + chan.localUid().pythonRepr() + " was overrun by remote!\n"
-        + (streamOpened ? "" : "\n*** No stream open on `" + chan.localUid().name() + "` side! ***\n\n")
-        + "sender actor: " + chan.peer().pythonRepr();
-    return ErrorInfo.of("jtractor: " + text + "\ntractor._exceptions.StreamOverrun: " + text + "\n", "StreamOverrun", chan.localUid());
+  /** Hands over the items held back by {@link #deferYield}, in order, in one go. */
+  void flushDeferred() {
+    inbox.flush();
+  }
+
+  /** Counts an arriving item against the bound; false if it must not be queued (overrun, or dropped). */
+  private boolean admitYield() {
+    StreamCredit.Arrival a = credit.arrive();
+    if (a == StreamCredit.Arrival.OVERRUN) { // answered after a cancel's functype, if one is owed
+      LOG.warn("context " + cid + " was overrun by " + chan.peer() + ": answering StreamOverrun");
+      sends.quietly(new Msg.Error(cid, StreamCredit.overrunError(cid, chan.localUid(), chan.peer(), life.is(Fact.STREAM_OPENED))));
+    } else if (a == StreamCredit.Arrival.DROP) {
+      LOG.warn("context " + cid + ": dropping a stream item from " + chan.peer()
+          + ", " + OVERFLOW_LIMIT + " items beyond the buffer of " + credit.limit() + " are already queued");
+    }
+    return a == StreamCredit.Arrival.QUEUE;
   }
 
   private void onRemoteError(RemoteActorError err) {
     if (remoteError == null) remoteError = err;
-    wakeSender();
-    if (err instanceof ContextCancelled && cancelCalled) {
+    credit.wakeSender();
+    if (err instanceof ContextCancelled && life.is(Fact.CANCEL_CALLED)) {
       return; // the answer to our own cancel request
     }
     cancelledByRemote = chan.peer();
@@ -185,11 +167,11 @@ public final class ContextLink {
 
   /** The connection ended (the loop): waiters fail, the owning task is cancelled. */
   void connectionEnded() {
-    connectionLost = true;
-    inbox.sender().close();
-    wakeSender();
+    life.enter(Fact.CONNECTION_LOST);
+    inbox.close();
+    credit.wakeSender();
     CancelScope s = scope;
-    if (s != null && !hasResult) s.cancel();
+    if (s != null && !life.is(Fact.RETURNED)) s.cancel();
   }
 
   // ----------------------------------------------------------------------------------------------
@@ -198,15 +180,15 @@ public final class ContextLink {
   /** Makes {@code s} the scope cancelled when the peer fails or the connection ends. */
   public void bindScope(CancelScope s) {
     scope = s;
-    if (connectionLost) s.cancel();
+    if (life.is(Fact.CONNECTION_LOST)) s.cancel();
     RemoteActorError err = remoteError;
-    if (err != null && !(err instanceof ContextCancelled && cancelCalled)) s.cancel();
+    if (err != null && !(err instanceof ContextCancelled && life.is(Fact.CANCEL_CALLED))) s.cancel();
   }
 
   /** The next message that is not a stream item (while opening a context: functype, started). */
   public Msg nextMessage() {
     try {
-      return inbox.receiver().receive();
+      return inbox.receive();
     } catch (EndOfChannel e) {
       throw lost();
     }
@@ -218,7 +200,7 @@ public final class ContextLink {
   }
 
   public boolean cancelCalled() {
-    return cancelCalled;
+    return life.is(Fact.CANCEL_CALLED);
   }
 
   /** The peer whose error or cancellation cancelled this side, or null. */
@@ -227,24 +209,21 @@ public final class ContextLink {
   }
 
   public boolean connectionLost() {
-    return connectionLost;
+    return life.is(Fact.CONNECTION_LOST);
   }
 
   /** Marks {@code started} as called; false if it was already. */
   public boolean markStarted() {
-    if (startedCalled) return false;
-    startedCalled = true;
-    return true;
+    return life.enter(Fact.STARTED);
   }
 
   public boolean startedCalled() {
-    return startedCalled;
+    return life.is(Fact.STARTED);
   }
 
   /** Sends {@code started}. */
   public void sendStarted(Object value) {
-    beforeSend();
-    sendEncoded(new Msg.Started(cid, value), "started");
+    sends.started(value);
   }
 
   /**
@@ -257,85 +236,33 @@ public final class ContextLink {
   public void sendYield(Object value, boolean backpressure) {
     Sc.checkpointIfCancelled();
     failIfEnded();
-    if (backpressure && creditFlow) acquireCredit();
-    Msg.Yield y = new Msg.Yield(cid, value);
-    long now = System.nanoTime();
-    if (now - lastYieldAt < BURST_GAP_NANOS) {
-      // A burst: queue it for the connection's writer instead of paying a write per item.
-      try {
-        beforeSend();
-        chan.sendBehind(y);
-      } catch (IllegalArgumentException e) {
-        throw new TypeError("cannot send this yield value: " + e.getMessage(), e);
-      }
-    } else {
-      beforeSend();
-      sendEncoded(y, "yield"); // a lone item (e.g. request/response): written at once
-    }
-    lastYieldAt = System.nanoTime();
+    if (backpressure && creditFlow) credit.acquire(this::failIfEnded);
+    sends.yieldItem(value);
   }
-
-  /**
-   * Items sent closer together than this are a burst and go through the connection's write-behind
-   * queue; a send after a longer pause (a round trip, at least) is written directly, which is the
-   * faster path for one item.
-   */
-  private static final long BURST_GAP_NANOS = 20_000;
-  /** When the last item was sent. The sending tasks only (benign race among several senders). */
-  private volatile long lastYieldAt = Long.MIN_VALUE / 2;
 
   /** Sends {@code stop}, ignoring a closed connection. */
   public void sendStop() {
-    beforeSend();
-    chan.sendQuietly(new Msg.Stop(cid));
+    sends.quietly(new Msg.Stop(cid));
   }
 
   private void failIfEnded() {
     RemoteActorError err = remoteError;
     if (err != null) throw err;
-    if (connectionLost) throw lost();
-  }
-
-  private void acquireCredit() {
-    while (true) {
-      int c = sendCredits.get();
-      if (c > 0) {
-        if (sendCredits.compareAndSet(c, c - 1)) return;
-        continue;
-      }
-      Event changed = creditChanged;
-      if (sendCredits.get() > 0) continue;
-      failIfEnded();
-      changed.await();
-    }
-  }
-
-  private void grantSend(int n) {
-    sendCredits.addAndGet(n);
-    wakeSender();
-  }
-
-  private void wakeSender() {
-    Event old = creditChanged;
-    creditChanged = new Event();
-    old.set();
+    if (life.is(Fact.CONNECTION_LOST)) throw lost();
   }
 
   /** Configures the receiving end when a stream opens here. */
   public void openStream(int bufferSize, boolean overruns) {
     if (bufferSize < 1) throw new IllegalArgumentException("msgBufferSize must be at least 1: " + bufferSize);
-    capacity = bufferSize;
-    allowOverruns = overruns;
-    streamOpened = true;
-    if (creditFlow && bufferSize > DEFAULT_BUFFER && !extraCreditGranted) {
-      extraCreditGranted = true;
-      beforeSend();
-      chan.sendQuietly(new Msg.Credit(cid, bufferSize - DEFAULT_BUFFER));
+    int extra = credit.open(bufferSize, overruns);
+    life.enter(Fact.STREAM_OPENED);
+    if (extra > 0 && life.enter(Fact.EXTRA_CREDIT_GRANTED)) {
+      sends.quietly(new Msg.Credit(cid, extra));
     }
   }
 
   public boolean streamOpened() {
-    return streamOpened;
+    return life.is(Fact.STREAM_OPENED);
   }
 
   /** Registers how to close the stream open here (the runtime closes it when the task ends). */
@@ -360,7 +287,7 @@ public final class ContextLink {
     while (true) {
       Msg m;
       try {
-        m = inbox.receiver().receive();
+        m = inbox.receive();
       } catch (EndOfChannel closed) {
         failIfEnded();
         throw new EndOfChannel("the context has ended");
@@ -373,7 +300,7 @@ public final class ContextLink {
         case Msg.Stop s -> throw new EndOfChannel(chan.peer().name() + " closed its end of the stream");
         case Msg.Return r -> {
           result = r.value();
-          hasResult = true;
+          life.enter(Fact.RETURNED);
           throw new EndOfChannel(chan.peer().name() + " returned from " + func + "()");
         }
         case Msg.Error e -> throw remoteError;
@@ -383,13 +310,9 @@ public final class ContextLink {
   }
 
   private void consumed() {
-    queuedYields.decrementAndGet();
-    if (!creditFlow) return;
-    int n = consumedSinceGrant.incrementAndGet();
-    int batch = Math.max(1, Math.max(capacity, DEFAULT_BUFFER) / 4);
-    if (n >= batch && consumedSinceGrant.compareAndSet(n, 0)) {
-      beforeSend();
-      chan.sendQuietly(new Msg.Credit(cid, n));
+    int grant = credit.consumed();
+    if (grant > 0) {
+      sends.quietly(new Msg.Credit(cid, grant));
     }
   }
 
@@ -403,21 +326,21 @@ public final class ContextLink {
    */
   public Object awaitResult() {
     while (true) {
-      if (hasResult) return result;
+      if (life.is(Fact.RETURNED)) return result;
       RemoteActorError err = remoteError;
       if (err != null) return maybeRaise(err);
       Msg m;
       try {
-        m = inbox.receiver().receive();
+        m = inbox.receive();
       } catch (EndOfChannel closed) {
-        if (remoteError != null || hasResult) continue;
+        if (remoteError != null || life.is(Fact.RETURNED)) continue;
         throw lost();
       }
       switch (m) {
         case Msg.Yield y -> consumed();
         case Msg.Return r -> {
           result = r.value();
-          hasResult = true;
+          life.enter(Fact.RETURNED);
         }
         default -> {} // stop, started, functype; an error was recorded on arrival
       }
@@ -425,13 +348,13 @@ public final class ContextLink {
   }
 
   public boolean hasResult() {
-    return hasResult;
+    return life.is(Fact.RETURNED);
   }
 
   /** Raises {@code err} unless it is a cancellation this side or this actor asked for. */
   public Object maybeRaise(RemoteActorError err) {
     if (err instanceof ContextCancelled cc
-        && (cancelCalled || chan.cancelCalled() || chan.localUid().equals(cc.canceller()))) {
+        && (life.is(Fact.CANCEL_CALLED) || chan.cancelCalled() || chan.localUid().equals(cc.canceller()))) {
       return cc;
     }
     throw err;
@@ -439,15 +362,15 @@ public final class ContextLink {
 
   /**
    * Caller side: asks the callee to cancel ({@code self._cancel_task}), waiting at most {@link
-   * #CANCEL_TIMEOUT} for the answer; shielded. Callee side: cancels the callee's own task.
+   * #cancelTimeout()} for the answer; shielded. Callee side: cancels the callee's own task.
    */
   public void cancel() {
-    cancelCalled = true;
+    life.enter(Fact.CANCEL_CALLED);
     if (callerSide) {
-      if (chan.isOpen() && !hasResult && remoteError == null) {
+      if (chan.isOpen() && !life.is(Fact.RETURNED) && remoteError == null) {
         Log.CANCEL.debug("actor {} cancels context {}() [{}] in {}", chan.localUid(), func, cid, chan.peer());
         JfrEvents.CancelAcknowledged ack = JfrEvents.cancelRequested(chan.localUid(), chan.peer(), cid);
-        Object answer = chan.callShielded("self", "_cancel_task", Map.of("cid", cid), CANCEL_TIMEOUT);
+        Object answer = chan.callShielded("self", "_cancel_task", Map.of("cid", cid), cancelTimeout);
         JfrEvents.cancelAnswered(ack, chan.localUid(), chan.peer(), cid, answer != null);
       }
     } else {
@@ -465,30 +388,9 @@ public final class ContextLink {
     return new ConnectionLost("the connection to " + chan.peer() + " ended while context " + func + "() [" + cid + "] was open");
   }
 
-  /**
-   * Run by the callee's task before each frame it sends on this context: the runtime sends there
-   * the functype of a {@code _cancel_task} the task owes an answer to, so that it precedes
-   * whatever the task sends as it unwinds (the capture's order). Set once, before the task runs.
-   */
-  private Runnable beforeEachSend;
-
-  /** The callee's side: sets what runs before each frame the task sends (see {@link #beforeSend}). */
+  /** The callee's side: sets what runs before each frame the task sends (see {@link ContextSends}). */
   void beforeEachSend(Runnable r) {
-    beforeEachSend = r;
-  }
-
-  private void beforeSend() {
-    Runnable r = beforeEachSend;
-    if (r != null) r.run();
-  }
-
-  /** Sends; a value msgpack cannot carry is the sender's {@link TypeError} (nothing is sent). */
-  private void sendEncoded(Msg msg, String what) {
-    try {
-      chan.send(msg);
-    } catch (IllegalArgumentException e) {
-      throw new TypeError("cannot send this " + what + " value: " + e.getMessage(), e);
-    }
+    sends.beforeEachSend(r);
   }
 
   @Override

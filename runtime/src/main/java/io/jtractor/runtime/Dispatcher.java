@@ -3,12 +3,14 @@ package io.jtractor.runtime;
 import io.jtractor.AttributeError;
 import io.jtractor.ModuleNotExposed;
 import io.jtractor.TypeError;
+import io.jtractor.runtime.debug.Debugger;
 import io.jtractor.sc.Cancelled;
 import io.jtractor.sc.Sc;
 import io.jtractor.wire.ErrorInfo;
 import io.jtractor.wire.Msg;
 import io.jtractor.wire.Uid;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
@@ -31,18 +33,17 @@ final class Dispatcher {
   /** The {@code self} methods the message loop answers itself. */
   private static final Set<String> RUNTIME_METHODS = Set.of("cancel", "_cancel_task");
 
-  /**
-   * Plain calls are run by the reader itself while calls on this connection have lately taken less
-   * than this. A short call then costs no thread wake-up; a long one would keep the connection
-   * unread until {@link InlineCallWatch} hands it over, so long calls are handed over at once.
-   */
-  static final long INLINE_IF_SHORTER_THAN_NANOS = 100_000;
-
   private final PeerChannel ch;
   private final Actor actor;
   private final Uid peer;
   private final Outbox outbox;
   private final CancelAnswers cancels;
+  /**
+   * Plain calls run on the reader while they have lately taken less than this ({@link
+   * Tuning#inlineIfShorterThanNanos}); a long one would keep the connection unread until {@link
+   * InlineCallWatch} hands it over, so long calls are handed over at once.
+   */
+  private final long inlineBelowNanos;
   /** RPC tasks started by this channel, by cid. Any thread. */
   private final ConcurrentHashMap<String, RpcTask> rpcTasks = new ConcurrentHashMap<>();
   /**
@@ -57,6 +58,7 @@ final class Dispatcher {
     this.peer = ch.peer;
     this.outbox = ch.outbox;
     this.cancels = ch.cancels;
+    this.inlineBelowNanos = ch.tuning.inlineIfShorterThanNanos();
   }
 
   /**
@@ -77,12 +79,12 @@ final class Dispatcher {
 
   /** Whether {@code call} should run on the reader: a plain call, while such calls are short. */
   boolean runsInline(PreparedCall call) {
-    return call.isPlain() && recentCallNanos < INLINE_IF_SHORTER_THAN_NANOS;
+    return call.isPlain() && recentCallNanos < inlineBelowNanos;
   }
 
   /** A call ran long on the reader: the next plain calls go to another thread until they prove short. */
   void markCallsLong() {
-    recentCallNanos = 10 * INLINE_IF_SHORTER_THAN_NANOS;
+    recentCallNanos = 10 * inlineBelowNanos;
   }
 
   /**
@@ -90,7 +92,7 @@ final class Dispatcher {
    * short, but on a busy CPU it often lets the woken peer run first (docs/design.md).
    */
   private void recordCallTime(long nanos) {
-    long took = Math.min(nanos, 10 * INLINE_IF_SHORTER_THAN_NANOS);
+    long took = Math.min(nanos, 10 * inlineBelowNanos);
     long avg = recentCallNanos;
     recentCallNanos = avg + (took - avg) / 4;
   }
@@ -167,7 +169,7 @@ final class Dispatcher {
   private PreparedCall prepareSelfCall(Msg.Cmd cmd) {
     Callable<Object> body;
     try {
-      body = actor.selfMethod(cmd.func(), cmd.kwargs(), ch.caller());
+      body = selfMethod(cmd.func(), cmd.kwargs(), ch.caller());
     } catch (AttributeError | TypeError e) {
       outbox.sendQuietly(new Msg.Error(cmd.cid(), ErrorBoxing.pack(e, actor.uid())));
       return null;
@@ -187,8 +189,8 @@ final class Dispatcher {
     switch (cmd.func()) {
       case "cancel" -> {
         Authorization.Caller who = ch.caller();
-        if (!actor.authorization().mayCancel(who)) {
-          String why = actor.authorization().cancelRefusal(who);
+        if (!actor.security().authorization().mayCancel(who)) {
+          String why = actor.security().authorization().cancelRefusal(who);
           LOG.warn(why);
           outbox.sendQuietly(new Msg.Error(cid, ErrorBoxing.pack(new SecurityException(why), actor.uid())));
           return true;
@@ -198,7 +200,7 @@ final class Dispatcher {
         actor.cancelRuntime(peer);
         // Gone from the registry before the canceller hears back: once cancelActor() returns,
         // nobody finds this actor by name any more.
-        actor.unregisterNow();
+        actor.membership().unregisterRemotely();
         outbox.sendQuietly(new Msg.Return(cid, true));
         actor.cancelService();
         return false;
@@ -214,6 +216,25 @@ final class Dispatcher {
       }
       default -> throw new IllegalStateException("not a runtime method: " + cmd.func());
     }
+  }
+
+  /**
+   * Resolves a remotely callable runtime method other than {@code cancel} and {@code
+   * _cancel_task} (the task dump, the debugger's, a registrar's registry methods) into the work
+   * its task runs.
+   *
+   * @throws AttributeError if this actor has no such method (tractor's answer)
+   */
+  private Callable<Object> selfMethod(String name, Map<String, Object> kwargs, Authorization.Caller caller) {
+    if (!caller.proven() && Capabilities.JTRACTOR_ONLY_SELF_METHODS.contains(name)) {
+      throw new AttributeError("'Actor' object has no attribute '" + name + "'"); // as tractor, to a tractor peer
+    }
+    if (name.equals(TaskDump.SELF_METHOD)) return () -> TaskDump.of(actor);
+    Callable<Object> debug = Debugger.selfMethod(actor, name, kwargs);
+    if (debug != null) return debug;
+    Registrar r = actor.membership().registrar();
+    if (r != null) return r.method(name, kwargs, caller);
+    throw new AttributeError("'Actor' object has no attribute '" + name + "'");
   }
 
   static Msg.Functype functype(String cid) {
@@ -278,7 +299,7 @@ final class Dispatcher {
     rpcTasks.remove(task.cid, task);
     task.done.set();
     var timer = task.giveUpTimer;
-    if (timer != null) timer.cancel(false);
+    if (timer != null) timer.cancel();
   }
 
   /** Boxes an error; an error that cannot even be described is boxed as that. */
@@ -304,11 +325,11 @@ final class Dispatcher {
   private void awaitBounded(RpcTask t) {
     Sc.shielded(
         s -> {
-          s.setRelativeDeadline(CancelAnswers.CANCEL_WAIT);
+          s.setRelativeDeadline(cancels.cancelWait);
           t.done.await();
         });
     if (!t.done.isSet()) {
-      LOG.warn("a task of " + peer + " did not finish within " + CancelAnswers.CANCEL_WAIT + " of being cancelled");
+      LOG.warn("a task of " + peer + " did not finish within " + cancels.cancelWait + " of being cancelled");
     }
   }
 

@@ -11,8 +11,8 @@ import org.slf4j.LoggerFactory;
  * read on, and takes the reading away from it when the call turns out not to be short.
  *
  * <p>Why: handing the socket to another reader before running each call costs a thread wake-up
- * and a context switch per call (measured on this 2-vCPU VM, pinned to one CPU: a {@code
- * Portal.run} echo at p50 ~120 us with the hand-off, ~60-75 us without). But a reader that runs a
+ * and a context switch per call (about half an echo's round trip: docs/design.md, "Measurements
+ * moved from the code"). But a reader that runs a
  * call which then blocks, say on an answer that must arrive over this same connection, must not
  * keep the connection unread. So one daemon thread per JVM, this watch, looks at the calls readers
  * run inline and hands the reading of a call to another reader when it has run {@link
@@ -46,9 +46,8 @@ final class InlineCallWatch {
    * A call running inline longer than this has its connection's reading handed over even though
    * its thread is runnable. A runnable thread is computing, or only waiting for a CPU, or blocked
    * in foreign native I/O, which a platform thread shows as runnable too. On a busy machine a
-   * preempted call easily passes {@link #HAND_OFF_AFTER_NANOS}: pinned to one CPU, 118-141 of
-   * 36,000 echo calls were handed off so, each time with the reader runnable, and each sent the
-   * next ~8 calls on the connection the slow way (measured with a single limit of 1 ms).
+   * preempted call easily passes {@link #HAND_OFF_AFTER_NANOS}, and each needless hand-off sends
+   * the next calls on the connection the slow way (docs/design.md, "Measurements moved from the code").
    */
   static final long HAND_OFF_RUNNABLE_AFTER_NANOS = 10_000_000;
   /** How often the watch looks while calls run inline. */

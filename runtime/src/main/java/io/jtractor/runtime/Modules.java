@@ -7,6 +7,7 @@ import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.lang.reflect.Parameter;
+import java.lang.reflect.Type;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -15,6 +16,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The namespaces an actor exposes to RPC, and calling into them. A namespace is a class, named by
@@ -61,7 +63,7 @@ public final class Modules {
     private final Injectables.Injection injection;
     private final Shape shape;
     private final String[] names;
-    private final java.lang.reflect.Type[] types;
+    private final Type[] types;
 
     /**
      * @param injection how its first parameter is filled in, if it is a context or a stream; null
@@ -79,7 +81,7 @@ public final class Modules {
           : Shape.PLAIN;
       Parameter[] params = method.getParameters();
       this.names = new String[params.length];
-      this.types = new java.lang.reflect.Type[params.length];
+      this.types = new Type[params.length];
       for (int i = 0; i < params.length; i++) {
         names[i] = params[i].getName();
         types[i] = params[i].getParameterizedType();
@@ -206,7 +208,7 @@ public final class Modules {
   private record Key(String ns, String func) {}
 
   /** Functions found so far; failures are not cached (an error path need not be fast). */
-  private final java.util.concurrent.ConcurrentHashMap<Key, Target> resolved = new java.util.concurrent.ConcurrentHashMap<>();
+  private final ConcurrentHashMap<Key, Target> resolved = new ConcurrentHashMap<>();
 
   private Target resolveUncached(String ns, String func) {
     Class<?> c = exposed.get(ns);

@@ -44,6 +44,8 @@ public final class PeerChannel {
   volatile RemoteActorError peerFailure;
   /** Set when this actor asked the peer to cancel itself ({@code Portal.cancelActor}). */
   private volatile boolean cancelCalled;
+  /** The tuning current when this connection was made; its parts copy what they use. */
+  final Tuning tuning = Tuning.current();
 
   // The parts, built in dependency order: each takes what it needs from those before it.
   final Outbox outbox;

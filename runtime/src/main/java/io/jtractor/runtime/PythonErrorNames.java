@@ -2,6 +2,7 @@ package io.jtractor.runtime;
 
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The {@code type_str} an error goes out under: the Python builtin twin of a Java exception where
@@ -43,8 +44,8 @@ public final class PythonErrorNames {
       Map.entry(StackOverflowError.class, "RecursionError"));
 
   /** The bases that stand for "anything": twins only of themselves, never of a subclass. */
-  private static final java.util.Set<Class<?>> CATCH_ALL =
-      java.util.Set.of(Throwable.class, Exception.class, RuntimeException.class, Error.class);
+  private static final Set<Class<?>> CATCH_ALL =
+      Set.of(Throwable.class, Exception.class, RuntimeException.class, Error.class);
 
   /** The {@code type_str} for {@code t}. */
   public static String of(Throwable t) {

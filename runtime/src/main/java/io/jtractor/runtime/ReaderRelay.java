@@ -28,14 +28,14 @@ import org.slf4j.LoggerFactory;
  */
 final class ReaderRelay {
   private static final Logger LOG = LoggerFactory.getLogger(PeerChannel.class);
-  /** Up to this many readers run on platform threads (the kernel wakes them directly). */
-  private static final int PLATFORM_READERS = 4;
 
   private final PeerChannel ch;
   private final WireChannel wire;
   private final Uid peer;
   private final Dispatcher dispatcher;
   private final CallClient calls;
+  /** Up to this many readers run on platform threads ({@link Tuning#platformReaders}). */
+  private final int platformReaders;
 
   /**
    * Passed from the reader to an idle ex-reader: "the socket is yours". Idle platform ex-readers
@@ -53,6 +53,7 @@ final class ReaderRelay {
     this.peer = ch.peer;
     this.dispatcher = ch.dispatcher;
     this.calls = ch.calls;
+    this.platformReaders = ch.tuning.platformReaders();
   }
 
   /** The first reader's life: returns when the loop has ended, whichever thread ended it. */
@@ -132,7 +133,7 @@ final class ReaderRelay {
   private void startReader() {
     int n = readers.incrementAndGet();
     try {
-      if (n <= PLATFORM_READERS) {
+      if (n <= platformReaders) {
         ch.actor.service().startSoonOnPlatformThread("conn:" + peer.name(), () -> readerLife(true));
       } else {
         ch.actor.service().startSoon("conn:" + peer.name(), () -> readerLife(true));
@@ -151,26 +152,30 @@ final class ReaderRelay {
   private Dispatcher.PreparedCall readUntilEndOrCall() {
     try {
       while (true) {
+        if (!wire.hasBufferedMessage()) calls.flushDeferred(); // the next read may block
         Msg msg = wire.receive();
         switch (msg) {
           case Msg.Sentinel s -> {
+            calls.flushDeferred();
             Log.RUNTIME.debug(peer + " sent the sentinel: stopping its tasks");
             dispatcher.cancelRpcTasks(null);
             ch.outbox.sendSentinelOnce(); // answered in kind, as tractor's connection handler does
             return null;
           }
           case Msg.Cmd cmd -> {
+            calls.flushDeferred(); // the call may run here, or the reading pass on: nothing held back
             Dispatcher.PreparedCall call = dispatcher.prepare(cmd);
             if (call == Dispatcher.END) return null;
             if (call != null) return call;
           }
           case Msg.Error e when e.cid() == null -> {
+            calls.flushDeferred();
             ch.peerFailure = ch.received(e);
             LOG.warn("actor " + peer + " reported a runtime failure: " + e.info().typeStr());
             return null;
           }
           case Msg.Other o -> Log.RUNTIME.debug("ignoring a message from " + peer + " with no known kind");
-          default -> calls.deliver(msg);
+          default -> calls.deliver(msg, wire.hasBufferedMessage());
         }
       }
     } catch (WireException.TransportClosed e) {
@@ -182,6 +187,11 @@ final class ReaderRelay {
     } catch (RuntimeException e) {
       // A bug of ours, or a message we could not handle: it ends this channel, never the actor.
       LOG.error("closing the connection to " + peer + " after an internal error", e);
+    }
+    try {
+      calls.flushDeferred(); // items that arrived before the end still reach their contexts
+    } catch (RuntimeException e) {
+      Log.RUNTIME.debug("items held back for " + peer + " could not be handed over: " + e);
     }
     return null;
   }

@@ -23,9 +23,9 @@ import org.slf4j.LoggerFactory;
  * kwargs and replies of spec §3.7: {@code register_actor}, {@code unregister_actor}, {@code
  * find_actor}, {@code wait_for_actor}, {@code get_registry}.
  *
- * <p>Deviation (better than the reference commit, which keeps an entry until its actor
- * unregisters): an actor that died without unregistering is forgotten as soon as a query notices
- * that its address refuses connections. Every query first probes the entries it would return that
+ * <p>An actor that died without unregistering is forgotten as soon as a query notices that its
+ * address refuses connections (tractor keeps the entry; see docs/design.md, "Deviations"). Every
+ * query first probes the entries it would return that
  * were not confirmed alive within {@link #FRESH_NANOS} (a plain connect, closed at once: what
  * tractor's own registry probe does), so a dead actor is returned for at most that long.
  *

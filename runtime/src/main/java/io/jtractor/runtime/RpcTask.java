@@ -1,11 +1,11 @@
 package io.jtractor.runtime;
 
 import io.jtractor.sc.CancelScope;
+import io.jtractor.sc.Deadlines;
 import io.jtractor.sc.Event;
 import io.jtractor.wire.Uid;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -23,6 +23,7 @@ final class RpcTask {
   final String cid;
   final CancelScope scope = CancelScope.create();
   final Event done = new Event();
+  /** Who asked for the cancel (the loop, or teardown); read by the task as it answers. */
   volatile Uid cancelRequester;
   /**
    * Set when the task is cancelled with all of its connection's or actor's tasks (the peer's
@@ -30,18 +31,38 @@ final class RpcTask {
    */
   volatile boolean cancelledWithTheRest;
   /** The timer that answers a cancel if this task never stops; cancelled when it ends. */
-  volatile Future<?> giveUpTimer;
+  volatile Deadlines.Timer giveUpTimer;
   /**
-   * Who answers a {@code _cancel_task} for this task. null: no cancel asked yet; a cid: the
-   * cancel the task must answer after its last words (set by the message loop, by CAS from null
-   * or from SENDING); {@link #SENDING}: the task is writing its last words; {@link #FINISHED}:
-   * they are out, and a later cancel is answered by the loop (or by the bounded wait for a task
-   * that never stops). So the cancel's return never precedes the task's last words.
+   * Where the answer to a {@code _cancel_task} aimed at this task stands. Each transition is one
+   * compare-and-set or get-and-set, named by the method that makes it:
+   *
+   * <pre>
+   * RUNNING ──answerCancelAfterLastWords──▶ Owed ──beginLastWords──▶ SENDING_LAST_WORDS
+   *    └────────────beginLastWords───────────────────────────────────▶ SENDING_LAST_WORDS
+   * SENDING_LAST_WORDS ──answerCancelAfterLastWords──▶ Owed (answered right after the words)
+   * any ──endLastWords──▶ FINISHED;  Owed ──giveUpWaiting──▶ FINISHED
+   * </pre>
+   *
+   * So the cancel's return never precedes the task's last words: whoever moves an {@link Owed}
+   * out of the state answers it.
    */
-  private final AtomicReference<String> cancelAnswer = new AtomicReference<>();
+  private final AtomicReference<AnswerState> answer = new AtomicReference<>(Stage.RUNNING);
 
-  private static final String SENDING = new String("sending"); // compared by identity
-  private static final String FINISHED = new String("finished"); // compared by identity
+  /** The state of a task's cancel answer: a {@link Stage}, or a cancel {@link Owed}. */
+  sealed interface AnswerState permits Stage, Owed {}
+
+  /** The stages in which no cancel is owed. */
+  enum Stage implements AnswerState {
+    /** The task runs; no cancel asked for yet. */
+    RUNNING,
+    /** The task is writing its last words; a cancel that comes now is answered right after them. */
+    SENDING_LAST_WORDS,
+    /** The last words are out (or the bounded wait answered): the loop answers any later cancel. */
+    FINISHED
+  }
+
+  /** A cancel the task must answer after its last words. */
+  record Owed(String cancelCid) implements AnswerState {}
 
   /**
    * Held while deciding whether a cancel's functype is still to be sent and writing what follows
@@ -80,8 +101,7 @@ final class RpcTask {
 
   /** The cancel this task is to answer, if one is owed and not yet answered; else null. */
   String owedCancel() {
-    String s = cancelAnswer.get();
-    return isCid(s) ? s : null;
+    return answer.get() instanceof Owed o ? o.cancelCid() : null;
   }
 
   /**
@@ -98,27 +118,23 @@ final class RpcTask {
 
   /** The loop: asks this task to answer {@code cancelCid} after its last words; false if it cannot. */
   boolean answerCancelAfterLastWords(String cancelCid) {
-    return cancelAnswer.compareAndSet(null, cancelCid) || cancelAnswer.compareAndSet(SENDING, cancelCid);
+    Owed owed = new Owed(cancelCid);
+    return answer.compareAndSet(Stage.RUNNING, owed) || answer.compareAndSet(Stage.SENDING_LAST_WORDS, owed);
   }
 
   /** The task, about to write its last words: the cancel to answer in the same write, or null. */
   String beginLastWords() {
-    String owed = cancelAnswer.getAndSet(SENDING);
-    return isCid(owed) ? owed : null;
+    return answer.getAndSet(Stage.SENDING_LAST_WORDS) instanceof Owed o ? o.cancelCid() : null;
   }
 
   /** The task, once its last words are out (or there are none): a cancel that came meanwhile, or null. */
   String endLastWords() {
-    String late = cancelAnswer.getAndSet(FINISHED);
-    return isCid(late) ? late : null;
+    return answer.getAndSet(Stage.FINISHED) instanceof Owed o ? o.cancelCid() : null;
   }
 
   /** The bounded wait for a task that does not stop: takes over answering {@code cancelCid}. */
   boolean giveUpWaiting(String cancelCid) {
-    return cancelAnswer.compareAndSet(cancelCid, FINISHED);
-  }
-
-  private static boolean isCid(String state) {
-    return state != null && state != SENDING && state != FINISHED;
+    AnswerState s = answer.get();
+    return s instanceof Owed o && o.cancelCid().equals(cancelCid) && answer.compareAndSet(s, Stage.FINISHED);
   }
 }

@@ -8,7 +8,7 @@ import java.util.Locale;
 
 /**
  * How an actor protects itself: the secret its tree shares, whether plain tractor peers are
- * accepted, and the transport. Part of {@link Actor.Config}; children inherit all of it but the
+ * accepted, and the transport. Part of {@link ActorConfig}; children inherit all of it but the
  * Unix domain socket.
  *
  * <ul>

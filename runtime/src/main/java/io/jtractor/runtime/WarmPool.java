@@ -55,18 +55,10 @@ final class WarmPool {
     return p;
   }
 
-  /**
-   * How long a refill waits while the pool still has an idle JVM: a JVM's start-up takes a few
-   * hundred ms of CPU, and started at once it competes with the spawn that took from the pool
-   * (measured pinned to one CPU: a warm spawn's first call arrived 13-20 ms after the child was
-   * ready to serve, while the refill's JVM booted). An empty pool is refilled at once: spawns are
-   * coming faster than it keeps up with.
-   */
-  static final java.time.Duration REFILL_PAUSE = java.time.Duration.ofMillis(250);
 
   /**
    * Starts JVMs until the pool (idle plus starting) is full again: at once if no idle JVM is left,
-   * else after {@link #REFILL_PAUSE}.
+   * else after {@link Tuning#refillPause}.
    */
   void refill() {
     int missing;
@@ -92,7 +84,7 @@ final class WarmPool {
     Process p = null;
     try {
       if (pause) {
-        Sc.sleep(REFILL_PAUSE); // cancelled if the actor stops meanwhile
+        Sc.sleep(Tuning.current().refillPause()); // cancelled if the actor stops meanwhile
         synchronized (this) {
           if (closed) return; // closed meanwhile: do not boot a JVM only to kill it
         }

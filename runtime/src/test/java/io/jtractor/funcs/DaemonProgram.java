@@ -3,6 +3,7 @@ package io.jtractor.funcs;
 import io.jtractor.DaemonExit;
 import io.jtractor.Jtractor;
 import io.jtractor.runtime.Actor;
+import io.jtractor.runtime.ActorConfig;
 import java.util.List;
 
 /**
@@ -16,7 +17,7 @@ public final class DaemonProgram {
   private DaemonProgram() {}
 
   public static void main(String[] args) {
-    Actor.Config config = Actor.Config.of(args[0], List.of(DiscoveryFuncs.class)).withRegistry(Jtractor.parseAddress(args[1]));
+    ActorConfig config = ActorConfig.of(args[0], List.of(DiscoveryFuncs.class)).withRegistry(Jtractor.parseAddress(args[1]));
     DaemonExit exit = Jtractor.runDaemon(config, root -> {
       System.out.println("LISTENING " + root.address().getHostString() + ":" + root.address().getPort() + " registrar=" + root.isRegistrar());
       System.out.flush();

@@ -98,7 +98,7 @@ public final class Funcs {
 
   /** The AOT cache this actor's own nurseries would spawn with, as a string, or null. */
   public static String inheritedAotCache() {
-    java.nio.file.Path p = io.jtractor.runtime.ChildProcess.SpawnOptions.inherited().aotCache();
+    java.nio.file.Path p = io.jtractor.runtime.SpawnOptions.inherited().aotCache();
     return p == null ? null : p.toString();
   }
 

@@ -28,7 +28,7 @@ class JtractorPeerDialectTest {
   static final byte[] SECRET = "a test tree's secret, 32 bytes!!".getBytes();
 
   private static Root root() {
-    Actor.Config c = Actor.Config.of("root", List.of(Funcs.class)).withRegistry(Jtractor.defaultRegistry());
+    ActorConfig c = ActorConfig.of("root", List.of(Funcs.class)).withRegistry(Jtractor.defaultRegistry());
     return Jtractor.openRoot(c.withSecurity(c.security().withSecret(TreeSecret.of(SECRET))));
   }
 

@@ -3,7 +3,6 @@ package io.jtractor.sc;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -63,7 +62,7 @@ public final class CancelScope {
   private CancelScope firstChild;
   private CancelScope prevSibling;
   private CancelScope nextSibling;
-  private ScheduledFuture<?> timer;
+  private Deadlines.Timer timer;
   /** True for the hidden bottom scope of a thread, which is never cancelled itself. */
   private final boolean isRoot;
   private final String label;
@@ -254,7 +253,7 @@ public final class CancelScope {
     task.innermost = parent;
     state = EXITED;
     if (timer != null) {
-      timer.cancel(false);
+      timer.cancel();
       timer = null;
     }
   }
@@ -510,7 +509,7 @@ public final class CancelScope {
 
   private void rescheduleTimer() {
     if (timer != null) {
-      timer.cancel(false);
+      timer.cancel();
       timer = null;
     }
     long d = deadline;

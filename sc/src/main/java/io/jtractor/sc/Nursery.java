@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -62,7 +63,7 @@ public final class Nursery implements AutoCloseable {
    * spawn and a task's end take no lock (10k spawns contended on one otherwise). Any thread;
    * waiting for zero uses {@link #lock} and {@link #idle}.
    */
-  private final java.util.concurrent.atomic.AtomicInteger ctl = new java.util.concurrent.atomic.AtomicInteger();
+  private final AtomicInteger ctl = new AtomicInteger();
   /** In {@link #ctl}: set once the nursery is closed to new arrivals; the rest counts children. */
   private static final int CLOSED_BIT = 1 << 30;
   /** One of OPEN, JOINING, JOINED, CLOSED. Guarded by {@link #lock}; read racily by {@link #close()}. */

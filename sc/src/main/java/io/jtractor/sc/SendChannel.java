@@ -85,6 +85,32 @@ public final class SendChannel<T> implements AutoCloseable {
   }
 
   /**
+   * Sends the items of {@code items}, in order, as far as that needs no waiting; never blocks. All
+   * of them are offered under one hold of the channel's lock, so a receiver waiting for the first
+   * is woken once for the lot (a reader delivering what one socket read brought pays one wake-up,
+   * not one per item).
+   *
+   * @return how many were sent: all of them, or those before the first that found the buffer full
+   * @throws BrokenResourceError if every receive end is closed (nothing is sent)
+   * @throws ClosedResourceError if this end is closed (nothing is sent)
+   * @throws NullPointerException if an item is null (the items before it are sent)
+   */
+  public int trySendAll(java.util.List<? extends T> items) {
+    state.lock.lock();
+    try {
+      checkUsableLocked();
+      int sent = 0;
+      for (T item : items) {
+        if (!state.offerLocked(Objects.requireNonNull(item, "item"))) break;
+        sent++;
+      }
+      return sent;
+    } finally {
+      state.lock.unlock();
+    }
+  }
+
+  /**
    * Like {@link #send}, but reports a channel whose receivers are all gone by returning false
    * instead of raising {@link BrokenResourceError}; the item is dropped then.
    *

@@ -395,4 +395,43 @@ class MemoryChannelTest {
       assertThatThrownBy(() -> ch.receiver().receiveSpinning(100_000)).isInstanceOf(EndOfChannel.class);
     }
   }
+
+  @Nested
+  @DisplayName("trySendAll: a batch under one hold of the lock")
+  class TrySendAll {
+    @Test
+    void aWaitingReceiverGetsTheFirstAndTheRestAreBufferedInOrder() {
+      MemoryChannel<String> ch = MemoryChannel.open(MemoryChannel.UNBOUNDED);
+      List<String> got = new CopyOnWriteArrayList<>();
+      Nursery.run(n -> {
+        n.startSoon(() -> {
+          for (int i = 0; i < 4; i++) got.add(ch.receiver().receive());
+        });
+        awaitStats(ch, s -> s.tasksWaitingReceive() == 1);
+        assertThat(ch.sender().trySendAll(List.of("a", "b", "c", "d"))).isEqualTo(4);
+      });
+      assertThat(got).containsExactly("a", "b", "c", "d");
+    }
+
+    @Test
+    void aBoundedChannelTakesWhatFitsAndSaysHowMany() {
+      MemoryChannel<String> ch = MemoryChannel.open(2);
+      assertThat(ch.sender().trySendAll(List.of("a", "b", "c"))).isEqualTo(2);
+      assertThat(ch.receiver().receive()).isEqualTo("a");
+      assertThat(ch.sender().trySendAll(List.of("c"))).isEqualTo(1);
+      assertThat(ch.receiver().receive()).isEqualTo("b");
+      assertThat(ch.receiver().receive()).isEqualTo("c");
+    }
+
+    @Test
+    void aClosedOrBrokenChannelTakesNothing() {
+      MemoryChannel<String> broken = MemoryChannel.open(10);
+      broken.receiver().close();
+      assertThatThrownBy(() -> broken.sender().trySendAll(List.of("x"))).isInstanceOf(BrokenResourceError.class);
+      MemoryChannel<String> closed = MemoryChannel.open(10);
+      closed.sender().close();
+      assertThatThrownBy(() -> closed.sender().trySendAll(List.of("x"))).isInstanceOf(ClosedResourceError.class);
+      assertThat(closed.receiver().statistics().currentBufferUsed()).isZero();
+    }
+  }
 }

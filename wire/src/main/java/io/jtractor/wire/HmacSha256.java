@@ -4,9 +4,9 @@ import java.util.Arrays;
 
 /**
  * HMAC-SHA256 (RFC 2104 over FIPS 180-4 SHA-256), self-contained. The JDK's {@code Mac} and
- * {@code MessageDigest} would do, but their first use in a JVM loads the security providers: ~45
- * ms for SHA-256 and ~45 ms more for HMAC in a lean child JVM (measured, C1 only), which every cold
- * spawn would pay before its handshake. Checked against RFC 4231's test vectors and against the
+ * {@code MessageDigest} would do, but their first use in a JVM loads the security providers, which
+ * every cold spawn would pay before its handshake (docs/design.md, "Measurements moved from the
+ * code"). Checked against RFC 4231's test vectors and against the
  * JDK's implementation ({@code HmacSha256Test}).
  *
  * <p>Not thread-safe; cheap to create.

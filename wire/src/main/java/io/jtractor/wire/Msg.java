@@ -6,7 +6,7 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * tractor's message catalogue at the reference commit. A message is a msgpack map whose kind is
+ * tractor's message catalogue (commit c72026091e). A message is a msgpack map whose kind is
  * given by which key is present (there is no type tag), or the bare nil sentinel. {@link
  * #toWire()} builds the map with tractor's key order, so a decoded message re-encodes byte for
  * byte; {@link #fromWire(Object)} reads one.

@@ -7,6 +7,7 @@ import java.net.Socket;
 import java.net.SocketAddress;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * One connection speaking tractor's protocol: framing, codec and handshake, over any {@link
@@ -137,7 +138,7 @@ public final class WireChannel implements AutoCloseable {
 
   /** A pending {@link #closeAfter} of a channel. */
   public static final class Deadline implements AutoCloseable {
-    private final java.util.concurrent.atomic.AtomicBoolean expired = new java.util.concurrent.atomic.AtomicBoolean();
+    private final AtomicBoolean expired = new AtomicBoolean();
     private final Thread watchdog;
 
     private Deadline(WireChannel channel, Duration timeout) {

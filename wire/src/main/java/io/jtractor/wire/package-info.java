@@ -1,5 +1,5 @@
 /**
- * tractor's wire protocol at the reference commit, byte for byte: framing ({@code u32}
+ * tractor's wire protocol (commit c72026091e), byte for byte: framing ({@code u32}
  * little-endian length + one msgpack object), the value codec, the message types, the handshake
  * and the transports. Knows nothing of portals, contexts or actors beyond their uids.
  *

@@ -4,7 +4,7 @@ import io.jtractor.MsgStream;
 import io.jtractor.Portal;
 import io.jtractor.Root;
 import io.jtractor.examples.ExampleRoot;
-import io.jtractor.runtime.ChildProcess.SpawnOptions;
+import io.jtractor.runtime.SpawnOptions;
 import io.jtractor.sc.Event;
 import io.jtractor.sc.Nursery;
 import java.time.Duration;

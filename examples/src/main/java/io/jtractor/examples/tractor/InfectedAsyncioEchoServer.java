@@ -6,7 +6,7 @@ import io.jtractor.Portal;
 import io.jtractor.Root;
 import io.jtractor.ToForeign;
 import io.jtractor.examples.ExampleRoot;
-import io.jtractor.runtime.ChildProcess.SpawnOptions;
+import io.jtractor.runtime.SpawnOptions;
 import io.jtractor.sc.foreign.FromSc;
 import io.jtractor.sc.foreign.ToSc;
 import java.util.concurrent.CompletionStage;

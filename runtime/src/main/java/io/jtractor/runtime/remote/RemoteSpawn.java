@@ -74,7 +74,7 @@ public final class RemoteSpawn {
     if (parentAddr.getAddress() != null && (parentAddr.getAddress().isLoopbackAddress() || parentAddr.getAddress().isAnyLocalAddress())) {
       throw new ActorFailure("a child on " + placement.sshTarget() + " cannot reach its parent at " + parentAddr.getHostString()
           + ":" + parentAddr.getPort() + ": the spawning actor must listen on an address that host can reach"
-          + " (Actor.Config.withBindAddress, with TLS)");
+          + " (ActorConfig.withBindAddress, with TLS)");
     }
     SshHost host = SshHost.of(placement);
     String classPath = placement.classPath() != null ? placement.classPath() : shipClassPath(host, placement, connectTimeout);

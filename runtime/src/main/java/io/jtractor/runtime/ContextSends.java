@@ -1,0 +1,84 @@
+package io.jtractor.runtime;
+
+import io.jtractor.TypeError;
+import io.jtractor.wire.Msg;
+
+/**
+ * Every frame one side of a context sends, each preceded by whatever must go first: on the callee
+ * side, the functype of a {@code _cancel_task} the task owes an answer to, so that it precedes
+ * whatever the task sends as it unwinds (tractor's order). Stream items sent in a burst go through
+ * the connection's write-behind queue; a lone item is written at once.
+ *
+ * <p>Threads: the tasks using the context; {@link #beforeEachSend} is set once, before the task
+ * runs; {@link #lastYieldAt} is shared by the sending tasks (a race among several only blurs
+ * what counts as a burst).
+ */
+final class ContextSends {
+  private final PeerChannel chan;
+  private final String cid;
+  /**
+   * Items sent closer together than this are a burst and go through the connection's write-behind
+   * queue; a send after a longer pause (a round trip, at least) is written directly, which is the
+   * faster path for one item ({@link Tuning#burstGapNanos}).
+   */
+  private final long burstGapNanos;
+  /** When the last item was sent. */
+  private volatile long lastYieldAt = Long.MIN_VALUE / 2;
+  /** Runs before each frame (the callee's owed cancel functype); null on the caller side. */
+  private volatile Runnable beforeEachSend;
+
+  ContextSends(PeerChannel chan, String cid) {
+    this.chan = chan;
+    this.cid = cid;
+    this.burstGapNanos = chan.tuning.burstGapNanos();
+  }
+
+  /** The callee's side: sets what runs before each frame the task sends. */
+  void beforeEachSend(Runnable r) {
+    beforeEachSend = r;
+  }
+
+  private void beforeSend() {
+    Runnable r = beforeEachSend;
+    if (r != null) r.run();
+  }
+
+  /** Sends {@code started}; a value msgpack cannot carry is the sender's {@link TypeError}. */
+  void started(Object value) {
+    beforeSend();
+    sendEncoded(new Msg.Started(cid, value), "started");
+  }
+
+  /** Sends one stream item; a value msgpack cannot carry is the sender's {@link TypeError}. */
+  void yieldItem(Object value) {
+    Msg.Yield y = new Msg.Yield(cid, value);
+    long now = System.nanoTime();
+    beforeSend();
+    if (now - lastYieldAt < burstGapNanos) {
+      // A burst: queue it for the connection's writer instead of paying a write per item.
+      try {
+        chan.sendBehind(y);
+      } catch (IllegalArgumentException e) {
+        throw new TypeError("cannot send this yield value: " + e.getMessage(), e);
+      }
+    } else {
+      sendEncoded(y, "yield"); // a lone item (e.g. request/response): written at once
+    }
+    lastYieldAt = System.nanoTime();
+  }
+
+  /** Sends a runtime frame for this context (stop, credit, an overrun error), ignoring a closed connection. */
+  void quietly(Msg msg) {
+    beforeSend();
+    chan.sendQuietly(msg);
+  }
+
+  /** Sends; a value msgpack cannot carry is the sender's {@link TypeError} (nothing is sent). */
+  private void sendEncoded(Msg msg, String what) {
+    try {
+      chan.send(msg);
+    } catch (IllegalArgumentException e) {
+      throw new TypeError("cannot send this " + what + " value: " + e.getMessage(), e);
+    }
+  }
+}

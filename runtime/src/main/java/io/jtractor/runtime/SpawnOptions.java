@@ -1,0 +1,152 @@
+package io.jtractor.runtime;
+
+import io.jtractor.sc.foreign.EventLoop;
+import io.jtractor.sc.foreign.LoopFactory;
+import java.lang.reflect.Modifier;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Flow;
+
+/**
+ * How to start and stop a child.
+ *
+ * @param jvmArgs flags for the child JVM
+ * @param connectTimeout how long the child may take to connect back
+ * @param cancelTimeout how long a graceful {@code self.cancel} may take to be answered
+ * @param exitGrace how long to wait for exit after the cancel, and again after SIGTERM
+ * @param loglevel the child's log level (tractor's {@code --loglevel})
+ * @param aotCache a JDK AOT cache file for child JVMs, or null for none; see {@link
+ *     #withAotCache}
+ * @param warmPool how many child JVMs to keep started ahead of need (0: none); see {@link
+ *     #withWarmPool}
+ * @param foreignLoop for an infected child (tractor's {@code infect_asyncio}), the factory of its
+ *     foreign event loop; null for a child that is not infected. See {@link #infected()}
+ * @param placement where the child runs: this host, or another reached over ssh (see {@link #on})
+ */
+public record SpawnOptions(
+    List<String> jvmArgs,
+    Duration connectTimeout,
+    Duration cancelTimeout,
+    Duration exitGrace,
+    String loglevel,
+    Path aotCache,
+    int warmPool,
+    Class<? extends LoopFactory> foreignLoop,
+    io.jtractor.runtime.remote.Placement placement) {
+  public static final SpawnOptions DEFAULT =
+      new SpawnOptions(Tuning.LEAN_CHILD_FLAGS, Tuning.CHILD_CONNECT_TIMEOUT, Tuning.CHILD_CANCEL_TIMEOUT, Tuning.CHILD_EXIT_GRACE, "ERROR", null, 0, null,
+          io.jtractor.runtime.remote.Placement.LOCAL);
+
+  /**
+   * The options an actor's nurseries start with: {@link #DEFAULT}, plus the AOT cache its own
+   * parent spawned it with, if any. So a tree's grandchildren start from the cache the root
+   * chose, as its children do; they use it only once it exists and never write it.
+   */
+  public static SpawnOptions inherited() {
+    return AotCachePolicy.INHERITED == null ? DEFAULT : DEFAULT.withAotCache(AotCachePolicy.INHERITED);
+  }
+
+  public SpawnOptions {
+    jvmArgs = List.copyOf(jvmArgs);
+    Objects.requireNonNull(connectTimeout, "connectTimeout");
+    Objects.requireNonNull(cancelTimeout, "cancelTimeout");
+    Objects.requireNonNull(exitGrace, "exitGrace");
+    Objects.requireNonNull(loglevel, "loglevel");
+    if (warmPool < 0) throw new IllegalArgumentException("warmPool must be >= 0: " + warmPool);
+    Objects.requireNonNull(placement, "placement");
+  }
+
+  /** These options with the child placed on {@code where} (see {@link io.jtractor.runtime.remote.Placement}). */
+  public SpawnOptions on(io.jtractor.runtime.remote.Placement where) {
+    return new SpawnOptions(jvmArgs, connectTimeout, cancelTimeout, exitGrace, loglevel, aotCache, warmPool, foreignLoop, where);
+  }
+
+  /** These options with the child on the host reached as {@code ssh [user@]host}, with the placement defaults. */
+  public SpawnOptions onHost(String sshTarget) {
+    return on(io.jtractor.runtime.remote.Placement.onHost(sshTarget));
+  }
+
+  /** These options with other JVM flags. */
+  public SpawnOptions withJvmArgs(List<String> args) {
+    return new SpawnOptions(args, connectTimeout, cancelTimeout, exitGrace, loglevel, aotCache, warmPool, foreignLoop, placement);
+  }
+
+  /** These options with another log level for the child (tractor's {@code --loglevel}). */
+  public SpawnOptions withLoglevel(String level) {
+    return new SpawnOptions(jvmArgs, connectTimeout, cancelTimeout, exitGrace, level, aotCache, warmPool, foreignLoop, placement);
+  }
+
+  /** These options with other grace periods. */
+  public SpawnOptions withTimeouts(Duration connect, Duration cancel, Duration exit) {
+    return new SpawnOptions(jvmArgs, connect, cancel, exit, loglevel, aotCache, warmPool, foreignLoop, placement);
+  }
+
+  /**
+   * These options with a JDK AOT cache (JEP 483/514) for child JVMs: the first child spawned
+   * trains it (its exit takes a moment longer while the cache is written), later children start
+   * from it — faster, and sharing class data between them. Used only when every class path entry
+   * is a jar (the JDK cannot cache classes from directories); a cache made for another class path
+   * is ignored by the JVM. Children are told the cache, and their own nurseries use it too (see
+   * {@link #inherited()}): in a 30-actor tree each child JVM's CPU time falls by a third
+   * (docs/design.md, "AOT cache").
+   */
+  public SpawnOptions withAotCache(Path file) {
+    return new SpawnOptions(jvmArgs, connectTimeout, cancelTimeout, exitGrace, loglevel, file, warmPool, foreignLoop, placement);
+  }
+
+  /**
+   * These options for an infected child (tractor's {@code infect_asyncio=True}): it gets a
+   * foreign event loop, an {@link EventLoop} (one thread, in order). Its exposed functions may
+   * return a {@link CompletionStage} (awaited, the caller gets its value)
+   * or a {@link Flow.Publisher} (streamed to the caller, as an async
+   * generator), called on that loop; its code reaches the loop through the public API's {@code
+   * ToForeign}.
+   */
+  public SpawnOptions infected() {
+    return infected(EventLoop.Factory.class);
+  }
+
+  /**
+   * {@link #infected()} with the loop made by {@code factory}, a public class with a public
+   * no-argument constructor (the child makes one and asks it for the loop).
+   *
+   * @throws IllegalArgumentException if the child could not make one
+   */
+  public SpawnOptions infected(Class<? extends LoopFactory> factory) {
+    Objects.requireNonNull(factory, "factory");
+    try {
+      var ctor = factory.getConstructor();
+      if (!Modifier.isPublic(factory.getModifiers())
+          || Modifier.isAbstract(factory.getModifiers())
+          || !Modifier.isPublic(ctor.getModifiers())) {
+        throw new NoSuchMethodException();
+      }
+    } catch (NoSuchMethodException e) {
+      throw new IllegalArgumentException(factory.getName()
+          + " must be a public, concrete class with a public no-argument constructor: a child actor makes one by name");
+    }
+    return new SpawnOptions(jvmArgs, connectTimeout, cancelTimeout, exitGrace, loglevel, aotCache, warmPool, factory, placement);
+  }
+
+  /** These options for a child that is not infected. */
+  public SpawnOptions notInfected() {
+    return new SpawnOptions(jvmArgs, connectTimeout, cancelTimeout, exitGrace, loglevel, aotCache, warmPool, null, placement);
+  }
+
+  /** Whether the child gets a foreign event loop. */
+  public boolean isInfected() {
+    return foreignLoop != null;
+  }
+
+  /**
+   * These options with a pool of {@code size} child JVMs started ahead of need, by the spawning
+   * actor: a spawn then takes a booted, warmed-up JVM and only connects it (the pool refills in
+   * the background). Costs {@code size} idle JVMs of memory while the actor lives.
+   */
+  public SpawnOptions withWarmPool(int size) {
+    return new SpawnOptions(jvmArgs, connectTimeout, cancelTimeout, exitGrace, loglevel, aotCache, size, foreignLoop, placement);
+  }
+}

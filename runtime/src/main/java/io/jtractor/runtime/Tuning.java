@@ -1,0 +1,112 @@
+package io.jtractor.runtime;
+
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * The runtime's tuning knobs in one place: spins, inline thresholds, waits and pauses. Each value
+ * is a trade-off measured on this project's machines (docs/design.md, "Measurements behind the
+ * connection's design"); none changes what the runtime does, only how fast or how patiently.
+ *
+ * <p>A connection reads {@link #current()} once, when it is made, and keeps the values in final
+ * fields: the hot path pays no lookup. Tests shorten waits with {@link #override}, for what they
+ * start afterwards.
+ *
+ * <p>Threads: {@link #current} is a volatile read; {@link #override} is for tests, one at a time.
+ *
+ * @param answerSpinWithinNanos callers of plain calls spin while waiting for the answer if calls on
+ *     their connection lately came back within this long, for at most this long: the message loop
+ *     then hands the answer over without waking the caller's thread
+ * @param inlineIfShorterThanNanos plain calls are run by the reader itself while calls on their
+ *     connection have lately taken less than this; a short call then costs no thread wake-up
+ * @param platformReaders up to this many of a connection's readers run on platform threads (the
+ *     kernel wakes them directly); more are virtual
+ * @param burstGapNanos stream items sent closer together than this are a burst and go through the
+ *     connection's write-behind queue; a lone item is written at once
+ * @param cancelWait how long a cancelled task is waited for before its cancel is answered anyway,
+ *     or teardown goes on without it (tractor's budget is 3 s)
+ * @param contextCancelTimeout how long a context's cancel request waits for the peer's answer
+ *     (tractor's 0.5 s)
+ * @param refillPause how long a warm pool's refill waits while the pool still has an idle JVM (a
+ *     JVM's start-up, started at once, competes with the spawn that took from the pool); an empty
+ *     pool is refilled at once
+ */
+public record Tuning(
+    long answerSpinWithinNanos,
+    long inlineIfShorterThanNanos,
+    int platformReaders,
+    long burstGapNanos,
+    Duration cancelWait,
+    Duration contextCancelTimeout,
+    Duration refillPause) {
+
+  /** The values the runtime ships with. */
+  public static final Tuning DEFAULTS =
+      new Tuning(200_000, 100_000, 4, 20_000, Duration.ofSeconds(3), Duration.ofMillis(500), Duration.ofMillis(250));
+
+  /**
+   * Flags for child JVMs: a small, quick-starting JVM (C1 only, serial GC, small heap and
+   * stacks, the C heap trimmed). Measurements in docs/design.md ("Lean roots" and spawning).
+   */
+  public static final List<String> LEAN_CHILD_FLAGS =
+      List.of(
+          "-XX:TieredStopAtLevel=1",
+          "-XX:+UseSerialGC",
+          "-Xms8m",
+          "-XX:CICompilerCount=1",
+          "-Xss512k",
+          "-XX:ReservedCodeCacheSize=32m",
+          "-XX:-UsePerfData",
+          "-XX:TrimNativeHeapInterval=2000",
+          "--enable-native-access=ALL-UNNAMED");
+
+  /**
+   * Flags recommended for a root's JVM (a program that opens a {@code Root}): a serial collector,
+   * a small initial heap, C1 only and the C heap trimmed. Drop {@code -XX:TieredStopAtLevel=1} for
+   * a root that does heavy work itself.
+   */
+  public static final List<String> LEAN_ROOT_FLAGS =
+      List.of("-XX:+UseSerialGC", "-Xms16m", "-XX:TieredStopAtLevel=1", "-XX:TrimNativeHeapInterval=2000");
+
+  /** A child's defaults: how long it may take to connect back. */
+  public static final Duration CHILD_CONNECT_TIMEOUT = Duration.ofSeconds(30);
+  /** A child's defaults: how long its graceful {@code self.cancel} may take to be answered. */
+  public static final Duration CHILD_CANCEL_TIMEOUT = Duration.ofMillis(500);
+  /** A child's defaults: how long to wait for its exit after the cancel, and again after SIGTERM. */
+  public static final Duration CHILD_EXIT_GRACE = Duration.ofSeconds(2);
+
+  private static volatile Tuning current = DEFAULTS;
+
+  public Tuning {
+    if (answerSpinWithinNanos < 0 || inlineIfShorterThanNanos < 0 || platformReaders < 0 || burstGapNanos < 0) {
+      throw new IllegalArgumentException("tuning values cannot be negative: " + this);
+    }
+  }
+
+  /** The tuning connections made from now on use. */
+  public static Tuning current() {
+    return current;
+  }
+
+  /**
+   * For tests: makes {@code tuning} current until the returned handle is closed, which restores
+   * the tuning that was current before.
+   */
+  public static Restore override(Tuning tuning) {
+    Tuning before = current;
+    current = tuning;
+    return () -> current = before;
+  }
+
+  /** Restores the tuning an {@link #override} replaced. */
+  @FunctionalInterface
+  public interface Restore extends AutoCloseable {
+    @Override
+    void close();
+  }
+
+  /** This tuning with another {@link #cancelWait}. */
+  public Tuning withCancelWait(Duration wait) {
+    return new Tuning(answerSpinWithinNanos, inlineIfShorterThanNanos, platformReaders, burstGapNanos, wait, contextCancelTimeout, refillPause);
+  }
+}
