@@ -67,6 +67,7 @@ public final class ChildMain {
         case "--loglevel" -> LogLevels.apply(value(args, ++i)); // tractor's; -Djtractor.loglevel came first
         case "--asyncio" -> loop = loop != null ? loop : EventLoop.Factory.class.getName();
         case "--foreign_loop" -> loop = value(args, ++i);
+        case "--registry" -> System.setProperty("jtractor.registry", value(args, ++i)); // etcd://...
         default -> throw new IllegalArgumentException("unknown argument " + args[i]);
       }
     }
@@ -347,7 +348,7 @@ public final class ChildMain {
         modules.add(Class.forName(String.valueOf(name)));
       }
     }
-    String host = init.get("bind_host") instanceof String h ? h : "127.0.0.1";
+    String host = System.getProperty(RemoteTrust.BIND_HOST_PROPERTY, init.get("bind_host") instanceof String h ? h : "127.0.0.1");
     int port = init.get("bind_port") instanceof Long p ? p.intValue() : 0;
     InetSocketAddress registry = io.jtractor.wire.SockAddr.fromWire(init.get("_arb_addr")); // None: no registrar
     ActorConfig defaults = ActorConfig.of(uid.name(), modules);
