@@ -259,8 +259,7 @@ public final class ActorNursery {
       }
       RuntimeException f = e;
       if (e instanceof ConnectionLost && !child.process.process().isAlive()) {
-        f = new ActorFailure("actor " + child.process.uid() + " died (exit code "
-            + child.process.process().exitValue() + ") before it returned", e);
+        f = new ActorFailure("actor " + child.process.uid() + " died (" + child.process.exitDescription() + ") before it returned", e);
       }
       child.settle(new NurseryChild.Failed(f));
       throw f; // one-cancels-all, at once
@@ -297,7 +296,7 @@ public final class ActorNursery {
     Sc.checkpointIfCancelled();
     String how = child.process.process().isAlive()
         ? "closed its connection"
-        : "exited with code " + child.process.process().exitValue();
+        : child.process.exitDescription();
     throw new ActorFailure("actor " + child.process.uid() + " " + how + " without being asked to");
   }
 

@@ -61,7 +61,7 @@ public final class Jtractor {
   public static java.util.Optional<InetSocketAddress> configuredRegistry() {
     String v = System.getProperty(REGISTRY_PROPERTY);
     if (v == null || v.isBlank()) v = System.getenv(REGISTRY_ENV);
-    if (v == null || v.isBlank()) return java.util.Optional.empty();
+    if (v == null || v.isBlank() || io.jtractor.runtime.registry.etcd.EtcdRegistry.isEtcd(v)) return java.util.Optional.empty();
     return java.util.Optional.of(parseAddress(v));
   }
 
@@ -104,7 +104,9 @@ public final class Jtractor {
    * {@code Jtractor.openRoot(Jtractor.rootConfig("root").withDebugMode(true))}.
    */
   public static ActorConfig rootConfig(String name, Class<?>... modules) {
-    return ActorConfig.of(name, List.of(modules)).withRegistry(defaultRegistry());
+    // A registry on etcd (-Djtractor.registry=etcd://...) replaces the registrar.
+    boolean etcd = io.jtractor.runtime.registry.etcd.EtcdRegistry.configured() != null;
+    return ActorConfig.of(name, List.of(modules)).withRegistry(etcd ? null : defaultRegistry());
   }
 
   /**

@@ -17,7 +17,8 @@ public final class RawEcho {
   private RawEcho() {}
 
   public static void main(String[] args) throws Exception {
-    try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+    String bind = System.getProperty("raw.bind"); // another host's address (HostsBench), else loopback
+    try (ServerSocket server = new ServerSocket(0, 1, bind == null ? InetAddress.getLoopbackAddress() : InetAddress.getByName(bind))) {
       System.out.println(server.getLocalPort());
       System.out.flush();
       try (Socket s = server.accept()) {

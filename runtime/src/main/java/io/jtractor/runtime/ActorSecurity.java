@@ -21,7 +21,11 @@ record ActorSecurity(TreeSecret secret, Transport transport, HandshakeAuth auth,
   /** The security of actor {@code uid} configured by {@code config}; {@code children} tells its own children. */
   static ActorSecurity of(Uid uid, ActorConfig config, boolean isRoot, ActorChildren children) {
     Security sec = config.security();
-    TreeSecret secret = sec.secret() != null ? sec.secret() : isRoot ? TreeSecret.forRoot(config.registryAddress()) : TreeSecret.random();
+    // Roots sharing a registry on etcd share the secret as roots sharing a registrar do.
+    boolean etcd = config.registryAddress() == null && io.jtractor.runtime.registry.etcd.EtcdRegistry.configured() != null;
+    TreeSecret secret = sec.secret() != null ? sec.secret()
+        : isRoot && etcd ? TreeSecret.shared()
+        : isRoot ? TreeSecret.forRoot(config.registryAddress()) : TreeSecret.random();
     Authorization authorization = new Authorization(uid);
     HandshakeAuth auth = Authenticator.of(secret, sec, uid, authorization::ancestors, children::isOwnChild);
     return new ActorSecurity(secret, sec.newTransport(), auth, authorization);

@@ -128,7 +128,7 @@ final class ChildBoot {
         modules.add(Class.forName(String.valueOf(name)));
       }
     }
-    String host = init.get("bind_host") instanceof String h ? h : "127.0.0.1";
+    String host = System.getProperty(RemoteTrust.BIND_HOST_PROPERTY, init.get("bind_host") instanceof String h ? h : "127.0.0.1");
     int port = init.get("bind_port") instanceof Long p ? p.intValue() : 0;
     InetSocketAddress registry = io.jtractor.wire.SockAddr.fromWire(init.get("_arb_addr")); // None: no registrar
     ActorConfig defaults = ActorConfig.of(uid.name(), modules);

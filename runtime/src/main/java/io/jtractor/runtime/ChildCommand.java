@@ -46,6 +46,8 @@ record ChildCommand(List<String> jvm, List<String> identity, String trust) {
     List<String> identity = new ArrayList<>(List.of(
         "--uid", PythonLiteral.uid(uid), "--parent_addr", PythonLiteral.address(parentAddr), "--loglevel", options.loglevel()));
     if (options.isInfected()) identity.addAll(ChildMain.infectionArgs(options.foreignLoop()));
+    var etcd = io.jtractor.runtime.registry.etcd.EtcdRegistry.configured();
+    if (etcd != null) identity.addAll(etcd.childArgs());
     return new ChildCommand(cmd, identity, trust(parent).encode());
   }
 

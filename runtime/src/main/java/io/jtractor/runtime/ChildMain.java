@@ -57,6 +57,7 @@ public final class ChildMain {
         case "--loglevel" -> LogLevels.apply(value(args, ++i)); // tractor's; -Djtractor.loglevel came first
         case "--asyncio" -> loop = loop != null ? loop : EventLoop.Factory.class.getName();
         case "--foreign_loop" -> loop = value(args, ++i);
+        case "--registry" -> System.setProperty("jtractor.registry", value(args, ++i)); // etcd://...
         default -> throw new IllegalArgumentException("unknown argument " + args[i]);
       }
     }

@@ -104,6 +104,15 @@ public final class ChildProcess {
   }
 
   /**
+   * How the exited process ended, for errors: {@code exited with code N}, or for a child on another
+   * host what its code means there (a lost link, a lost heartbeat).
+   */
+  public String exitDescription() {
+    String remote = io.jtractor.runtime.remote.RemoteSpawn.describeExit(process);
+    return remote != null ? remote : "exited with code " + process.exitValue();
+  }
+
+  /**
    * Starts a child JVM for {@code uid} and waits until it has connected back and handshaken,
    * then sends it its init message. A child that exits (or never connects) first is an {@link
    * ActorFailure} carrying the tail of its stderr; the process is reaped before this returns.
@@ -120,13 +129,17 @@ public final class ChildProcess {
    * has attached to it before this returns.
    */
   public static ChildProcess spawn(Actor parent, Uid uid, List<Class<?>> modules, SpawnOptions options, boolean debug) {
-    debug &= !options.isInProcess(); // debug mode is per JVM
+    boolean remote = !options.placement().isLocal();
+    if (remote && options.isInProcess()) {
+      throw new IllegalArgumentException("an in-process actor runs in this JVM: it cannot also be placed on " + options.placement());
+    }
+    if (remote || options.isInProcess()) debug = false; // the root's debugger: local child JVMs only
     OneShot<PeerChannel> connected = parent.children().expect(uid);
     JfrEvents.ActorSpawned spawnEvent = JfrEvents.spawnBegins();
-    AotCachePolicy.Plan aot = options.isInProcess() ? AotCachePolicy.Plan.NONE : AotCachePolicy.plan(options);
+    AotCachePolicy.Plan aot = remote || options.isInProcess() ? AotCachePolicy.Plan.NONE : AotCachePolicy.plan(options);
     ChildCommand command = ChildCommand.of(parent, uid, options, debug, aot);
     Process p = null;
-    WarmPool pool = options.warmPool() > 0 && !aot.trains() && !debug && !options.isInProcess()
+    WarmPool pool = options.warmPool() > 0 && !aot.trains() && !debug && !remote && !options.isInProcess()
         ? parent.children().warmPool(command.jvm(), options.warmPool()) : null;
     if (options.isInProcess()) {
       try {
@@ -153,17 +166,20 @@ public final class ChildProcess {
     }
     if (p == null) {
       try {
-        p = new ProcessBuilder(command.coldStart()).start();
+        p = remote
+            ? io.jtractor.runtime.remote.RemoteSpawn.start(options.placement(), command.coldStart(), parent.address(), parent.config().security().tls(), options.connectTimeout())
+            : new ProcessBuilder(command.coldStart()).start();
         try (var in = p.getOutputStream()) {
           in.write(command.coldStdin());
         } catch (IOException died) {
           // It exited already: the wait for its connection below reports how.
           Log.RUNTIME.debug("could not hand actor " + uid + " its trust line: " + died);
         }
-      } catch (IOException e) {
+      } catch (IOException | RuntimeException e) {
         if (pool != null) pool.refill();
         parent.children().forget(uid);
         if (aot.trains()) AotCachePolicy.trainingEnded(options.aotCache());
+        if (e instanceof ActorFailure f) throw f;
         throw new ActorFailure("could not start a JVM for actor " + uid + ": " + e.getMessage(), e);
       }
     }
@@ -185,6 +201,8 @@ public final class ChildProcess {
       } finally {
         if (pool != null) pool.refill(); // now: the new JVM's start-up no longer slows this spawn's
       }
+      PeerChannel ch = child.channel;
+      io.jtractor.runtime.remote.RemoteSpawn.closeWhenGone(p, () -> ch.wire().close());
       child.channel.wire().sendValue(ChildCommand.initMessage(parent, modules, debug));
       if (debug) child.attachDebugger();
       JfrEvents.spawned(spawnEvent, uid, parent.uid(), p.pid());

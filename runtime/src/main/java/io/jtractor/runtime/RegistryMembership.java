@@ -56,6 +56,11 @@ final class RegistryMembership {
   /** Set once this actor's registration has been attempted (whatever came of it). */
   private final Event registration = new Event();
 
+  /** The registry on etcd the actor uses instead of a registrar (it names none), or null; see EtcdRegistry. */
+  private io.jtractor.runtime.registry.etcd.EtcdRegistry etcd() {
+    return actor.config().registryAddress() == null ? io.jtractor.runtime.registry.etcd.EtcdRegistry.configured() : null;
+  }
+
   RegistryMembership(Actor actor) {
     this.actor = actor;
   }
@@ -143,9 +148,13 @@ final class RegistryMembership {
    */
   void register(Nursery n, InetSocketAddress address) {
     Registrar r = registrar;
+    io.jtractor.runtime.registry.etcd.EtcdRegistry etcd = etcd();
     if (r != null) {
       registrarAddress = address;
       r.register(actor.uid(), address, actor.parent(), ProcessHandle.current().pid());
+      registration.set();
+    } else if (registrarAddress == null && etcd != null) {
+      etcd.register(actor.uid(), address, actor.parent(), ProcessHandle.current().pid());
       registration.set();
     } else if (registrarAddress == null) {
       registration.set(); // no registrar: nothing to do
@@ -184,6 +193,8 @@ final class RegistryMembership {
 
   /** Unregisters from a remote registrar, within tractor's 0.5 s budget; never throws; done once. */
   void unregisterRemotely() {
+    io.jtractor.runtime.registry.etcd.EtcdRegistry etcd = etcd();
+    if (etcd != null) etcd.unregister(actor.uid());
     if (!registeredRemotely) return;
     registeredRemotely = false;
     try {
@@ -199,6 +210,8 @@ final class RegistryMembership {
    * this actor is that registrar, else over a connection of its own, closed afterwards.
    */
   Object registryCall(InetSocketAddress at, String func, Map<String, Object> kwargs, InetSocketAddress ownAddress) throws Exception {
+    io.jtractor.runtime.registry.etcd.EtcdRegistry etcd = etcd();
+    if (etcd != null && at == null) return etcd.call(func, kwargs);
     Registrar local = registrar;
     InetSocketAddress target = at != null ? at : registrarAddress;
     if (local != null && (at == null || at.equals(ownAddress))) {

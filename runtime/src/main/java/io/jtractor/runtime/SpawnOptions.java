@@ -25,6 +25,7 @@ import java.util.concurrent.Flow;
  * @param foreignLoop for an infected child (tractor's {@code infect_asyncio}), the factory of its
  *     foreign event loop; null for a child that is not infected. See {@link #infected()}
  * @param backend where the child runs: a JVM of its own, or this one ({@link #inProcess()})
+ * @param placement where the child runs: this host, or another reached over ssh (see {@link #on})
  */
 public record SpawnOptions(
     List<String> jvmArgs,
@@ -35,9 +36,11 @@ public record SpawnOptions(
     Path aotCache,
     int warmPool,
     Class<? extends LoopFactory> foreignLoop,
-    Backend backend) {
+    Backend backend,
+    io.jtractor.runtime.remote.Placement placement) {
   public static final SpawnOptions DEFAULT =
-      new SpawnOptions(Tuning.LEAN_CHILD_FLAGS, Tuning.CHILD_CONNECT_TIMEOUT, Tuning.CHILD_CANCEL_TIMEOUT, Tuning.CHILD_EXIT_GRACE, "ERROR", null, 0, null, Backend.PROCESS);
+      new SpawnOptions(Tuning.LEAN_CHILD_FLAGS, Tuning.CHILD_CONNECT_TIMEOUT, Tuning.CHILD_CANCEL_TIMEOUT, Tuning.CHILD_EXIT_GRACE, "ERROR", null, 0, null,
+          Backend.PROCESS, io.jtractor.runtime.remote.Placement.LOCAL);
 
   /**
    * The options an actor's nurseries start with: {@link #DEFAULT}, plus the AOT cache its own
@@ -86,7 +89,7 @@ public record SpawnOptions(
 
   /** These options with the given backend. */
   public SpawnOptions withBackend(Backend b) {
-    return new SpawnOptions(jvmArgs, connectTimeout, cancelTimeout, exitGrace, loglevel, aotCache, warmPool, foreignLoop, b);
+    return new SpawnOptions(jvmArgs, connectTimeout, cancelTimeout, exitGrace, loglevel, aotCache, warmPool, foreignLoop, b, placement);
   }
 
   /** Whether the child runs inside this JVM. */
@@ -106,21 +109,32 @@ public record SpawnOptions(
     Objects.requireNonNull(loglevel, "loglevel");
     if (warmPool < 0) throw new IllegalArgumentException("warmPool must be >= 0: " + warmPool);
     Objects.requireNonNull(backend, "backend");
+    Objects.requireNonNull(placement, "placement");
+  }
+
+  /** These options with the child placed on {@code where} (see {@link io.jtractor.runtime.remote.Placement}). */
+  public SpawnOptions on(io.jtractor.runtime.remote.Placement where) {
+    return new SpawnOptions(jvmArgs, connectTimeout, cancelTimeout, exitGrace, loglevel, aotCache, warmPool, foreignLoop, backend, where);
+  }
+
+  /** These options with the child on the host reached as {@code ssh [user@]host}, with the placement defaults. */
+  public SpawnOptions onHost(String sshTarget) {
+    return on(io.jtractor.runtime.remote.Placement.onHost(sshTarget));
   }
 
   /** These options with other JVM flags. */
   public SpawnOptions withJvmArgs(List<String> args) {
-    return new SpawnOptions(args, connectTimeout, cancelTimeout, exitGrace, loglevel, aotCache, warmPool, foreignLoop, backend);
+    return new SpawnOptions(args, connectTimeout, cancelTimeout, exitGrace, loglevel, aotCache, warmPool, foreignLoop, backend, placement);
   }
 
   /** These options with another log level for the child (tractor's {@code --loglevel}). */
   public SpawnOptions withLoglevel(String level) {
-    return new SpawnOptions(jvmArgs, connectTimeout, cancelTimeout, exitGrace, level, aotCache, warmPool, foreignLoop, backend);
+    return new SpawnOptions(jvmArgs, connectTimeout, cancelTimeout, exitGrace, level, aotCache, warmPool, foreignLoop, backend, placement);
   }
 
   /** These options with other grace periods. */
   public SpawnOptions withTimeouts(Duration connect, Duration cancel, Duration exit) {
-    return new SpawnOptions(jvmArgs, connect, cancel, exit, loglevel, aotCache, warmPool, foreignLoop, backend);
+    return new SpawnOptions(jvmArgs, connect, cancel, exit, loglevel, aotCache, warmPool, foreignLoop, backend, placement);
   }
 
   /**
@@ -133,7 +147,7 @@ public record SpawnOptions(
    * (docs/design.md, "AOT cache").
    */
   public SpawnOptions withAotCache(Path file) {
-    return new SpawnOptions(jvmArgs, connectTimeout, cancelTimeout, exitGrace, loglevel, file, warmPool, foreignLoop, backend);
+    return new SpawnOptions(jvmArgs, connectTimeout, cancelTimeout, exitGrace, loglevel, file, warmPool, foreignLoop, backend, placement);
   }
 
   /**
@@ -167,12 +181,12 @@ public record SpawnOptions(
       throw new IllegalArgumentException(factory.getName()
           + " must be a public, concrete class with a public no-argument constructor: a child actor makes one by name");
     }
-    return new SpawnOptions(jvmArgs, connectTimeout, cancelTimeout, exitGrace, loglevel, aotCache, warmPool, factory, backend);
+    return new SpawnOptions(jvmArgs, connectTimeout, cancelTimeout, exitGrace, loglevel, aotCache, warmPool, factory, backend, placement);
   }
 
   /** These options for a child that is not infected. */
   public SpawnOptions notInfected() {
-    return new SpawnOptions(jvmArgs, connectTimeout, cancelTimeout, exitGrace, loglevel, aotCache, warmPool, null, backend);
+    return new SpawnOptions(jvmArgs, connectTimeout, cancelTimeout, exitGrace, loglevel, aotCache, warmPool, null, backend, placement);
   }
 
   /** Whether the child gets a foreign event loop. */
@@ -186,6 +200,6 @@ public record SpawnOptions(
    * the background). Costs {@code size} idle JVMs of memory while the actor lives.
    */
   public SpawnOptions withWarmPool(int size) {
-    return new SpawnOptions(jvmArgs, connectTimeout, cancelTimeout, exitGrace, loglevel, aotCache, size, foreignLoop, backend);
+    return new SpawnOptions(jvmArgs, connectTimeout, cancelTimeout, exitGrace, loglevel, aotCache, size, foreignLoop, backend, placement);
   }
 }
