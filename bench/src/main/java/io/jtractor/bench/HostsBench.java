@@ -119,15 +119,7 @@ public final class HostsBench {
             label, mean(jt), pct(jt, 50), pct(jt, 99), mean(raw), pct(raw, 50), pct(raw, 99));
         for (int round = 0; round < 3; round++) {
           long[] got = {0};
-          long t0 = System.nanoTime();
-          p.openContext(BenchFuncs::sink, (ctx, first) -> {
-            try (MsgStream s = ctx.openStream()) {
-              for (long i = 0; i < messages; i++) s.send(i);
-            }
-            got[0] = ctx.<Long>result();
-            return null;
-          });
-          double rate = got[0] / ((System.nanoTime() - t0) / 1e9);
+          double rate = StreamBench.sinkRate(p, messages, got);
           double rawRate;
           try (Raw sink = new Raw("sink", Integer.toString(messages))) {
             rawRate = sink.oneWay(messages);

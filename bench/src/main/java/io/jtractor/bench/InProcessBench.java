@@ -27,15 +27,7 @@ final class InProcessBench {
       Portal p = an.startActor("streamer", SpawnOptions.DEFAULT.inProcess(), BenchFuncs.class);
       for (int round = 0; round < 3; round++) {
         long[] got = {0};
-        long t0 = System.nanoTime();
-        p.openContext(BenchFuncs::sink, (ctx, first) -> {
-          try (MsgStream s = ctx.openStream()) {
-            for (long i = 0; i < messages; i++) s.send(i);
-          }
-          got[0] = ctx.<Long>result();
-          return null;
-        });
-        double rate = got[0] / ((System.nanoTime() - t0) / 1e9);
+        double rate = StreamBench.sinkRate(p, messages, got);
         System.out.printf("in-process one-way %d messages caller -> callee: %.0f msg/s; sc MemoryChannel(%d) between two tasks: %.0f msg/s; ratio %.2f%n",
             got[0], rate, CHANNEL_BUFFER, channelRate, rate / channelRate);
       }

@@ -72,15 +72,7 @@ public final class StreamBench {
         Portal p = an.withSpawnOptions(ActorBench.childOptions()).startActor("streamer", BenchFuncs.class);
         for (int round = 0; round < 3; round++) {
           long[] got = {0};
-          long t0 = System.nanoTime();
-          p.openContext(BenchFuncs::sink, (ctx, first) -> {
-            try (MsgStream s = ctx.openStream()) {
-              for (long i = 0; i < messages; i++) s.send(i);
-            }
-            got[0] = ctx.<Long>result();
-            return null;
-          });
-          double rate = got[0] / ((System.nanoTime() - t0) / 1e9);
+          double rate = StreamBench.sinkRate(p, messages, got);
           System.out.printf("one-way %d messages caller -> callee (backpressure): %.0f msg/s; raw buffered socket to a reading JVM: %.0f msg/s; ratio %.2f%n",
               got[0], rate, rawRate, rate / rawRate);
         }
@@ -118,6 +110,22 @@ public final class StreamBench {
       }
       InProcessBench.run(root, messages, tree);
     }
+  }
+
+  /**
+   * Streams {@code messages} items caller -> callee into {@code BenchFuncs.sink} with backpressure;
+   * the rate in items per second, and in {@code got[0]} how many the callee counted.
+   */
+  static double sinkRate(Portal p, int messages, long[] got) {
+    long t0 = System.nanoTime();
+    p.openContext(BenchFuncs::sink, (ctx, first) -> {
+      try (MsgStream s = ctx.openStream()) {
+        for (long i = 0; i < messages; i++) s.send(i);
+      }
+      got[0] = ctx.<Long>result();
+      return null;
+    });
+    return got[0] / ((System.nanoTime() - t0) / 1e9);
   }
 
   /**
