@@ -109,9 +109,9 @@ class InProcessActorsTest extends SharedRootTest {
     assertThat(((RemoteActorError) t).type()).isIn(ExceptionGroup.class, AssertionError.class);
   }
 
-  @Test
-  @org.junit.jupiter.api.Disabled("passes alone and with its class, but took 37 s (SIGTERM and SIGKILL both waited out) once in"
-      + " the full suite after merging issue 17's split and issue 19: a hard cancel of an in-process child can hang; open")
+  // Repeated: the reaping raced the child's connection loop (its first reader, cancelled, left the
+  // loop to a platform thread blocked in a socket read that no one closed); it lost about once in 25.
+  @org.junit.jupiter.api.RepeatedTest(10)
   void aChildBlockedInATaskIsCancelledAndReaped() {
     long began = System.nanoTime();
     root.openNursery(an -> {

@@ -56,9 +56,19 @@ final class ReaderRelay {
     this.platformReaders = ch.tuning.platformReaders();
   }
 
-  /** The first reader's life: returns when the loop has ended, whichever thread ended it. */
+  /**
+   * The first reader's life: returns when the loop has ended, whichever thread ended it. If this
+   * thread leaves otherwise (cancelled while another reader holds the reading: its actor is
+   * stopping), it ends the loop as it goes: its caller forgets the channel once this returns, so
+   * no sweep of open connections would close it later, and the reader left in a platform
+   * thread's socket read would never wake (an interrupt does not end that read; a close does).
+   */
   void run() {
-    readerLife(true);
+    try {
+      readerLife(true);
+    } finally {
+      endLoop(); // a no-op when the loop has ended already
+    }
   }
 
   /**
