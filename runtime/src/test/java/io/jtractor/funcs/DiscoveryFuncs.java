@@ -11,12 +11,21 @@ import java.time.Duration;
 public final class DiscoveryFuncs {
   private DiscoveryFuncs() {}
 
-  /** Set once another actor has called {@link #hi()} here. */
-  private static final Event GREETED = new Event();
+  /**
+   * Per actor: set once another actor has called {@link #hi()} there. Keyed by the current actor,
+   * not one static event: in-process actors share this class (and the previous test's actors
+   * would have left it set), so one greeting would release them all.
+   */
+  private static final java.util.concurrent.ConcurrentHashMap<io.jtractor.wire.Uid, Event> GREETED =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
+  private static Event greeted() {
+    return GREETED.computeIfAbsent(Jtractor.currentActor(), k -> new Event());
+  }
 
   /** tractor's {@code hi()}. */
   public static String hi() {
-    GREETED.set();
+    greeted().set();
     return "Hi my name is " + Jtractor.currentActor().name();
   }
 
@@ -25,7 +34,8 @@ public final class DiscoveryFuncs {
    * as soon as it returns, and must still be there when its peer calls it.
    */
   private static String afterBeingGreeted(String greeting) {
-    GREETED.await();
+    greeted().await();
+    GREETED.remove(Jtractor.currentActor());
     return greeting;
   }
 
