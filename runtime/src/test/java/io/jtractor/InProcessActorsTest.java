@@ -49,6 +49,24 @@ class InProcessActorsTest extends SharedRootTest {
   }
 
   @Test
+  void itsLinkToItsParentIsInMemoryWhileOthersReachItOverASocket() {
+    root.openNursery(an -> {
+      Portal frank = an.startActor("frank", IN_PROCESS, Funcs.class);
+      assertThat(root.actor().channelsTo(frank.uid()))
+          .as("the parent's channel to its in-process child: no socket")
+          .singleElement()
+          .satisfies(pc -> assertThat(pc.wire().connection()).isInstanceOf(io.jtractor.wire.MemoryConnection.class));
+      assertThat(frank.run(Funcs::echo, "copied both ways")).isEqualTo("copied both ways");
+      long port = frank.run(Funcs::listenPort); // it still listens, for everyone else
+      try (Portal bySocket = Portal.connect(new java.net.InetSocketAddress("127.0.0.1", (int) port))) {
+        assertThat(bySocket.uid()).isEqualTo(frank.uid());
+        assertThat(bySocket.run(Funcs::actorName)).isEqualTo("frank");
+      }
+      assertThat(frank.cancelActor()).isTrue();
+    });
+  }
+
+  @Test
   void aNurseryDefaultMakesEveryChildInProcessAndResultsComeBack() {
     String r = root.callNursery(an -> an.withSpawnOptions(IN_PROCESS)
         .runInActor("linguist", Funcs::cellarDoor, "Dang that's beautiful").result());

@@ -1,6 +1,7 @@
 package io.jtractor.runtime;
 
 import io.jtractor.sc.foreign.LoopFactory;
+import io.jtractor.wire.Connection;
 import io.jtractor.wire.HandshakeAuth;
 import io.jtractor.wire.Hello;
 import io.jtractor.wire.Msg;
@@ -41,6 +42,14 @@ final class ChildBoot {
 
     /** The actor exists and is about to serve; called on the thread that serves it. */
     void booted(Actor actor);
+
+    /**
+     * The child's end of a connection to its parent made beforehand (an in-process child's
+     * in-memory link), or null to connect to the parent's address.
+     */
+    default Connection parentLink() {
+      return null;
+    }
   }
 
   /**
@@ -55,7 +64,10 @@ final class ChildBoot {
     WireChannel parent;
     Hello parentHello;
     try {
-      parent = WireChannel.connect(security.newTransport(), parentAddr, WireChannel.Config.DEFAULT);
+      Connection link = host.parentLink();
+      parent = link != null
+          ? WireChannel.over(link, WireChannel.Config.DEFAULT)
+          : WireChannel.connect(security.newTransport(), parentAddr, WireChannel.Config.DEFAULT);
       try {
         parentHello = parent.handshake(uid, auth);
         if (!parent.peerAuthenticated() || !trust.lineage().isEmpty() && !parentHello.uid().equals(trust.lineage().getFirst())) {

@@ -104,7 +104,7 @@ final class Connections {
           conn.close();
           continue;
         }
-        actor.service().startSoonOnPlatformThread("conn:" + conn.remoteAddress(), () -> handleInbound(conn));
+        actor.service().startSoonOnPlatformThread("conn:" + conn.remoteAddress(), () -> handleInbound(conn, true));
       }
     } catch (IOException e) {
       if (!s.isClosed()) throw e;
@@ -113,8 +113,27 @@ final class Connections {
     }
   }
 
-  /** One inbound connection; whatever goes wrong with it ends it alone, never the actor. */
-  private void handleInbound(Connection conn) {
+  /**
+   * Serves the acceptor's end of an in-memory connection (an in-process child's link to this
+   * actor) as an inbound connection: the same handshake and loop as an accepted socket, outside
+   * the cap on pending handshakes, which is for strangers.
+   *
+   * @throws IllegalStateException if this actor is not serving (the connection is closed)
+   */
+  void serveInMemory(Connection conn) {
+    try {
+      actor.service().startSoonOnPlatformThread("conn:" + conn.remoteAddress(), () -> handleInbound(conn, false));
+    } catch (RuntimeException stopping) {
+      conn.close();
+      throw stopping;
+    }
+  }
+
+  /**
+   * One inbound connection; whatever goes wrong with it ends it alone, never the actor. {@code
+   * capped}: it holds one of the pending-handshake permits, given back once its handshake is over.
+   */
+  private void handleInbound(Connection conn, boolean capped) {
     WireChannel wire;
     Hello hello;
     try {
@@ -132,7 +151,7 @@ final class Connections {
       conn.close();
       return;
     } finally {
-      handshakes.release();
+      if (capped) handshakes.release();
     }
     if (hello != null) runChannel(new PeerChannel(actor, wire, hello.uid()));
   }

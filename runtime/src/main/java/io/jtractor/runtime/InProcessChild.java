@@ -2,6 +2,8 @@ package io.jtractor.runtime;
 
 import io.jtractor.sc.Cancelled;
 import io.jtractor.sc.CancelScope;
+import io.jtractor.wire.Connection;
+import io.jtractor.wire.MemoryConnection;
 import io.jtractor.wire.Uid;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
@@ -19,10 +21,11 @@ import java.util.stream.Stream;
  * A child actor that runs inside its parent's JVM, on virtual threads, as a task of the parent's
  * service nursery: the in-process spawn backend ({@link SpawnOptions#inProcess()}).
  *
- * <p>It runs the same child runtime as a child JVM ({@link ChildBoot}): it connects back to the
- * parent over loopback TCP, proves the tree secret (handed over in memory, never on a command
- * line or a pipe), reads the spawn init message, listens on a port of its own, registers, and
- * serves; other processes reach it like any actor. It is dressed as a {@link Process} so that the
+ * <p>It runs the same child runtime as a child JVM ({@link ChildBoot}), but its link to the parent
+ * is an in-memory connection ({@link MemoryConnection}: byte pipes, no socket) instead of loopback
+ * TCP: over it, it proves the tree secret (handed over in memory, never on a command line or a
+ * pipe), reads the spawn init message; then it listens on a port of its own, registers, and
+ * serves; every other actor reaches it like any actor, over a socket. It is dressed as a {@link Process} so that the
  * parent's supervision and reaping ({@link ChildProcess}) are the same code for both backends.
  *
  * <p>Semantics kept / where we deviate from a child JVM:
@@ -76,11 +79,19 @@ final class InProcessChild extends Process {
    */
   static InProcessChild start(Actor parent, Uid uid, InetSocketAddress parentAddr, String foreignLoop, ChildTrust trust) {
     InProcessChild child = new InProcessChild(uid);
-    parent.service().startSoon("actor:" + uid.name(), () -> child.run(parentAddr, foreignLoop, trust));
+    // The link to the parent is in memory: the parent serves its end as an accepted connection.
+    MemoryConnection.Pair link = MemoryConnection.pair(uid.name(), parent.uid().name());
+    parent.connections().serveInMemory(link.acceptor());
+    try {
+      parent.service().startSoon("actor:" + uid.name(), () -> child.run(parentAddr, foreignLoop, trust, link.initiator()));
+    } catch (RuntimeException notServing) {
+      link.initiator().close();
+      throw notServing;
+    }
     return child;
   }
 
-  private void run(InetSocketAddress parentAddr, String foreignLoop, ChildTrust trust) {
+  private void run(InetSocketAddress parentAddr, String foreignLoop, ChildTrust trust, Connection link) {
     PrintStream err = new PrintStream(stderr, true, StandardCharsets.UTF_8);
     int code = 1;
     try {
@@ -93,6 +104,11 @@ final class InProcessChild extends Process {
         @Override
         public PrintStream err() {
           return err;
+        }
+
+        @Override
+        public Connection parentLink() {
+          return link;
         }
 
         @Override
@@ -112,6 +128,7 @@ final class InProcessChild extends Process {
       t.printStackTrace(err);
       code = 1;
     } finally {
+      link.close(); // however it ended, the parent's end learns it (a no-op if its channel closed it)
       HostedActors.unbind();
       status = stopSignal != 0 && code == 0 ? stopSignal : code;
       err.flush();

@@ -9,13 +9,14 @@ import java.time.Duration;
 
 /**
  * What carries a connection's bytes: plain TCP ({@link #TCP}, tractor's), TLS over TCP ({@link
- * #tls}) or a Unix domain socket ({@link #UNIX}). The framing, codec and handshake on top are the
- * same for all three.
+ * #tls}) or a Unix domain socket ({@link #UNIX}); inside one JVM, memory ({@link
+ * MemoryConnection}, made in pairs: an actor and its in-process child). The framing, codec and
+ * handshake on top are the same for all.
  *
  * <p>Choosing: an actor has one transport for IP addresses (TCP, or TLS when configured); a {@link
  * UnixDomainSocketAddress} always goes over {@link #UNIX} ({@link #forAddress}).
  */
-public sealed interface Transport permits TcpTransport, TlsTransport, UnixTransport {
+public sealed interface Transport permits TcpTransport, TlsTransport, UnixTransport, MemoryTransport {
 
   /** Plain TCP: tractor's transport. */
   Transport TCP = TcpTransport.INSTANCE;
