@@ -1,5 +1,7 @@
 package io.jtractor.runtime;
 
+import io.jtractor.config.ActorConfig;
+import io.jtractor.config.Security;
 import io.jtractor.sc.foreign.LoopFactory;
 import io.jtractor.wire.HandshakeAuth;
 import io.jtractor.wire.Hello;
@@ -55,7 +57,7 @@ final class ChildBoot {
     WireChannel parent;
     Hello parentHello;
     try {
-      parent = WireChannel.connect(security.newTransport(), parentAddr, WireChannel.Config.DEFAULT);
+      parent = WireChannel.connect(ActorSecurity.transportFor(security), parentAddr, WireChannel.Config.DEFAULT);
       try {
         parentHello = parent.handshake(uid, auth);
         if (!parent.peerAuthenticated() || !trust.lineage().isEmpty() && !parentHello.uid().equals(trust.lineage().getFirst())) {
