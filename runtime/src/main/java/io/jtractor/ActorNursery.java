@@ -1,9 +1,13 @@
 package io.jtractor;
 
+import io.jtractor.config.SpawnOptions;
+import io.jtractor.errors.ActorFailure;
+import io.jtractor.errors.ConnectionLost;
+import io.jtractor.errors.ContextCancelled;
+import io.jtractor.errors.RemoteActorError;
 import io.jtractor.runtime.Actor;
 import io.jtractor.runtime.ChildProcess;
 import io.jtractor.runtime.Sneaky;
-import io.jtractor.runtime.SpawnOptions;
 import io.jtractor.runtime.Values;
 import io.jtractor.runtime.debug.Debugger;
 import io.jtractor.sc.Block;

@@ -1,5 +1,9 @@
 package io.jtractor;
 
+import io.jtractor.errors.ConnectionLost;
+import io.jtractor.errors.ContextCancelled;
+import io.jtractor.errors.RemoteActorError;
+import io.jtractor.errors.TypeError;
 import io.jtractor.runtime.ContextLink;
 import io.jtractor.runtime.ContextOpening;
 import io.jtractor.runtime.Injectables;

@@ -1,5 +1,6 @@
 package io.jtractor;
 
+import io.jtractor.errors.AttributeError;
 import io.jtractor.runtime.Actor;
 import io.jtractor.runtime.Sneaky;
 import io.jtractor.wire.SockAddr;

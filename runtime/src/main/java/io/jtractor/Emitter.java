@@ -1,5 +1,7 @@
 package io.jtractor;
 
+import io.jtractor.errors.ConnectionLost;
+import io.jtractor.errors.TypeError;
 import io.jtractor.runtime.ContextLink;
 import io.jtractor.runtime.Injectables;
 import io.jtractor.wire.Msg;

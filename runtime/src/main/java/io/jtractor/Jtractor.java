@@ -1,8 +1,9 @@
 package io.jtractor;
 
+import io.jtractor.config.ActorConfig;
+import io.jtractor.config.TreeSecret;
+import io.jtractor.errors.DebuggerQuit;
 import io.jtractor.runtime.Actor;
-import io.jtractor.runtime.ActorConfig;
-import io.jtractor.runtime.TreeSecret;
 import io.jtractor.sc.Block;
 import io.jtractor.sc.ResourceCache;
 import io.jtractor.sc.Scoped;
@@ -91,7 +92,7 @@ public final class Jtractor {
    * Opens a root actor named {@code name} that exposes {@code modules}, listening on 127.0.0.1
    * (any port), with the {@linkplain #defaultRegistry() default registrar}: if none answers there,
    * this root becomes it. Debug mode is on if {@code -Djtractor.debug=true} or {@code
-   * JTRACTOR_DEBUG=1} asks for it. Security comes from {@link io.jtractor.runtime.Security#defaults()};
+   * JTRACTOR_DEBUG=1} asks for it. Security comes from {@link io.jtractor.config.Security#defaults()};
    * the tree's secret is the one this user's programs share when the registrar is at a fixed
    * address (other programs may use it too), else a random one (see {@link TreeSecret}).
    */

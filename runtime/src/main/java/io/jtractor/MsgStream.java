@@ -1,5 +1,8 @@
 package io.jtractor;
 
+import io.jtractor.errors.ConnectionLost;
+import io.jtractor.errors.RemoteActorError;
+import io.jtractor.errors.TypeError;
 import io.jtractor.runtime.ContextLink;
 import io.jtractor.runtime.Values;
 import io.jtractor.sc.BroadcastReceiver;

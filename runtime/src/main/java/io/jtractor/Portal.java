@@ -1,5 +1,7 @@
 package io.jtractor;
 
+import io.jtractor.errors.ConnectionLost;
+import io.jtractor.errors.RemoteActorError;
 import io.jtractor.runtime.ContextLink;
 import io.jtractor.runtime.ContextOpening;
 import io.jtractor.runtime.PeerChannel;

@@ -1,7 +1,7 @@
 package io.jtractor;
 
+import io.jtractor.config.ActorConfig;
 import io.jtractor.runtime.Actor;
-import io.jtractor.runtime.ActorConfig;
 import io.jtractor.runtime.ChildProcesses;
 import io.jtractor.runtime.Sneaky;
 import io.jtractor.sc.Block;
@@ -94,8 +94,8 @@ public final class Root implements AutoCloseable {
     return actor.registrarAddress();
   }
 
-  /** The runtime object (for the layers built on this one). */
-  public Actor actor() {
+  /** The runtime object behind this root (for this package, and its tests). */
+  Actor actor() {
     return actor;
   }
 

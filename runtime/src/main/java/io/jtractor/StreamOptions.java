@@ -1,5 +1,6 @@
 package io.jtractor;
 
+import io.jtractor.errors.StreamOverrun;
 import io.jtractor.runtime.ContextLink;
 
 /**

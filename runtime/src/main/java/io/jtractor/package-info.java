@@ -1,13 +1,14 @@
 /**
  * jtractor's public API: open a {@link io.jtractor.Root} actor, spawn and supervise child actors
  * (each its own JVM) with an {@link io.jtractor.ActorNursery}, call them through a {@link
- * io.jtractor.Portal}, and handle what they raise as {@link io.jtractor.RemoteActorError}s. Prior
- * art: tractor ({@code open_root_actor}, {@code open_nursery}, {@code Portal}).
+ * io.jtractor.Portal}, and handle what they raise as {@link
+ * io.jtractor.errors.RemoteActorError}s. Prior art: tractor ({@code open_root_actor}, {@code open_nursery}, {@code Portal}).
  *
  * <p>Layering: this package stands on {@code io.jtractor.runtime} (actors, connections,
- * spawning), which stands on {@code io.jtractor.wire} and {@code io.jtractor.sc}. The error types
- * here ({@link io.jtractor.RemoteActorError} and its kin) are leaves that the runtime also raises;
- * nothing else of this package is used below it.
+ * spawning: internal, not exported by the module), which stands on {@link io.jtractor.config}
+ * (how actors are set up and spawned) and {@link io.jtractor.errors} (what they raise), public
+ * leaves, and below them on {@code io.jtractor.wire} and {@code io.jtractor.sc}. Nothing of this
+ * package is used below it ({@code LayeringTest}).
  *
  * <pre>{@code
  * try (Root root = Jtractor.openRoot("root")) {

@@ -4,6 +4,7 @@ import static io.jtractor.ProcessAssertions.assertNoProcessLeft;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
+import io.jtractor.errors.RemoteActorError;
 import io.jtractor.funcs.CtxFuncs;
 import io.jtractor.funcs.Funcs;
 import io.jtractor.sc.Nursery;

@@ -1,6 +1,6 @@
 package io.jtractor;
 
-import io.jtractor.runtime.SpawnOptions;
+import io.jtractor.config.SpawnOptions;
 
 /**
  * The spawn backend a test run uses: the conformance suites run once with child JVMs and once
@@ -11,6 +11,6 @@ final class Backends {
 
   /** Whether this run's children are in-process actors. */
   static boolean inProcess() {
-    return SpawnOptions.inherited().isInProcess();
+    return "in-process".equalsIgnoreCase(System.getProperty(SpawnOptions.BACKEND_PROPERTY, "").strip());
   }
 }

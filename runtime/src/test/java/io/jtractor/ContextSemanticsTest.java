@@ -4,6 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
+import io.jtractor.errors.ConnectionLost;
+import io.jtractor.errors.ContextCancelled;
+import io.jtractor.errors.RemoteActorError;
+import io.jtractor.errors.TypeError;
 import io.jtractor.funcs.CtxFuncs;
 import io.jtractor.sc.ClosedResourceError;
 import io.jtractor.sc.EndOfChannel;

@@ -4,9 +4,12 @@ import static io.jtractor.ProcessAssertions.assertNoProcessLeft;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.jtractor.config.ActorConfig;
+import io.jtractor.errors.ActorFailure;
+import io.jtractor.errors.AttributeError;
+import io.jtractor.errors.RemoteActorError;
 import io.jtractor.funcs.DiscoveryFuncs;
 import io.jtractor.runtime.Actor;
-import io.jtractor.runtime.ActorConfig;
 import io.jtractor.sc.Sc;
 import io.jtractor.wire.HandshakeAuth;
 import io.jtractor.wire.Msg;

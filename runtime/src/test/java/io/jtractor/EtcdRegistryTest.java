@@ -3,10 +3,10 @@ package io.jtractor;
 import static io.jtractor.ProcessAssertions.assertNoProcessLeft;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.jtractor.config.ActorConfig;
 import io.jtractor.funcs.EtcdRootProgram;
 import io.jtractor.funcs.Funcs;
 import io.jtractor.funcs.HostFuncs;
-import io.jtractor.runtime.ActorConfig;
 import io.jtractor.sc.Sc;
 import io.jtractor.wire.TlsConfig;
 import java.io.BufferedReader;

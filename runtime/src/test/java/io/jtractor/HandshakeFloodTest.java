@@ -3,9 +3,10 @@ package io.jtractor;
 import static io.jtractor.ProcessAssertions.assertNoProcessLeft;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.jtractor.config.ActorConfig;
 import io.jtractor.funcs.Funcs;
 import io.jtractor.runtime.Actor;
-import io.jtractor.runtime.ActorConfig;
+import io.jtractor.runtime.Tuning;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -19,7 +20,7 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * Strangers who open connections and say nothing hold a bounded part of an actor: beyond {@link
- * Actor#MAX_PENDING_HANDSHAKES} pending handshakes a new connection is closed at once, and the
+ * Tuning#MAX_PENDING_HANDSHAKES} pending handshakes a new connection is closed at once, and the
  * actor serves its tree as before once they are gone.
  */
 @DisplayName("a flood of silent connections")
@@ -38,7 +39,7 @@ class HandshakeFloodTest {
       List<Socket> silent = new ArrayList<>();
       int closedAtOnce = 0;
       try {
-        for (int i = 0; i < Actor.MAX_PENDING_HANDSHAKES + 16; i++) {
+        for (int i = 0; i < Tuning.MAX_PENDING_HANDSHAKES + 16; i++) {
           Socket s = new Socket(at.getAddress(), at.getPort());
           silent.add(s);
         }

@@ -3,9 +3,9 @@ package io.jtractor;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.jtractor.config.ActorConfig;
 import io.jtractor.funcs.Funcs;
 import io.jtractor.runtime.Actor;
-import io.jtractor.runtime.ActorConfig;
 import io.jtractor.wire.FrameWriter;
 import io.jtractor.wire.HandshakeAuth;
 import io.jtractor.wire.Msg;

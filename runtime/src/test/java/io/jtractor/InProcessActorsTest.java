@@ -4,9 +4,10 @@ import static io.jtractor.ProcessAssertions.assertNoProcessLeft;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
+import io.jtractor.config.SpawnOptions;
+import io.jtractor.errors.RemoteActorError;
 import io.jtractor.funcs.Funcs;
 import io.jtractor.funcs.InProcFuncs;
-import io.jtractor.runtime.SpawnOptions;
 import io.jtractor.sc.ExceptionGroup;
 import java.time.Duration;
 import java.util.List;

@@ -3,8 +3,10 @@ package io.jtractor;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
+import io.jtractor.config.SpawnOptions;
+import io.jtractor.errors.ContextCancelled;
+import io.jtractor.errors.RemoteActorError;
 import io.jtractor.funcs.AioFuncs;
-import io.jtractor.runtime.SpawnOptions;
 import io.jtractor.sc.CancelScope;
 import io.jtractor.sc.EndOfChannel;
 import io.jtractor.sc.ExceptionGroup;

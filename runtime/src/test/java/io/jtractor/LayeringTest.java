@@ -3,45 +3,61 @@ package io.jtractor;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
+import java.lang.reflect.Executable;
+import java.lang.reflect.Field;
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+import java.lang.reflect.Type;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
- * The runtime layer stands below the public API: its code may raise the API's error types (leaf
- * classes the runtime boxes and unboxes) but uses nothing else of package {@code io.jtractor}.
- * Maven modules enforce the layers between modules; this enforces the one inside this module, and
- * that the API leaves the protocol to the runtime.
+ * The layers inside this module, one direction only: {@code io.jtractor.errors} and {@code
+ * io.jtractor.config} (public leaves: what the runtime raises and reads) stand below {@code
+ * io.jtractor.runtime} (the internals), which stands below {@code io.jtractor} (the API). Maven
+ * modules and {@code module-info} enforce the layers between modules; this enforces the ones
+ * inside this one, that the public packages show no internal type, and that the API leaves the
+ * protocol to the runtime.
  */
 class LayeringTest {
-  private static final Set<String> ERRORS_THE_RUNTIME_MAY_RAISE =
-      Set.of("ActorFailure", "AttributeError", "ConnectionLost", "ContextCancelled", "DebuggerQuit", "KeyError", "ModuleNotExposed", "RemoteActorError", "TypeError");
+  private static final Path SRC = Path.of("src/main/java/io/jtractor");
+  private static final List<String> PUBLIC_PACKAGES = List.of("io.jtractor", "io.jtractor.errors", "io.jtractor.config");
 
   @Test
-  void theRuntimeUsesOnlyTheErrorTypesOfThePublicApi() throws IOException {
-    Pattern apiImport = Pattern.compile("^import io\\.jtractor\\.([A-Z]\\w*);", Pattern.MULTILINE);
-    Pattern apiReference = Pattern.compile("\\bio\\.jtractor\\.([A-Z]\\w*)\\b");
-    List<String> violations = new ArrayList<>();
-    try (Stream<Path> files = Files.walk(Path.of("src/main/java/io/jtractor/runtime"))) {
-      for (Path f : files.filter(p -> p.toString().endsWith(".java")).toList()) {
-        String src = Files.readString(f);
-        for (Pattern p : List.of(apiImport, apiReference)) {
-          Matcher m = p.matcher(src);
-          while (m.find()) {
-            if (!ERRORS_THE_RUNTIME_MAY_RAISE.contains(m.group(1))) {
-              violations.add(f.getFileName() + " uses io.jtractor." + m.group(1));
-            }
-          }
+  void theRuntimeUsesNothingOfTheApiPackage() throws IOException {
+    assertThat(references(SRC.resolve("runtime"), "io\\.jtractor\\.([A-Z]\\w*)")).isEmpty();
+  }
+
+  @Test
+  void errorsAndConfigurationUseNeitherTheRuntimeNorTheApi() throws IOException {
+    for (String leaf : List.of("errors", "config")) {
+      assertThat(references(SRC.resolve(leaf), "io\\.jtractor\\.(runtime\\b[\\w.]*|[A-Z]\\w*)")).as(leaf).isEmpty();
+    }
+  }
+
+  /**
+   * No public or protected member of a public type in the public packages mentions an internal
+   * type: a user never needs, and with {@code module-info} cannot name, {@code io.jtractor.runtime}.
+   */
+  @Test
+  void publicSignaturesShowNoInternalType() throws Exception {
+    List<String> leaks = new ArrayList<>();
+    for (String pkg : PUBLIC_PACKAGES) {
+      Path dir = SRC.resolve(pkg.replace("io.jtractor", "").replace('.', '/').replaceFirst("^/", ""));
+      try (Stream<Path> files = Files.list(dir)) {
+        for (Path f : files.filter(p -> p.toString().endsWith(".java") && !p.endsWith("package-info.java")).toList()) {
+          Class<?> c = Class.forName(pkg + "." + f.getFileName().toString().replace(".java", ""));
+          if (Modifier.isPublic(c.getModifiers())) leaks.addAll(internalTypesIn(c));
         }
       }
     }
-    assertThat(violations).isEmpty();
+    assertThat(leaks).isEmpty();
   }
 
   /**
@@ -52,12 +68,55 @@ class LayeringTest {
   void thePublicApiBuildsNoWireMessages() throws IOException {
     Pattern message = Pattern.compile("\\bMsg\\.(Cmd|Yield|Stop|Started|Return|Error|Functype|Credit|Sentinel)\\b");
     List<String> violations = new ArrayList<>();
-    try (Stream<Path> files = Files.walk(Path.of("src/main/java/io/jtractor"))) {
+    try (Stream<Path> files = Files.walk(SRC)) {
       for (Path f : files.filter(p -> p.toString().endsWith(".java") && !p.toString().contains("/runtime/")).toList()) {
         Matcher m = message.matcher(Files.readString(f));
         while (m.find()) violations.add(f.getFileName() + " uses Msg." + m.group(1));
       }
     }
     assertThat(violations).isEmpty();
+  }
+
+  /** Every import of, or qualified reference to, a package matched by {@code target} under {@code dir}. */
+  private static List<String> references(Path dir, String target) throws IOException {
+    Pattern p = Pattern.compile("\\b" + target);
+    List<String> found = new ArrayList<>();
+    try (Stream<Path> files = Files.walk(dir)) {
+      for (Path f : files.filter(x -> x.toString().endsWith(".java")).toList()) {
+        Matcher m = p.matcher(Files.readString(f));
+        while (m.find()) found.add(f.getFileName() + " uses io.jtractor." + m.group(1));
+      }
+    }
+    return found;
+  }
+
+  private static List<String> internalTypesIn(Class<?> c) {
+    List<String> leaks = new ArrayList<>();
+    List<Type> seen = new ArrayList<>();
+    for (Method m : c.getDeclaredMethods()) {
+      if (!exposed(m.getModifiers()) || m.isSynthetic()) continue;
+      seen.add(m.getGenericReturnType());
+      seen.addAll(List.of(m.getGenericParameterTypes()));
+      seen.addAll(List.of(m.getGenericExceptionTypes()));
+    }
+    for (Executable k : c.getDeclaredConstructors()) {
+      if (exposed(k.getModifiers())) seen.addAll(List.of(k.getGenericParameterTypes()));
+    }
+    for (Field f : c.getDeclaredFields()) {
+      if (exposed(f.getModifiers())) seen.add(f.getGenericType());
+    }
+    if (c.getGenericSuperclass() != null) seen.add(c.getGenericSuperclass());
+    seen.addAll(List.of(c.getGenericInterfaces()));
+    for (Type t : seen) {
+      if (t.getTypeName().contains("io.jtractor.runtime.")) leaks.add(c.getName() + " shows " + t.getTypeName());
+    }
+    for (Class<?> nested : c.getDeclaredClasses()) {
+      if (Modifier.isPublic(nested.getModifiers())) leaks.addAll(internalTypesIn(nested));
+    }
+    return leaks;
+  }
+
+  private static boolean exposed(int modifiers) {
+    return Modifier.isPublic(modifiers) || Modifier.isProtected(modifiers);
   }
 }

@@ -4,10 +4,10 @@ import static io.jtractor.ProcessAssertions.assertNoProcessLeft;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.jtractor.config.ActorConfig;
 import io.jtractor.funcs.DaemonProgram;
 import io.jtractor.funcs.DiscoveryFuncs;
 import io.jtractor.runtime.Actor;
-import io.jtractor.runtime.ActorConfig;
 import io.jtractor.wire.Uid;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -182,14 +182,14 @@ class MultiProgramTest {
     // The variable wins over the key file the program could also read.
     Program reg = daemon("registrar", "127.0.0.1:0", java.util.Map.of("JTRACTOR_SECRET", secret));
     ActorConfig ours = ActorConfig.of("root", List.of(DiscoveryFuncs.class)).withRegistry(reg.address);
-    try (Root root = Jtractor.openRoot(ours.withSecurity(ours.security().withSecret(io.jtractor.runtime.TreeSecret.ofText(secret))))) {
+    try (Root root = Jtractor.openRoot(ours.withSecurity(ours.security().withSecret(io.jtractor.config.TreeSecret.ofText(secret))))) {
       assertThat(root.isRegistrar()).isFalse();
       assertThat(Discovery.registry().keySet().stream().map(Uid::name)).containsExactlyInAnyOrder("registrar", "root");
     }
     // A root holding another tree's secret learns at once that this registrar is not for it: it
     // does not open (rather than open unregistered and fail at its first lookup).
     ActorConfig theirs = ActorConfig.of("stranger", List.of()).withRegistry(reg.address);
-    assertThatThrownBy(() -> Jtractor.openRoot(theirs.withSecurity(theirs.security().withSecret(io.jtractor.runtime.TreeSecret.of("some other tree's secret".getBytes())))).close())
+    assertThatThrownBy(() -> Jtractor.openRoot(theirs.withSecurity(theirs.security().withSecret(io.jtractor.config.TreeSecret.of("some other tree's secret".getBytes())))).close())
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("cannot use the registrar at")
         .hasMessageContaining("shared secret")

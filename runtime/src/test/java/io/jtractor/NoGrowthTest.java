@@ -3,10 +3,10 @@ package io.jtractor;
 import static io.jtractor.ProcessAssertions.assertNoProcessLeft;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.jtractor.config.SpawnOptions;
 import io.jtractor.funcs.LeakFuncs;
 import io.jtractor.runtime.Bookkeeping;
 import io.jtractor.runtime.ChildProcess;
-import io.jtractor.runtime.SpawnOptions;
 import io.jtractor.sc.Sc;
 import java.time.Duration;
 import java.util.Map;

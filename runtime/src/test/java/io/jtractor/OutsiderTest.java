@@ -3,11 +3,11 @@ package io.jtractor;
 import static io.jtractor.ProcessAssertions.assertNoProcessLeft;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.jtractor.config.ActorConfig;
 import io.jtractor.funcs.DiscoveryFuncs;
 import io.jtractor.funcs.Funcs;
 import io.jtractor.funcs.Outsider;
 import io.jtractor.runtime.Actor;
-import io.jtractor.runtime.ActorConfig;
 import io.jtractor.wire.Uid;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
@@ -182,14 +182,14 @@ class OutsiderTest {
   void aStandaloneRegistrarRefusesThemToo() throws Exception {
     // A registrar of its own, as `jtractor registrar` runs one (a daemon with the shared secret).
     ActorConfig config = ActorConfig.of("registrar", List.of()).withRegistry(Jtractor.defaultRegistry());
-    try (Root registrar = Jtractor.openRoot(config.withSecurity(config.security().withSecret(io.jtractor.runtime.TreeSecret.shared())))) {
+    try (Root registrar = Jtractor.openRoot(config.withSecurity(config.security().withSecret(io.jtractor.config.TreeSecret.shared())))) {
       Map<Uid, InetSocketAddress> before = registrar.actor().localRegistry();
       refusedAtTheHandshake(outsider(registrar.address(), stranger(), "self", "cancel"));
       refusedAtTheHandshake(outsider(registrar.address(), stranger(), "self", "register_actor",
           "uid", "evil|0000", "sockaddr", hostPort(registrar.address())));
       assertThat(registrar.actor().localRegistry()).isEqualTo(before);
       assertThat(registrar.actor().cancelRequester()).isNull();
-      assertThat(Files.exists(io.jtractor.runtime.TreeSecret.keyFile())).isTrue();
+      assertThat(Files.exists(io.jtractor.config.TreeSecret.keyFile())).isTrue();
     }
   }
 }

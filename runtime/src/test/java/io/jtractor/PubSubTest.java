@@ -3,6 +3,8 @@ package io.jtractor;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
+import io.jtractor.errors.RemoteActorError;
+import io.jtractor.errors.TypeError;
 import io.jtractor.funcs.PubFuncs;
 import io.jtractor.sc.Nursery;
 import io.jtractor.sc.Sc;

@@ -4,8 +4,8 @@ import static io.jtractor.ProcessAssertions.assertNoProcessLeft;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
+import io.jtractor.config.ActorConfig;
 import io.jtractor.runtime.Actor;
-import io.jtractor.runtime.ActorConfig;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;

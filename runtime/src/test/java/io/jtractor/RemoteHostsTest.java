@@ -4,11 +4,13 @@ import static io.jtractor.ProcessAssertions.assertNoProcessLeft;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
+import io.jtractor.config.ActorConfig;
+import io.jtractor.config.Placement;
+import io.jtractor.config.SpawnOptions;
+import io.jtractor.errors.ActorFailure;
+import io.jtractor.errors.RemoteActorError;
 import io.jtractor.funcs.Funcs;
 import io.jtractor.funcs.HostFuncs;
-import io.jtractor.runtime.ActorConfig;
-import io.jtractor.runtime.SpawnOptions;
-import io.jtractor.runtime.remote.Placement;
 import io.jtractor.runtime.remote.RemoteSpawn;
 import io.jtractor.sc.Sc;
 import io.jtractor.wire.TlsConfig;

@@ -4,9 +4,9 @@ import static io.jtractor.ProcessAssertions.assertNoProcessLeft;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.jtractor.config.SpawnOptions;
 import io.jtractor.funcs.Funcs;
 import io.jtractor.runtime.ChildProcess;
-import io.jtractor.runtime.SpawnOptions;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -115,8 +115,8 @@ class SpawnOptionsTest {
   @Test
   void aRootThatCannotBindFailsAtOnceInsteadOfHanging() throws Exception {
     try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-      io.jtractor.runtime.ActorConfig defaults = io.jtractor.runtime.ActorConfig.of("root", java.util.List.of());
-      io.jtractor.runtime.ActorConfig clash = new io.jtractor.runtime.ActorConfig(
+      io.jtractor.config.ActorConfig defaults = io.jtractor.config.ActorConfig.of("root", java.util.List.of());
+      io.jtractor.config.ActorConfig clash = new io.jtractor.config.ActorConfig(
           "root", (java.net.InetSocketAddress) taken.getLocalSocketAddress(), java.util.List.of(),
           defaults.wireConfig(), defaults.security(), null);
       assertThatThrownBy(() -> Jtractor.openRoot(clash)).isInstanceOf(java.net.BindException.class);
@@ -130,7 +130,7 @@ class SpawnOptionsTest {
    */
   @Test
   void aChildsNurseriesInheritTheAotCacheItWasSpawnedWith() throws Exception {
-    assertThat(SpawnOptions.inherited()).isEqualTo(SpawnOptions.DEFAULT);
+    assertThat(SpawnOptions.inherited()).isEqualTo(SpawnOptions.DEFAULT.withBackend(SpawnOptions.Backend.INHERITED));
     java.nio.file.Path cache = java.nio.file.Files.createTempDirectory("jtractor-test").resolve("tree.aot");
     java.util.List<String> flags = new java.util.ArrayList<>(ChildProcess.LEAN_JVM_FLAGS);
     flags.add("-Djtractor.aotCache=" + cache); // what ChildProcess adds when it attaches a cache

@@ -4,6 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
+import io.jtractor.errors.ActorFailure;
+import io.jtractor.errors.AttributeError;
+import io.jtractor.errors.ConnectionLost;
+import io.jtractor.errors.ModuleNotExposed;
+import io.jtractor.errors.RemoteActorError;
+import io.jtractor.errors.TypeError;
 import io.jtractor.funcs.BrokenModule;
 import io.jtractor.funcs.Funcs;
 import io.jtractor.funcs.NotExposed;

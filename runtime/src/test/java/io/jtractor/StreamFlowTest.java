@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
+import io.jtractor.errors.RemoteActorError;
+import io.jtractor.errors.StreamOverrun;
 import io.jtractor.funcs.CtxFuncs;
 import io.jtractor.sc.BroadcastReceiver;
 import io.jtractor.sc.ClosedResourceError;

@@ -3,6 +3,9 @@ package io.jtractor;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
+import io.jtractor.errors.ActorFailure;
+import io.jtractor.errors.ConnectionLost;
+import io.jtractor.errors.RemoteActorError;
 import io.jtractor.funcs.Funcs;
 import io.jtractor.sc.CancelScope;
 import io.jtractor.sc.ExceptionGroup;

@@ -3,9 +3,10 @@ package io.jtractor;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.jtractor.config.ActorConfig;
+import io.jtractor.errors.RemoteActorError;
 import io.jtractor.funcs.Funcs;
 import io.jtractor.runtime.Actor;
-import io.jtractor.runtime.ActorConfig;
 import io.jtractor.wire.FrameWriter;
 import io.jtractor.wire.HandshakeAuth;
 import io.jtractor.wire.Msg;
@@ -174,9 +175,9 @@ class TractorDialectTest {
       "value, ValueError, java.lang.IllegalArgumentException",
       "number, ValueError, java.lang.NumberFormatException",
       "type, TypeError, java.lang.ClassCastException",
-      "key, KeyError, io.jtractor.KeyError",
+      "key, KeyError, io.jtractor.errors.KeyError",
       "index, IndexError, java.lang.ArrayIndexOutOfBoundsException",
-      "attribute, AttributeError, io.jtractor.AttributeError",
+      "attribute, AttributeError, io.jtractor.errors.AttributeError",
       "assertion, AssertionError, java.lang.AssertionError",
       "zero, ZeroDivisionError, java.lang.ArithmeticException",
       "overflow, ArithmeticError, java.lang.ArithmeticException",

@@ -2,6 +2,7 @@ package io.jtractor;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.jtractor.errors.ContextCancelled;
 import io.jtractor.funcs.CtxFuncs;
 import io.jtractor.runtime.Tuning;
 import io.jtractor.wire.HandshakeAuth;
@@ -30,7 +31,7 @@ class TractorPeerContextTest {
 
   @BeforeAll
   static void openRoot() {
-    root = Jtractor.openRoot(io.jtractor.runtime.ActorConfig.of("root", List.of(CtxFuncs.class))
+    root = Jtractor.openRoot(io.jtractor.config.ActorConfig.of("root", List.of(CtxFuncs.class))
         .withRegistry(Jtractor.defaultRegistry()).withAllowTractorPeers(true));
   }
 

@@ -5,11 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.jtractor.config.ActorConfig;
 import io.jtractor.funcs.DaemonProgram;
 import io.jtractor.funcs.DiscoveryFuncs;
 import io.jtractor.funcs.Funcs;
 import io.jtractor.runtime.Actor;
-import io.jtractor.runtime.ActorConfig;
 import io.jtractor.wire.HandshakeAuth;
 import io.jtractor.wire.Msg;
 import io.jtractor.wire.Uid;

@@ -4,11 +4,11 @@ import static io.jtractor.ProcessAssertions.assertNoProcessLeft;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.jtractor.config.ActorConfig;
+import io.jtractor.config.Security;
+import io.jtractor.config.TreeSecret;
 import io.jtractor.funcs.Funcs;
 import io.jtractor.runtime.Actor;
-import io.jtractor.runtime.ActorConfig;
-import io.jtractor.runtime.Security;
-import io.jtractor.runtime.TreeSecret;
 import io.jtractor.wire.HandshakeAuth;
 import io.jtractor.wire.Msg;
 import io.jtractor.wire.TlsConfig;

@@ -65,7 +65,7 @@ public final class BenchFuncs {
   /** {@link #spawnAndError} with every actor below this one inside this actor's JVM. */
   public static Object spawnAndErrorInProcess(long breadth, long depth) {
     io.jtractor.Jtractor.openNursery(an -> {
-      an.withSpawnOptions(io.jtractor.runtime.SpawnOptions.inherited().inProcess());
+      an.withSpawnOptions(io.jtractor.config.SpawnOptions.inherited().inProcess());
       for (int i = 0; i < breadth; i++) {
         if (depth > 0) an.runInActor("spawner_" + i + "_" + depth, BenchFuncs::spawnAndErrorInProcess, breadth, depth - 1);
         else an.runInActor("errorer_" + i, BenchFuncs::fail);

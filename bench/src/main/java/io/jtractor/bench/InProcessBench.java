@@ -3,7 +3,7 @@ package io.jtractor.bench;
 import io.jtractor.MsgStream;
 import io.jtractor.Portal;
 import io.jtractor.Root;
-import io.jtractor.runtime.SpawnOptions;
+import io.jtractor.config.SpawnOptions;
 import io.jtractor.sc.MemoryChannel;
 import io.jtractor.sc.ReceiveChannel;
 import io.jtractor.sc.SendChannel;

@@ -6,8 +6,8 @@ import io.jtractor.MsgStream;
 import io.jtractor.Portal;
 import io.jtractor.Root;
 import io.jtractor.StreamOptions;
+import io.jtractor.config.SpawnOptions;
 import io.jtractor.runtime.ChildProcess;
-import io.jtractor.runtime.SpawnOptions;
 import java.util.Arrays;
 
 /**

@@ -1,15 +1,15 @@
 package io.jtractor.cli;
 
-import io.jtractor.AttributeError;
 import io.jtractor.DaemonExit;
 import io.jtractor.Discovery;
 import io.jtractor.Jtractor;
-import io.jtractor.RemoteActorError;
 import io.jtractor.Root;
+import io.jtractor.config.ActorConfig;
+import io.jtractor.config.TreeSecret;
+import io.jtractor.errors.AttributeError;
+import io.jtractor.errors.RemoteActorError;
 import io.jtractor.examples.Showcase;
 import io.jtractor.runtime.Actor;
-import io.jtractor.runtime.ActorConfig;
-import io.jtractor.runtime.TreeSecret;
 import io.jtractor.wire.Uid;
 import io.jtractor.wire.WireException;
 import java.io.IOException;
@@ -250,7 +250,7 @@ public final class Main {
   private static String taskDump(Root me, Discovery.ActorInfo a) {
     String head = System.lineSeparator();
     try {
-      io.jtractor.runtime.PeerChannel ch = me.actor().connect(a.address());
+      io.jtractor.runtime.PeerChannel ch = Actor.current().connect(a.address());
       try {
         return head + ch.call("self", io.jtractor.runtime.TaskDump.SELF_METHOD, new LinkedHashMap<>());
       } finally {

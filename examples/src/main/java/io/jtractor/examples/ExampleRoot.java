@@ -2,8 +2,7 @@ package io.jtractor.examples;
 
 import io.jtractor.Jtractor;
 import io.jtractor.Root;
-import io.jtractor.runtime.Actor;
-import io.jtractor.runtime.ActorConfig;
+import io.jtractor.config.ActorConfig;
 import java.net.InetSocketAddress;
 import java.util.List;
 

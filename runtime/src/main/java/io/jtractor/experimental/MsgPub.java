@@ -1,9 +1,9 @@
 package io.jtractor.experimental;
 
-import io.jtractor.ConnectionLost;
 import io.jtractor.Emitter;
-import io.jtractor.RemoteActorError;
-import io.jtractor.TypeError;
+import io.jtractor.errors.ConnectionLost;
+import io.jtractor.errors.RemoteActorError;
+import io.jtractor.errors.TypeError;
 import io.jtractor.runtime.Log;
 import io.jtractor.sc.BrokenResourceError;
 import io.jtractor.sc.CapacityLimiter;

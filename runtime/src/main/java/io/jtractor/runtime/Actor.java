@@ -1,5 +1,6 @@
 package io.jtractor.runtime;
 
+import io.jtractor.config.ActorConfig;
 import io.jtractor.sc.Block;
 import io.jtractor.sc.Nursery;
 import io.jtractor.sc.ResourceCache;
@@ -34,12 +35,6 @@ import java.util.concurrent.Executor;
  * from any thread.
  */
 public final class Actor {
-  /** This process's current actor; set while one serves. */
-  private static volatile Actor current;
-
-  /** Inbound connections that have not finished their handshake yet, at most this many at once. */
-  public static final int MAX_PENDING_HANDSHAKES = 64;
-
   private final Uid uid;
   private final ActorConfig config;
   private final Modules modules;
@@ -91,8 +86,7 @@ public final class Actor {
    * {@link HostedActors}), else the process's current actor; null if none is serving.
    */
   public static Actor current() {
-    Actor hosted = HostedActors.bound();
-    return hosted != null ? hosted : current;
+    return HostedActors.current();
   }
 
   public Uid uid() {
@@ -257,7 +251,6 @@ public final class Actor {
   Nursery serviceOrNull() {
     return service;
   }
-
   /**
    * The sizes of what this actor keeps about things that come and go (see {@link Bookkeeping}):
    * for leak tests and diagnostics.
@@ -292,10 +285,7 @@ public final class Actor {
             Listener unix = connections.listenUnix(s);
             // Current before anyone learns the address: whoever waited for it (a Root being
             // opened) may use the process's current actor at once.
-            if (!hostedInProcess) {
-              previous = current;
-              current = this;
-            }
+            if (!hostedInProcess) previous = HostedActors.becomeProcessActor(this);
             TaskDump.installSignal();
             listening.set(address);
             try {
@@ -318,8 +308,7 @@ public final class Actor {
       closeWarmPools();
       membership.unregisterRemotely();
       lifetime.runCleanups(uid);
-      // A second root in one process replaces the current actor while it runs (tractor allows it).
-      if (current == this) current = previous != null && !previous.stopping ? previous : null;
+      HostedActors.stepDown(this, previous);
     }
   }
 

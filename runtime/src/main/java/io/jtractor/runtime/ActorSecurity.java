@@ -1,5 +1,8 @@
 package io.jtractor.runtime;
 
+import io.jtractor.config.ActorConfig;
+import io.jtractor.config.Security;
+import io.jtractor.config.TreeSecret;
 import io.jtractor.wire.HandshakeAuth;
 import io.jtractor.wire.Transport;
 import io.jtractor.wire.Uid;
@@ -28,6 +31,11 @@ record ActorSecurity(TreeSecret secret, Transport transport, HandshakeAuth auth,
         : isRoot ? TreeSecret.forRoot(config.registryAddress()) : TreeSecret.random();
     Authorization authorization = new Authorization(uid);
     HandshakeAuth auth = Authenticator.of(secret, sec, uid, authorization::ancestors, children::isOwnChild);
-    return new ActorSecurity(secret, sec.newTransport(), auth, authorization);
+    return new ActorSecurity(secret, transportFor(sec), auth, authorization);
+  }
+
+  /** The transport for IP addresses under {@code sec}: TLS when keys are configured, else TCP. */
+  static Transport transportFor(Security sec) {
+    return sec.tls() == null ? Transport.TCP : Transport.tls(sec.tls());
   }
 }

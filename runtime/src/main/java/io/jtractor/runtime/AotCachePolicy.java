@@ -1,5 +1,6 @@
 package io.jtractor.runtime;
 
+import io.jtractor.config.SpawnOptions;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,7 +21,7 @@ final class AotCachePolicy {
   private AotCachePolicy() {}
 
   /** The system property by which a child learns the AOT cache it was spawned with. */
-  static final String PROPERTY = "jtractor.aotCache";
+  static final String PROPERTY = SpawnOptions.AOT_CACHE_PROPERTY;
 
   /** The AOT cache this JVM's parent spawned it with (see {@link SpawnOptions#inherited()}), or null. */
   static final Path INHERITED = System.getProperty(PROPERTY) == null ? null : Path.of(System.getProperty(PROPERTY));

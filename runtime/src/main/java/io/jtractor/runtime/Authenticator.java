@@ -1,5 +1,7 @@
 package io.jtractor.runtime;
 
+import io.jtractor.config.Security;
+import io.jtractor.config.TreeSecret;
 import io.jtractor.wire.HandshakeAuth;
 import io.jtractor.wire.Hello;
 import io.jtractor.wire.SecretAuth;

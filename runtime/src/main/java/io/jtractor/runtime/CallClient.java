@@ -1,8 +1,8 @@
 package io.jtractor.runtime;
 
-import io.jtractor.AttributeError;
-import io.jtractor.ConnectionLost;
-import io.jtractor.RemoteActorError;
+import io.jtractor.errors.AttributeError;
+import io.jtractor.errors.ConnectionLost;
+import io.jtractor.errors.RemoteActorError;
 import io.jtractor.sc.BrokenResourceError;
 import io.jtractor.sc.ClosedResourceError;
 import io.jtractor.sc.EndOfChannel;

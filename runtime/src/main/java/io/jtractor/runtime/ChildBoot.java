@@ -1,5 +1,7 @@
 package io.jtractor.runtime;
 
+import io.jtractor.config.ActorConfig;
+import io.jtractor.config.Security;
 import io.jtractor.sc.foreign.LoopFactory;
 import io.jtractor.wire.Connection;
 import io.jtractor.wire.HandshakeAuth;
@@ -67,7 +69,7 @@ final class ChildBoot {
       Connection link = host.parentLink();
       parent = link != null
           ? WireChannel.over(link, WireChannel.Config.DEFAULT)
-          : WireChannel.connect(security.newTransport(), parentAddr, WireChannel.Config.DEFAULT);
+          : WireChannel.connect(ActorSecurity.transportFor(security), parentAddr, WireChannel.Config.DEFAULT);
       try {
         parentHello = parent.handshake(uid, auth);
         if (!parent.peerAuthenticated() || !trust.lineage().isEmpty() && !parentHello.uid().equals(trust.lineage().getFirst())) {

@@ -1,5 +1,6 @@
 package io.jtractor.runtime;
 
+import io.jtractor.config.SpawnOptions;
 import io.jtractor.runtime.debug.DebugMode;
 import io.jtractor.wire.SockAddr;
 import io.jtractor.wire.Uid;
@@ -40,15 +41,30 @@ record ChildCommand(List<String> jvm, List<String> identity, String trust) {
     cmd.add("-D" + LogLevels.PROPERTY + "=" + options.loglevel());
     if (debug) cmd.addAll(DebugMode.JDWP_FLAGS);
     cmd.addAll(aot.flags());
-    cmd.add("-cp");
-    cmd.add(System.getProperty("java.class.path"));
-    cmd.add(ChildMain.class.getName());
+    cmd.addAll(launch());
     List<String> identity = new ArrayList<>(List.of(
         "--uid", PythonLiteral.uid(uid), "--parent_addr", PythonLiteral.address(parentAddr), "--loglevel", options.loglevel()));
     if (options.isInfected()) identity.addAll(ChildMain.infectionArgs(options.foreignLoop()));
     var etcd = io.jtractor.runtime.registry.etcd.EtcdRegistry.configured();
     if (etcd != null) identity.addAll(etcd.childArgs());
     return new ChildCommand(cmd, identity, trust(parent).encode());
+  }
+
+  /**
+   * How the child JVM finds its classes and main class: as this JVM does. On the class path, the
+   * same class path; with jtractor on the module path (a named module), the same module path,
+   * every module on it resolved (the user's exposed code among them), the class path too if any,
+   * and the child's main class launched from jtractor's module.
+   */
+  static List<String> launch() {
+    String classPath = System.getProperty("java.class.path", "");
+    Module jtractor = ChildMain.class.getModule();
+    if (!jtractor.isNamed()) return List.of("-cp", classPath, ChildMain.class.getName());
+    List<String> args = new ArrayList<>(List.of("--module-path", System.getProperty("jdk.module.path", ""), "--add-modules", "ALL-MODULE-PATH",
+        "--enable-native-access=" + jtractor.getName()));
+    if (!classPath.isEmpty()) args.addAll(List.of("-cp", classPath));
+    args.addAll(List.of("-m", jtractor.getName() + "/" + ChildMain.class.getName()));
+    return args;
   }
 
   /** What a child of {@code parent} is trusted with: the tree secret, the security settings, its lineage. */

@@ -1,5 +1,8 @@
 package io.jtractor.runtime;
 
+import io.jtractor.config.ActorConfig;
+import io.jtractor.config.Security;
+import io.jtractor.config.TreeSecret;
 import io.jtractor.sc.foreign.EventLoop;
 import io.jtractor.sc.foreign.LoopFactory;
 import io.jtractor.wire.Uid;

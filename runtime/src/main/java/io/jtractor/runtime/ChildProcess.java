@@ -1,6 +1,7 @@
 package io.jtractor.runtime;
 
-import io.jtractor.ActorFailure;
+import io.jtractor.config.SpawnOptions;
+import io.jtractor.errors.ActorFailure;
 import io.jtractor.runtime.debug.DebugMode;
 import io.jtractor.runtime.debug.Debugger;
 import io.jtractor.sc.Event;
@@ -13,6 +14,7 @@ import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.List;
@@ -130,6 +132,7 @@ public final class ChildProcess {
    */
   public static ChildProcess spawn(Actor parent, Uid uid, List<Class<?>> modules, SpawnOptions options, boolean debug) {
     boolean remote = !options.placement().isLocal();
+    options = remote && options.backend() == SpawnOptions.Backend.INHERITED ? options.asProcess() : HostedActors.resolveBackend(options);
     if (remote && options.isInProcess()) {
       throw new IllegalArgumentException("an in-process actor runs in this JVM: it cannot also be placed on " + options.placement());
     }
@@ -186,7 +189,8 @@ public final class ChildProcess {
     ChildProcess child = new ChildProcess(parent, uid, p, options, debug);
     if (aot.trains()) {
       child.trainsAotCache = true;
-      p.onExit().thenRun(() -> AotCachePolicy.trainingEnded(options.aotCache()));
+      Path trained = options.aotCache();
+      p.onExit().thenRun(() -> AotCachePolicy.trainingEnded(trained));
     }
     parent.children().adopt(child);
     p.onExit().thenRun(() -> connected.fail(new ExitedEarly()));

@@ -1,5 +1,7 @@
 package io.jtractor.runtime;
 
+import io.jtractor.config.Security;
+import io.jtractor.config.TreeSecret;
 import io.jtractor.wire.Msgpack;
 import io.jtractor.wire.TlsConfig;
 import io.jtractor.wire.Uid;

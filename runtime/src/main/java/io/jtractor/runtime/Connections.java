@@ -1,5 +1,6 @@
 package io.jtractor.runtime;
 
+import io.jtractor.config.Security;
 import io.jtractor.wire.Connection;
 import io.jtractor.wire.Hello;
 import io.jtractor.wire.Listener;
@@ -37,7 +38,7 @@ final class Connections {
   /** Connections by peer uid (several may exist per peer). */
   private final Map<Uid, List<PeerChannel>> peers = new ConcurrentHashMap<>();
   /** Permits for pending inbound handshakes: taken by the accept loop, given back by the handshake's thread. */
-  private final Semaphore handshakes = new Semaphore(Actor.MAX_PENDING_HANDSHAKES);
+  private final Semaphore handshakes = new Semaphore(Tuning.MAX_PENDING_HANDSHAKES);
   private volatile Listener listener;
   /** The Unix domain socket listener, if the configuration asks for one. */
   private volatile Listener unixListener;
@@ -100,7 +101,7 @@ final class Connections {
           // Strangers holding handshakes open must not starve the actor of threads or memory:
           // beyond the cap a new connection is closed at once (members retry their connects).
           Log.TRANSPORT.debug("actor " + actor.uid() + " closed a connection from " + conn.remoteAddress() + ": "
-              + Actor.MAX_PENDING_HANDSHAKES + " handshakes already pending");
+              + Tuning.MAX_PENDING_HANDSHAKES + " handshakes already pending");
           conn.close();
           continue;
         }

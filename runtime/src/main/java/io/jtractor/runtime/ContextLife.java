@@ -1,6 +1,6 @@
 package io.jtractor.runtime;
 
-import io.jtractor.RemoteActorError;
+import io.jtractor.errors.RemoteActorError;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 

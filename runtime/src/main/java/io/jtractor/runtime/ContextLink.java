@@ -1,13 +1,13 @@
 package io.jtractor.runtime;
 
-import io.jtractor.ConnectionLost;
-import io.jtractor.ContextCancelled;
-import io.jtractor.RemoteActorError;
+import io.jtractor.errors.ConnectionLost;
+import io.jtractor.errors.ContextCancelled;
+import io.jtractor.errors.RemoteActorError;
+import io.jtractor.runtime.ContextLife.Fact;
 import io.jtractor.sc.CancelScope;
 import io.jtractor.sc.EndOfChannel;
 import io.jtractor.sc.Sc;
 import io.jtractor.wire.Msg;
-import io.jtractor.runtime.ContextLife.Fact;
 import io.jtractor.wire.Uid;
 import java.time.Duration;
 import java.util.Map;

@@ -1,6 +1,6 @@
 package io.jtractor.runtime;
 
-import io.jtractor.TypeError;
+import io.jtractor.errors.TypeError;
 import io.jtractor.wire.Msg;
 
 /**

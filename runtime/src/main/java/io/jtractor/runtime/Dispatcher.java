@@ -1,8 +1,8 @@
 package io.jtractor.runtime;
 
-import io.jtractor.AttributeError;
-import io.jtractor.ModuleNotExposed;
-import io.jtractor.TypeError;
+import io.jtractor.errors.AttributeError;
+import io.jtractor.errors.ModuleNotExposed;
+import io.jtractor.errors.TypeError;
 import io.jtractor.runtime.debug.Debugger;
 import io.jtractor.sc.Cancelled;
 import io.jtractor.sc.Sc;

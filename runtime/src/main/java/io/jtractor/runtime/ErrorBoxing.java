@@ -1,7 +1,7 @@
 package io.jtractor.runtime;
 
-import io.jtractor.ContextCancelled;
-import io.jtractor.RemoteActorError;
+import io.jtractor.errors.ContextCancelled;
+import io.jtractor.errors.RemoteActorError;
 import io.jtractor.wire.ErrorInfo;
 import io.jtractor.wire.Uid;
 import java.io.PrintWriter;

@@ -1,6 +1,6 @@
 package io.jtractor.runtime;
 
-import io.jtractor.TypeError;
+import io.jtractor.errors.TypeError;
 import io.jtractor.sc.foreign.FlowReceiver;
 import io.jtractor.sc.foreign.Foreign;
 import java.util.concurrent.CompletableFuture;

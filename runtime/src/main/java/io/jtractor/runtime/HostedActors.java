@@ -1,5 +1,6 @@
 package io.jtractor.runtime;
 
+import io.jtractor.config.SpawnOptions;
 import io.jtractor.sc.Sc;
 
 /**
@@ -25,7 +26,45 @@ final class HostedActors {
   /** For threads that are no sc task: plain threads started from an actor's task. */
   private static final InheritableThreadLocal<Actor> BOUND = new InheritableThreadLocal<>();
 
+  /** This process's actor (a root, or a child JVM's actor) while one serves; written by serving actors. */
+  private static volatile Actor processActor;
+
   private HostedActors() {}
+
+  /** The actor the calling thread belongs to: its in-process actor, else the process's; or null. */
+  static Actor current() {
+    Actor hosted = bound();
+    return hosted != null ? hosted : processActor;
+  }
+
+  /** {@code actor}, now serving, becomes the process's actor; returns the one it replaces. */
+  static Actor becomeProcessActor(Actor actor) {
+    Actor before = processActor;
+    processActor = actor;
+    return before;
+  }
+
+  /**
+   * {@code actor} stops serving: the actor it replaced comes back unless that one is stopping too
+   * (a second root in one process replaces the first while it runs, as tractor allows).
+   */
+  static void stepDown(Actor actor, Actor replaced) {
+    if (processActor == actor) processActor = replaced != null && !replaced.isStopping() ? replaced : null;
+  }
+
+  private static final SpawnOptions.Backend JVM_DEFAULT =
+      "in-process".equalsIgnoreCase(System.getProperty(SpawnOptions.BACKEND_PROPERTY, "").strip())
+          ? SpawnOptions.Backend.IN_PROCESS
+          : SpawnOptions.Backend.PROCESS;
+
+  /**
+   * {@code options} with an {@link SpawnOptions.Backend#INHERITED inherited} backend decided for
+   * a spawn from the calling task: in-process inside an in-process actor, else this JVM's default.
+   */
+  static SpawnOptions resolveBackend(SpawnOptions options) {
+    if (options.backend() != SpawnOptions.Backend.INHERITED) return options;
+    return options.withBackend(bound() != null ? SpawnOptions.Backend.IN_PROCESS : JVM_DEFAULT);
+  }
 
   /** The in-process actor the calling thread runs for, or null. */
   static Actor bound() {

@@ -1,7 +1,8 @@
 package io.jtractor.runtime;
 
-import io.jtractor.sc.Cancelled;
+import io.jtractor.config.SpawnOptions;
 import io.jtractor.sc.CancelScope;
+import io.jtractor.sc.Cancelled;
 import io.jtractor.wire.Connection;
 import io.jtractor.wire.MemoryConnection;
 import io.jtractor.wire.Uid;

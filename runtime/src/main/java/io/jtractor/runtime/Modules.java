@@ -1,8 +1,8 @@
 package io.jtractor.runtime;
 
-import io.jtractor.AttributeError;
-import io.jtractor.ModuleNotExposed;
-import io.jtractor.TypeError;
+import io.jtractor.errors.AttributeError;
+import io.jtractor.errors.ModuleNotExposed;
+import io.jtractor.errors.TypeError;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;

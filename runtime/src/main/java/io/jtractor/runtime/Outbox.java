@@ -1,6 +1,6 @@
 package io.jtractor.runtime;
 
-import io.jtractor.ConnectionLost;
+import io.jtractor.errors.ConnectionLost;
 import io.jtractor.sc.Sc;
 import io.jtractor.wire.Msg;
 import io.jtractor.wire.MsgCodec;

@@ -1,7 +1,7 @@
 package io.jtractor.runtime;
 
-import io.jtractor.ConnectionLost;
-import io.jtractor.RemoteActorError;
+import io.jtractor.errors.ConnectionLost;
+import io.jtractor.errors.RemoteActorError;
 import io.jtractor.sc.Event;
 import io.jtractor.sc.ReceiveChannel;
 import io.jtractor.wire.Hello;

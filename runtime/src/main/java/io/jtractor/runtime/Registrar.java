@@ -1,8 +1,8 @@
 package io.jtractor.runtime;
 
-import io.jtractor.AttributeError;
-import io.jtractor.KeyError;
-import io.jtractor.TypeError;
+import io.jtractor.errors.AttributeError;
+import io.jtractor.errors.KeyError;
+import io.jtractor.errors.TypeError;
 import io.jtractor.sc.Event;
 import io.jtractor.wire.SockAddr;
 import io.jtractor.wire.Uid;

@@ -1,6 +1,6 @@
 package io.jtractor.runtime;
 
-import io.jtractor.RemoteActorError;
+import io.jtractor.errors.RemoteActorError;
 import io.jtractor.wire.HandshakeAuth;
 import io.jtractor.wire.Hello;
 import io.jtractor.wire.Msg;

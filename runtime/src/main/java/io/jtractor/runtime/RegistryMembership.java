@@ -1,5 +1,6 @@
 package io.jtractor.runtime;
 
+import io.jtractor.config.ActorConfig;
 import io.jtractor.sc.Event;
 import io.jtractor.sc.Nursery;
 import io.jtractor.sc.Sc;

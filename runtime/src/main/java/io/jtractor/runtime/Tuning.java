@@ -1,5 +1,6 @@
 package io.jtractor.runtime;
 
+import io.jtractor.config.SpawnOptions;
 import java.time.Duration;
 import java.util.List;
 
@@ -44,21 +45,8 @@ public record Tuning(
   public static final Tuning DEFAULTS =
       new Tuning(200_000, 100_000, 4, 20_000, Duration.ofSeconds(3), Duration.ofMillis(500), Duration.ofMillis(250));
 
-  /**
-   * Flags for child JVMs: a small, quick-starting JVM (C1 only, serial GC, small heap and
-   * stacks, the C heap trimmed). Measurements in docs/design.md ("Lean roots" and spawning).
-   */
-  public static final List<String> LEAN_CHILD_FLAGS =
-      List.of(
-          "-XX:TieredStopAtLevel=1",
-          "-XX:+UseSerialGC",
-          "-Xms8m",
-          "-XX:CICompilerCount=1",
-          "-Xss512k",
-          "-XX:ReservedCodeCacheSize=32m",
-          "-XX:-UsePerfData",
-          "-XX:TrimNativeHeapInterval=2000",
-          "--enable-native-access=ALL-UNNAMED");
+  /** Flags for child JVMs: {@link SpawnOptions#LEAN_JVM_FLAGS}, the spawn options' default. */
+  public static final List<String> LEAN_CHILD_FLAGS = SpawnOptions.LEAN_JVM_FLAGS;
 
   /**
    * Flags recommended for a root's JVM (a program that opens a {@code Root}): a serial collector,
@@ -68,12 +56,15 @@ public record Tuning(
   public static final List<String> LEAN_ROOT_FLAGS =
       List.of("-XX:+UseSerialGC", "-Xms16m", "-XX:TieredStopAtLevel=1", "-XX:TrimNativeHeapInterval=2000");
 
-  /** A child's defaults: how long it may take to connect back. */
-  public static final Duration CHILD_CONNECT_TIMEOUT = Duration.ofSeconds(30);
-  /** A child's defaults: how long its graceful {@code self.cancel} may take to be answered. */
-  public static final Duration CHILD_CANCEL_TIMEOUT = Duration.ofMillis(500);
-  /** A child's defaults: how long to wait for its exit after the cancel, and again after SIGTERM. */
-  public static final Duration CHILD_EXIT_GRACE = Duration.ofSeconds(2);
+  /** A child's defaults (how long it may take to connect back, its cancel, its exit): {@link SpawnOptions#DEFAULT}. */
+  public static final Duration CHILD_CONNECT_TIMEOUT = SpawnOptions.DEFAULT.connectTimeout();
+  /** See {@link #CHILD_CONNECT_TIMEOUT}. */
+  public static final Duration CHILD_CANCEL_TIMEOUT = SpawnOptions.DEFAULT.cancelTimeout();
+  /** See {@link #CHILD_CONNECT_TIMEOUT}. */
+  public static final Duration CHILD_EXIT_GRACE = SpawnOptions.DEFAULT.exitGrace();
+
+  /** Inbound connections that have not finished their handshake yet: at most this many at once per actor. */
+  public static final int MAX_PENDING_HANDSHAKES = 64;
 
   private static volatile Tuning current = DEFAULTS;
 

@@ -1,10 +1,10 @@
 package io.jtractor.funcs;
 
 import io.jtractor.Context;
-import io.jtractor.ContextCancelled;
 import io.jtractor.Emitter;
 import io.jtractor.MsgStream;
 import io.jtractor.StreamOptions;
+import io.jtractor.errors.ContextCancelled;
 import io.jtractor.sc.Cancelled;
 import io.jtractor.sc.EndOfChannel;
 import io.jtractor.sc.Nursery;

@@ -2,8 +2,8 @@ package io.jtractor.funcs;
 
 import io.jtractor.DaemonExit;
 import io.jtractor.Jtractor;
+import io.jtractor.config.ActorConfig;
 import io.jtractor.runtime.Actor;
-import io.jtractor.runtime.ActorConfig;
 import java.util.List;
 
 /**

@@ -98,7 +98,7 @@ public final class Funcs {
 
   /** The AOT cache this actor's own nurseries would spawn with, as a string, or null. */
   public static String inheritedAotCache() {
-    java.nio.file.Path p = io.jtractor.runtime.SpawnOptions.inherited().aotCache();
+    java.nio.file.Path p = io.jtractor.config.SpawnOptions.inherited().aotCache();
     return p == null ? null : p.toString();
   }
 
@@ -199,9 +199,9 @@ public final class Funcs {
       case "value" -> throw new IllegalArgumentException("bad value");
       case "number" -> throw new NumberFormatException("not a number");
       case "type" -> throw new ClassCastException("not that type");
-      case "key" -> throw new io.jtractor.KeyError("k");
+      case "key" -> throw new io.jtractor.errors.KeyError("k");
       case "index" -> throw new ArrayIndexOutOfBoundsException(7);
-      case "attribute" -> throw new io.jtractor.AttributeError("no such attribute");
+      case "attribute" -> throw new io.jtractor.errors.AttributeError("no such attribute");
       case "assertion" -> throw new AssertionError("kaboom");
       case "zero" -> {
         return 1 / zero;
@@ -214,7 +214,7 @@ public final class Funcs {
       case "runtime" -> throw new RuntimeException("plain");
       case "state" -> throw new IllegalStateException("bad state");
       case "npe" -> throw new NullPointerException("null");
-      default -> throw new io.jtractor.KeyError(kind);
+      default -> throw new io.jtractor.errors.KeyError(kind);
     }
   }
 

@@ -3,7 +3,7 @@ package io.jtractor.funcs;
 import io.jtractor.Discovery;
 import io.jtractor.Jtractor;
 import io.jtractor.Portal;
-import io.jtractor.runtime.SpawnOptions;
+import io.jtractor.config.SpawnOptions;
 
 /** Functions for the in-process backend's tests: subtrees that mix the two backends. */
 public final class InProcFuncs {

@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.jtractor.Jtractor;
 import io.jtractor.Root;
+import io.jtractor.config.ActorConfig;
+import io.jtractor.config.Security;
+import io.jtractor.config.TreeSecret;
 import io.jtractor.funcs.Funcs;
 import io.jtractor.wire.Msg;
 import io.jtractor.wire.Uid;

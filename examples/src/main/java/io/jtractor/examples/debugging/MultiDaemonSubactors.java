@@ -4,8 +4,8 @@ import io.jtractor.Emitter;
 import io.jtractor.Jtractor;
 import io.jtractor.MsgStream;
 import io.jtractor.Portal;
-import io.jtractor.RemoteActorError;
 import io.jtractor.Root;
+import io.jtractor.errors.RemoteActorError;
 
 /**
  * tractor's {@code multi_daemon_subactors.py}: two daemons, one streaming and pausing after each

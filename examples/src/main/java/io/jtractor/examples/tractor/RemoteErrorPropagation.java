@@ -1,7 +1,7 @@
 package io.jtractor.examples.tractor;
 
-import io.jtractor.RemoteActorError;
 import io.jtractor.Root;
+import io.jtractor.errors.RemoteActorError;
 import io.jtractor.examples.ExampleRoot;
 
 /**

@@ -40,7 +40,7 @@ class DebuggerTest {
     try (Terminal t = Terminal.start(RootActorError.class)) {
       t.expectPrompt(PROMPT);
       t.send("q");
-      assertThat(t.expectExit(EXIT)).contains("io.jtractor.DebuggerQuit", "AssertionError");
+      assertThat(t.expectExit(EXIT)).contains("io.jtractor.errors.DebuggerQuit", "AssertionError");
     }
   }
 
@@ -70,7 +70,7 @@ class DebuggerTest {
     try (Terminal t = Terminal.start(RootActorBreakpoint.class)) {
       t.expectPrompt(PROMPT);
       t.send("q");
-      assertThat(t.expectExit(EXIT)).contains("io.jtractor.DebuggerQuit");
+      assertThat(t.expectExit(EXIT)).contains("io.jtractor.errors.DebuggerQuit");
       assertThat(t.process().exitValue()).isEqualTo(1);
     }
   }
@@ -107,7 +107,7 @@ class DebuggerTest {
       assertThat(t.expectPrompt(PROMPT)).contains("continue (c)", "quit (q)");
       t.send("c");
       String second = t.expectPrompt(PROMPT);
-      assertThat(second).contains("Attaching to debugger in crashed actor: ('root'", "io.jtractor.RemoteActorError: NullPointerException in ('nameError'");
+      assertThat(second).contains("Attaching to debugger in crashed actor: ('root'", "io.jtractor.errors.RemoteActorError: NullPointerException in ('nameError'");
       t.send("c");
       assertThat(t.expectExit(EXIT)).contains("RemoteActorError");
       assertThat(t.process().exitValue()).isEqualTo(1);

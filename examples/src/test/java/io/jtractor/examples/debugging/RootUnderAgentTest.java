@@ -50,7 +50,7 @@ class RootUnderAgentTest {
       t.expectPrompt(PROMPT);
       t.send("q");
       String rest = t.expectExit(EXIT);
-      assertThat(rest).contains("io.jtractor.DebuggerQuit", "Caused by: java.lang.AssertionError: assert 0").doesNotContain("Attaching");
+      assertThat(rest).contains("io.jtractor.errors.DebuggerQuit", "Caused by: java.lang.AssertionError: assert 0").doesNotContain("Attaching");
       assertThat(t.process().exitValue()).isEqualTo(1);
     }
   }
@@ -78,7 +78,7 @@ class RootUnderAgentTest {
     try (Terminal t = Terminal.startUnderAgent(RootActorBreakpoint.class)) {
       t.expectPrompt(PROMPT);
       t.send("q");
-      assertThat(t.expectExit(EXIT)).contains("io.jtractor.DebuggerQuit: quit at a pause", "RootActorBreakpoint.main(");
+      assertThat(t.expectExit(EXIT)).contains("io.jtractor.errors.DebuggerQuit: quit at a pause", "RootActorBreakpoint.main(");
       assertThat(t.process().exitValue()).isEqualTo(1);
     }
   }
@@ -149,7 +149,7 @@ class RootUnderAgentTest {
       assertThat(t.expectPrompt(PROMPT)).contains("Attaching to debugger in crashed actor: ('nameError'");
       t.send("c");
       String root = t.expectPrompt(PROMPT);
-      assertThat(root).contains("Attaching to debugger in crashed actor: ('root'", "io.jtractor.RemoteActorError: NullPointerException in ('nameError'",
+      assertThat(root).contains("Attaching to debugger in crashed actor: ('root'", "io.jtractor.errors.RemoteActorError: NullPointerException in ('nameError'",
           "> io.jtractor.examples.debugging.SubactorError.lambda$main$0(SubactorError.java:", "-> portal.result();");
       t.send("print portal");
       assertThat(t.expectPrompt(PROMPT)).contains("Portal[nameError@");
@@ -167,7 +167,7 @@ class RootUnderAgentTest {
       t.expectPrompt(PROMPT);
       t.closeInput();
       String rest = t.expectExit(EXIT);
-      assertThat(rest).contains("(end of input: quit)", "io.jtractor.DebuggerQuit", "AssertionError: assert 0");
+      assertThat(rest).contains("(end of input: quit)", "io.jtractor.errors.DebuggerQuit", "AssertionError: assert 0");
       assertThat(t.process().exitValue()).isEqualTo(1);
     }
   }

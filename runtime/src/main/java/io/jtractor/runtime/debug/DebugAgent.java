@@ -1,6 +1,6 @@
 package io.jtractor.runtime.debug;
 
-import io.jtractor.DebuggerQuit;
+import io.jtractor.errors.DebuggerQuit;
 import io.jtractor.runtime.Log;
 import io.jtractor.sc.ExceptionGroup;
 import java.util.Collections;

@@ -1,10 +1,10 @@
 package io.jtractor.runtime.debug;
 
-import io.jtractor.AttributeError;
-import io.jtractor.ConnectionLost;
-import io.jtractor.ContextCancelled;
-import io.jtractor.DebuggerQuit;
-import io.jtractor.RemoteActorError;
+import io.jtractor.errors.AttributeError;
+import io.jtractor.errors.ConnectionLost;
+import io.jtractor.errors.ContextCancelled;
+import io.jtractor.errors.DebuggerQuit;
+import io.jtractor.errors.RemoteActorError;
 import io.jtractor.runtime.Actor;
 import io.jtractor.runtime.Log;
 import io.jtractor.runtime.PeerChannel;

@@ -58,8 +58,8 @@ final class JdiTarget {
   /** Exceptions that are control flow, never a crash to debug. */
   private static final Set<String> NEVER_STOP = Set.of(
       "io.jtractor.sc.Cancelled",
-      "io.jtractor.ContextCancelled",
-      "io.jtractor.DebuggerQuit",
+      "io.jtractor.errors.ContextCancelled",
+      "io.jtractor.errors.DebuggerQuit",
       "java.lang.InterruptedException",
       "java.nio.channels.ClosedByInterruptException");
 

@@ -1,6 +1,7 @@
 package io.jtractor.runtime.remote;
 
-import io.jtractor.ActorFailure;
+import io.jtractor.config.Placement;
+import io.jtractor.errors.ActorFailure;
 import io.jtractor.wire.Msgpack;
 import io.jtractor.wire.TlsConfig;
 import java.io.IOException;

@@ -1,6 +1,7 @@
 package io.jtractor.runtime.remote;
 
-import io.jtractor.ActorFailure;
+import io.jtractor.config.Placement;
+import io.jtractor.errors.ActorFailure;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

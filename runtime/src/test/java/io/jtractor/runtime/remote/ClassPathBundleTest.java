@@ -2,6 +2,7 @@ package io.jtractor.runtime.remote;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.jtractor.config.Placement;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

@@ -1,4 +1,4 @@
-package io.jtractor;
+package io.jtractor.errors;
 
 /**
  * A remote call named a function that the exposed namespace does not have. Named after Python's

@@ -1,4 +1,4 @@
-package io.jtractor;
+package io.jtractor.errors;
 
 /**
  * A stream sender outran its receiver's buffer and the receiver refused the overflow (tractor's

@@ -1,4 +1,4 @@
-package io.jtractor;
+package io.jtractor.errors;
 
 /**
  * An actor process failed without a boxed error to show for it: it could not be started, died

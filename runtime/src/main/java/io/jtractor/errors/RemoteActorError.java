@@ -1,4 +1,4 @@
-package io.jtractor;
+package io.jtractor.errors;
 
 import io.jtractor.wire.ErrorInfo;
 import io.jtractor.wire.Uid;

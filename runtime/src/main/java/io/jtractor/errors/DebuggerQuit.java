@@ -1,4 +1,4 @@
-package io.jtractor;
+package io.jtractor.errors;
 
 /**
  * The user typed {@code quit} at a debugger prompt: the stopped task fails with this error, which

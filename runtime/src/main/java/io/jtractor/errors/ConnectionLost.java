@@ -1,4 +1,4 @@
-package io.jtractor;
+package io.jtractor.errors;
 
 /**
  * The connection to a peer ended while a call, or a context, was waiting for its answer: such a

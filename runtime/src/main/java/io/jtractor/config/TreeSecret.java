@@ -1,4 +1,4 @@
-package io.jtractor.runtime;
+package io.jtractor.config;
 
 import io.jtractor.wire.Entropy;
 import java.io.IOException;
@@ -101,8 +101,8 @@ public final class TreeSecret {
     return fromText(Objects.requireNonNull(text, "text").strip(), "the program");
   }
 
-  /** The secret a child received from its parent. */
-  static TreeSecret fromParent(byte[] secret) {
+  /** The secret a child actor received from its parent (the runtime's, when it starts a child). */
+  public static TreeSecret fromParent(byte[] secret) {
     return new TreeSecret(secret, "the parent");
   }
 
@@ -130,7 +130,7 @@ public final class TreeSecret {
    * or the root uses a registrar at a fixed address (other programs may meet it there), else a
    * random one of its own.
    */
-  static TreeSecret forRoot(InetSocketAddress registry) {
+  public static TreeSecret forRoot(InetSocketAddress registry) {
     String env = System.getenv(ENV);
     boolean sharedRegistrar = registry != null && registry.getPort() != 0;
     return (env != null && !env.isBlank()) || sharedRegistrar ? shared() : random();
@@ -270,8 +270,11 @@ public final class TreeSecret {
     return p != null && Files.exists(p) && p.getFileSystem().supportedFileAttributeViews().contains("posix");
   }
 
-  /** The secret's bytes (a copy). */
-  byte[] bytes() {
+  /**
+   * The secret's bytes, a copy: what the runtime proves on each connection and hands a child.
+   * Whoever holds a {@code TreeSecret} may read it; never log it.
+   */
+  public byte[] bytes() {
     return bytes.clone();
   }
 

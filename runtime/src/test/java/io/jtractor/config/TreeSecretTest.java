@@ -1,4 +1,4 @@
-package io.jtractor.runtime;
+package io.jtractor.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -70,25 +70,6 @@ class TreeSecretTest {
     assertThat(TreeSecret.forRoot(null).origin()).isEqualTo("this tree");
     assertThat(TreeSecret.forRoot(new java.net.InetSocketAddress("127.0.0.1", 0)).origin()).isEqualTo("this tree");
     assertThat(TreeSecret.forRoot(new java.net.InetSocketAddress("127.0.0.1", 1616)).origin()).contains("key file");
-  }
-
-  @Test
-  void theTrustLineCarriesTheSecretSettingsAndAncestors() {
-    TreeSecret s = TreeSecret.of("the tree secret, long enough".getBytes());
-    Security sec = Security.defaults().withSecret(s).withAllowTractorPeers(true)
-        .withTls(new io.jtractor.wire.TlsConfig(Path.of("/k.p12"), "kp".toCharArray(), Path.of("/t.p12"), "tp".toCharArray()))
-        .withUnixSocket(java.net.UnixDomainSocketAddress.of("/tmp/parent.sock"));
-    List<io.jtractor.wire.Uid> lineage = List.of(io.jtractor.wire.Uid.random("parent"), io.jtractor.wire.Uid.random("root"));
-    String line = new ChildTrust(s, sec, lineage).encode();
-    assertThat(line).doesNotContain("\n");
-    ChildTrust back = ChildTrust.decode(line);
-    assertThat(back.secret().bytes()).isEqualTo(s.bytes());
-    assertThat(back.lineage()).isEqualTo(lineage);
-    Security child = back.childSecurity();
-    assertThat(child.allowTractorPeers()).isTrue();
-    assertThat(child.tls()).isEqualTo(sec.tls());
-    assertThat(child.unixSocket()).isNull(); // a path is the parent's own
-    assertThatThrownBy(() -> ChildTrust.decode("not base64 msgpack")).isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test

@@ -1,4 +1,4 @@
-package io.jtractor.runtime;
+package io.jtractor.config;
 
 import io.jtractor.wire.WireChannel;
 import java.net.InetAddress;
@@ -19,7 +19,7 @@ import java.util.Objects;
  *     registrar, listening at that address; port 0 makes a root a registrar on a free port
  *     without probing (each test run gets its own registry that way).
  * @param debugMode whether this actor and, by default, its descendants run under the
- *     multi-process debugger (see {@code io.jtractor.runtime.debug})
+ *     multi-process debugger (see {@link #withDebugMode})
  */
 public record ActorConfig(
     String name,

@@ -1,7 +1,6 @@
-package io.jtractor.runtime;
+package io.jtractor.config;
 
 import io.jtractor.wire.TlsConfig;
-import io.jtractor.wire.Transport;
 import java.net.UnixDomainSocketAddress;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -87,11 +86,6 @@ public record Security(
   /** This configuration listening on a Unix domain socket too (null: none). */
   public Security withUnixSocket(UnixDomainSocketAddress at) {
     return new Security(secret, allowTractorPeers, tls, allowPlaintext, at);
-  }
-
-  /** The transport for IP addresses: TLS when keys are configured, else TCP. */
-  Transport newTransport() {
-    return tls == null ? Transport.TCP : Transport.tls(tls);
   }
 
   private static boolean flag(String property, String env) {

@@ -1,4 +1,4 @@
-package io.jtractor;
+package io.jtractor.errors;
 
 /**
  * A remote call's arguments do not fit the function (a missing, unexpected or mistyped keyword

@@ -1,4 +1,4 @@
-package io.jtractor.runtime;
+package io.jtractor.config;
 
 import io.jtractor.sc.foreign.EventLoop;
 import io.jtractor.sc.foreign.LoopFactory;
@@ -24,7 +24,8 @@ import java.util.concurrent.Flow;
  *     #withWarmPool}
  * @param foreignLoop for an infected child (tractor's {@code infect_asyncio}), the factory of its
  *     foreign event loop; null for a child that is not infected. See {@link #infected()}
- * @param backend where the child runs: a JVM of its own, or this one ({@link #inProcess()})
+ * @param backend where the child runs: a JVM of its own, this one ({@link #inProcess()}), or as the
+ *     spawning actor decides ({@link Backend#INHERITED}, a nursery's default)
  * @param placement where the child runs: this host, or another reached over ssh (see {@link #on})
  */
 public record SpawnOptions(
@@ -37,28 +38,60 @@ public record SpawnOptions(
     int warmPool,
     Class<? extends LoopFactory> foreignLoop,
     Backend backend,
-    io.jtractor.runtime.remote.Placement placement) {
+    io.jtractor.config.Placement placement) {
+  /**
+   * Flags for child JVMs: a small, quick-starting JVM (C1 only, serial GC, small heap and stacks,
+   * the C heap trimmed). Measurements in docs/design.md ("Lean roots" and spawning).
+   */
+  public static final List<String> LEAN_JVM_FLAGS =
+      List.of(
+          "-XX:TieredStopAtLevel=1",
+          "-XX:+UseSerialGC",
+          "-Xms8m",
+          "-XX:CICompilerCount=1",
+          "-Xss512k",
+          "-XX:ReservedCodeCacheSize=32m",
+          "-XX:-UsePerfData",
+          "-XX:TrimNativeHeapInterval=2000",
+          "--enable-native-access=ALL-UNNAMED");
+
+  /** The defaults: lean flags, 30 s to connect, 500 ms for the cancel, 2 s exit grace, a JVM of its own, this host. */
   public static final SpawnOptions DEFAULT =
-      new SpawnOptions(Tuning.LEAN_CHILD_FLAGS, Tuning.CHILD_CONNECT_TIMEOUT, Tuning.CHILD_CANCEL_TIMEOUT, Tuning.CHILD_EXIT_GRACE, "ERROR", null, 0, null,
-          Backend.PROCESS, io.jtractor.runtime.remote.Placement.LOCAL);
+      new SpawnOptions(LEAN_JVM_FLAGS, Duration.ofSeconds(30), Duration.ofMillis(500), Duration.ofSeconds(2), "ERROR", null, 0, null,
+          Backend.PROCESS, Placement.LOCAL);
+
+  /** The system property by which a child JVM learns the AOT cache it was spawned with. */
+  public static final String AOT_CACHE_PROPERTY = "jtractor.aotCache";
+
+  private static final Path INHERITED_AOT_CACHE =
+      System.getProperty(AOT_CACHE_PROPERTY) == null ? null : Path.of(System.getProperty(AOT_CACHE_PROPERTY));
 
   /**
    * The options an actor's nurseries start with: {@link #DEFAULT}, plus the AOT cache its own
    * parent spawned it with, if any. So a tree's grandchildren start from the cache the root
-   * chose, as its children do; they use it only once it exists and never write it.
+   * chose, as its children do; they use it only once it exists and never write it. The backend is
+   * {@link Backend#INHERITED}: decided by the spawning actor, so an in-process actor's children are
+   * in-process too unless asked otherwise.
    */
   public static SpawnOptions inherited() {
-    return inheritedBase().withBackend(HostedActors.bound() != null ? Backend.IN_PROCESS : DEFAULT_BACKEND);
+    SpawnOptions o = DEFAULT.withBackend(Backend.INHERITED);
+    return INHERITED_AOT_CACHE == null ? o : o.withAotCache(INHERITED_AOT_CACHE);
   }
 
   /** Where a child actor runs. */
   public enum Backend {
-    /** In a JVM of its own (the default): isolated, 40 MB and 80-235 ms to spawn. */
+    /**
+     * As the spawning actor decides (what {@link #inherited()} gives, so a nursery's default): in its JVM when it is itself an in-process
+     * actor, else as the {@value SpawnOptions#BACKEND_PROPERTY} system property says ({@link
+     * #PROCESS} when unset).
+     */
+    INHERITED,
+    /** In a JVM of its own: isolated, 40 MB and 80-235 ms to spawn. */
     PROCESS,
     /**
-     * In its parent's JVM, on virtual threads ({@link InProcessChild}): spawned without a JVM, for
-     * the price of sharing the JVM (an exit, an OOM or a native crash takes every actor in it).
-     * Ignores the JVM flags, the AOT cache, the warm pool, the log level and debug mode.
+     * In its parent's JVM, on virtual threads: spawned without a JVM, for the price of sharing the
+     * JVM (an exit, an OOM or a native crash takes every actor in it). Ignores the JVM flags, the
+     * AOT cache, the warm pool, the log level and debug mode.
      */
     IN_PROCESS
   }
@@ -70,9 +103,6 @@ public record SpawnOptions(
    */
   public static final String BACKEND_PROPERTY = "jtractor.spawnBackend";
 
-  private static final Backend DEFAULT_BACKEND =
-      "in-process".equalsIgnoreCase(System.getProperty(BACKEND_PROPERTY, "").strip()) ? Backend.IN_PROCESS : Backend.PROCESS;
-
   /**
    * These options for a child that runs inside this JVM, on virtual threads, instead of in a JVM
    * of its own: same API and semantics (it connects back, registers, listens, and is reaped
@@ -82,7 +112,7 @@ public record SpawnOptions(
     return withBackend(Backend.IN_PROCESS);
   }
 
-  /** These options for a child in a JVM of its own (the default). */
+  /** These options for a child in a JVM of its own. */
   public SpawnOptions asProcess() {
     return withBackend(Backend.PROCESS);
   }
@@ -92,13 +122,9 @@ public record SpawnOptions(
     return new SpawnOptions(jvmArgs, connectTimeout, cancelTimeout, exitGrace, loglevel, aotCache, warmPool, foreignLoop, b, placement);
   }
 
-  /** Whether the child runs inside this JVM. */
+  /** Whether these options ask for a child inside this JVM ({@link Backend#IN_PROCESS}, not inherited). */
   public boolean isInProcess() {
     return backend == Backend.IN_PROCESS;
-  }
-
-  private static SpawnOptions inheritedBase() {
-    return AotCachePolicy.INHERITED == null ? DEFAULT : DEFAULT.withAotCache(AotCachePolicy.INHERITED);
   }
 
   public SpawnOptions {
@@ -112,14 +138,14 @@ public record SpawnOptions(
     Objects.requireNonNull(placement, "placement");
   }
 
-  /** These options with the child placed on {@code where} (see {@link io.jtractor.runtime.remote.Placement}). */
-  public SpawnOptions on(io.jtractor.runtime.remote.Placement where) {
+  /** These options with the child placed on {@code where} (see {@link io.jtractor.config.Placement}). */
+  public SpawnOptions on(io.jtractor.config.Placement where) {
     return new SpawnOptions(jvmArgs, connectTimeout, cancelTimeout, exitGrace, loglevel, aotCache, warmPool, foreignLoop, backend, where);
   }
 
   /** These options with the child on the host reached as {@code ssh [user@]host}, with the placement defaults. */
   public SpawnOptions onHost(String sshTarget) {
-    return on(io.jtractor.runtime.remote.Placement.onHost(sshTarget));
+    return on(io.jtractor.config.Placement.onHost(sshTarget));
   }
 
   /** These options with other JVM flags. */

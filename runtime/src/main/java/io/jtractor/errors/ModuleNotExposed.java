@@ -1,4 +1,4 @@
-package io.jtractor;
+package io.jtractor.errors;
 
 /**
  * A call named a namespace (a class) that the target actor has not enabled for RPC; nothing ran.

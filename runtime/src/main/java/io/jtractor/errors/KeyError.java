@@ -1,4 +1,4 @@
-package io.jtractor;
+package io.jtractor.errors;
 
 /**
  * A lookup by key found nothing (e.g. unregistering an actor the registrar does not know). Named

@@ -1,4 +1,4 @@
-package io.jtractor.runtime.remote;
+package io.jtractor.config;
 
 import java.time.Duration;
 import java.util.List;
