@@ -66,6 +66,8 @@ final class InProcessChild extends Process {
   private volatile Actor actor;
   /** How it was told to stop: 0, {@link #TERMINATED} or {@link #KILLED}; any thread, only raised. */
   private volatile int stopSignal;
+  /** The child's end of its in-memory link to the parent; set before its task starts. */
+  private volatile Connection link;
 
   private InProcessChild(Uid uid) {
     this.uid = uid;
@@ -82,6 +84,7 @@ final class InProcessChild extends Process {
     InProcessChild child = new InProcessChild(uid);
     // The link to the parent is in memory: the parent serves its end as an accepted connection.
     MemoryConnection.Pair link = MemoryConnection.pair(uid.name(), parent.uid().name());
+    child.link = link.initiator();
     parent.connections().serveInMemory(link.acceptor());
     try {
       parent.service().startSoon("actor:" + uid.name(), () -> child.run(parentAddr, foreignLoop, trust, link.initiator()));
@@ -216,8 +219,12 @@ final class InProcessChild extends Process {
   public void destroy() {
     if (stopSignal == 0) stopSignal = TERMINATED;
     Actor a = actor;
-    if (a != null) a.cancelService();
-    else scope.cancel(); // still booting: nothing to tear down gracefully
+    if (a != null) {
+      a.cancelService();
+    } else { // still booting: nothing to tear down gracefully
+      scope.cancel();
+      link.close(); // its boot may wait for the parent in a read, which no interrupt ends
+    }
   }
 
   /** Where a child JVM gets SIGKILL: cancels everything the child runs, at once. */
@@ -227,6 +234,7 @@ final class InProcessChild extends Process {
     Actor a = actor;
     if (a != null) a.cancelService(); // closes its sockets, which an interrupt does not
     scope.cancel();
+    link.close(); // and its link to the parent, in case it is still booting
     return this;
   }
 
