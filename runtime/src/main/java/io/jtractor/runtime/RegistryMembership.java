@@ -152,6 +152,7 @@ final class RegistryMembership {
     io.jtractor.runtime.registry.etcd.EtcdRegistry etcd = etcd();
     if (r != null) {
       registrarAddress = address;
+      LocalRegistrars.serving(actor, address);
       r.register(actor.uid(), address, actor.parent(), ProcessHandle.current().pid());
       registration.set();
     } else if (registrarAddress == null && etcd != null) {
@@ -167,6 +168,18 @@ final class RegistryMembership {
   }
 
   private void registerRemotely(InetSocketAddress address) {
+    Registrar local = LocalRegistrars.sameTree(registrarAddress, actor);
+    if (local != null) { // the registrar serves in this JVM, for this tree: no connection needed
+      try {
+        local.register(actor.uid(), address, actor.parent(), ProcessHandle.current().pid(), new Authorization.Caller(actor.uid(), true));
+        registeredRemotely = true;
+      } catch (RuntimeException refused) {
+        LOG.warn("actor " + actor.uid() + " could not register with the registrar at " + registrarAddress + ": " + refused.getMessage());
+      } finally {
+        registration.set();
+      }
+      return;
+    }
     Map<String, Object> kwargs = new LinkedHashMap<>();
     kwargs.put("uid", actor.uid());
     kwargs.put("sockaddr", SockAddr.toWire(address));
@@ -192,12 +205,25 @@ final class RegistryMembership {
     }
   }
 
-  /** Unregisters from a remote registrar, within tractor's 0.5 s budget; never throws; done once. */
+  /**
+   * Unregisters from a remote registrar (directly if it serves in this JVM for this tree), within
+   * tractor's 0.5 s budget; never throws; done once.
+   */
   void unregisterRemotely() {
+    LocalRegistrars.stopping(actor); // if it is a registrar: actors of this JVM go over the wire again
     io.jtractor.runtime.registry.etcd.EtcdRegistry etcd = etcd();
     if (etcd != null) etcd.unregister(actor.uid());
     if (!registeredRemotely) return;
     registeredRemotely = false;
+    Registrar local = LocalRegistrars.sameTree(registrarAddress, actor);
+    if (local != null) {
+      try {
+        local.unregister(actor.uid(), new Authorization.Caller(actor.uid(), true));
+      } catch (RuntimeException e) {
+        Log.RUNTIME.debug("actor " + actor.uid() + " could not unregister from " + registrarAddress + ": " + e.getMessage());
+      }
+      return;
+    }
     try {
       RegistrarClient.call(registrarAddress, actor.uid(), actor.security().auth(), actor.security().transport(),
           "unregister_actor", Map.of("uid", actor.uid()), Map.of(), UNREGISTER_TIMEOUT);
