@@ -133,9 +133,18 @@ public final class CtxFuncs {
     throw new AssertionError("expected to be cancelled");
   }
 
-  /** Opened by {@link #releaseStubborn()}; one per actor process. */
-  private static final java.util.concurrent.CountDownLatch STUBBORN_GATE = new java.util.concurrent.CountDownLatch(1);
-  private static volatile boolean stubbornCancelled;
+  /**
+   * Per actor (in-process actors share this class): the gate opened by {@link #releaseStubborn()},
+   * and whether the stubborn task has been cancelled.
+   */
+  private record Stubborn(java.util.concurrent.CountDownLatch gate, java.util.concurrent.atomic.AtomicBoolean cancelled) {}
+
+  private static final java.util.Map<io.jtractor.wire.Uid, Stubborn> STUBBORN = new java.util.concurrent.ConcurrentHashMap<>();
+
+  private static Stubborn stubbornHere() {
+    return STUBBORN.computeIfAbsent(
+        io.jtractor.Jtractor.currentActor(), k -> new Stubborn(new java.util.concurrent.CountDownLatch(1), new java.util.concurrent.atomic.AtomicBoolean()));
+  }
 
   /**
    * Once cancelled, takes its time to stop: it waits (shielded) until {@link #releaseStubborn()}
@@ -146,8 +155,9 @@ public final class CtxFuncs {
     try {
       Sc.sleepForever();
     } catch (Cancelled c) {
-      stubbornCancelled = true;
-      Sc.shielded(s -> STUBBORN_GATE.await());
+      Stubborn here = stubbornHere();
+      here.cancelled().set(true);
+      Sc.shielded(s -> here.gate().await());
       throw c;
     }
   }
@@ -160,7 +170,7 @@ public final class CtxFuncs {
   }
 
   public static boolean stubbornCancelled() {
-    return stubbornCancelled;
+    return stubbornHere().cancelled().get();
   }
 
   /**
@@ -168,13 +178,14 @@ public final class CtxFuncs {
    * task's last words (opening it at once made the two answers race to the caller).
    */
   public static boolean releaseStubborn() {
+    java.util.concurrent.CountDownLatch gate = stubbornHere().gate();
     Thread.ofVirtual().start(() -> {
       try {
         Thread.sleep(200);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
-      STUBBORN_GATE.countDown();
+      gate.countDown();
     });
     return true;
   }
