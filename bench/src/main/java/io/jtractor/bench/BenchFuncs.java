@@ -28,6 +28,15 @@ public final class BenchFuncs {
     return n;
   }
 
+  /** Sends 0 .. n-1 down the context's stream as fast as the caller's credit allows; returns n. */
+  public static long source(io.jtractor.Context ctx, long n) {
+    ctx.started();
+    try (io.jtractor.MsgStream s = ctx.openStream()) {
+      for (long i = 0; i < n; i++) s.send(i);
+    }
+    return n;
+  }
+
   /** Echoes the caller's stream back until it closes. */
   public static void echoStream(io.jtractor.Context ctx) {
     ctx.started();

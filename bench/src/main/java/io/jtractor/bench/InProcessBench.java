@@ -31,34 +31,8 @@ final class InProcessBench {
         System.out.printf("in-process one-way %d messages caller -> callee: %.0f msg/s; sc MemoryChannel(%d) between two tasks: %.0f msg/s; ratio %.2f%n",
             got[0], rate, CHANNEL_BUFFER, channelRate, rate / channelRate);
       }
-      p.openContext(BenchFuncs::echoStream, (ctx, first) -> {
-        try (MsgStream s = ctx.openStream()) {
-          for (long i = 0; i < 2_000; i++) {
-            s.send(i);
-            s.receive();
-          }
-          int calls = 10_000;
-          long t0 = System.nanoTime();
-          for (long i = 0; i < calls; i++) {
-            s.send(i);
-            s.receive();
-          }
-          System.out.printf("in-process stream echo round trip: %.1f us%n", (System.nanoTime() - t0) / 1e3 / calls);
-        }
-        return null;
-      });
-      long[] ns = new long[200];
-      for (int i = 0; i < ns.length; i++) {
-        int k = i;
-        p.openContext(BenchFuncs::sleeper, (ctx, first) -> {
-          long t0 = System.nanoTime();
-          ctx.cancel();
-          ns[k] = System.nanoTime() - t0;
-          return null;
-        });
-      }
-      long[] tail = java.util.Arrays.copyOfRange(ns, 50, ns.length);
-      java.util.Arrays.sort(tail);
+      System.out.printf("in-process stream echo round trip: %.1f us%n", StreamBench.echoMicros(p, 10_000));
+      long[] tail = StreamBench.cancelTimes(p, 2_000);
       System.out.printf("in-process Context.cancel() until the callee acknowledged: p50 %.1f us, p90 %.1f us%n",
           tail[tail.length / 2] / 1e3, tail[tail.length * 9 / 10] / 1e3);
       p.cancelActor();

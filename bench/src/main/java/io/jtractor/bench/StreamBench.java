@@ -83,26 +83,16 @@ public final class StreamBench {
             for (Object ignored : s) n++;
           }
           double rate = n / ((System.nanoTime() - t0) / 1e9);
-          System.out.printf("one-way %d messages callee -> caller (openStreamFrom): %.0f msg/s; ratio to raw %.2f%n", n, rate, rate / rawRate);
+          System.out.printf("one-way %d messages callee -> caller (openStreamFrom, the default 64-item window): %.0f msg/s; ratio to raw %.2f%n", n, rate, rate / rawRate);
         }
-        p.openContext(BenchFuncs::echoStream, (ctx, first) -> {
-          try (MsgStream s = ctx.openStream()) {
-            for (long i = 0; i < 2_000; i++) {
-              s.send(i);
-              s.receive();
-            }
-            int calls = 10_000;
-            long t0 = System.nanoTime();
-            for (long i = 0; i < calls; i++) {
-              s.send(i);
-              s.receive();
-            }
-            double us = (System.nanoTime() - t0) / 1e3 / calls;
-            System.out.printf("stream echo round trip: %.1f us; raw two-JVM ping-pong: %.1f us; ratio %.2f%n", us, rawRtt, us / rawRtt);
-          }
-          return null;
-        });
-        cancels(p, 200, rawRtt);
+        for (int round = 0; round < 3; round++) {
+          double rate = sourceRate(p, messages);
+          System.out.printf("one-way %d messages callee -> caller (a context's stream, 4096-item window as above): %.0f msg/s; ratio to raw %.2f%n",
+              messages, rate, rate / rawRate);
+        }
+        double us = echoMicros(p, 10_000);
+        System.out.printf("stream echo round trip: %.1f us; raw two-JVM ping-pong: %.1f us; ratio %.2f%n", us, rawRtt, us / rawRtt);
+        cancels(p, 2_000, rawRtt);
         p.cancelActor();
       });
       if (tree) {
@@ -129,10 +119,52 @@ public final class StreamBench {
   }
 
   /**
-   * {@code Context.cancel()} of a context whose callee sleeps, {@code rounds} times: percentiles of
-   * the time until the callee acknowledged, the first quarter left out as warm-up.
+   * Streams {@code messages} items callee -> caller from {@code BenchFuncs.source}, the caller's
+   * stream opened with the same 4096-item window as {@link #sinkRate}'s: the rate in items per second.
+   */
+  static double sourceRate(Portal p, int messages) {
+    long[] got = {0};
+    long t0 = System.nanoTime();
+    p.openContext(BenchFuncs::source, (long) messages, (ctx, first) -> {
+      try (MsgStream s = ctx.openStream(StreamOptions.DEFAULT.withMsgBufferSize(4096))) {
+        for (Object ignored : s) got[0]++;
+      }
+      return ctx.<Long>result();
+    });
+    return got[0] / ((System.nanoTime() - t0) / 1e9);
+  }
+
+  /**
+   * How long a latency figure (stream echo, {@code Context.cancel()}) is exercised before it is
+   * timed, {@code -Dbench.warmUpMillis} (default 2000): a child JVM runs C1 only (the lean flags),
+   * and until its paths and ours are compiled a cancel takes 4-5 times as long as after (measured:
+   * p50 ~400 us in the first 200 cancels, 80-90 us from a few thousand on).
+   */
+  static final long WARM_UP_NANOS = Long.getLong("bench.warmUpMillis", 2_000) * 1_000_000;
+
+  /**
+   * {@code Context.cancel()} of a context whose callee sleeps, {@code rounds} times after {@link
+   * #WARM_UP_NANOS} of cancels: percentiles of the time until the callee acknowledged, the first
+   * quarter left out too.
    */
   static void cancels(Portal p, int rounds, double rawRtt) {
+    long[] tail = cancelTimes(p, rounds);
+    System.out.printf("Context.cancel() until the callee acknowledged: p50 %.1f us, p90 %.1f us; raw ping-pong %.1f us; ratio p50 %.2f%n",
+        tail[tail.length / 2] / 1e3, tail[tail.length * 9 / 10] / 1e3, rawRtt, tail[tail.length / 2] / 1e3 / rawRtt);
+  }
+
+  /**
+   * The times of {@code rounds} {@code Context.cancel()}s of a sleeping callee, after {@link
+   * #WARM_UP_NANOS} of them, in nanoseconds, sorted, the first quarter left out.
+   */
+  static long[] cancelTimes(Portal p, int rounds) {
+    long warm = System.nanoTime() + WARM_UP_NANOS;
+    while (System.nanoTime() < warm) {
+      p.openContext(BenchFuncs::sleeper, (ctx, first) -> {
+        ctx.cancel();
+        return null;
+      });
+    }
     long[] ns = new long[rounds];
     for (int i = 0; i < ns.length; i++) {
       int k = i;
@@ -145,8 +177,29 @@ public final class StreamBench {
     }
     long[] tail = Arrays.copyOfRange(ns, rounds / 4, ns.length);
     Arrays.sort(tail);
-    System.out.printf("Context.cancel() until the callee acknowledged: p50 %.1f us, p90 %.1f us; raw ping-pong %.1f us; ratio p50 %.2f%n",
-        tail[tail.length / 2] / 1e3, tail[tail.length * 9 / 10] / 1e3, rawRtt, tail[tail.length / 2] / 1e3 / rawRtt);
+    return tail;
+  }
+
+  /** The mean stream echo round trip over {@code calls}, in microseconds, after {@link #WARM_UP_NANOS} of echoes. */
+  static double echoMicros(Portal p, int calls) {
+    double[] us = {0};
+    p.openContext(BenchFuncs::echoStream, (ctx, first) -> {
+      try (MsgStream s = ctx.openStream()) {
+        long warm = System.nanoTime() + WARM_UP_NANOS;
+        for (long i = 0; System.nanoTime() < warm; i++) {
+          s.send(i);
+          s.receive();
+        }
+        long t0 = System.nanoTime();
+        for (long i = 0; i < calls; i++) {
+          s.send(i);
+          s.receive();
+        }
+        us[0] = (System.nanoTime() - t0) / 1e3 / calls;
+      }
+      return null;
+    });
+    return us[0];
   }
 
   /** Spawns tractor's test_nested_multierrors tree (depth 3, breadth 2: 30 actors) and tears it down. */
