@@ -92,6 +92,14 @@ final class ChildBoot {
       actor.lineage(trust.lineage());
       if (host.sharesJvm()) actor.hostedInProcess();
       if (foreignLoop != null) actor.infect(openLoop(foreignLoop, uid));
+    } catch (WireException.TransportClosed gone) {
+      // The parent left before it sent the init message: its spawn was cancelled (a tree tearing
+      // down on an error does this to children still booting). Nothing failed here, so nothing is
+      // logged as an error: one line for the tail a reaper shows, as a child JVM's stderr.
+      host.err().println("actor " + uid + " ended before it booted: its parent closed the link (" + gone.getMessage() + ")");
+      Log.RUNTIME.debug("actor " + uid + ": the parent closed the link before the init message");
+      parent.close();
+      return 1;
     } catch (Throwable t) {
       LOG.error("actor " + uid + " failed to boot", t);
       if (host.sharesJvm()) t.printStackTrace(host.err());
