@@ -31,7 +31,10 @@ final class InProcessBench {
         System.out.printf("in-process one-way %d messages caller -> callee: %.0f msg/s; sc MemoryChannel(%d) between two tasks: %.0f msg/s; ratio %.2f%n",
             got[0], rate, CHANNEL_BUFFER, channelRate, rate / channelRate);
       }
-      System.out.printf("in-process stream echo round trip: %.1f us%n", StreamBench.echoMicros(p, 10_000));
+      double channelEcho = memoryChannelEchoMicros(10_000);
+      double echo = StreamBench.echoMicros(p, 10_000);
+      System.out.printf("in-process stream echo round trip: %.1f us; sc MemoryChannel round trip between two tasks: %.1f us; ratio %.1f%n",
+          echo, channelEcho, echo / channelEcho);
       long[] tail = StreamBench.cancelTimes(p, 2_000);
       System.out.printf("in-process Context.cancel() until the callee acknowledged: p50 %.1f us, p90 %.1f us%n",
           tail[tail.length / 2] / 1e3, tail[tail.length * 9 / 10] / 1e3);
@@ -60,6 +63,36 @@ final class InProcessBench {
     System.out.printf("%s depth-3 breadth-2 tree of erroring actors (30 actors%s), spawned and torn down: %d ms%n",
         mixed ? "mixed" : "in-process", mixed ? ": 2 child JVMs, 28 in-process inside them" : ", all in-process",
         (System.nanoTime() - t0) / 1_000_000);
+  }
+
+  /**
+   * The echo's baseline: a round trip between two tasks through two unbuffered MemoryChannels
+   * (one each way), timed after the same warm-up as the stream echo. Every round trip is two
+   * thread hand-overs, the least any echo between two tasks can cost.
+   */
+  static double memoryChannelEchoMicros(int trips) {
+    MemoryChannel<Long> there = MemoryChannel.open(0);
+    MemoryChannel<Long> back = MemoryChannel.open(0);
+    double[] us = {0};
+    io.jtractor.sc.Nursery.run(nursery -> {
+      nursery.startSoon(() -> {
+        for (Long v; (v = there.receiver().receiveOrClosed()) != null; ) back.sender().send(v);
+        back.sender().close();
+      });
+      long warm = System.nanoTime() + StreamBench.WARM_UP_NANOS;
+      for (long i = 0; System.nanoTime() < warm; i++) {
+        there.sender().send(i);
+        back.receiver().receive();
+      }
+      long t0 = System.nanoTime();
+      for (long i = 0; i < trips; i++) {
+        there.sender().send(i);
+        back.receiver().receive();
+      }
+      us[0] = (System.nanoTime() - t0) / 1e3 / trips;
+      there.sender().close();
+    });
+    return us[0];
   }
 
   /** {@code messages} boxed longs from one task to another through sc's MemoryChannel. */
