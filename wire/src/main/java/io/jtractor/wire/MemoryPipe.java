@@ -21,13 +21,19 @@ import java.util.concurrent.locks.ReentrantLock;
  * #close()} from any thread. Every field below is guarded by {@link #lock}.
  */
 final class MemoryPipe {
-  /** The ring's size: larger than a {@link WireChannel}'s write buffer, so a flush rarely waits. */
+  /** The ring's largest size: larger than a {@link WireChannel}'s write buffer, so a flush rarely waits. */
   static final int CAPACITY = 256 << 10;
+  /**
+   * The ring's first size. It doubles, up to {@link #CAPACITY}, when a write finds it too small:
+   * most links carry small messages, and a quarter MiB zeroed each way per link was a tenth of an
+   * in-process spawn.
+   */
+  static final int INITIAL = 8 << 10;
 
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition readable = lock.newCondition();
   private final Condition writable = lock.newCondition();
-  private final byte[] ring = new byte[CAPACITY];
+  private byte[] ring = new byte[INITIAL];
   /** Where the next byte is read. */
   private int head;
   /** Bytes in the ring. */
@@ -95,10 +101,10 @@ final class MemoryPipe {
       }
       readerWaits = false;
       int n = Math.min(len, count);
-      int first = Math.min(n, CAPACITY - head);
+      int first = Math.min(n, ring.length - head);
       System.arraycopy(ring, head, b, off, first);
       System.arraycopy(ring, 0, b, off + first, n - first);
-      head = (head + n) % CAPACITY;
+      head = (head + n) % ring.length;
       count -= n;
       if (writerWaits) writable.signal();
       return n;
@@ -111,15 +117,16 @@ final class MemoryPipe {
     lock.lock();
     try {
       while (len > 0) {
-        while (count == CAPACITY && !closed) {
+        if (count + len > ring.length && ring.length < CAPACITY && !closed) grow(count + len);
+        while (count == ring.length && !closed) {
           writerWaits = true;
           writable.awaitUninterruptibly();
         }
         writerWaits = false;
         if (closed) throw new IOException("the in-memory connection is closed");
-        int n = Math.min(len, CAPACITY - count);
-        int tail = (head + count) % CAPACITY;
-        int first = Math.min(n, CAPACITY - tail);
+        int n = Math.min(len, ring.length - count);
+        int tail = (head + count) % ring.length;
+        int first = Math.min(n, ring.length - tail);
         System.arraycopy(b, off, ring, tail, first);
         System.arraycopy(b, off + first, ring, 0, n - first);
         count += n;
@@ -130,6 +137,18 @@ final class MemoryPipe {
     } finally {
       lock.unlock();
     }
+  }
+
+  /** Doubles the ring until it holds {@code needed} bytes or reaches {@link #CAPACITY}; under {@link #lock}. */
+  private void grow(int needed) {
+    int size = ring.length;
+    while (size < needed && size < CAPACITY) size *= 2;
+    byte[] bigger = new byte[Math.min(size, CAPACITY)];
+    int first = Math.min(count, ring.length - head);
+    System.arraycopy(ring, head, bigger, 0, first);
+    System.arraycopy(ring, 0, bigger, first, count - first);
+    ring = bigger;
+    head = 0;
   }
 
   /** Ends the pipe: the writer fails from now on, the reader gets what is left, then the end. */

@@ -93,6 +93,30 @@ class MemoryConnectionTest {
   }
 
   @Test
+  void theRingGrowsFromASmallStartKeepingTheOrderOfBytesThatWrappedAround() throws Exception {
+    MemoryConnection.Pair p = MemoryConnection.pair("a", "b");
+    OutputStream out = p.initiator().output();
+    InputStream in = p.acceptor().input();
+    byte[] sent = new byte[6_000 + 6_000 + 20_000];
+    for (int i = 0; i < sent.length; i++) sent[i] = (byte) (i * 31 + i / 251);
+    byte[] got = new byte[sent.length];
+    out.write(sent, 0, 6_000);
+    int read = readFully(in, got, 0, 5_000); // the ring's start moves past its middle
+    out.write(sent, 6_000, 6_000); // wraps around the first, small ring
+    out.write(sent, 12_000, 20_000); // more than it holds: it grows, without a reader
+    read += readFully(in, got, read, sent.length - read);
+    assertThat(read).isEqualTo(sent.length);
+    assertThat(got).isEqualTo(sent);
+    p.acceptor().close();
+  }
+
+  private static int readFully(InputStream in, byte[] b, int off, int len) throws IOException {
+    int got = 0;
+    while (got < len) got += in.read(b, off + got, len - got);
+    return got;
+  }
+
+  @Test
   void eachPairHasItsOwnBindingTheSameOnBothEnds() throws Exception {
     MemoryConnection.Pair p = MemoryConnection.pair("a", "b");
     MemoryConnection.Pair q = MemoryConnection.pair("a", "b");
