@@ -140,7 +140,8 @@ public final class ChildProcess {
     OneShot<PeerChannel> connected = parent.children().expect(uid);
     JfrEvents.ActorSpawned spawnEvent = JfrEvents.spawnBegins();
     AotCachePolicy.Plan aot = remote || options.isInProcess() ? AotCachePolicy.Plan.NONE : AotCachePolicy.plan(options);
-    ChildCommand command = ChildCommand.of(parent, uid, options, debug, aot);
+    // A JVM's command line (its trust line encoded, the class path read): nothing an in-process child uses.
+    ChildCommand command = options.isInProcess() ? null : ChildCommand.of(parent, uid, options, debug, aot);
     Process p = null;
     WarmPool pool = options.warmPool() > 0 && !aot.trains() && !debug && !remote && !options.isInProcess()
         ? parent.children().warmPool(command.jvm(), options.warmPool()) : null;
