@@ -117,13 +117,16 @@ final class Connections {
   /**
    * Serves the acceptor's end of an in-memory connection (an in-process child's link to this
    * actor) as an inbound connection: the same handshake and loop as an accepted socket, outside
-   * the cap on pending handshakes, which is for strangers.
+   * the cap on pending handshakes, which is for strangers. Its first reader is a virtual thread:
+   * a socket's reader is a platform thread because the kernel then wakes it directly, but a pipe's
+   * writer wakes a virtual reader just as directly, and starting a platform thread was the largest
+   * single cost of an in-process spawn.
    *
    * @throws IllegalStateException if this actor is not serving (the connection is closed)
    */
   void serveInMemory(Connection conn) {
     try {
-      actor.service().startSoonOnPlatformThread("conn:" + conn.remoteAddress(), () -> handleInbound(conn, false));
+      actor.service().startSoon("conn:" + conn.remoteAddress(), () -> handleInbound(conn, false));
     } catch (RuntimeException stopping) {
       conn.close();
       throw stopping;
