@@ -50,13 +50,16 @@ class AuthorizationTest {
     try (Root root = Jtractor.openRoot("root", Funcs.class)) {
       root.openNursery(an -> {
         Portal mid = an.startActor("mid", Funcs.class, CtxFuncs.class);
+        Throwable[] hostEnded = {null};
         Nursery.run(n -> {
-          n.startSoon("host", () -> mid.run(Funcs::hostChild, "grandchild"));
+          n.startSoon("host", () -> hostEnded[0] = catchThrowable(() -> mid.run(Funcs::hostChild, "grandchild")));
           try (Portal grandchild = Discovery.waitForActor("grandchild")) {
             assertThat(grandchild.cancelActor()).isTrue();
           }
-          n.cancel();
-        });
+        }); // until mid's hosting ends: not cancelled here, so the outcome does not race the cancel
+        // The grandchild's own nursery did not ask it to end: mid reports that, as for any daemon.
+        assertThat(hostEnded[0]).isInstanceOf(RemoteActorError.class);
+        assertThat(((RemoteActorError) hostEnded[0]).remoteTraceback()).contains("grandchild").contains("without being asked to");
         an.cancel();
       });
     }
