@@ -41,7 +41,7 @@ final class InProcessBench {
       p.cancelActor();
     });
     if (trees) {
-      for (int round = 0; round < 3; round++) tree(root, false);
+      for (int round = 0; round < 5; round++) tree(root, false); // the later rounds: once the JIT has compiled the boot
       for (int round = 0; round < 2; round++) tree(root, true);
     }
   }
