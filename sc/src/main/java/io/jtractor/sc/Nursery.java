@@ -481,15 +481,14 @@ public final class Nursery implements AutoCloseable {
   }
 
   /**
-   * Forgets finished threads that have terminated, from the head of the queue (the oldest), so
-   * that a long-lived nursery keeps no record of its past children: each finishing child does
-   * this, a few reads when nothing is to be dropped. A thread still ending stops the sweep; the
-   * next child to finish looks again.
+   * Forgets finished threads that have terminated, wherever they are in the queue, so that a
+   * long-lived nursery keeps no record of its past children: each finishing child does this. The
+   * queue holds only threads still ending, so the sweep reads few. Not from the head only: one
+   * thread slow to end (its carrier taken by others, on a busy machine) would then keep every
+   * thread queued behind it (seen: 791 kept after 5,000 children, where at most 50 ran at once).
    */
   private void trimFinishedThreads() {
-    for (Thread t; (t = finishedThreads.peek()) != null && !t.isAlive(); ) {
-      finishedThreads.remove(t);
-    }
+    finishedThreads.removeIf(t -> !t.isAlive());
   }
 
   private void checkNotScoped(String what) {
