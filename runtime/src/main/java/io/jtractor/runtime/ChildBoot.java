@@ -2,8 +2,6 @@ package io.jtractor.runtime;
 
 import io.jtractor.config.ActorConfig;
 import io.jtractor.config.Security;
-import io.jtractor.sc.Block;
-import io.jtractor.sc.Task;
 import io.jtractor.sc.foreign.LoopFactory;
 import io.jtractor.wire.Connection;
 import io.jtractor.wire.HandshakeAuth;
@@ -115,25 +113,13 @@ final class ChildBoot {
     }
     host.booted(actor);
     PeerChannel pc = new PeerChannel(actor, parent, parentHello.uid());
-    // The parent channel's first reader: a platform thread on a socket (the kernel wakes it
-    // directly), a virtual one on an in-memory link (the writer wakes it directly; a platform
-    // thread's start was the largest single cost of an in-process spawn).
-    boolean inMemory = host.parentLink() != null;
-    Block<Actor> serveParent = a -> {
-      Task loop = () -> {
-        try {
-          a.connections().runChannel(pc);
-        } finally {
-          a.cancelService(); // no parent channel, no reason to live (never an orphan)
-        }
-      };
-      if (inMemory) {
-        a.service().startSoon("parent", loop);
-      } else {
-        a.service().startSoonOnPlatformThread("parent", loop);
+    actor.serve(a -> a.connections().startLoop("parent", parent.connection(), () -> {
+      try {
+        a.connections().runChannel(pc);
+      } finally {
+        a.cancelService(); // no parent channel, no reason to live (never an orphan)
       }
-    };
-    actor.serve(serveParent);
+    }));
     return 0;
   }
 

@@ -1,6 +1,7 @@
 package io.jtractor.runtime;
 
 import io.jtractor.config.Security;
+import io.jtractor.sc.Task;
 import io.jtractor.wire.Connection;
 import io.jtractor.wire.Hello;
 import io.jtractor.wire.Listener;
@@ -105,7 +106,7 @@ final class Connections {
           conn.close();
           continue;
         }
-        actor.service().startSoonOnPlatformThread("conn:" + conn.remoteAddress(), () -> handleInbound(conn, true));
+        startLoop("conn:" + conn.remoteAddress(), conn, () -> handleInbound(conn, true));
       }
     } catch (IOException e) {
       if (!s.isClosed()) throw e;
@@ -117,16 +118,13 @@ final class Connections {
   /**
    * Serves the acceptor's end of an in-memory connection (an in-process child's link to this
    * actor) as an inbound connection: the same handshake and loop as an accepted socket, outside
-   * the cap on pending handshakes, which is for strangers. Its first reader is a virtual thread:
-   * a socket's reader is a platform thread because the kernel then wakes it directly, but a pipe's
-   * writer wakes a virtual reader just as directly, and starting a platform thread was the largest
-   * single cost of an in-process spawn.
+   * the cap on pending handshakes, which is for strangers.
    *
    * @throws IllegalStateException if this actor is not serving (the connection is closed)
    */
   void serveInMemory(Connection conn) {
     try {
-      actor.service().startSoon("conn:" + conn.remoteAddress(), () -> handleInbound(conn, false));
+      startLoop("conn:" + conn.remoteAddress(), conn, () -> handleInbound(conn, false));
     } catch (RuntimeException stopping) {
       conn.close();
       throw stopping;
@@ -189,12 +187,26 @@ final class Connections {
     }
     PeerChannel pc = new PeerChannel(actor, wire, hello.uid());
     try {
-      actor.service().startSoonOnPlatformThread("conn:" + hello.uid().name(), () -> runChannel(pc));
+      startLoop("conn:" + hello.uid().name(), wire.connection(), () -> runChannel(pc));
     } catch (RuntimeException stopping) {
       wire.close(); // the actor is stopping: no loop will ever own this connection
       throw stopping;
     }
     return pc;
+  }
+
+  /**
+   * Starts the task that serves {@code conn} and becomes its first reader, in the actor's service
+   * nursery: on a platform thread where the kernel wakes a blocked read (a socket), on a virtual
+   * one otherwise (an in-memory link: starting a platform thread was the largest single cost of
+   * an in-process spawn).
+   */
+  void startLoop(String name, Connection conn, Task loop) {
+    if (conn.transport().kernelWakesReads()) {
+      actor.service().startSoonOnPlatformThread(name, loop);
+    } else {
+      actor.service().startSoon(name, loop);
+    }
   }
 
   /** Registers a connected channel, runs its loop to the end, and forgets it. */

@@ -33,4 +33,10 @@ final class MemoryTransport implements Transport {
   public String name() {
     return "memory";
   }
+
+  /** No: the writing thread wakes the reader (a virtual one as directly as a platform one). */
+  @Override
+  public boolean kernelWakesReads() {
+    return false;
+  }
 }

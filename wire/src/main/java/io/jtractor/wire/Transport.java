@@ -49,6 +49,17 @@ public sealed interface Transport permits TcpTransport, TlsTransport, UnixTransp
   /** "tcp", "tls" or "unix". */
   String name();
 
+  /**
+   * Whether a read blocked on this transport's connections is woken by the kernel (a socket):
+   * then a platform thread reads them best, as the kernel wakes it directly, where a virtual
+   * thread's read waits for the JDK's poller and then a carrier. False for memory, where the
+   * writing thread wakes the reader itself and a virtual reader costs no more (and no thread's
+   * start).
+   */
+  default boolean kernelWakesReads() {
+    return true;
+  }
+
   /** The transport for {@code address}: {@link #UNIX} for a Unix domain address, else this one. */
   default Transport forAddress(SocketAddress address) {
     return address instanceof UnixDomainSocketAddress ? UNIX : this;
