@@ -333,8 +333,9 @@ class ContextSemanticsTest extends SharedRootTest {
     // The third party is the server's own parent: only an actor's parent chain may cancel it.
     root.openNursery(an -> {
       Portal mid = an.startActor("mid", CtxFuncs.class, io.jtractor.funcs.Funcs.class);
+      Throwable[] hostEnded = {null};
       Nursery.run(n -> {
-        n.startSoon("host", () -> mid.run(io.jtractor.funcs.Funcs::hostChild, "server"));
+        n.startSoon("host", () -> hostEnded[0] = catchThrowable(() -> mid.run(io.jtractor.funcs.Funcs::hostChild, "server")));
         try (Portal server = Discovery.waitForActor("server")) {
           long port = server.run(io.jtractor.funcs.Funcs::listenPort);
           Throwable thrown = catchThrowable(() -> server.openContext(CtxFuncs::neverOpenStream, (ctx, first) -> {
@@ -346,8 +347,11 @@ class ContextSemanticsTest extends SharedRootTest {
           assertThat(thrown).isInstanceOf(ContextCancelled.class);
           assertThat(((ContextCancelled) thrown).canceller()).isEqualTo(mid.uid());
         }
-        n.cancel();
-      });
+      }); // until mid's hosting ends: not cancelled here, so the outcome does not race the cancel
+      // mid cancelled the server over a connection of its own, not through its nursery, which
+      // reports a daemon that ended unasked.
+      assertThat(hostEnded[0]).isInstanceOf(RemoteActorError.class);
+      assertThat(((RemoteActorError) hostEnded[0]).remoteTraceback()).contains("server").contains("without being asked to");
       an.cancel();
     });
   }
