@@ -34,7 +34,11 @@ final class ReaderRelay {
   private final Uid peer;
   private final Dispatcher dispatcher;
   private final CallClient calls;
-  /** Up to this many readers run on platform threads ({@link Tuning#platformReaders}). */
+  /**
+   * Up to this many readers run on platform threads ({@link Tuning#platformReaders}) where the
+   * kernel wakes a blocked read; none where it does not (an in-memory link): a platform thread
+   * woken by another thread's signal costs an OS context switch, a virtual one a carrier's turn.
+   */
   private final int platformReaders;
 
   /**
@@ -53,7 +57,7 @@ final class ReaderRelay {
     this.peer = ch.peer;
     this.dispatcher = ch.dispatcher;
     this.calls = ch.calls;
-    this.platformReaders = ch.tuning.platformReaders();
+    this.platformReaders = wire.connection().transport().kernelWakesReads() ? ch.tuning.platformReaders() : 0;
   }
 
   /**
