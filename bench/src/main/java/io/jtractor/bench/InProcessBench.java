@@ -25,19 +25,24 @@ final class InProcessBench {
     double channelRate = memoryChannelOneWay(messages);
     root.openNursery(an -> {
       Portal p = an.startActor("streamer", SpawnOptions.DEFAULT.inProcess(), BenchFuncs.class);
-      for (int round = 0; round < 3; round++) {
+      for (int round = 0; round < 5; round++) { // the first rounds warm it up
         long[] got = {0};
-        double rate = StreamBench.sinkRate(p, messages, got);
-        System.out.printf("in-process one-way %d messages caller -> callee: %.0f msg/s; sc MemoryChannel(%d) between two tasks: %.0f msg/s; ratio %.2f%n",
+        double rate = StreamBench.onTask(() -> StreamBench.sinkRate(p, messages, got));
+        System.out.printf("in-process one-way %d messages caller -> callee, from a task: %.0f msg/s; sc MemoryChannel(%d) between two tasks: %.0f msg/s; ratio %.2f%n",
             got[0], rate, CHANNEL_BUFFER, channelRate, rate / channelRate);
       }
-      double channelEcho = memoryChannelEchoMicros(10_000);
-      double echo = StreamBench.echoMicros(p, 10_000);
-      System.out.printf("in-process stream echo round trip: %.1f us; sc MemoryChannel round trip between two tasks: %.1f us; ratio %.1f%n",
+      double channelEcho = StreamBench.onTask(() -> memoryChannelEchoMicros(10_000));
+      double echo = StreamBench.onTask(() -> StreamBench.echoMicros(p, 10_000));
+      System.out.printf("in-process stream echo round trip from a task: %.1f us; sc MemoryChannel round trip between two tasks: %.1f us; ratio %.1f%n",
           echo, channelEcho, echo / channelEcho);
-      long[] tail = StreamBench.cancelTimes(p, 2_000);
-      System.out.printf("in-process Context.cancel() until the callee acknowledged: p50 %.1f us, p90 %.1f us%n",
-          tail[tail.length / 2] / 1e3, tail[tail.length * 9 / 10] / 1e3);
+      double channelEchoMain = memoryChannelEchoMicros(10_000);
+      double echoMain = StreamBench.echoMicros(p, 10_000);
+      System.out.printf("in-process stream echo round trip from the root's own (platform) thread: %.1f us; sc MemoryChannel round trip from it to a task: %.1f us%n",
+          echoMain, channelEchoMain);
+      long[] tail = StreamBench.onTask(() -> StreamBench.cancelTimes(p, 2_000));
+      long[] tailMain = StreamBench.cancelTimes(p, 2_000);
+      System.out.printf("in-process Context.cancel() until the callee acknowledged, from a task: p50 %.1f us, p90 %.1f us; from the root's own (platform) thread: p50 %.1f us%n",
+          tail[tail.length / 2] / 1e3, tail[tail.length * 9 / 10] / 1e3, tailMain[tailMain.length / 2] / 1e3);
       p.cancelActor();
     });
     if (trees) {
@@ -66,9 +71,10 @@ final class InProcessBench {
   }
 
   /**
-   * The echo's baseline: a round trip between two tasks through two unbuffered MemoryChannels
-   * (one each way), timed after the same warm-up as the stream echo. Every round trip is two
-   * thread hand-overs, the least any echo between two tasks can cost.
+   * The echo's baseline: a round trip between the calling thread and a task through two unbuffered
+   * MemoryChannels (one each way), timed after the same warm-up as the stream echo. Every round
+   * trip is two thread hand-overs, the least any echo can cost; called from a task ({@link
+   * StreamBench#onTask}) it is the round trip between two tasks.
    */
   static double memoryChannelEchoMicros(int trips) {
     MemoryChannel<Long> there = MemoryChannel.open(0);
