@@ -20,14 +20,21 @@ public final class FrameReader {
   /** The default limit on one frame's body: 64 MiB. */
   public static final int DEFAULT_MAX_FRAME = 64 << 20;
 
-  /** How much one read from the stream may bring. */
+  /** How much one read from the stream may bring, at most. */
   static final int BUFFER_SIZE = 1 << 16;
+  /**
+   * The buffer's first size. It doubles, up to {@link #BUFFER_SIZE}, each time a read fills all
+   * the room it was offered: a connection that carries a few small messages holds a few KiB (an
+   * in-process spawn zeroed 64 KiB per end of each link before), one that streams grows in a few
+   * reads.
+   */
+  static final int INITIAL_BUFFER = 4 << 10;
 
   private final InputStream in;
   /** The largest body accepted now; only the reading thread changes it. */
   private int maxFrame;
   /** Bytes read but not yet returned are {@code buf[start, end)}; all three owned by the reading thread. */
-  private final byte[] buf = new byte[BUFFER_SIZE];
+  private byte[] buf = new byte[INITIAL_BUFFER];
   private int start;
   private int end;
 
@@ -113,14 +120,21 @@ public final class FrameReader {
       start = 0;
     }
     while (end - start < n) {
-      int r = in.read(buf, end, buf.length - end);
+      int room = buf.length - end;
+      int r = in.read(buf, end, room);
       if (r < 0) {
         if (end == start) return false;
         throw new WireException.TransportClosed("peer vanished mid-frame: got " + (end - start) + " bytes of a header");
       }
       end += r;
+      if (r == room && buf.length < BUFFER_SIZE) buf = Arrays.copyOf(buf, buf.length * 2); // more may be waiting
     }
     return true;
+  }
+
+  /** The buffer's size now (for tests). */
+  int bufferSize() {
+    return buf.length;
   }
 
   private long lengthAt(int i) {

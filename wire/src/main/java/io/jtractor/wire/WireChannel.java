@@ -1,6 +1,5 @@
 package io.jtractor.wire;
 
-import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -58,7 +57,7 @@ public final class WireChannel implements AutoCloseable {
   private WireChannel(Connection connection, Config config) throws IOException {
     this.connection = connection;
     this.reader = new FrameReader(connection.input(), config.maxFrame());
-    this.writer = new FrameWriter(new BufferedOutputStream(connection.output(), 1 << 16));
+    this.writer = new FrameWriter(new GrowingBufferedOutput(connection.output(), 1 << 16));
     this.handshakeTimeout = config.handshakeTimeout();
     this.maxFrame = config.maxFrame();
   }

@@ -45,6 +45,20 @@ class FrameReaderTest {
   }
 
   @Test
+  void itsBufferStartsSmallAndGrowsOnlyWhileReadsFillIt() throws Exception {
+    Random random = new Random(11);
+    List<byte[]> few = bodies(random, 20, 100);
+    FrameReader quiet = new FrameReader(new ByteArrayInputStream(frames(few)), 1 << 20);
+    for (byte[] b : few) assertThat(quiet.read()).isEqualTo(b);
+    assertThat(quiet.bufferSize()).as("a few small messages: the first size").isEqualTo(FrameReader.INITIAL_BUFFER);
+
+    List<byte[]> many = bodies(random, 5_000, 200); // ~500 KiB, each read filling what it is offered
+    FrameReader busy = new FrameReader(new ByteArrayInputStream(frames(many)), 1 << 20);
+    for (byte[] b : many) assertThat(busy.read()).isEqualTo(b);
+    assertThat(busy.bufferSize()).as("a stream: grown to the most one read may bring").isEqualTo(FrameReader.BUFFER_SIZE);
+  }
+
+  @Test
   void returnsEveryFrameWhateverTheReadsBring() throws Exception {
     Random random = new Random(7);
     List<byte[]> bodies = bodies(random, 300, 300);
