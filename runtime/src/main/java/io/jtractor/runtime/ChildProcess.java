@@ -61,6 +61,7 @@ public final class ChildProcess {
   private final Uid uid;
   private final Process process;
   private final SpawnOptions options;
+  /** Copies the child's stdout to ours; null for an in-process child, which writes to ours itself. */
   private final Thread stdoutPump;
   private final Thread stderrPump;
   private final ArrayDeque<String> stderrTail = new ArrayDeque<>(); // guarded by itself
@@ -80,7 +81,12 @@ public final class ChildProcess {
     this.process = process;
     this.options = options;
     this.debugged = debugged;
-    this.stdoutPump = pump(process.getInputStream(), System.out, false);
+    if (process instanceof InProcessChild) { // it writes to this JVM's stdout itself: nothing to pump
+      this.stdoutPump = null;
+      jdwpPort.completeExceptionally(new IOException("an in-process actor has no JDWP agent of its own"));
+    } else {
+      this.stdoutPump = pump(process.getInputStream(), System.out, false);
+    }
     this.stderrPump = pump(process.getErrorStream(), System.err, true);
     process.onExit().thenRun(exited::set);
   }
@@ -320,7 +326,8 @@ public final class ChildProcess {
 
   private void joinPumps() {
     boolean interrupted = false;
-    for (Thread t : List.of(stdoutPump, stderrPump)) {
+    for (Thread t : new Thread[] {stdoutPump, stderrPump}) {
+      if (t == null) continue;
       try {
         t.join(Duration.ofSeconds(5));
       } catch (InterruptedException e) {
