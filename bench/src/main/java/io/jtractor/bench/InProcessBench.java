@@ -18,6 +18,13 @@ import io.jtractor.sc.SendChannel;
 final class InProcessBench {
   private InProcessBench() {}
 
+  /**
+   * Rounds of the in-process tree: the first ones run interpreted and C1-compiled (printed), the
+   * last ten once C2 has compiled the spawn path (measured: 40-80 ms in the first twenty rounds,
+   * 10-30 ms from about the thirtieth on, 2 vCPUs unpinned).
+   */
+  static final int TREE_ROUNDS = 40;
+
   /** The baseline channel's buffer: a stream's items also queue up to a window before the sender waits. */
   static final int CHANNEL_BUFFER = 64;
 
@@ -46,16 +53,22 @@ final class InProcessBench {
       p.cancelActor();
     });
     if (trees) {
-      for (int round = 0; round < 5; round++) tree(root, false); // the later rounds: once the JIT has compiled the boot
-      for (int round = 0; round < 2; round++) tree(root, true);
+      long[] ms = new long[TREE_ROUNDS];
+      for (int round = 0; round < TREE_ROUNDS; round++) ms[round] = tree(root, false, round < 3);
+      long[] warm = java.util.Arrays.copyOfRange(ms, TREE_ROUNDS - 10, TREE_ROUNDS);
+      java.util.Arrays.sort(warm);
+      System.out.printf("in-process depth-3 breadth-2 tree of erroring actors, warm (the last 10 of %d rounds, once C2 has compiled the spawn path): median %d ms, min %d ms, max %d ms%n",
+          TREE_ROUNDS, (warm[4] + warm[5]) / 2, warm[0], warm[9]);
+      for (int round = 0; round < 2; round++) tree(root, true, true);
     }
   }
 
   /**
    * The depth-3 breadth-2 erroring tree (30 actors): all in this JVM, or mixed (the two top
-   * spawners in JVMs of their own, everything below them in-process inside those).
+   * spawners in JVMs of their own, everything below them in-process inside those); its time in
+   * milliseconds, printed if {@code print}.
    */
-  static void tree(Root root, boolean mixed) {
+  static long tree(Root root, boolean mixed, boolean print) {
     long t0 = System.nanoTime();
     try {
       root.openNursery(an -> {
@@ -65,9 +78,12 @@ final class InProcessBench {
     } catch (RuntimeException expected) {
       // the errors of the tree, as a group
     }
-    System.out.printf("%s depth-3 breadth-2 tree of erroring actors (30 actors%s), spawned and torn down: %d ms%n",
-        mixed ? "mixed" : "in-process", mixed ? ": 2 child JVMs, 28 in-process inside them" : ", all in-process",
-        (System.nanoTime() - t0) / 1_000_000);
+    long ms = (System.nanoTime() - t0) / 1_000_000;
+    if (print) {
+      System.out.printf("%s depth-3 breadth-2 tree of erroring actors (30 actors%s), spawned and torn down: %d ms%n",
+          mixed ? "mixed" : "in-process", mixed ? ": 2 child JVMs, 28 in-process inside them" : ", all in-process", ms);
+    }
+    return ms;
   }
 
   /**
