@@ -20,8 +20,8 @@ import java.util.List;
  *     then hands the answer over without waking the caller's thread
  * @param inlineIfShorterThanNanos plain calls are run by the reader itself while calls on their
  *     connection have lately taken less than this; a short call then costs no thread wake-up
- * @param platformReaders up to this many of a connection's readers run on platform threads (the
- *     kernel wakes them directly); more are virtual
+ * @param platformReaders up to this many of a socket connection's readers run on platform threads
+ *     (the kernel wakes them directly); more are virtual, as are all of an in-memory link's
  * @param burstGapNanos stream items sent closer together than this are a burst and go through the
  *     connection's write-behind queue; a lone item is written at once
  * @param cancelWait how long a cancelled task is waited for before its cancel is answered anyway,
