@@ -23,7 +23,9 @@ import org.slf4j.LoggerFactory;
  * input ends this channel only, with a log line.
  *
  * <p>Threads: the reading passes between threads through {@link #readToken} and {@link
- * #virtualReadToken} (rendezvous channels); only the holder reads. Whichever thread ends the loop
+ * #virtualReadToken} (rendezvous channels); only the holder reads. On an in-memory link the
+ * peer's writer may stand in for the holder while it waits between frames ({@link Direct}); the
+ * pipe keeps the holder waiting until the writer is done, so one thread at a time delivers. Whichever thread ends the loop
  * does so once ({@link #endLoop}, guarded by the channel's {@code ended} event).
  */
 final class ReaderRelay {
@@ -68,6 +70,7 @@ final class ReaderRelay {
    * thread's socket read would never wake (an interrupt does not end that read; a close does).
    */
   void run() {
+    wire.deliverDirectly(new Direct()); // an in-memory link only; a no-op on a socket
     try {
       readerLife(true);
     } finally {
@@ -214,10 +217,56 @@ final class ReaderRelay {
   private void endLoop() {
     if (ch.ended.isSet()) return;
     ch.ended.set();
+    wire.deliverDirectly(null);
     wire.close();
     readToken.sender().close(); // idle ex-readers wake and leave
     virtualReadToken.sender().close();
     calls.connectionEnded();
+  }
+
+  /**
+   * On an in-memory link, the peer's writing thread hands answers and stream items here while the
+   * reader waits between frames (see {@link WireChannel#deliverDirectly}): what the reader's
+   * {@code default} branch does with them, one thread hand-over sooner. Everything else (a command,
+   * the sentinel, a runtime failure) it declines, and the reader takes it, in order.
+   */
+  private final class Direct implements WireChannel.DirectDelivery {
+    @Override
+    public boolean offer(Msg msg, boolean more) {
+      switch (msg) {
+        case Msg.Cmd c -> {
+          return false;
+        }
+        case Msg.Sentinel s -> {
+          return false;
+        }
+        case Msg.Other o -> {
+          return false;
+        }
+        case Msg.Error e when e.cid() == null -> {
+          return false;
+        }
+        default -> {
+          try {
+            calls.deliver(msg, more);
+          } catch (RuntimeException e) { // a bug of ours: it ends this channel, as on the reader
+            LOG.error("closing the connection to " + peer + " after an internal error", e);
+            wire.close();
+          }
+          return true;
+        }
+      }
+    }
+
+    @Override
+    public void endOfRun() {
+      try {
+        calls.flushDeferred();
+      } catch (RuntimeException e) {
+        LOG.error("closing the connection to " + peer + " after an internal error", e);
+        wire.close();
+      }
+    }
   }
 
   /** Threads taking part in the relay of readers (for {@link Bookkeeping}). */

@@ -37,6 +37,8 @@ public final class FrameReader {
   private byte[] buf = new byte[INITIAL_BUFFER];
   private int start;
   private int end;
+  /** Whether a frame larger than the buffer is being read straight into its body; reading thread only. */
+  private boolean inBody;
 
   /**
    * @param in where frames come from, unbuffered (this buffers)
@@ -93,11 +95,13 @@ public final class FrameReader {
       int have = end - bodyStart;
       System.arraycopy(buf, bodyStart, body, 0, have);
       start = end = 0;
+      inBody = true;
       for (int got = have; got < n; ) {
         int r = in.read(body, got, n - got);
         if (r < 0) throw new WireException.TransportClosed("peer vanished mid-frame: got " + got + " of " + n + " bytes");
         got += r;
       }
+      inBody = false;
       return body;
     } catch (WireException e) {
       throw e;
@@ -130,6 +134,15 @@ public final class FrameReader {
       if (r == room && buf.length < BUFFER_SIZE) buf = Arrays.copyOf(buf, buf.length * 2); // more may be waiting
     }
     return true;
+  }
+
+  /**
+   * Whether nothing of a frame has been read yet: the stream's next byte begins a frame. Asked by
+   * an in-memory pipe's writer while the reading thread waits in that pipe (whose lock orders the
+   * two), never while it reads.
+   */
+  boolean atFrameBoundary() {
+    return start == end && !inBody;
   }
 
   /** The buffer's size now (for tests). */

@@ -59,6 +59,16 @@ public final class MemoryConnection implements Connection {
         new MemoryConnection(toAcceptor, toInitiator, false, b, a, binding));
   }
 
+  /** The pipe this end reads. */
+  MemoryPipe inPipe() {
+    return in;
+  }
+
+  /** The pipe this end writes. */
+  MemoryPipe outPipe() {
+    return out;
+  }
+
   @Override
   public InputStream input() {
     return in.input;

@@ -17,8 +17,16 @@ import java.util.concurrent.locks.ReentrantLock;
  * every waiter. Where we deviate: an interrupt neither wakes nor fails a blocked read or write
  * (the interrupt stays set), as with a platform thread's socket; a close is what ends them.
  *
+ * <p>Lending: once the receiving end has a {@link DirectReader}, a write that finds the reader
+ * waiting at a frame boundary with the ring empty is lent to the writer instead: the writer keeps
+ * the bytes, and once its write is over ({@link #deliverLent}, outside the sender's frame lock)
+ * hands the whole frames the receiving end accepts straight to it, on the writer's own thread,
+ * and puts the rest back in front of the ring. The reader stays waiting until the lend ends, so
+ * the receiving end sees every message in order and from one thread at a time; a message then
+ * costs one thread hand-over (to whoever waits for it) instead of two (the reader, then them).
+ *
  * <p>Threads: one reader and one writer at a time (the wire's rule for a connection); {@link
- * #close()} from any thread. Every field below is guarded by {@link #lock}.
+ * #close()} from any thread. Every field below is guarded by {@link #lock} but {@link #direct}.
  */
 final class MemoryPipe {
   /** The ring's largest size: larger than a {@link WireChannel}'s write buffer, so a flush rarely waits. */
@@ -43,6 +51,28 @@ final class MemoryPipe {
   private boolean readerWaits;
   /** Whether the writer waits for room (so a read must signal). */
   private boolean writerWaits;
+  /** The receiving end's taker of lent bytes: set once its message loop runs, cleared as it ends. */
+  private volatile DirectReader direct;
+  /** Whether a write is lent: the reader waits until it ends, whatever the ring holds. */
+  private boolean lent;
+  /** The lent bytes, until the thread that wrote them ({@link #lentTo}) delivers them. */
+  private byte[] lentBytes;
+  private Thread lentTo;
+
+  /**
+   * The receiving end's side of a lend. Both are called by the writer: {@link #atFrameBoundary}
+   * under the pipe's lock while the reader waits in it, {@link #take} without it.
+   */
+  interface DirectReader {
+    /** Whether the reader has nothing of a frame buffered: the next byte begins one. */
+    boolean atFrameBoundary();
+
+    /**
+     * Takes whole frames from the front of {@code bytes[0, len)}, in order, as long as it
+     * accepts them; returns how many bytes it took. Never throws, never blocks.
+     */
+    int take(byte[] bytes, int len);
+  }
 
   final InputStream input = new InputStream() {
     @Override
@@ -94,8 +124,8 @@ final class MemoryPipe {
   private int take(byte[] b, int off, int len) {
     lock.lock();
     try {
-      while (count == 0) {
-        if (closed) return -1;
+      while (count == 0 || lent) {
+        if (closed && !lent) return -1;
         readerWaits = true;
         readable.awaitUninterruptibly();
       }
@@ -116,8 +146,19 @@ final class MemoryPipe {
   private void put(byte[] b, int off, int len) throws IOException {
     lock.lock();
     try {
+      DirectReader d = direct;
+      if (d != null && len > 0 && !lent && readerWaits && count == 0 && !closed && d.atFrameBoundary()) {
+        lent = true;
+        lentTo = Thread.currentThread();
+        lentBytes = java.util.Arrays.copyOfRange(b, off, off + len);
+        return;
+      }
       while (len > 0) {
-        if (count + len > ring.length && ring.length < CAPACITY && !closed) grow(count + len);
+        if (count + len > ring.length && !closed) {
+          // The thread holding a lend must not wait for a reader that waits for the lend to end.
+          if (lentTo == Thread.currentThread()) grow(count + len, Integer.MAX_VALUE);
+          else if (ring.length < CAPACITY) grow(count + len);
+        }
         while (count == ring.length && !closed) {
           writerWaits = true;
           writable.awaitUninterruptibly();
@@ -132,18 +173,74 @@ final class MemoryPipe {
         count += n;
         off += n;
         len -= n;
-        if (readerWaits) readable.signal();
+        if (readerWaits && !lent) readable.signal();
       }
     } finally {
       lock.unlock();
     }
   }
 
+  /**
+   * The writer, once its write is over: hands what it was lent to the receiving end, puts back
+   * what that did not take, and ends the lend. A no-op unless this thread holds a lend.
+   */
+  void deliverLent() {
+    byte[] bytes;
+    DirectReader d;
+    lock.lock();
+    try {
+      if (lentTo != Thread.currentThread()) return;
+      bytes = lentBytes;
+      lentBytes = null;
+      lentTo = null;
+      d = direct;
+    } finally {
+      lock.unlock();
+    }
+    int taken = 0;
+    try {
+      if (d != null) taken = d.take(bytes, bytes.length);
+    } finally {
+      lock.lock();
+      try {
+        putBack(bytes, taken, bytes.length - taken);
+        lent = false;
+        if (readerWaits && (count > 0 || closed)) readable.signal();
+      } finally {
+        lock.unlock();
+      }
+    }
+  }
+
+  /** Sets or clears the receiving end's taker of lent bytes. */
+  void directReader(DirectReader reader) {
+    direct = reader;
+  }
+
+  /**
+   * Puts {@code len} bytes in front of what the ring holds (bytes lent and not taken precede
+   * anything written during the lend); the ring grows past {@link #CAPACITY} if it must. Under
+   * {@link #lock}.
+   */
+  private void putBack(byte[] b, int off, int len) {
+    if (len == 0) return;
+    if (count + len > ring.length) grow(count + len, Integer.MAX_VALUE);
+    head = Math.floorMod(head - len, ring.length);
+    int first = Math.min(len, ring.length - head);
+    System.arraycopy(b, off, ring, head, first);
+    System.arraycopy(b, off + first, ring, 0, len - first);
+    count += len;
+  }
+
   /** Doubles the ring until it holds {@code needed} bytes or reaches {@link #CAPACITY}; under {@link #lock}. */
   private void grow(int needed) {
+    grow(needed, CAPACITY);
+  }
+
+  private void grow(int needed, int limit) {
     int size = ring.length;
-    while (size < needed && size < CAPACITY) size *= 2;
-    byte[] bigger = new byte[Math.min(size, CAPACITY)];
+    while (size < needed && size < limit) size *= 2;
+    byte[] bigger = new byte[Math.min(size, limit)];
     int first = Math.min(count, ring.length - head);
     System.arraycopy(ring, head, bigger, 0, first);
     System.arraycopy(ring, 0, bigger, first, count - first);
@@ -158,6 +255,16 @@ final class MemoryPipe {
       closed = true;
       readable.signalAll();
       writable.signalAll();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Whether the reader waits for bytes now (for tests). */
+  boolean readerWaits() {
+    lock.lock();
+    try {
+      return readerWaits;
     } finally {
       lock.unlock();
     }

@@ -40,6 +40,8 @@ public final class WireChannel implements AutoCloseable {
   private final Duration handshakeTimeout;
   /** The largest frame body accepted once the peer is admitted. */
   private final int maxFrame;
+  /** The pipe our writes go to, on an in-memory link (which may lend them to its reader); else null. */
+  private final MemoryPipe lendingPipe;
 
   /**
    * The largest frame accepted before the peer is admitted: hellos and proofs are a few hundred
@@ -58,6 +60,7 @@ public final class WireChannel implements AutoCloseable {
     this.connection = connection;
     this.reader = new FrameReader(connection.input(), config.maxFrame());
     this.writer = new FrameWriter(new GrowingBufferedOutput(connection.output(), 1 << 16));
+    this.lendingPipe = connection instanceof MemoryConnection m ? m.outPipe() : null;
     this.handshakeTimeout = config.handshakeTimeout();
     this.maxFrame = config.maxFrame();
   }
@@ -203,6 +206,8 @@ public final class WireChannel implements AutoCloseable {
       writer.write(body);
     } catch (IOException e) {
       throw new WireException.TransportClosed("send failed: " + e, e);
+    } finally {
+      deliverLent();
     }
   }
 
@@ -214,6 +219,8 @@ public final class WireChannel implements AutoCloseable {
       writer.write(bodies);
     } catch (IOException e) {
       throw new WireException.TransportClosed("send failed: " + e, e);
+    } finally {
+      deliverLent();
     }
   }
 
@@ -223,6 +230,8 @@ public final class WireChannel implements AutoCloseable {
       writer.write(bodies);
     } catch (IOException e) {
       throw new WireException.TransportClosed("send failed: " + e, e);
+    } finally {
+      deliverLent();
     }
   }
 
@@ -233,7 +242,76 @@ public final class WireChannel implements AutoCloseable {
       writer.write(body);
     } catch (IOException e) {
       throw new WireException.TransportClosed("send failed: " + e, e);
+    } finally {
+      deliverLent();
     }
+  }
+
+  /** After a write: what an in-memory pipe lent to this thread goes to the receiving end now. */
+  private void deliverLent() {
+    if (lendingPipe != null) lendingPipe.deliverLent();
+  }
+
+  /**
+   * Takes messages from the writing thread of an in-memory link while this end's reader waits.
+   * Implemented by the message loop that reads this channel.
+   */
+  public interface DirectDelivery {
+    /**
+     * Takes {@code msg} (true), or declines it (false): then it and every message after it in
+     * this run go through the reader, in order. {@code more}: more messages follow in this run.
+     * Called on the writer's thread, one run at a time; never blocks, never throws.
+     */
+    boolean offer(Msg msg, boolean more);
+
+    /** A run of offers is over (at least one taken): hand over anything held back for it. */
+    void endOfRun();
+  }
+
+  /**
+   * On an in-memory link, lets the peer's writing thread hand whole messages straight to {@code
+   * delivery} while this end's reader waits between frames (see {@link MemoryPipe}): a message
+   * then wakes only whoever waits for it, not this end's reader first. Messages stay copies (the
+   * writer decodes its frames again), and in order: while a run is handed over the reader waits.
+   * {@code null} stops it (the loop is ending). False, and nothing changes, on any other link.
+   */
+  public boolean deliverDirectly(DirectDelivery delivery) {
+    if (!(connection instanceof MemoryConnection m)) return false;
+    m.inPipe().directReader(delivery == null ? null : new MemoryPipe.DirectReader() {
+      @Override
+      public boolean atFrameBoundary() {
+        return reader.atFrameBoundary();
+      }
+
+      @Override
+      public int take(byte[] bytes, int len) {
+        return takeFrames(delivery, bytes, len);
+      }
+    });
+    return true;
+  }
+
+  /** Decodes whole frames from the front of {@code bytes} and offers them; the bytes taken. */
+  private int takeFrames(DirectDelivery delivery, byte[] bytes, int len) {
+    int pos = 0;
+    try {
+      while (len - pos >= 4) {
+        long n = Integer.toUnsignedLong((bytes[pos] & 0xff) | (bytes[pos + 1] & 0xff) << 8 | (bytes[pos + 2] & 0xff) << 16 | (bytes[pos + 3] & 0xff) << 24);
+        if (n > maxFrame || len - pos - 4 < n) break; // the reader meets what is too large, or the rest of a frame
+        int end = pos + 4 + (int) n;
+        Msg msg;
+        try {
+          msg = MsgCodec.decode(java.util.Arrays.copyOfRange(bytes, pos + 4, end));
+        } catch (WireException | RuntimeException malformed) {
+          break; // the reader meets it, and ends the channel as for any malformed frame
+        }
+        if (!delivery.offer(msg, end < len)) break;
+        pos = end;
+      }
+    } finally {
+      if (pos > 0) delivery.endOfRun();
+    }
+    return pos;
   }
 
   /**

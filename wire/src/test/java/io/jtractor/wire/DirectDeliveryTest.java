@@ -1,0 +1,185 @@
+package io.jtractor.wire;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * An in-memory link's writer hands whole messages to the receiving end while its reader waits
+ * between frames: one hand-over per message instead of two, and the order kept whatever is
+ * declined.
+ */
+@DisplayName("the in-memory link: messages handed over by the writer")
+@Timeout(30)
+class DirectDeliveryTest {
+  private static final WireChannel.Config CONFIG = new WireChannel.Config(1 << 20, Duration.ofSeconds(5));
+
+  /** What reached the receiving end, and on which thread: "value@thread". */
+  private final List<String> trail = new CopyOnWriteArrayList<>();
+
+  /** Takes stream items, declines everything else (as the runtime declines commands). */
+  private final class TakesYields implements WireChannel.DirectDelivery {
+    final List<Boolean> mores = new CopyOnWriteArrayList<>();
+    int runs;
+
+    @Override
+    public boolean offer(Msg msg, boolean more) {
+      if (!(msg instanceof Msg.Yield y)) return false;
+      trail.add(y.value() + "@" + Thread.currentThread().getName());
+      mores.add(more);
+      return true;
+    }
+
+    @Override
+    public void endOfRun() {
+      runs++;
+    }
+  }
+
+  private static Msg.Yield item(long v) {
+    return new Msg.Yield("c1", v);
+  }
+
+  private static Msg.Cmd cmd() {
+    return new Msg.Cmd("mod", "f", Map.of(), Uid.random("a"), "c2");
+  }
+
+  /** Starts b's reader: every message it reads joins the trail. */
+  private Thread startReader(WireChannel b, LinkedBlockingQueue<Msg> read) {
+    return Thread.ofPlatform().name("reader").start(() -> {
+      try {
+        while (true) {
+          Msg m = b.receive();
+          trail.add((m instanceof Msg.Yield y ? y.value() : m instanceof Msg.Cmd c ? c.func() : m) + "@" + Thread.currentThread().getName());
+          read.add(m);
+        }
+      } catch (WireException.TransportClosed end) {
+        // the link closed
+      } catch (WireException e) {
+        throw new IllegalStateException(e);
+      }
+    });
+  }
+
+  private static void awaitReaderWaiting(MemoryConnection end) {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+    while (!end.inPipe().readerWaits()) {
+      assertThat(System.nanoTime()).as("the reader waits in the pipe").isLessThan(deadline);
+      Thread.onSpinWait();
+    }
+  }
+
+  @Test
+  void whileTheReaderWaitsTheWriterHandsOverWhatIsAcceptedAndTheReaderTakesTheRestInOrder() throws Exception {
+    MemoryConnection.Pair p = MemoryConnection.pair("a", "b");
+    WireChannel a = WireChannel.over(p.initiator(), CONFIG);
+    WireChannel b = WireChannel.over(p.acceptor(), CONFIG);
+    TakesYields direct = new TakesYields();
+    assertThat(b.deliverDirectly(direct)).isTrue();
+    LinkedBlockingQueue<Msg> read = new LinkedBlockingQueue<>();
+    Thread reader = startReader(b, read);
+    awaitReaderWaiting(p.acceptor());
+
+    Thread writer = Thread.ofPlatform().name("writer").start(() -> {
+      try {
+        a.send(item(1), item(2), cmd(), item(3)); // one write: two taken, then a command for the reader
+      } catch (WireException e) {
+        throw new IllegalStateException(e);
+      }
+    });
+    writer.join();
+    assertThat(read.poll(5, TimeUnit.SECONDS)).isInstanceOf(Msg.Cmd.class);
+    assertThat(read.poll(5, TimeUnit.SECONDS)).isEqualTo(item(3));
+    assertThat(trail).containsExactly("1@writer", "2@writer", "f@reader", "3@reader");
+    assertThat(direct.mores).as("more bytes follow each of the two taken").containsExactly(true, true);
+    assertThat(direct.runs).isEqualTo(1);
+
+    a.close();
+    reader.join(5_000);
+    assertThat(reader.isAlive()).isFalse();
+  }
+
+  @Test
+  void aWriteWhileTheReaderIsBusyOrAfterDirectDeliveryStopsGoesThroughTheReader() throws Exception {
+    MemoryConnection.Pair p = MemoryConnection.pair("a", "b");
+    WireChannel a = WireChannel.over(p.initiator(), CONFIG);
+    WireChannel b = WireChannel.over(p.acceptor(), CONFIG);
+    TakesYields direct = new TakesYields();
+    b.deliverDirectly(direct);
+    // No reader waiting yet: the bytes wait in the ring for it.
+    Thread writer = Thread.ofPlatform().name("writer").start(() -> {
+      try {
+        a.send(item(1));
+      } catch (WireException e) {
+        throw new IllegalStateException(e);
+      }
+    });
+    writer.join();
+    LinkedBlockingQueue<Msg> read = new LinkedBlockingQueue<>();
+    Thread reader = startReader(b, read);
+    assertThat(read.poll(5, TimeUnit.SECONDS)).isEqualTo(item(1));
+    awaitReaderWaiting(p.acceptor());
+    b.deliverDirectly(null);
+    a.send(item(2));
+    assertThat(read.poll(5, TimeUnit.SECONDS)).isEqualTo(item(2));
+    assertThat(trail).containsExactly("1@reader", "2@reader");
+    a.close();
+    reader.join(5_000);
+    assertThat(reader.isAlive()).isFalse();
+  }
+
+  @Test
+  void manyWritersAndAReaderSeeEveryItemOnceInOrder() throws Exception {
+    MemoryConnection.Pair p = MemoryConnection.pair("a", "b");
+    WireChannel a = WireChannel.over(p.initiator(), CONFIG);
+    WireChannel b = WireChannel.over(p.acceptor(), CONFIG);
+    List<Long> seen = new CopyOnWriteArrayList<>();
+    b.deliverDirectly(new WireChannel.DirectDelivery() {
+      @Override
+      public boolean offer(Msg msg, boolean more) {
+        long v = (Long) ((Msg.Yield) msg).value();
+        if (v % 7 == 0) return false; // every seventh goes through the reader
+        seen.add(v);
+        return true;
+      }
+
+      @Override
+      public void endOfRun() {}
+    });
+    Thread reader = Thread.ofVirtual().start(() -> {
+      try {
+        while (true) seen.add((Long) ((Msg.Yield) b.receive()).value());
+      } catch (WireException end) {
+        // the link closed
+      }
+    });
+    int n = 20_000;
+    // One writer at a time, as the wire's rule is; a burst of frames in one write now and then,
+    // single items in between.
+    for (long i = 0; i < n; ) {
+      if (i % 1000 == 0 && i + 500 <= n) {
+        Msg[] burst = new Msg[500];
+        for (int k = 0; k < burst.length; k++) burst[k] = new Msg.Yield("c1", i + k);
+        a.send(burst);
+        i += 500;
+      } else {
+        a.send(new Msg.Yield("c1", i++));
+      }
+    }
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (seen.size() < n && System.nanoTime() < deadline) Thread.onSpinWait();
+    assertThat(seen).hasSize(n);
+    for (int i = 0; i < n; i++) assertThat(seen.get(i)).isEqualTo(i);
+    a.close();
+    reader.join(5_000);
+    assertThat(reader.isAlive()).isFalse();
+  }
+}
