@@ -24,9 +24,8 @@ public final class FrameReader {
   static final int BUFFER_SIZE = 1 << 16;
   /**
    * The buffer's first size. It doubles, up to {@link #BUFFER_SIZE}, each time a read fills all
-   * the room it was offered: a connection that carries a few small messages holds a few KiB (an
-   * in-process spawn zeroed 64 KiB per end of each link before), one that streams grows in a few
-   * reads.
+   * the room it was offered: a connection that carries a few small messages holds a few KiB, one
+   * that streams grows in a few reads.
    */
   static final int INITIAL_BUFFER = 4 << 10;
 

@@ -11,9 +11,10 @@ import java.util.Objects;
  * grows to the limit after a handful of flushes.
  *
  * <p>Why not {@link java.io.BufferedOutputStream}: with an explicit size it allocates (and zeroes)
- * the whole buffer at once. Every connection has one, so an in-process spawn paid for 64 KiB each
- * way per link before it sent a byte (docs/design.md, "In-process spawn"). The JDK's own growable
- * buffer applies only to its default size, 8 KiB, a quarter of a socket's useful burst.
+ * the whole buffer at once, and every connection has one: an in-process spawn makes several
+ * links, most of which carry a few small messages (docs/design.md, "In-process spawn and message
+ * path"). The JDK's own growable buffer applies only to its default size, 8 KiB, a quarter of a
+ * socket's useful burst.
  *
  * <p>Semantics kept from {@code BufferedOutputStream}: bytes go out on {@link #flush()} or when
  * the buffer at its limit is full; a write larger than the limit goes straight through after what

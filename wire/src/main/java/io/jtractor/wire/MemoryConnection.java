@@ -13,7 +13,8 @@ import java.util.Objects;
  * Made in pairs ({@link #pair}); what {@link WireChannel} frames over it is the same as over TCP
  * (frames, msgpack, the handshake), so a message still crosses as a copy, never as a shared
  * object. For an actor and an in-process child of it: no kernel, no poller, one wake-up per read
- * at most.
+ * at most, and none for the reader while it waits between frames: the writer then hands its
+ * messages over itself ({@link WireChannel#deliverDirectly}).
  *
  * <p>The handshake's {@link #channelBinding()} is a random value made for the pair, the same on
  * both ends and different for every other pair, so a proof made over it holds over it only.
