@@ -201,8 +201,14 @@ final class CallClient {
     }
   }
 
-  /** Spin for an answer while waiting, if recent answers came within this long: {@link Tuning#answerSpinWithinNanos}. */
+  /**
+   * Spin for an answer while waiting, if recent answers came within this long: {@link
+   * Tuning#answerSpinWithinNanos}. Never on a virtual thread: it spins without giving up its CPU to
+   * the platform threads that read the answer (a platform spinner yields between bursts) or its
+   * carrier to the virtual ones that may send it (docs/design.md, "In-process spawn and message path").
+   */
   private long answerSpinNanos() {
+    if (Thread.currentThread().isVirtual()) return 0;
     return recentAnswerNanos < spinWithinNanos ? spinWithinNanos : 0;
   }
 

@@ -15,9 +15,9 @@ import java.util.List;
  *
  * <p>Threads: {@link #current} is a volatile read; {@link #override} is for tests, one at a time.
  *
- * @param answerSpinWithinNanos callers of plain calls spin while waiting for the answer if calls on
- *     their connection lately came back within this long, for at most this long: the message loop
- *     then hands the answer over without waking the caller's thread
+ * @param answerSpinWithinNanos callers of plain calls on platform threads spin while waiting for
+ *     the answer if calls on their connection lately came back within this long, for at most this
+ *     long: the message loop then hands the answer over without waking the caller's thread
  * @param inlineIfShorterThanNanos plain calls are run by the reader itself while calls on their
  *     connection have lately taken less than this; a short call then costs no thread wake-up
  * @param platformReaders up to this many of a socket connection's readers run on platform threads
