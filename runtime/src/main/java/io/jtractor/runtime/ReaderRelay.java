@@ -249,9 +249,8 @@ final class ReaderRelay {
         default -> {
           try {
             calls.deliver(msg, more);
-          } catch (RuntimeException e) { // a bug of ours: it ends this channel, as on the reader
-            LOG.error("closing the connection to " + peer + " after an internal error", e);
-            wire.close();
+          } catch (RuntimeException e) {
+            failed(e);
           }
           return true;
         }
@@ -263,9 +262,18 @@ final class ReaderRelay {
       try {
         calls.flushDeferred();
       } catch (RuntimeException e) {
-        LOG.error("closing the connection to " + peer + " after an internal error", e);
-        wire.close();
+        failed(e);
       }
+    }
+
+    /** What would end the reader's loop ends the channel, as there. */
+    private void failed(RuntimeException e) {
+      if (e instanceof IllegalStateException) {
+        Log.RUNTIME.debug("stopped delivering from " + peer + ": the actor is shutting down");
+      } else { // a bug of ours
+        LOG.error("closing the connection to " + peer + " after an internal error", e);
+      }
+      wire.close();
     }
   }
 

@@ -26,7 +26,7 @@ class DirectDeliveryTest {
   private final List<String> trail = new CopyOnWriteArrayList<>();
 
   /** Takes stream items, declines everything else (as the runtime declines commands). */
-  private final class TakesYields implements WireChannel.DirectDelivery {
+  private class TakesYields implements WireChannel.DirectDelivery {
     final List<Boolean> mores = new CopyOnWriteArrayList<>();
     int runs;
 
@@ -69,6 +69,24 @@ class DirectDeliveryTest {
     });
   }
 
+  private static void sendFromAThreadNamedWriter(WireChannel a, Msg... msgs) throws InterruptedException {
+    Thread writer = Thread.ofPlatform().name("writer").start(() -> {
+      try {
+        a.send(msgs);
+      } catch (WireException e) {
+        throw new IllegalStateException(e);
+      }
+    });
+    writer.join();
+  }
+
+  /** Closes the writing end; the reader then reads the end of the stream and leaves. */
+  private static void closeAndAwaitTheEnd(WireChannel a, Thread reader) throws InterruptedException {
+    a.close();
+    reader.join(5_000);
+    assertThat(reader.isAlive()).isFalse();
+  }
+
   private static void awaitReaderWaiting(MemoryConnection end) {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
     while (!end.inPipe().readerWaits()) {
@@ -88,23 +106,56 @@ class DirectDeliveryTest {
     Thread reader = startReader(b, read);
     awaitReaderWaiting(p.acceptor());
 
-    Thread writer = Thread.ofPlatform().name("writer").start(() -> {
-      try {
-        a.send(item(1), item(2), cmd(), item(3)); // one write: two taken, then a command for the reader
-      } catch (WireException e) {
-        throw new IllegalStateException(e);
-      }
-    });
-    writer.join();
+    sendFromAThreadNamedWriter(a, item(1), item(2), cmd(), item(3)); // one write: two taken, then a command for the reader
     assertThat(read.poll(5, TimeUnit.SECONDS)).isInstanceOf(Msg.Cmd.class);
     assertThat(read.poll(5, TimeUnit.SECONDS)).isEqualTo(item(3));
     assertThat(trail).containsExactly("1@writer", "2@writer", "f@reader", "3@reader");
     assertThat(direct.mores).as("more bytes follow each of the two taken").containsExactly(true, true);
     assertThat(direct.runs).isEqualTo(1);
 
-    a.close();
+    closeAndAwaitTheEnd(a, reader);
+  }
+
+  @Test
+  void aCloseDuringALendLetsTheReaderReadWhatWasDeclinedThenTheEnd() throws Exception {
+    MemoryConnection.Pair p = MemoryConnection.pair("a", "b");
+    WireChannel a = WireChannel.over(p.initiator(), CONFIG);
+    WireChannel b = WireChannel.over(p.acceptor(), CONFIG);
+    java.util.concurrent.CountDownLatch offering = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+    TakesYields direct = new TakesYields() {
+      @Override
+      public boolean offer(Msg msg, boolean more) {
+        if (msg instanceof Msg.Yield y && y.value().equals(1L)) {
+          offering.countDown();
+          try {
+            release.await(); // held mid-lend while the link closes
+          } catch (InterruptedException e) {
+            throw new IllegalStateException(e);
+          }
+        }
+        return super.offer(msg, more);
+      }
+    };
+    b.deliverDirectly(direct);
+    LinkedBlockingQueue<Msg> read = new LinkedBlockingQueue<>();
+    Thread reader = startReader(b, read);
+    awaitReaderWaiting(p.acceptor());
+    Thread writer = Thread.ofPlatform().name("writer").start(() -> {
+      try {
+        a.send(item(1), cmd(), item(3));
+      } catch (WireException e) {
+        throw new IllegalStateException(e);
+      }
+    });
+    offering.await();
+    a.close(); // both directions end while the writer holds the lend
+    assertThat(read.poll(200, TimeUnit.MILLISECONDS)).as("the reader waits for the lend, closed or not").isNull();
+    release.countDown();
+    writer.join();
     reader.join(5_000);
     assertThat(reader.isAlive()).isFalse();
+    assertThat(trail).containsExactly("1@writer", "f@reader", "3@reader");
   }
 
   @Test
@@ -115,14 +166,7 @@ class DirectDeliveryTest {
     TakesYields direct = new TakesYields();
     b.deliverDirectly(direct);
     // No reader waiting yet: the bytes wait in the ring for it.
-    Thread writer = Thread.ofPlatform().name("writer").start(() -> {
-      try {
-        a.send(item(1));
-      } catch (WireException e) {
-        throw new IllegalStateException(e);
-      }
-    });
-    writer.join();
+    sendFromAThreadNamedWriter(a, item(1));
     LinkedBlockingQueue<Msg> read = new LinkedBlockingQueue<>();
     Thread reader = startReader(b, read);
     assertThat(read.poll(5, TimeUnit.SECONDS)).isEqualTo(item(1));
@@ -131,13 +175,11 @@ class DirectDeliveryTest {
     a.send(item(2));
     assertThat(read.poll(5, TimeUnit.SECONDS)).isEqualTo(item(2));
     assertThat(trail).containsExactly("1@reader", "2@reader");
-    a.close();
-    reader.join(5_000);
-    assertThat(reader.isAlive()).isFalse();
+    closeAndAwaitTheEnd(a, reader);
   }
 
   @Test
-  void manyWritersAndAReaderSeeEveryItemOnceInOrder() throws Exception {
+  void aLongRunOfItemsArrivesOnceEachAndInOrderWhoeverDeliversEach() throws Exception {
     MemoryConnection.Pair p = MemoryConnection.pair("a", "b");
     WireChannel a = WireChannel.over(p.initiator(), CONFIG);
     WireChannel b = WireChannel.over(p.acceptor(), CONFIG);
@@ -178,8 +220,6 @@ class DirectDeliveryTest {
     while (seen.size() < n && System.nanoTime() < deadline) Thread.onSpinWait();
     assertThat(seen).hasSize(n);
     for (int i = 0; i < n; i++) assertThat(seen.get(i)).isEqualTo(i);
-    a.close();
-    reader.join(5_000);
-    assertThat(reader.isAlive()).isFalse();
+    closeAndAwaitTheEnd(a, reader);
   }
 }
