@@ -179,6 +179,16 @@ class InfectedActorTest extends SharedRootTest {
   }
 
   @Test
+  void whatTheLoopRunsSeesItsActorWhicheverThreadStartedTheLoop() {
+    root.openNursery(an -> {
+      Portal p = an.startActor("aio_funcs", INFECTED, AioFuncs.class);
+      // The loop's thread is started by its first submitter; here a thread bound to no actor.
+      assertThat(p.run(AioFuncs::loopActorFirstUsedFromAnUnboundThread)).isEqualTo("aio_funcs");
+      p.cancelActor();
+    });
+  }
+
+  @Test
   void exposedFunctionsMayReturnFuturesAndPublishersCalledOnTheLoop() {
     root.openNursery(an -> {
       Portal p = an.startActor("aio_funcs", INFECTED, AioFuncs.class);

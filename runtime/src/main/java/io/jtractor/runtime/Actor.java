@@ -133,11 +133,14 @@ public final class Actor {
   public void infect(Executor loop) {
     Objects.requireNonNull(loop, "loop");
     if (foreignLoop != null) throw new IllegalStateException("actor " + uid + " is infected already");
-    foreignLoop = loop;
+    foreignLoop = HostedActors.bindingTo(this, loop);
     if (loop instanceof AutoCloseable c) atTeardown(c);
   }
 
-  /** The foreign event loop of an infected actor, or null. */
+  /**
+   * The foreign event loop of an infected actor, or null. What it runs sees this actor as the
+   * current one, whichever thread submitted it or started the loop's thread.
+   */
   public Executor foreignLoop() {
     return foreignLoop;
   }

@@ -2,6 +2,7 @@ package io.jtractor.runtime;
 
 import io.jtractor.config.SpawnOptions;
 import io.jtractor.sc.Sc;
+import java.util.concurrent.Executor;
 
 /**
  * Which actor a thread belongs to, when several serve in one JVM.
@@ -78,6 +79,38 @@ final class HostedActors {
   static void bind(Actor actor) {
     Sc.setTaskTag(actor);
     BOUND.set(actor);
+  }
+
+  /**
+   * {@code loop}, with everything it runs bound to {@code actor}. An infected actor's loop is a
+   * plain thread started by whichever thread first submits to it (a {@code ThreadPoolExecutor}
+   * starts its worker lazily): it would inherit that thread's binding, or none, and its work would
+   * then see another actor as current, or the process's.
+   */
+  static Executor bindingTo(Actor actor, Executor loop) {
+    return new Executor() {
+      @Override
+      public void execute(Runnable command) {
+        java.util.Objects.requireNonNull(command, "command");
+        loop.execute(() -> runBound(actor, command));
+      }
+
+      @Override
+      public String toString() {
+        return loop.toString();
+      }
+    };
+  }
+
+  private static void runBound(Actor actor, Runnable command) {
+    Actor before = BOUND.get();
+    BOUND.set(actor);
+    try {
+      command.run();
+    } finally {
+      if (before == null) BOUND.remove();
+      else BOUND.set(before);
+    }
   }
 
   /** Drops the calling thread's binding. */

@@ -209,6 +209,19 @@ public final class AioFuncs {
   private static final AtomicInteger CANCELLED = new AtomicInteger();
 
   /** Doubles {@code n} on the loop; the value names the thread it was computed on. */
+  /**
+   * The name of the actor the loop's work sees as current, when the loop's thread is started by a
+   * plain thread that inherited no binding (its first submission comes from there).
+   */
+  public static String loopActorFirstUsedFromAnUnboundThread() throws InterruptedException {
+    Executor loop = ToForeign.loop();
+    String[] seen = new String[1];
+    Thread t = Thread.ofPlatform().inheritInheritableThreadLocals(false).start(
+        () -> seen[0] = CompletableFuture.supplyAsync(() -> Jtractor.currentActor().name(), loop).join());
+    t.join();
+    return seen[0];
+  }
+
   public static CompletionStage<String> doubleLater(long n) {
     String caller = Thread.currentThread().getName();
     return CompletableFuture.supplyAsync(() -> (2 * n) + " from " + caller, ToForeign.loop());
