@@ -55,7 +55,10 @@ final class GrowingBufferedOutput extends OutputStream {
       out.write(b, off, len);
       return;
     }
-    if (len > buf.length - count && !grow(count + len)) drain();
+    if (len > buf.length - count && !grow(count + len)) {
+      drain(); // too much for one buffer: what is here goes first,
+      grow(len); // then the buffer holds these alone (len < limit)
+    }
     System.arraycopy(b, off, buf, count, len);
     count += len;
   }
@@ -78,6 +81,7 @@ final class GrowingBufferedOutput extends OutputStream {
   /** Makes the buffer hold {@code needed} bytes if the limit allows; false if it cannot. */
   private boolean grow(int needed) {
     if (needed > limit) return false;
+    if (needed <= buf.length) return true;
     int size = buf.length;
     while (size < needed) size *= 2;
     buf = Arrays.copyOf(buf, Math.min(size, limit));

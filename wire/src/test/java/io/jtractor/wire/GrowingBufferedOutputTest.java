@@ -71,6 +71,20 @@ class GrowingBufferedOutputTest {
   }
 
   @Test
+  void aWriteJustUnderTheLimitFitsAfterWhatWasBufferedIsDrained() throws Exception {
+    Recording socket = new Recording();
+    int limit = 1 << 16;
+    GrowingBufferedOutput out = new GrowingBufferedOutput(socket, limit);
+    out.write(new byte[100]); // the buffer still at its first size
+    byte[] almost = new byte[limit - 10]; // too large to join the 100 bytes, small enough to buffer
+    new Random(9).nextBytes(almost);
+    out.write(almost);
+    out.flush();
+    assertThat(socket.writes).containsExactly(100, almost.length);
+    assertThat(java.util.Arrays.copyOfRange(socket.all.toByteArray(), 100, 100 + almost.length)).isEqualTo(almost);
+  }
+
+  @Test
   void aWriteLargerThanTheLimitGoesStraightThroughAfterWhatWasBuffered() throws Exception {
     Recording socket = new Recording();
     GrowingBufferedOutput out = new GrowingBufferedOutput(socket, GrowingBufferedOutput.INITIAL);
