@@ -59,6 +59,36 @@ class FrameReaderTest {
   }
 
   @Test
+  void returnsEveryFrameWhileItsBufferGrowsUnderLargeAndSmallReads() throws Exception {
+    Random random = new Random(13);
+    List<byte[]> bodies = new ArrayList<>();
+    for (int i = 0; i < 400; i++) {
+      int size = switch (random.nextInt(4)) {
+        case 0 -> random.nextInt(16);
+        case 1 -> random.nextInt(5_000);
+        case 2 -> FrameReader.INITIAL_BUFFER - 8 + random.nextInt(16); // about the first size
+        default -> random.nextInt(3 * FrameReader.BUFFER_SIZE);
+      };
+      byte[] b = new byte[size];
+      random.nextBytes(b);
+      bodies.add(b);
+    }
+    byte[] all = frames(bodies);
+    for (long seed = 0; seed < 3; seed++) {
+      Random reads = new Random(seed);
+      InputStream chunky = new ByteArrayInputStream(all) {
+        @Override
+        public synchronized int read(byte[] b, int off, int len) {
+          return super.read(b, off, Math.min(len, 1 + reads.nextInt(100_000)));
+        }
+      };
+      FrameReader r = new FrameReader(chunky, 1 << 20);
+      for (byte[] b : bodies) assertThat(r.read()).isEqualTo(b);
+      assertThatThrownBy(r::read).isInstanceOf(WireException.TransportClosed.class);
+    }
+  }
+
+  @Test
   void returnsEveryFrameWhateverTheReadsBring() throws Exception {
     Random random = new Random(7);
     List<byte[]> bodies = bodies(random, 300, 300);

@@ -85,6 +85,33 @@ class GrowingBufferedOutputTest {
   }
 
   @Test
+  void whateverTheSizesAndFlushesEveryByteLeavesOnceInOrder() throws Exception {
+    int limit = 1 << 16;
+    for (long seed = 0; seed < 5; seed++) {
+      Random random = new Random(seed);
+      Recording socket = new Recording();
+      GrowingBufferedOutput out = new GrowingBufferedOutput(socket, limit);
+      ByteArrayOutputStream expected = new ByteArrayOutputStream();
+      for (int i = 0; i < 500; i++) {
+        int size = switch (random.nextInt(4)) {
+          case 0 -> random.nextInt(8);
+          case 1 -> random.nextInt(2_000);
+          case 2 -> limit - 64 + random.nextInt(128); // about the limit, either side
+          default -> random.nextInt(2 * limit);
+        };
+        byte[] b = new byte[size];
+        random.nextBytes(b);
+        if (size == 1) out.write(b[0]);
+        else out.write(b);
+        expected.write(b);
+        if (random.nextInt(10) == 0) out.flush();
+      }
+      out.flush();
+      assertThat(socket.all.toByteArray()).isEqualTo(expected.toByteArray());
+    }
+  }
+
+  @Test
   void aWriteLargerThanTheLimitGoesStraightThroughAfterWhatWasBuffered() throws Exception {
     Recording socket = new Recording();
     GrowingBufferedOutput out = new GrowingBufferedOutput(socket, GrowingBufferedOutput.INITIAL);
