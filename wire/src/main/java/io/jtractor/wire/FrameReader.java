@@ -150,6 +150,11 @@ public final class FrameReader {
   }
 
   private long lengthAt(int i) {
-    return Integer.toUnsignedLong((buf[i] & 0xff) | (buf[i + 1] & 0xff) << 8 | (buf[i + 2] & 0xff) << 16 | (buf[i + 3] & 0xff) << 24);
+    return lengthAt(buf, i);
+  }
+
+  /** The length prefix at {@code b[i, i + 4)}: a {@code u32}, little-endian. */
+  static long lengthAt(byte[] b, int i) {
+    return Integer.toUnsignedLong((b[i] & 0xff) | (b[i + 1] & 0xff) << 8 | (b[i + 2] & 0xff) << 16 | (b[i + 3] & 0xff) << 24);
   }
 }

@@ -296,7 +296,7 @@ public final class WireChannel implements AutoCloseable {
     int pos = 0;
     try {
       while (len - pos >= 4) {
-        long n = Integer.toUnsignedLong((bytes[pos] & 0xff) | (bytes[pos + 1] & 0xff) << 8 | (bytes[pos + 2] & 0xff) << 16 | (bytes[pos + 3] & 0xff) << 24);
+        long n = FrameReader.lengthAt(bytes, pos);
         if (n > maxFrame || len - pos - 4 < n) break; // the reader meets what is too large, or the rest of a frame
         int end = pos + 4 + (int) n;
         Msg msg;
