@@ -171,6 +171,10 @@ final class ReaderRelay {
       while (true) {
         if (!wire.hasBufferedMessage()) calls.flushDeferred(); // the next read may block
         Msg msg = wire.receive();
+        if (forCalls(msg)) {
+          calls.deliver(msg, wire.hasBufferedMessage());
+          continue;
+        }
         switch (msg) {
           case Msg.Sentinel s -> {
             calls.flushDeferred();
@@ -185,14 +189,13 @@ final class ReaderRelay {
             if (call == Dispatcher.END) return null;
             if (call != null) return call;
           }
-          case Msg.Error e when e.cid() == null -> {
+          case Msg.Error e -> { // with no cid: the peer's runtime failed (forCalls took the others)
             calls.flushDeferred();
             ch.peerFailure = ch.received(e);
             LOG.warn("actor " + peer + " reported a runtime failure: " + e.info().typeStr());
             return null;
           }
-          case Msg.Other o -> Log.RUNTIME.debug("ignoring a message from " + peer + " with no known kind");
-          default -> calls.deliver(msg, wire.hasBufferedMessage());
+          default -> Log.RUNTIME.debug("ignoring a message from " + peer + " with no known kind");
         }
       }
     } catch (WireException.TransportClosed e) {
@@ -213,6 +216,19 @@ final class ReaderRelay {
     return null;
   }
 
+  /**
+   * Whether {@code msg} goes to the {@link CallClient} (an answer, a stream item, a credit, a
+   * stop, an error with a cid): what both the reader and a {@link Direct} writer hand over as it
+   * is. The rest (a command, the sentinel, a runtime failure, a message of no known kind) only
+   * the reader handles.
+   */
+  private static boolean forCalls(Msg msg) {
+    return !(msg instanceof Msg.Cmd
+        || msg instanceof Msg.Sentinel
+        || msg instanceof Msg.Other
+        || msg instanceof Msg.Error e && e.cid() == null);
+  }
+
   /** Ends the loop once: idle ex-readers leave, and every call waiting here is told. */
   private void endLoop() {
     if (ch.ended.isSet()) return;
@@ -226,35 +242,20 @@ final class ReaderRelay {
 
   /**
    * On an in-memory link, the peer's writing thread hands answers and stream items here while the
-   * reader waits between frames (see {@link WireChannel#deliverDirectly}): what the reader's
-   * {@code default} branch does with them, one thread hand-over sooner. Everything else (a command,
-   * the sentinel, a runtime failure) it declines, and the reader takes it, in order.
+   * reader waits between frames (see {@link WireChannel#deliverDirectly}): what the reader does
+   * with those ({@link #forCalls}), one thread hand-over sooner. Everything else it declines, and
+   * the reader takes it, in order.
    */
   private final class Direct implements WireChannel.DirectDelivery {
     @Override
     public boolean offer(Msg msg, boolean more) {
-      switch (msg) {
-        case Msg.Cmd c -> {
-          return false;
-        }
-        case Msg.Sentinel s -> {
-          return false;
-        }
-        case Msg.Other o -> {
-          return false;
-        }
-        case Msg.Error e when e.cid() == null -> {
-          return false;
-        }
-        default -> {
-          try {
-            calls.deliver(msg, more);
-          } catch (RuntimeException e) {
-            failed(e);
-          }
-          return true;
-        }
+      if (!forCalls(msg)) return false;
+      try {
+        calls.deliver(msg, more);
+      } catch (RuntimeException e) {
+        failed(e);
       }
+      return true;
     }
 
     @Override
