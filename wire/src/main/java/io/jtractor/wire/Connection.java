@@ -57,6 +57,17 @@ public interface Connection extends AutoCloseable {
     return new byte[0];
   }
 
+  /**
+   * Makes reads from {@link #input()} give up after {@code millis} without a byte, with a {@link
+   * java.net.SocketTimeoutException} that loses nothing (the stream stays usable); 0 waits
+   * forever. Returns false, changing nothing, where the transport cannot (the default: an
+   * in-memory pipe, a Unix domain socket channel, TLS, whose record layer may be mid-record).
+   * Only the thread that reads calls this.
+   */
+  default boolean readTimeout(int millis) throws IOException {
+    return false;
+  }
+
   /** Closes it; a blocked read then fails. Idempotent, never throws. */
   @Override
   void close();

@@ -136,6 +136,30 @@ public final class FrameReader {
   }
 
   /**
+   * Reads once from the stream into the buffer, unless a whole frame is buffered already: waits
+   * for at least one byte, or the stream's end (which the next {@link #read()} meets again).
+   * Between frames only (not while {@link #read()} runs). A read timeout of the stream's propagates
+   * as it is and leaves the buffer as it was.
+   */
+  void readSome() throws IOException {
+    if (hasBufferedFrame()) return;
+    if (start == end) {
+      start = end = 0;
+    } else if (end == buf.length) { // no room behind the partial frame: move it to the front
+      System.arraycopy(buf, start, buf, 0, end - start);
+      end -= start;
+      start = 0;
+    }
+    int room = buf.length - end;
+    if (room == 0) return; // a partial frame fills the buffer: read() takes it from here
+    int r = in.read(buf, end, room);
+    if (r > 0) {
+      end += r;
+      if (r == room && buf.length < BUFFER_SIZE) buf = Arrays.copyOf(buf, buf.length * 2);
+    }
+  }
+
+  /**
    * Whether nothing of a frame has been read yet: the stream's next byte begins a frame. Asked by
    * an in-memory pipe's writer while the reading thread waits in that pipe (whose lock orders the
    * two), never while it reads.

@@ -71,6 +71,13 @@ final class SocketConnection implements Connection {
     return !socket.isClosed();
   }
 
+  @Override
+  public boolean readTimeout(int millis) throws IOException {
+    if (socket instanceof SSLSocket) return false;
+    socket.setSoTimeout(millis);
+    return true;
+  }
+
   /** TLS exporter label (RFC 8446 7.5) of the handshake's channel binding. */
   private static final String EXPORTER_LABEL = "EXPORTER-jtractor-handshake";
 

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketAddress;
+import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -36,6 +37,8 @@ public final class WireChannel implements AutoCloseable {
 
   private final Connection connection;
   private final FrameReader reader;
+  /** Whether the connection's reads can give up after a while ({@link #awaitMessage}). */
+  private final boolean timedReads;
   private final FrameWriter writer;
   private final Duration handshakeTimeout;
   /** The largest frame body accepted once the peer is admitted. */
@@ -59,6 +62,9 @@ public final class WireChannel implements AutoCloseable {
   private WireChannel(Connection connection, Config config) throws IOException {
     this.connection = connection;
     this.reader = new FrameReader(connection.input(), config.maxFrame());
+    // Reads wait forever (a timeout would end the channel), except within awaitMessage: this also
+    // asks whether the connection can limit a read's wait at all.
+    this.timedReads = connection.readTimeout(0);
     this.writer = new FrameWriter(new GrowingBufferedOutput(connection.output(), 1 << 16));
     this.lendingPipe = connection instanceof MemoryConnection m ? m.outPipe() : null;
     this.handshakeTimeout = config.handshakeTimeout();
@@ -331,6 +337,42 @@ public final class WireChannel implements AutoCloseable {
    */
   public boolean hasBufferedMessage() {
     return reader.hasBufferedFrame();
+  }
+
+  /**
+   * Whether {@link #awaitMessage} can wait with a limit on this connection (a plain socket; not
+   * TLS, a Unix domain socket channel or an in-memory link).
+   */
+  public boolean canAwaitMessage() {
+    return timedReads;
+  }
+
+  /**
+   * Waits at most {@code millis} (at least 1) for the next message to begin arriving; only the
+   * thread that may call {@link #receive()} calls this. True if a message's bytes are here, or
+   * the connection ended: {@link #receive()} then returns it (waiting at most for the rest of its
+   * frame) or says how it ended. False if nothing came in time, or if this connection cannot wait
+   * with a limit ({@link #canAwaitMessage}).
+   *
+   * @throws WireException.TransportClosed if the connection failed
+   */
+  public boolean awaitMessage(int millis) throws WireException {
+    if (millis < 1) throw new IllegalArgumentException("millis must be at least 1: " + millis);
+    if (reader.hasBufferedFrame()) return true;
+    if (!timedReads) return false;
+    try {
+      connection.readTimeout(millis);
+      try {
+        reader.readSome();
+        return true;
+      } catch (SocketTimeoutException nothingYet) {
+        return false;
+      } finally {
+        connection.readTimeout(0);
+      }
+    } catch (IOException e) {
+      throw new WireException.TransportClosed("transport failed: " + e, e);
+    }
   }
 
   /** Receives the next frame as a plain value. */

@@ -104,4 +104,80 @@ class WireChannelTest {
     FrameReader empty = new FrameReader(new ByteArrayInputStream(new byte[0]), 1024);
     assertThatThrownBy(empty::read).isInstanceOf(WireException.TransportClosed.class);
   }
+  // ---- awaitMessage: a bounded wait for the next message, for a task lent the reading ----
+
+  /** One frame as the wire carries it: the u32 little-endian length, then the body. */
+  private static byte[] frame(Msg msg) {
+    byte[] body = MsgCodec.encode(msg);
+    byte[] f = new byte[4 + body.length];
+    f[0] = (byte) body.length;
+    f[1] = (byte) (body.length >>> 8);
+    f[2] = (byte) (body.length >>> 16);
+    f[3] = (byte) (body.length >>> 24);
+    System.arraycopy(body, 0, f, 4, body.length);
+    return f;
+  }
+
+  @Test
+  void awaitingAMessageGivesUpAtItsLimitLosesNothingAndLeavesReadsUnlimited() throws Exception {
+    try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+        Socket raw = new Socket(InetAddress.getLoopbackAddress(), server.getLocalPort());
+        WireChannel ch = WireChannel.wrap(server.accept(), SMALL)) {
+      OutputStream out = raw.getOutputStream();
+      assertThat(ch.canAwaitMessage()).isTrue();
+      assertThat(ch.awaitMessage(20)).as("nothing sent: the wait gives up").isFalse();
+
+      // The first bytes of a frame end the wait; the rest, arriving later, completes the message.
+      byte[] first = frame(new Msg.Yield("c", 1L));
+      out.write(first, 0, 3);
+      out.flush();
+      assertThat(ch.awaitMessage(5_000)).isTrue();
+      CompletableFuture<Void> rest = CompletableFuture.runAsync(() -> {
+        try {
+          Thread.sleep(50);
+          out.write(first, 3, first.length - 3);
+          out.flush();
+        } catch (Exception e) {
+          throw new RuntimeException(e);
+        }
+      });
+      assertThat(ch.receive()).isEqualTo(new Msg.Yield("c", 1L));
+      rest.get(5, TimeUnit.SECONDS);
+
+      // After a wait that gave up, a plain receive waits as long as it takes (no timeout left behind).
+      assertThat(ch.awaitMessage(10)).isFalse();
+      CompletableFuture<Msg> later = CompletableFuture.supplyAsync(() -> {
+        try {
+          return ch.receive();
+        } catch (WireException e) {
+          throw new RuntimeException(e);
+        }
+      });
+      Thread.sleep(100); // ten times the last wait's limit
+      out.write(frame(new Msg.Yield("c", 2L)));
+      out.write(frame(new Msg.Yield("c", 3L)));
+      out.flush();
+      assertThat(later.get(5, TimeUnit.SECONDS)).isEqualTo(new Msg.Yield("c", 2L));
+      // A whole frame buffered already: true at once, without touching the socket.
+      assertThat(ch.awaitMessage(1)).isTrue();
+      assertThat(ch.receive()).isEqualTo(new Msg.Yield("c", 3L));
+
+      // The peer's end: the wait ends, and receive says how.
+      raw.close();
+      assertThat(ch.awaitMessage(5_000)).isTrue();
+      assertThatThrownBy(ch::receive).isInstanceOf(WireException.TransportClosed.class);
+      assertThatThrownBy(() -> ch.awaitMessage(0)).isInstanceOf(IllegalArgumentException.class);
+    }
+  }
+
+  @Test
+  void anInMemoryLinkCannotWaitWithALimit() throws Exception {
+    MemoryConnection.Pair p = MemoryConnection.pair("a", "b");
+    try (WireChannel a = WireChannel.over(p.initiator(), SMALL); WireChannel b = WireChannel.over(p.acceptor(), SMALL)) {
+      assertThat(b.canAwaitMessage()).isFalse();
+      assertThat(b.awaitMessage(5)).isFalse();
+      a.send(new Msg.Stop("c"));
+      assertThat(b.receive()).isEqualTo(new Msg.Stop("c"));
+    }
+  }
 }
