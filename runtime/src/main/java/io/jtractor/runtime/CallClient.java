@@ -115,15 +115,20 @@ final class CallClient {
    * handed over with the items that follow it ({@link #flushDeferred}): its consumer wakes once per
    * socket read, not once per item. Anything else first hands over what was held back, so every
    * context sees its messages in arrival order.
+   *
+   * With {@code mayLend} (the relay's reader, with nothing more buffered), the reading may be
+   * lent to a task the message wakes (see {@link ContextInbox#putLending}).
+   *
+   * @return true if the reading was lent: the caller no longer holds it
    */
-  void deliver(Msg msg, boolean more) {
+  boolean deliver(Msg msg, boolean more, boolean mayLend) {
     Object target = inboxes.get(msg.cid());
     if (more && msg instanceof Msg.Yield y && target instanceof ContextLink link) {
       if (link.deferYield(y)) deferring.add(link);
-      return;
+      return false;
     }
     flushDeferred();
-    deliverTo(target, msg);
+    return deliverTo(target, msg, mayLend);
   }
 
   /** The reader, before it may block on the socket or runs anything else: hands over all held back. */
@@ -134,10 +139,9 @@ final class CallClient {
   }
 
   @SuppressWarnings("unchecked")
-  private void deliverTo(Object target, Msg msg) {
+  private boolean deliverTo(Object target, Msg msg, boolean mayLend) {
     if (target instanceof ContextLink link) {
-      link.deliver(msg);
-      return;
+      return link.deliver(msg, mayLend);
     }
     SendChannel<Msg> inbox = (SendChannel<Msg>) target;
     boolean delivered = false;
@@ -153,6 +157,7 @@ final class CallClient {
     if (!delivered) {
       Log.RUNTIME.debug("ignoring a message from " + peer + " for an unknown cid " + msg.cid());
     }
+    return false;
   }
 
   /** The loop has ended: every waiting call and context is told. */
@@ -221,6 +226,17 @@ final class CallClient {
   /** Receives the next message for a call, turning the end of the connection into an error. */
   Msg next(ReceiveChannel<Msg> inbox, String ns, String func, long spinNanos) {
     try {
+      ReadingLoan loan = ch.relay().loan();
+      if (loan != null && loan.take()) { // lent the reading while waiting for a context here: read the answer
+        Msg m = ch.relay().readFor(() -> {
+          try {
+            return inbox.tryReceive();
+          } catch (EndOfChannel ended) {
+            return null; // the wait below says so
+          }
+        });
+        if (m != null) return m;
+      }
       return inbox.receiveSpinning(spinNanos);
     } catch (EndOfChannel e) {
       RemoteActorError f = ch.peerFailure;

@@ -2,6 +2,8 @@ package io.jtractor.runtime;
 
 import io.jtractor.sc.EndOfChannel;
 import io.jtractor.sc.MemoryChannel;
+import io.jtractor.sc.ReceiveChannel;
+import io.jtractor.sc.Sc;
 import io.jtractor.wire.Msg;
 import java.util.ArrayList;
 
@@ -11,18 +13,62 @@ import java.util.ArrayList;
  * knows more messages are buffered, and hand them over together ({@link #flush}): the consumer
  * wakes once per socket read, not once per item.
  *
+ * <p>A task waiting here on a platform thread may be lent the connection's reading ({@link
+ * ReaderRelay#readFor}): it then reads its next message from the socket itself instead of being
+ * woken by a reader that did, as the two ends of a raw socket do.
+ *
  * <p>Threads: the connection's reader puts, holds and flushes ({@link #deferred} is confined to
  * the thread holding the reading; the relay's hand-offs order it between holders); the tasks
  * using the context receive.
  */
-final class ContextInbox {
+final class ContextInbox implements ReaderRelay.Mailbox {
   private final MemoryChannel<Msg> channel = MemoryChannel.open(MemoryChannel.UNBOUNDED);
   /** Stream items held back by the reader, to hand over together. */
   private final ArrayList<Msg> deferred = new ArrayList<>();
+  /** The relay whose reading a waiting task may be lent; null where it never lends it. */
+  private final ReaderRelay relay;
+  /** That relay's loan of the reading; null with it. */
+  private final ReadingLoan loan;
+  /**
+   * The platform thread waiting in {@link #receive} that would take the reading, or null. Written
+   * by that thread, read by the holder of the reading; with several waiting, the last to come.
+   */
+  private volatile Thread waitingReader;
+  /** How many waits {@link #waitingReader}s began here; written by them, read by the holder. */
+  private volatile long waits;
+  /** When a platform task's last wait here ended (System.nanoTime), 0 before the first; theirs. */
+  private long lastWaitEnded;
+
+  /** @param relay the connection's relay of readers, or null */
+  ContextInbox(ReaderRelay relay) {
+    this.loan = relay == null ? null : relay.loan();
+    this.relay = loan == null ? null : relay;
+  }
 
   /** The reader: hands {@code msg} over now (never blocks). */
   void put(Msg msg) {
     channel.sender().trySend(msg);
+  }
+
+  /**
+   * {@link #put}, for the holder of the reading: if this wakes a platform thread waiting here
+   * that would take the reading, lends it the reading ({@link ReadingLoan#lendTo}) before the wake,
+   * so that the woken thread finds it lent when it next waits. Exact: if the thread began another
+   * wait meanwhile (the message may not be what it waits for), the lending is undone unless it
+   * already took the reading.
+   *
+   * @return true if the reading is lent: the caller no longer holds it
+   */
+  boolean putLending(Msg msg) {
+    Thread waiting = relay == null ? null : waitingReader;
+    if (waiting == null || !loan.lendsNow()) {
+      put(msg);
+      return false;
+    }
+    long wait = waits;
+    InlineCallWatch.Run lent = loan.lendTo(waiting);
+    channel.sender().trySend(msg);
+    return wait == waits || !loan.takeBack(lent);
   }
 
   /** The reader: holds {@code msg} back until {@link #flush}; true if it is the first held since. */
@@ -46,6 +92,45 @@ final class ContextInbox {
 
   /** The next message; a checkpoint. */
   Msg receive() throws EndOfChannel {
-    return channel.receiver().receive();
+    ReceiveChannel<Msg> in = channel.receiver();
+    if (relay == null || Thread.currentThread().isVirtual()) return in.receive();
+    long now = System.nanoTime();
+    if (lastWaitEnded != 0) loan.recordGap(now - lastWaitEnded);
+    try {
+      return receiveOnPlatformThread(in);
+    } finally {
+      lastWaitEnded = System.nanoTime();
+    }
+  }
+
+  private Msg receiveOnPlatformThread(ReceiveChannel<Msg> in) {
+    Sc.checkpointIfCancelled();
+    Msg m = in.tryReceive();
+    if (m != null) return m;
+    if (loan.take()) { // lent to this thread since its last wait: read
+      m = relay.readFor(this);
+      if (m != null) return m;
+    }
+    waitingReader = Thread.currentThread();
+    waits++; // the only writer: the waiting task (one at a time per inbox, or the last one wins)
+    try {
+      m = in.receive();
+    } catch (RuntimeException e) {
+      waitingReader = null;
+      loan.giveBack(); // lent as this task stopped waiting: the relay reads on
+      throw e;
+    }
+    waitingReader = null;
+    return m; // if lent the reading meanwhile, this task holds it until its next wait
+  }
+
+  /** A task holding the reading: the next message if one is here, else null; never blocks. */
+  @Override
+  public Msg poll() {
+    try {
+      return channel.receiver().tryReceive();
+    } catch (EndOfChannel ended) {
+      return null; // the loop ended: the task's own wait says so
+    }
   }
 }

@@ -52,9 +52,11 @@ public final class ContextLink {
   private final Duration cancelTimeout;
 
   /** Everything for this cid but credits, in arrival order. */
-  private final ContextInbox inbox = new ContextInbox();
+  private final ContextInbox inbox;
   /** Buffer, overruns and credit. */
   private final StreamCredit credit;
+  /** What a sender does before it waits for credit. */
+  private final Runnable beforeCreditWait;
 
   /** The first error the peer sent for this cid. Set by the loop. */
   private volatile RemoteActorError remoteError;
@@ -79,6 +81,12 @@ public final class ContextLink {
     this.func = func;
     this.creditFlow = creditFlow;
     this.credit = new StreamCredit(creditFlow);
+    this.inbox = new ContextInbox(chan.relay());
+    ReadingLoan loan = chan.relay().loan();
+    this.beforeCreditWait = loan == null ? this::failIfEnded : () -> {
+      failIfEnded();
+      loan.giveBack(); // the credit comes over this connection: someone must read it
+    };
     this.cancelTimeout = chan.tuning.contextCancelTimeout();
     this.sends = new ContextSends(chan, cid);
     JfrEvents.contextOpened(chan.localUid(), chan.peer(), cid, func, callerSide);
@@ -113,19 +121,35 @@ public final class ContextLink {
   // ----------------------------------------------------------------------------------------------
   // The message loop's side
 
-  /** Takes one message for this cid (the loop; never blocks). */
-  void deliver(Msg msg) {
+  /**
+   * Takes one message for this cid (the loop; never blocks). With {@code mayLend}, the reading
+   * may be lent to a task this wakes ({@link ContextInbox#putLending}).
+   *
+   * @return true if the reading was lent: the caller no longer holds it
+   */
+  boolean deliver(Msg msg, boolean mayLend) {
     switch (msg) {
-      case Msg.Credit c -> credit.grant(c.n());
+      case Msg.Credit c -> {
+        credit.grant(c.n());
+        return false;
+      }
       case Msg.Yield y -> {
-        if (admitYield()) inbox.put(y);
+        return admitYield() && put(y, mayLend);
       }
       case Msg.Error e -> {
         onRemoteError(chan.received(e));
-        inbox.put(msg);
+        return put(msg, mayLend);
       }
-      default -> inbox.put(msg);
+      default -> {
+        return put(msg, mayLend);
+      }
     }
+  }
+
+  private boolean put(Msg msg, boolean mayLend) {
+    if (mayLend) return inbox.putLending(msg);
+    inbox.put(msg);
+    return false;
   }
 
   /**
@@ -236,7 +260,7 @@ public final class ContextLink {
   public void sendYield(Object value, boolean backpressure) {
     Sc.checkpointIfCancelled();
     failIfEnded();
-    if (backpressure && creditFlow) credit.acquire(this::failIfEnded);
+    if (backpressure && creditFlow) credit.acquire(beforeCreditWait);
     sends.yieldItem(value);
   }
 

@@ -125,6 +125,21 @@ final class InlineCallWatch {
     return run;
   }
 
+  /**
+   * Records that {@code holder}, a task waiting for this connection's messages, holds the reading
+   * between its waits (see {@link ReaderRelay}): the watch takes it away, as from a call run
+   * inline, if the holder does not come back to read in time. Unlike {@link #begin}, the calling
+   * thread may be another (the reader lending the reading); nothing is recorded for it.
+   */
+  static Run reserve(Runnable handOff, Thread holder) {
+    long now = System.nanoTime();
+    Run run = new Run(handOff, now, holder);
+    RUNNING.add(run);
+    lastBegan = now;
+    if (sleeping) wake();
+    return run;
+  }
+
   /** Forgets a run that has finished or was handed off. */
   static void end(Run run) {
     RUNNING.remove(run);

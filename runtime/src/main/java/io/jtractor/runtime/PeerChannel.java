@@ -68,6 +68,11 @@ public final class PeerChannel {
     this.relay = new ReaderRelay(this);
   }
 
+  /** This connection's relay of readers. */
+  ReaderRelay relay() {
+    return relay;
+  }
+
   /** The peer as authorization sees it: its uid, and whether it proved the tree secret. */
   Authorization.Caller caller() {
     return new Authorization.Caller(peer, peerProven);
@@ -247,6 +252,14 @@ public final class PeerChannel {
   /** RPC tasks the peer started here that have not finished (for {@link Bookkeeping}). */
   int rpcTaskCount() {
     return dispatcher.rpcTaskCount();
+  }
+
+  /**
+   * How many messages on this connection a waiting task read from the socket itself, lent the
+   * reading (see {@link ReaderRelay#readFor}): a diagnostic, and for tests.
+   */
+  public long lentReads() {
+    return relay.lentReads();
   }
 
   /** Threads taking part in the relay of readers (for {@link Bookkeeping}). */

@@ -1,5 +1,6 @@
 package io.jtractor.runtime;
 
+import io.jtractor.sc.ClosedResourceError;
 import io.jtractor.sc.MemoryChannel;
 import io.jtractor.sc.Sc;
 import io.jtractor.wire.Msg;
@@ -7,6 +8,7 @@ import io.jtractor.wire.Uid;
 import io.jtractor.wire.WireChannel;
 import io.jtractor.wire.WireException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,8 +24,15 @@ import org.slf4j.LoggerFactory;
  * woken, which is most of a round trip's cost. The reader never blocks on a slow consumer; bad
  * input ends this channel only, with a log line.
  *
+ * <p>On a socket, the thread a message wakes may be the next to read: a platform thread waiting
+ * for a context's message is lent the reading ({@link ReadingLoan}) and reads for itself at its
+ * next wait ({@link #readFor}), as each end of a raw socket does; the thread that read the
+ * message, already awake, goes back to waiting for a turn. A raw ping-pong wakes one thread per
+ * message, the kernel's wake-up of the reader; a reader handing over to the task wakes two.
+ *
  * <p>Threads: the reading passes between threads through {@link #readToken} and {@link
- * #virtualReadToken} (rendezvous channels); only the holder reads. On an in-memory link the
+ * #virtualReadToken} (rendezvous channels), and to and from tasks through the loan; only the
+ * holder reads. On an in-memory link the
  * peer's writer may stand in for the holder while it waits between frames ({@link Direct}); the
  * pipe keeps the holder waiting until the writer is done, so one thread at a time delivers. Whichever thread ends the loop
  * does so once ({@link #endLoop}, guarded by the channel's {@code ended} event).
@@ -53,6 +62,32 @@ final class ReaderRelay {
   /** Threads taking part in the relay of readers, for choosing platform or virtual for a new one. */
   private final AtomicInteger readers = new AtomicInteger(1);
 
+  /**
+   * Whether a task waiting for a context's messages on a platform thread may be lent the reading
+   * ({@link #readFor}): on a socket whose reads can give up after a while, so that the task never
+   * waits in the socket longer than {@link #TASK_READ_WAIT_MILLIS}.
+   */
+  private final boolean lendsToTasks;
+  /** The reading lent to a waiting task between two of its waits, and whether to lend it. */
+  private final ReadingLoan loan;
+
+  /**
+   * How many messages tasks lent the reading found by reading for themselves; written by the
+   * holder of the reading (one at a time), read by anyone.
+   */
+  private volatile long lentReads;
+
+  /** How long a task holding the reading waits in the socket before it gives the reading back. */
+  static final int TASK_READ_WAIT_MILLIS = 1;
+  /**
+   * A task's read that brought more messages than this is a bulk transfer, not a request and its
+   * reply: the task gives the reading back, so that a reader reads the next batch while the task
+   * works through this one, on another CPU, instead of the task doing both in turn.
+   */
+  static final int BULK_READ = 4;
+  /** {@link #readUntilEndOrCall}'s answer when it lent the reading to a task. */
+  private static final Dispatcher.PreparedCall LENT = new Dispatcher.PreparedCall(null, null, null, null, null, null, false);
+
   ReaderRelay(PeerChannel ch) {
     this.ch = ch;
     this.wire = ch.wire;
@@ -60,6 +95,8 @@ final class ReaderRelay {
     this.dispatcher = ch.dispatcher;
     this.calls = ch.calls;
     this.platformReaders = wire.connection().transport().kernelWakesReads() ? ch.tuning.platformReaders() : 0;
+    this.lendsToTasks = platformReaders > 0 && wire.canAwaitMessage();
+    this.loan = new ReadingLoan(this::passReading, ch.tuning.inlineIfShorterThanNanos());
   }
 
   /**
@@ -105,6 +142,9 @@ final class ReaderRelay {
         if (call == null) {
           return;
         }
+        if (call == LENT) {
+          continue; // a waiting task reads now: wait for a turn
+        }
         if (dispatcher.runsInline(call)) {
           InlineCallWatch.Run run = InlineCallWatch.begin(this::handOffLongCall);
           boolean stillReader = false;
@@ -120,11 +160,14 @@ final class ReaderRelay {
             InlineCallWatch.end(run);
             if (!completed && stillReader) endLoop(); // this reader dies holding the reading: no one else has it
           }
-          holdsToken = stillReader; // else the watch passed the reading on: wait for a turn
+          // Else the watch passed the reading on: wait for a turn, unless the call, waiting on this
+          // connection, was lent the reading since.
+          holdsToken = stillReader || loan.take();
           continue;
         }
         passReading();
         dispatcher.run(call);
+        holdsToken = loan.take(); // the call's task may have been lent the reading, and be done with it
       }
     } finally {
       readers.decrementAndGet();
@@ -142,8 +185,90 @@ final class ReaderRelay {
 
   /** Gives the reading to an idle ex-reader, or to a new reader if none is idle. */
   private void passReading() {
-    if (!readToken.sender().trySend(Boolean.TRUE) && !virtualReadToken.sender().trySend(Boolean.TRUE)) {
-      startReader();
+    if (ch.ended.isSet()) return; // no one reads on
+    try {
+      if (!readToken.sender().trySend(Boolean.TRUE) && !virtualReadToken.sender().trySend(Boolean.TRUE)) {
+        startReader();
+      }
+    } catch (ClosedResourceError ended) {
+      // the loop ended meanwhile
+    }
+  }
+
+  // ----------------------------------------------------------------------------------------------
+  // Lending the reading to a waiting task
+
+  /**
+   * The loan of the reading to waiting tasks, where this connection makes any (a socket whose
+   * reads can give up after a while, so that a task never waits in it longer than {@link
+   * #TASK_READ_WAIT_MILLIS}); null where it does not. The holder of the reading, about to wake a
+   * platform thread waiting for a context's message, lends it the reading ({@link
+   * ContextInbox#putLending}); that thread's next wait then reads the socket itself ({@link
+   * #readFor}): the reply it waits for wakes it straight from the kernel, as a raw socket's
+   * would, not through a reader first.
+   */
+  ReadingLoan loan() {
+    return lendsToTasks ? loan : null;
+  }
+
+  /** Where a task holding the reading looks for its own message: a context's inbox, a call's. */
+  interface Mailbox {
+    /** The next message here, or null if none is here yet (or none will come); never blocks. */
+    Msg poll();
+  }
+
+  /**
+   * A task holding the reading ({@link ReadingLoan#take}) waits for a message for {@code inbox}: reads
+   * and hands over whatever arrives, as the relay's readers do, until that inbox has a message.
+   * Returns it, the reading lent to this task again until its next wait (unless this read brought
+   * a bulk of messages, {@link #BULK_READ}, or its tasks come back slowly). Returns null, the
+   * reading passed on, if nothing came within {@link #TASK_READ_WAIT_MILLIS}, if the task is
+   * cancelled, or if the loop ended: the task then waits on its inbox as any task does. Calls
+   * that arrive meanwhile run on threads of their own.
+   */
+  Msg readFor(Mailbox inbox) {
+    boolean keep = false;
+    int read = 0;
+    Msg mine = null;
+    try {
+      while (true) {
+        if (!wire.hasBufferedMessage()) {
+          calls.flushDeferred();
+          mine = inbox.poll();
+          if (mine != null) {
+            keep = true;
+            lentReads++; // the holder's own field: one writer at a time
+            return mine;
+          }
+          if (Sc.isCancelled() || !wire.awaitMessage(TASK_READ_WAIT_MILLIS)) return null;
+        }
+        Msg msg = wire.receive();
+        read++;
+        if (forCalls(msg)) {
+          calls.deliver(msg, wire.hasBufferedMessage(), false);
+          continue;
+        }
+        Dispatcher.PreparedCall call = handleOther(msg);
+        if (call == Dispatcher.END) {
+          endLoop();
+          return null;
+        }
+        if (call != null) ch.actor.service().startSoon("rpc:" + peer.name(), () -> dispatcher.run(call));
+      }
+    } catch (WireException | RuntimeException e) {
+      stoppedReading(e);
+      try {
+        calls.flushDeferred();
+      } finally {
+        endLoop();
+      }
+      return null;
+    } finally {
+      if (keep && read <= BULK_READ && loan.lendsNow()) {
+        loan.lendTo(Thread.currentThread());
+      } else {
+        passReading();
+      }
     }
   }
 
@@ -172,41 +297,16 @@ final class ReaderRelay {
         if (!wire.hasBufferedMessage()) calls.flushDeferred(); // the next read may block
         Msg msg = wire.receive();
         if (forCalls(msg)) {
-          calls.deliver(msg, wire.hasBufferedMessage());
+          boolean more = wire.hasBufferedMessage();
+          if (calls.deliver(msg, more, lendsToTasks && !more)) return LENT;
           continue;
         }
-        switch (msg) {
-          case Msg.Sentinel s -> {
-            calls.flushDeferred();
-            Log.RUNTIME.debug(peer + " sent the sentinel: stopping its tasks");
-            dispatcher.cancelRpcTasks(null);
-            ch.outbox.sendSentinelOnce(); // answered in kind, as tractor's connection handler does
-            return null;
-          }
-          case Msg.Cmd cmd -> {
-            calls.flushDeferred(); // the call may run here, or the reading pass on: nothing held back
-            Dispatcher.PreparedCall call = dispatcher.prepare(cmd);
-            if (call == Dispatcher.END) return null;
-            if (call != null) return call;
-          }
-          case Msg.Error e -> { // with no cid: the peer's runtime failed (forCalls took the others)
-            calls.flushDeferred();
-            ch.peerFailure = ch.received(e);
-            LOG.warn("actor " + peer + " reported a runtime failure: " + e.info().typeStr());
-            return null;
-          }
-          default -> Log.RUNTIME.debug("ignoring a message from " + peer + " with no known kind");
-        }
+        Dispatcher.PreparedCall call = handleOther(msg);
+        if (call == Dispatcher.END) return null;
+        if (call != null) return call;
       }
-    } catch (WireException.TransportClosed e) {
-      Log.RUNTIME.debug("connection to " + peer + " closed: " + e.getMessage());
-    } catch (WireException e) {
-      LOG.warn("closing the connection to " + peer + ": " + e.getMessage());
-    } catch (IllegalStateException closing) {
-      Log.RUNTIME.debug("stopped reading from " + peer + ": the actor is shutting down");
-    } catch (RuntimeException e) {
-      // A bug of ours, or a message we could not handle: it ends this channel, never the actor.
-      LOG.error("closing the connection to " + peer + " after an internal error", e);
+    } catch (WireException | RuntimeException e) {
+      stoppedReading(e);
     }
     try {
       calls.flushDeferred(); // items that arrived before the end still reach their contexts
@@ -214,6 +314,47 @@ final class ReaderRelay {
       Log.RUNTIME.debug("items held back for " + peer + " could not be handed over: " + e);
     }
     return null;
+  }
+
+  /**
+   * What the holder of the reading does with a message that is not for the {@link CallClient}:
+   * null to read on, {@link Dispatcher#END} when the loop must end, or a call to run.
+   */
+  private Dispatcher.PreparedCall handleOther(Msg msg) {
+    switch (msg) {
+      case Msg.Sentinel s -> {
+        calls.flushDeferred();
+        Log.RUNTIME.debug(peer + " sent the sentinel: stopping its tasks");
+        dispatcher.cancelRpcTasks(null);
+        ch.outbox.sendSentinelOnce(); // answered in kind, as tractor's connection handler does
+        return Dispatcher.END;
+      }
+      case Msg.Cmd cmd -> {
+        calls.flushDeferred(); // the call may run here, or the reading pass on: nothing held back
+        return dispatcher.prepare(cmd);
+      }
+      case Msg.Error e -> { // with no cid: the peer's runtime failed (forCalls took the others)
+        calls.flushDeferred();
+        ch.peerFailure = ch.received(e);
+        LOG.warn("actor " + peer + " reported a runtime failure: " + e.info().typeStr());
+        return Dispatcher.END;
+      }
+      default -> {
+        Log.RUNTIME.debug("ignoring a message from " + peer + " with no known kind");
+        return null;
+      }
+    }
+  }
+
+  /** Logs why the holder stopped reading: the message loop ends (never thrown for the peer's misbehaviour). */
+  private void stoppedReading(Exception failure) {
+    switch (failure) {
+      case WireException.TransportClosed e -> Log.RUNTIME.debug("connection to " + peer + " closed: " + e.getMessage());
+      case WireException e -> LOG.warn("closing the connection to " + peer + ": " + e.getMessage());
+      case IllegalStateException e -> Log.RUNTIME.debug("stopped reading from " + peer + ": the actor is shutting down");
+      // A bug of ours, or a message we could not handle: it ends this channel, never the actor.
+      default -> LOG.error("closing the connection to " + peer + " after an internal error", failure);
+    }
   }
 
   /**
@@ -251,7 +392,7 @@ final class ReaderRelay {
     public boolean offer(Msg msg, boolean more) {
       if (!forCalls(msg)) return false;
       try {
-        calls.deliver(msg, more);
+        calls.deliver(msg, more, false);
       } catch (RuntimeException e) {
         failed(e);
       }
@@ -276,6 +417,11 @@ final class ReaderRelay {
       }
       wire.close();
     }
+  }
+
+  /** How many messages tasks lent the reading found by reading for themselves. */
+  long lentReads() {
+    return lentReads;
   }
 
   /** Threads taking part in the relay of readers (for {@link Bookkeeping}). */

@@ -81,8 +81,8 @@ final class StreamCredit {
   }
 
   /**
-   * A sender takes one credit, waiting (a checkpoint) while there is none; {@code failIfEnded}
-   * throws once the context has failed.
+   * A sender takes one credit, waiting (a checkpoint) while there is none; {@code failIfEnded},
+   * run before each wait, throws once the context has failed.
    */
   void acquire(Runnable failIfEnded) {
     while (true) {

@@ -1,0 +1,108 @@
+package io.jtractor.runtime;
+
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * A connection's reading lent to one waiting task between two of its waits (see {@link
+ * ReaderRelay#readFor}), and the policy that decides whether to lend it at all.
+ *
+ * <p>The holder of the reading that is about to wake a platform thread waiting for a context's
+ * message lends it the reading ({@link #lendTo}) and stops reading. From then until that thread
+ * waits again, no one reads the connection: the loan is a run of the {@link InlineCallWatch},
+ * which takes the reading back ({@link #handOff}: the relay reads on) if the borrower stays away
+ * past its limits, as from a call run on the reader. The borrower takes its loan up ({@link
+ * #take}) when it next waits for this connection, and reads; or gives it back ({@link
+ * #giveBack}) before it waits for anything else. Exactly one party wins each loan: the borrower
+ * ({@link #take}), the lender undoing it ({@link #takeBack}), or the watch; compare-and-set on
+ * {@link #lent}, then on the run's state.
+ *
+ * <p>Policy: a loan is made only while the connection's platform waiters have lately come back
+ * quickly ({@link #recordGap}, below {@link Tuning#inlineIfShorterThanNanos}, the knob that lets a
+ * reader run short calls itself): a task that computes between its messages would otherwise keep
+ * the connection unread meanwhile. A hand-off by the watch stops lending until the gaps prove
+ * short again.
+ *
+ * <p>Prior art: the leader/follower pattern (Schmidt et al.), whose followers wait to be promoted
+ * to read; here the promoted follower is the very task the message is for, and it hands the
+ * leadership back at its next wait unless the message it waits for arrives first. Go's {@code
+ * sysmon} is the watch.
+ *
+ * <p>Threads: any; see each method.
+ */
+final class ReadingLoan {
+  /** The loan out now, or null (a relay thread or a reading task holds the reading, or no one is lent). */
+  private final AtomicReference<InlineCallWatch.Run> lent = new AtomicReference<>();
+  /** What the watch does after taking a loan back: the relay reads on. */
+  private final Runnable passReading;
+  /** Loans are made while waiters' gaps average below this. */
+  private final long lendBelowNanos;
+  /**
+   * A running average of how long platform tasks waiting here stayed away between two waits;
+   * written by them and by the watch, a lost update only blurs it.
+   */
+  private volatile long recentGapNanos;
+
+  ReadingLoan(Runnable passReading, long lendBelowNanos) {
+    this.passReading = passReading;
+    this.lendBelowNanos = lendBelowNanos;
+  }
+
+  /**
+   * The holder of the reading: lends it to {@code borrower} and no longer holds it (unless it
+   * {@link #takeBack}s the loan). It has handed over every message it held back already.
+   */
+  InlineCallWatch.Run lendTo(Thread borrower) {
+    InlineCallWatch.Run loan = InlineCallWatch.reserve(this::handOff, borrower);
+    lent.set(loan);
+    return loan;
+  }
+
+  /**
+   * The lender: undoes {@code loan} (its borrower was not woken for the message after all). True
+   * if the caller holds the reading again; false if the borrower took it up already, or the watch
+   * took it back and passed it on.
+   */
+  boolean takeBack(InlineCallWatch.Run loan) {
+    return lent.compareAndSet(loan, null) && settle(loan);
+  }
+
+  /**
+   * A task about to wait for this connection's messages, or a relay thread whose call has ended:
+   * true if a loan to the calling thread was out, and it now holds the reading.
+   */
+  boolean take() {
+    InlineCallWatch.Run loan = lent.get();
+    return loan != null && loan.reader == Thread.currentThread() && lent.compareAndSet(loan, null) && settle(loan);
+  }
+
+  /** A task about to wait for something else (a stream's credit): a loan to it goes back to the relay. */
+  void giveBack() {
+    if (take()) passReading.run();
+  }
+
+  /** Whether a waiting task is lent the reading now. */
+  boolean lendsNow() {
+    return recentGapNanos < lendBelowNanos;
+  }
+
+  /** A platform task waits here again, {@code nanos} after its last wait here ended. */
+  void recordGap(long nanos) {
+    long took = Math.min(nanos, 10 * lendBelowNanos);
+    long avg = recentGapNanos;
+    recentGapNanos = avg + (took - avg) / 4;
+  }
+
+  /** Ends a loan taken off {@link #lent}: true if the watch had not taken it back first. */
+  private static boolean settle(InlineCallWatch.Run loan) {
+    boolean held = loan.finish();
+    InlineCallWatch.end(loan);
+    return held;
+  }
+
+  /** The watch: the borrower stayed away too long. No more loans until the gaps prove short again. */
+  private void handOff() {
+    recentGapNanos = 10 * lendBelowNanos;
+    lent.set(null); // no one else can have made a loan meanwhile: no one holds the reading
+    passReading.run();
+  }
+}

@@ -1,0 +1,145 @@
+package io.jtractor;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.jtractor.config.SpawnOptions;
+import io.jtractor.funcs.CtxFuncs;
+import io.jtractor.funcs.Funcs;
+import io.jtractor.sc.CancelScope;
+import io.jtractor.sc.Nursery;
+import io.jtractor.sc.Sc;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * A platform thread waiting for a context's messages over a socket is lent the connection's
+ * reading: its next wait reads the socket itself, as either end of a raw socket does, instead of
+ * being woken by a reader thread that read first. Lent, never kept: it gives the reading back
+ * when nothing comes within a millisecond, when it is cancelled, when it waits for anything else,
+ * or when it stays away; and everything else that arrives meanwhile reaches whoever waits for it.
+ * Children here are JVMs of their own: an in-memory link is never lent (docs/design.md, "Lending
+ * the reading to a waiting task").
+ */
+@DisplayName("lent reading: a task waiting on a socket reads it itself, and gives the reading back")
+@Timeout(60)
+class LentReadingTest extends SharedRootTest {
+
+  private static void withChild(ContextSemanticsTest.PortalBody body) {
+    root.openNursery(an -> {
+      Portal p = an.startActor("lent", SpawnOptions.DEFAULT.asProcess(), CtxFuncs.class, Funcs.class);
+      try {
+        body.run(p);
+      } finally {
+        an.cancel();
+      }
+    });
+  }
+
+  /** Sends {@code i} on {@code s} and expects it back. */
+  private static void echo(MsgStream s, long i) {
+    s.send(i);
+    assertThat(s.receive()).isEqualTo(i);
+  }
+
+  @Test
+  void aPlatformThreadStreamingWithAChildReadsTheRepliesItself() {
+    assertThat(Thread.currentThread().isVirtual()).isFalse();
+    withChild(p -> {
+      long before = p.channel().lentReads();
+      p.openContext(CtxFuncs::echo, (ctx, first) -> {
+        try (MsgStream s = ctx.openStream()) {
+          for (long i = 0; i < 500; i++) echo(s, i);
+        }
+        return null;
+      });
+      // Each wait that finds its echo within the millisecond reads it itself; on a loaded machine
+      // some give up and are lent the reading again by the reader that reads it instead.
+      assertThat(p.channel().lentReads() - before).isGreaterThan(100);
+    });
+  }
+
+  @Test
+  void aTaskWaitingWithTheReadingLentIsCancelledOnTime() {
+    withChild(p -> p.openContext(CtxFuncs::streamer, 2L, 60_000L, (ctx, first) -> {
+      try (MsgStream s = ctx.openStream()) {
+        assertThat(s.receive()).isEqualTo(0L); // woken, and lent the reading
+        long t0 = System.nanoTime();
+        CancelScope waited = Sc.moveOnAfter(Duration.ofMillis(50), scope -> s.receive()); // the next is a minute away
+        long tookMs = (System.nanoTime() - t0) / 1_000_000;
+        assertThat(waited.cancelledCaught()).isTrue();
+        assertThat(tookMs).isLessThan(5_000); // a wait that never gave the socket up would hang here
+      }
+      // The connection still serves everyone: the reading went back to the relay.
+      assertThat(p.run(Funcs::add, 2L, 3L)).isEqualTo(5L);
+      ctx.cancel();
+      return null;
+    }));
+  }
+
+  @Test
+  void callsBothWaysGoOnWhileTasksOnBothSidesHoldTheReading() {
+    withChild(p -> p.openContext(CtxFuncs::echo, (ctx, first) -> {
+      AtomicLong answered = new AtomicLong();
+      try (MsgStream s = ctx.openStream()) {
+        Nursery.run(n -> {
+          // Answers to this task's calls arrive while the echo loop below holds the reading here;
+          // the calls themselves arrive while the child's echo task holds it there.
+          n.startSoon(() -> {
+            for (long i = 0; i < 200; i++) {
+              assertThat(p.run(Funcs::add, i, 1L)).isEqualTo(i + 1);
+              answered.incrementAndGet();
+            }
+          });
+          for (long i = 0; i < 2_000; i++) echo(s, i);
+        });
+      }
+      assertThat(answered).hasValue(200);
+      return null;
+    }));
+  }
+
+  @Test
+  void aTaskThatStopsWaitingWithTheReadingLentLosesItWithinMilliseconds() {
+    withChild(p -> p.openContext(CtxFuncs::echo, (ctx, first) -> {
+      try (MsgStream s = ctx.openStream()) {
+        for (long i = 0; i < 50; i++) echo(s, i); // this thread now holds the reading between waits
+        CountDownLatch callsDone = new CountDownLatch(1);
+        Nursery.run(n -> {
+          n.startSoon(() -> {
+            for (long i = 0; i < 20; i++) assertThat(p.run(Funcs::add, i, 1L)).isEqualTo(i + 1);
+            callsDone.countDown();
+          });
+          // Blocked on something else, not on this connection: the answers to the calls above
+          // can only be read if the reading was taken back from this thread.
+          assertThat(callsDone.await(30, TimeUnit.SECONDS)).isTrue();
+        });
+        echo(s, 50); // and it is lent again, or waits as any task does
+      }
+      return null;
+    }));
+  }
+
+  @Test
+  void aTaskThatComputesBetweenItsMessagesIsNotLentTheReading() {
+    withChild(p -> p.openContext(CtxFuncs::echo, (ctx, first) -> {
+      try (MsgStream s = ctx.openStream()) {
+        for (long i = 0; i < 10; i++) echo(s, i);
+        long before = p.channel().lentReads();
+        for (long i = 0; i < 30; i++) {
+          echo(s, i);
+          long until = System.nanoTime() + 3_000_000; // 3 ms of work, runnable all along
+          while (System.nanoTime() - until < 0) Thread.onSpinWait();
+        }
+        // Kept between such waits, the reading would leave everything else on this connection
+        // unread for 3 ms each time; the runtime stops lending it after the first long gap.
+        assertThat(p.channel().lentReads() - before).isLessThanOrEqualTo(3);
+      }
+      return null;
+    }));
+  }
+}
