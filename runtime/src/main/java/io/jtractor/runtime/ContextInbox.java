@@ -52,10 +52,10 @@ final class ContextInbox implements ReaderRelay.Mailbox {
 
   /**
    * {@link #put}, for the holder of the reading: if this wakes a platform thread waiting here
-   * that would take the reading, lends it the reading ({@link ReadingLoan#lendTo}) before the wake,
-   * so that the woken thread finds it lent when it next waits. Exact: if the thread began another
-   * wait meanwhile (the message may not be what it waits for), the lending is undone unless it
-   * already took the reading.
+   * that would take the reading, lends it the reading ({@link ReadingLoan#lendTo}). The message
+   * goes in first, so no reader that the watch may start meanwhile can overtake it. Exact: if the
+   * thread began another wait meanwhile (the message may not be what it waits for, and it may
+   * have looked for a loan before this one was made), the loan is undone, unless it took it.
    *
    * @return true if the reading is lent: the caller no longer holds it
    */
@@ -66,8 +66,8 @@ final class ContextInbox implements ReaderRelay.Mailbox {
       return false;
     }
     long wait = waits;
-    InlineCallWatch.Run lent = loan.lendTo(waiting);
     channel.sender().trySend(msg);
+    InlineCallWatch.Run lent = loan.lendTo(waiting);
     return wait == waits || !loan.takeBack(lent);
   }
 
@@ -107,21 +107,22 @@ final class ContextInbox implements ReaderRelay.Mailbox {
     Sc.checkpointIfCancelled();
     Msg m = in.tryReceive();
     if (m != null) return m;
-    if (loan.take()) { // lent to this thread since its last wait: read
-      m = relay.readFor(this);
-      if (m != null) return m;
-    }
+    // Announced before looking for a loan: one made from now on is found below, or its lender
+    // sees this wait begin and undoes it (putLending).
     waitingReader = Thread.currentThread();
     waits++; // the only writer: the waiting task (one at a time per inbox, or the last one wins)
     try {
-      m = in.receive();
+      if (loan.take()) { // lent to this thread since its last wait: read
+        m = relay.readFor(this);
+        if (m != null) return m;
+      }
+      return in.receive(); // if lent the reading meanwhile, this task holds it until its next wait
     } catch (RuntimeException e) {
-      waitingReader = null;
       loan.giveBack(); // lent as this task stopped waiting: the relay reads on
       throw e;
+    } finally {
+      waitingReader = null;
     }
-    waitingReader = null;
-    return m; // if lent the reading meanwhile, this task holds it until its next wait
   }
 
   /** A task holding the reading: the next message if one is here, else null; never blocks. */
