@@ -160,6 +160,20 @@ public final class FrameReader {
   }
 
   /**
+   * Whether nothing of the next frame is here: none of it buffered, and none waiting in the stream
+   * ({@link InputStream#available()}: a system call on a socket). Between frames only; false when
+   * the stream cannot say.
+   */
+  boolean quiet() {
+    if (start != end || inBody) return false;
+    try {
+      return in.available() == 0;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  /**
    * Whether nothing of a frame has been read yet: the stream's next byte begins a frame. Asked by
    * an in-memory pipe's writer while the reading thread waits in that pipe (whose lock orders the
    * two), never while it reads.

@@ -375,6 +375,16 @@ public final class WireChannel implements AutoCloseable {
     }
   }
 
+  /**
+   * Whether nothing of the next message has arrived yet: none of it buffered here and none
+   * waiting in the transport (a system call). Only the thread that may call {@link #receive()}
+   * asks. For a reader deciding whether the stream in hand is a request and its reply, with the
+   * peer now waiting, or a bulk transfer whose next bytes are already here.
+   */
+  public boolean quiet() {
+    return reader.quiet();
+  }
+
   /** Receives the next frame as a plain value. */
   public Object receiveValue() throws WireException {
     return Msgpack.decode(reader.read());

@@ -171,6 +171,28 @@ class WireChannelTest {
   }
 
   @Test
+  void aConnectionIsQuietUntilAnyOfTheNextMessageArrives() throws Exception {
+    try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+        Socket raw = new Socket(InetAddress.getLoopbackAddress(), server.getLocalPort());
+        WireChannel ch = WireChannel.wrap(server.accept(), SMALL)) {
+      OutputStream out = raw.getOutputStream();
+      assertThat(ch.quiet()).isTrue();
+      byte[] f = frame(new Msg.Yield("c", 1L));
+      out.write(f, 0, 1); // one byte of the next frame, still in the kernel
+      out.flush();
+      long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+      while (ch.quiet() && System.nanoTime() - until < 0) Thread.onSpinWait();
+      assertThat(ch.quiet()).isFalse();
+      assertThat(ch.awaitMessage(1_000)).isTrue(); // now buffered here, still not quiet
+      assertThat(ch.quiet()).isFalse();
+      out.write(f, 1, f.length - 1);
+      out.flush();
+      assertThat(ch.receive()).isEqualTo(new Msg.Yield("c", 1L));
+      assertThat(ch.quiet()).isTrue();
+    }
+  }
+
+  @Test
   void anInMemoryLinkCannotWaitWithALimit() throws Exception {
     MemoryConnection.Pair p = MemoryConnection.pair("a", "b");
     try (WireChannel a = WireChannel.over(p.initiator(), SMALL); WireChannel b = WireChannel.over(p.acceptor(), SMALL)) {
