@@ -17,9 +17,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * A platform thread waiting for a context's messages over a socket is lent the connection's
- * reading: its next wait reads the socket itself, as either end of a raw socket does, instead of
- * being woken by a reader thread that read first. Lent, never kept: it gives the reading back
+ * A platform thread in a conversation over a socket (it sends on a context, then waits for the
+ * answer) is lent the connection's reading: its next wait reads the socket itself, as either end
+ * of a raw socket does, instead of being woken by a reader thread that read first. Lent, never kept: it gives the reading back
  * when nothing comes within a millisecond, when it is cancelled, when it waits for anything else,
  * or when it stays away; and everything else that arrives meanwhile reaches whoever waits for it.
  * Children here are JVMs of their own: an in-memory link is never lent (docs/design.md, "Lending
@@ -65,18 +65,20 @@ class LentReadingTest extends SharedRootTest {
 
   @Test
   void aTaskWaitingWithTheReadingLentIsCancelledOnTime() {
-    withChild(p -> p.openContext(CtxFuncs::streamer, 2L, 60_000L, (ctx, first) -> {
+    withChild(p -> p.openContext(CtxFuncs::echo, (ctx, first) -> {
       try (MsgStream s = ctx.openStream()) {
-        assertThat(s.receive()).isEqualTo(0L); // woken, and lent the reading
+        long before = p.channel().lentReads();
+        for (long i = 0; i < 20; i++) echo(s, i);
+        assertThat(p.channel().lentReads()).as("this thread holds the reading between its waits").isGreaterThan(before);
         long t0 = System.nanoTime();
-        CancelScope waited = Sc.moveOnAfter(Duration.ofMillis(50), scope -> s.receive()); // the next is a minute away
+        CancelScope waited = Sc.moveOnAfter(Duration.ofMillis(50), scope -> s.receive()); // nothing was sent: nothing comes
         long tookMs = (System.nanoTime() - t0) / 1_000_000;
         assertThat(waited.cancelledCaught()).isTrue();
         assertThat(tookMs).isLessThan(5_000); // a wait that never gave the socket up would hang here
+        // The connection still serves everyone (the reading went back to the relay), this stream too.
+        assertThat(p.run(Funcs::add, 2L, 3L)).isEqualTo(5L);
+        echo(s, 20);
       }
-      // The connection still serves everyone: the reading went back to the relay.
-      assertThat(p.run(Funcs::add, 2L, 3L)).isEqualTo(5L);
-      ctx.cancel();
       return null;
     }));
   }
@@ -122,6 +124,24 @@ class LentReadingTest extends SharedRootTest {
       }
       return null;
     }));
+  }
+
+  @Test
+  void aBulkTransferIsReadBesideItsConsumerNotByIt() {
+    withChild(p -> {
+      long before = p.channel().lentReads();
+      long received = p.openContext(CtxFuncs::source, 20_000L, true, (ctx, first) -> {
+        long n = 0;
+        try (MsgStream s = ctx.openStream(StreamOptions.DEFAULT.withMsgBufferSize(1024))) {
+          for (Object ignored : s) n++;
+        }
+        return n;
+      });
+      assertThat(received).isEqualTo(20_000L);
+      // The consumer sends nothing back: no conversation, so no loan (and the socket's reads stay
+      // plain blocking reads, which a loan would turn into non-blocking ones for good).
+      assertThat(p.channel().lentReads()).isEqualTo(before);
+    });
   }
 
   @Test

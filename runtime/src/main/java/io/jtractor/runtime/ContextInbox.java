@@ -38,6 +38,19 @@ final class ContextInbox implements ReaderRelay.Mailbox {
   private volatile long waits;
   /** When a platform task's last wait here ended (System.nanoTime), 0 before the first; theirs. */
   private long lastWaitEnded;
+  /**
+   * Whether a stream item was sent on this context since the holder of the reading last lent a
+   * waiter here the reading: the message now arriving may be the answer to it. Written by the
+   * senders and the holder of the reading.
+   *
+   * <p>Only a conversation is lent: a request, its answer, the next request. Not a bulk transfer
+   * (whose consumer sends no items, only credits), nor the messages that open a context. A loan
+   * makes the socket's reads time-limited, which on the JDK's sockets switches them for good to
+   * non-blocking reads and writes with a poll when the data is not there yet (three system calls
+   * where a blocking read makes one): measured, that alone cost a bulk transfer 10-15% pinned
+   * (docs/design.md, "Lending the reading to the woken task").
+   */
+  private volatile boolean sentSinceWoken;
 
   /** @param relay the connection's relay of readers, or null */
   ContextInbox(ReaderRelay relay) {
@@ -52,7 +65,9 @@ final class ContextInbox implements ReaderRelay.Mailbox {
 
   /**
    * {@link #put}, for the holder of the reading: if this wakes a platform thread waiting here
-   * that would take the reading, lends it the reading ({@link ReadingLoan#lendTo}). The message
+   * that would take the reading, in a conversation ({@link #sentSinceWoken}, and nothing more has
+   * arrived after this message: a bulk transfer is read best by a reader beside the task), lends
+   * it the reading ({@link ReadingLoan#lendTo}). The message
    * goes in first, so no reader that the watch may start meanwhile can overtake it. Exact: if the
    * thread began another wait meanwhile (the message may not be what it waits for, and it may
    * have looked for a loan before this one was made), the loan is undone, unless it took it.
@@ -61,14 +76,20 @@ final class ContextInbox implements ReaderRelay.Mailbox {
    */
   boolean putLending(Msg msg) {
     Thread waiting = relay == null ? null : waitingReader;
-    if (waiting == null || !loan.lendsNow()) {
+    if (waiting == null || !sentSinceWoken || !loan.lendsNow() || !relay.quiet()) {
       put(msg);
       return false;
     }
+    sentSinceWoken = false;
     long wait = waits;
     channel.sender().trySend(msg);
     InlineCallWatch.Run lent = loan.lendTo(waiting);
     return wait == waits || !loan.takeBack(lent);
+  }
+
+  /** A stream item was sent on this context (any thread). */
+  void sent() {
+    if (!sentSinceWoken && loan != null) sentSinceWoken = true;
   }
 
   /** The reader: holds {@code msg} back until {@link #flush}; true if it is the first held since. */

@@ -138,7 +138,8 @@ public final class ContextLink {
       }
       case Msg.Error e -> {
         onRemoteError(chan.received(e));
-        return put(msg, mayLend);
+        inbox.put(msg); // never lent: the error may have cancelled the very task that would borrow
+        return false;
       }
       default -> {
         return put(msg, mayLend);
@@ -262,6 +263,7 @@ public final class ContextLink {
     failIfEnded();
     if (backpressure && creditFlow) credit.acquire(beforeCreditWait);
     sends.yieldItem(value);
+    inbox.sent();
   }
 
   /** Sends {@code stop}, ignoring a closed connection. */

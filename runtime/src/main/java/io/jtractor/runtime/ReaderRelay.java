@@ -211,6 +211,16 @@ final class ReaderRelay {
     return lendsToTasks ? loan : null;
   }
 
+  /**
+   * The holder of the reading, about to lend it: whether nothing of the next message has arrived.
+   * A request and its reply leave the socket quiet while the peer waits for the next request; in a
+   * bulk transfer more is already there, and a reader reading it beside the task beats the task
+   * reading and working through it in turn.
+   */
+  boolean quiet() {
+    return wire.quiet();
+  }
+
   /** Where a task holding the reading looks for its own message: a context's inbox, a call's. */
   interface Mailbox {
     /** The next message here, or null if none is here yet (or none will come); never blocks. */
@@ -264,6 +274,7 @@ final class ReaderRelay {
       }
       return null;
     } finally {
+      if (read > BULK_READ) loan.sawBulk();
       if (keep && read <= BULK_READ && loan.lendsNow()) {
         loan.lendTo(Thread.currentThread());
       } else {

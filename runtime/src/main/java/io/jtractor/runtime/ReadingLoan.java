@@ -20,7 +20,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * quickly ({@link #recordGap}, below {@link Tuning#inlineIfShorterThanNanos}, the knob that lets a
  * reader run short calls itself): a task that computes between its messages would otherwise keep
  * the connection unread meanwhile. A hand-off by the watch stops lending until the gaps prove
- * short again.
+ * short again; a borrower's read that brought a bulk stops it for a while ({@link #sawBulk}).
  *
  * <p>Prior art: the leader/follower pattern (Schmidt et al.), whose followers wait to be promoted
  * to read; here the promoted follower is the very task the message is for, and it hands the
@@ -41,6 +41,11 @@ final class ReadingLoan {
    * written by them and by the watch, a lost update only blurs it.
    */
   private volatile long recentGapNanos;
+  /** No loans before this (System.nanoTime): a borrower's read brought a bulk ({@link #sawBulk}). */
+  private volatile long noLoansUntil = System.nanoTime();
+
+  /** How long loans stop after a borrower's read brought a bulk of messages. */
+  static final long BULK_PAUSE_NANOS = 20_000_000;
 
   ReadingLoan(Runnable passReading, long lendBelowNanos) {
     this.passReading = passReading;
@@ -82,7 +87,17 @@ final class ReadingLoan {
 
   /** Whether a waiting task is lent the reading now. */
   boolean lendsNow() {
-    return recentGapNanos < lendBelowNanos;
+    return recentGapNanos < lendBelowNanos && System.nanoTime() - noLoansUntil >= 0;
+  }
+
+  /**
+   * A borrower's read brought a bulk of messages: a transfer in bulk, which a reader reading
+   * beside the task serves better than the task reading and working through it in turn. No loans
+   * for {@link #BULK_PAUSE_NANOS}; a flood that pauses for credit would otherwise be lent at each
+   * pause and read by its consumer in turn.
+   */
+  void sawBulk() {
+    noLoansUntil = System.nanoTime() + BULK_PAUSE_NANOS;
   }
 
   /** A platform task waits here again, {@code nanos} after its last wait here ended. */
