@@ -118,11 +118,23 @@ class WireChannelTest {
     return f;
   }
 
-  @Test
-  void awaitingAMessageGivesUpAtItsLimitLosesNothingAndLeavesReadsUnlimited() throws Exception {
+  /** What a test does with a channel over an accepted socket, and the raw socket at its other end. */
+  private interface RawPeerBody {
+    void run(Socket raw, WireChannel ch) throws Exception;
+  }
+
+  /** Runs {@code body} with a channel whose peer is a raw socket: the test writes its bytes. */
+  private static void withRawPeer(RawPeerBody body) throws Exception {
     try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
         Socket raw = new Socket(InetAddress.getLoopbackAddress(), server.getLocalPort());
         WireChannel ch = WireChannel.wrap(server.accept(), SMALL)) {
+      body.run(raw, ch);
+    }
+  }
+
+  @Test
+  void awaitingAMessageGivesUpAtItsLimitLosesNothingAndLeavesReadsUnlimited() throws Exception {
+    withRawPeer((raw, ch) -> {
       OutputStream out = raw.getOutputStream();
       assertThat(ch.canAwaitMessage()).isTrue();
       assertThat(ch.awaitMessage(20)).as("nothing sent: the wait gives up").isFalse();
@@ -167,14 +179,12 @@ class WireChannelTest {
       assertThat(ch.awaitMessage(5_000)).isTrue();
       assertThatThrownBy(ch::receive).isInstanceOf(WireException.TransportClosed.class);
       assertThatThrownBy(() -> ch.awaitMessage(0)).isInstanceOf(IllegalArgumentException.class);
-    }
+    });
   }
 
   @Test
   void aConnectionIsQuietUntilAnyOfTheNextMessageArrives() throws Exception {
-    try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
-        Socket raw = new Socket(InetAddress.getLoopbackAddress(), server.getLocalPort());
-        WireChannel ch = WireChannel.wrap(server.accept(), SMALL)) {
+    withRawPeer((raw, ch) -> {
       OutputStream out = raw.getOutputStream();
       assertThat(ch.quiet()).isTrue();
       byte[] f = frame(new Msg.Yield("c", 1L));
@@ -189,7 +199,7 @@ class WireChannelTest {
       out.flush();
       assertThat(ch.receive()).isEqualTo(new Msg.Yield("c", 1L));
       assertThat(ch.quiet()).isTrue();
-    }
+    });
   }
 
   @Test
