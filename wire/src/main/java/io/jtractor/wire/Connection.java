@@ -61,7 +61,8 @@ public interface Connection extends AutoCloseable {
    * Makes reads from {@link #input()} give up after {@code millis} without a byte, with a {@link
    * java.net.SocketTimeoutException} that loses nothing (the stream stays usable); 0 waits
    * forever. Returns false, changing nothing, where the transport cannot (the default: an
-   * in-memory pipe, a Unix domain socket channel, TLS, whose record layer may be mid-record).
+   * in-memory pipe, a Unix domain socket channel or any socket of a {@code SocketChannel}, which
+   * an interrupt closes; TLS, whose record layer may be mid-record).
    * Only the thread that reads calls this.
    */
   default boolean readTimeout(int millis) throws IOException {

@@ -73,7 +73,9 @@ final class SocketConnection implements Connection {
 
   @Override
   public boolean readTimeout(int millis) throws IOException {
-    if (socket instanceof SSLSocket) return false;
+    // Not TLS (a read that gives up may leave a record half read), and not a socket of a
+    // SocketChannel: that closes when a thread blocked in it is interrupted, as sc cancels tasks.
+    if (socket instanceof SSLSocket || socket.getChannel() != null) return false;
     socket.setSoTimeout(millis);
     return true;
   }
