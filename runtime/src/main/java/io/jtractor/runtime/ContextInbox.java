@@ -125,21 +125,25 @@ final class ContextInbox implements ReaderRelay.Mailbox {
   }
 
   private Msg receiveOnPlatformThread(ReceiveChannel<Msg> in) {
-    Sc.checkpointIfCancelled();
-    Msg m = in.tryReceive();
-    if (m != null) return m;
-    // Announced before looking for a loan: one made from now on is found below, or its lender
-    // sees this wait begin and undoes it (putLending).
-    waitingReader = Thread.currentThread();
-    waits++; // the only writer: the waiting task (one at a time per inbox, or the last one wins)
     try {
+      Sc.checkpointIfCancelled();
+      Msg m = in.tryReceive();
+      if (m != null) return m;
+      // Announced before looking for a loan: one made from now on is found below, or its lender
+      // sees this wait begin and undoes it (putLending).
+      waitingReader = Thread.currentThread();
+      waits++; // the only writer: the waiting task (one at a time per inbox, or the last one wins)
       if (loan.take()) { // lent to this thread since its last wait: read
         m = relay.readFor(this);
         if (m != null) return m;
       }
       return in.receive(); // if lent the reading meanwhile, this task holds it until its next wait
-    } catch (RuntimeException e) {
-      loan.giveBack(); // lent as this task stopped waiting: the relay reads on
+    } catch (Throwable e) { // a cancellation (an Error), the end of the connection, a failure
+      // Leaving without a message: a loan made to this thread, before or during this wait, goes
+      // back to the relay. Counted as a new wait first, so that a lender that saw this one and
+      // lends after the look below undoes its loan (putLending).
+      waits++;
+      loan.giveBack();
       throw e;
     } finally {
       waitingReader = null;

@@ -84,8 +84,8 @@ public final class ContextLink {
     this.inbox = new ContextInbox(chan.relay());
     ReadingLoan loan = chan.relay().loan();
     this.beforeCreditWait = loan == null ? this::failIfEnded : () -> {
-      failIfEnded();
       loan.giveBack(); // the credit comes over this connection: someone must read it
+      failIfEnded();
     };
     this.cancelTimeout = chan.tuning.contextCancelTimeout();
     this.sends = new ContextSends(chan, cid);
@@ -262,8 +262,8 @@ public final class ContextLink {
     Sc.checkpointIfCancelled();
     failIfEnded();
     if (backpressure && creditFlow) credit.acquire(beforeCreditWait);
+    inbox.sent(); // before the item leaves: its answer may arrive before this thread runs again
     sends.yieldItem(value);
-    inbox.sent();
   }
 
   /** Sends {@code stop}, ignoring a closed connection. */

@@ -262,6 +262,15 @@ public final class PeerChannel {
     return relay.lentReads();
   }
 
+  /**
+   * How many loans of this connection's reading the watch had to take back from a task that
+   * stayed away (see {@link ReadingLoan}); 0 where nothing is lent. A diagnostic, and for tests.
+   */
+  public long loansTakenBack() {
+    ReadingLoan loan = relay.loan();
+    return loan == null ? 0 : loan.takenBack();
+  }
+
   /** Threads taking part in the relay of readers (for {@link Bookkeeping}). */
   int readerCount() {
     return relay.readerCount();

@@ -3,6 +3,7 @@ package io.jtractor.runtime;
 import io.jtractor.sc.ClosedResourceError;
 import io.jtractor.sc.MemoryChannel;
 import io.jtractor.sc.Sc;
+import io.jtractor.sc.Task;
 import io.jtractor.wire.Msg;
 import io.jtractor.wire.Uid;
 import io.jtractor.wire.WireChannel;
@@ -238,6 +239,7 @@ final class ReaderRelay {
    */
   Msg readFor(Mailbox inbox) {
     boolean keep = false;
+    boolean handedOn = false;
     int read = 0;
     Msg mine = null;
     try {
@@ -258,6 +260,12 @@ final class ReaderRelay {
           calls.deliver(msg, wire.hasBufferedMessage(), false);
           continue;
         }
+        if (stopsTasks(msg)) { // it waits for the peer's tasks here, which may include this one
+          calls.flushDeferred();
+          handedOn = true;
+          startReader(msg);
+          return null;
+        }
         Dispatcher.PreparedCall call = handleOther(msg);
         if (call == Dispatcher.END) {
           endLoop();
@@ -277,19 +285,31 @@ final class ReaderRelay {
       if (read > BULK_READ) loan.sawBulk();
       if (keep && read <= BULK_READ && loan.lendsNow()) {
         loan.lendTo(Thread.currentThread());
-      } else {
+      } else if (!handedOn) {
         passReading();
       }
     }
   }
 
   private void startReader() {
+    startReader(null);
+  }
+
+  /**
+   * Starts a new reader holding the reading; with {@code first}, a message a task lent the
+   * reading has read but must not handle itself ({@link #stopsTasks}), which the new reader
+   * handles before it reads on.
+   */
+  private void startReader(Msg first) {
     int n = readers.incrementAndGet();
+    Task life = () -> {
+      if (first == null || handleFirst(first)) readerLife(true);
+    };
     try {
       if (n <= platformReaders) {
-        ch.actor.service().startSoonOnPlatformThread("conn:" + peer.name(), () -> readerLife(true));
+        ch.actor.service().startSoonOnPlatformThread("conn:" + peer.name(), life);
       } else {
-        ch.actor.service().startSoon("conn:" + peer.name(), () -> readerLife(true));
+        ch.actor.service().startSoon("conn:" + peer.name(), life);
       }
     } catch (RuntimeException closing) {
       readers.decrementAndGet();
@@ -297,9 +317,37 @@ final class ReaderRelay {
     }
   }
 
+  /** A new reader handles a message read for it; false (the loop ended, this reader gone) if it ends the loop. */
+  private boolean handleFirst(Msg first) {
+    Dispatcher.PreparedCall call = Dispatcher.END;
+    try {
+      call = handleOther(first);
+    } catch (RuntimeException e) {
+      stoppedReading(e);
+    }
+    Dispatcher.PreparedCall toRun = call;
+    if (call == Dispatcher.END) {
+      readers.decrementAndGet();
+      endLoop();
+      return false;
+    }
+    if (toRun != null) ch.actor.service().startSoon("rpc:" + peer.name(), () -> dispatcher.run(toRun));
+    return true;
+  }
+
   /**
-   * Reads and dispatches until the loop must end (returns null) or a call arrived for this reader
-   * to run (returns it; the caller decides whether to pass the reading on first). Never throws for
+   * Whether handling {@code msg} waits for the peer's RPC tasks here to finish (the sentinel,
+   * {@code self.cancel}): a task lent the reading hands such a message to a new reader, for it may
+   * be one of those tasks, and would wait for itself.
+   */
+  private static boolean stopsTasks(Msg msg) {
+    return msg instanceof Msg.Sentinel || msg instanceof Msg.Cmd c && "self".equals(c.ns()) && "cancel".equals(c.func());
+  }
+
+  /**
+   * Reads and dispatches until the loop must end (returns null), a call arrived for this reader
+   * to run (returns it; the caller decides whether to pass the reading on first), or the reading
+   * was lent to a task (returns {@link #LENT}). Never throws for
    * the peer's misbehaviour.
    */
   private Dispatcher.PreparedCall readUntilEndOrCall() {

@@ -47,6 +47,14 @@ final class ReadingLoan {
   /** How long loans stop after a borrower's read brought a bulk of messages. */
   static final long BULK_PAUSE_NANOS = 20_000_000;
 
+  /** How many loans the watch took back from borrowers that stayed away; written by the watch's thread. */
+  private volatile long takenBack;
+
+  /** How many loans the watch took back (for tests and diagnostics). */
+  long takenBack() {
+    return takenBack;
+  }
+
   ReadingLoan(Runnable passReading, long lendBelowNanos) {
     this.passReading = passReading;
     this.lendBelowNanos = lendBelowNanos;
@@ -116,6 +124,7 @@ final class ReadingLoan {
 
   /** The watch: the borrower stayed away too long. No more loans until the gaps prove short again. */
   private void handOff() {
+    takenBack++; // the watch's thread only
     recentGapNanos = 10 * lendBelowNanos;
     lent.set(null); // no one else can have made a loan meanwhile: no one holds the reading
     passReading.run();
