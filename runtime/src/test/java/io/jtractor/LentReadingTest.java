@@ -40,6 +40,21 @@ class LentReadingTest extends SharedRootTest {
     });
   }
 
+  /** What a test does with its child and the stream of a context with the child's echo. */
+  private interface EchoBody {
+    void run(Portal p, MsgStream s) throws Exception;
+  }
+
+  /** Runs {@code body} with a child JVM and an open stream to its echo. */
+  private static void withEchoStream(EchoBody body) {
+    withChild(p -> p.openContext(CtxFuncs::echo, (ctx, first) -> {
+      try (MsgStream s = ctx.openStream()) {
+        body.run(p, s);
+      }
+      return null;
+    }));
+  }
+
   /** Sends {@code i} on {@code s} and expects it back. */
   private static void echo(MsgStream s, long i) {
     s.send(i);
@@ -78,38 +93,32 @@ class LentReadingTest extends SharedRootTest {
 
   @Test
   void aTaskWaitingWithTheReadingLentIsCancelledOnTime() {
-    withChild(p -> p.openContext(CtxFuncs::echo, (ctx, first) -> {
-      try (MsgStream s = ctx.openStream()) {
-        long next = converseUntilLent(p, s);
-        long t0 = System.nanoTime();
-        CancelScope waited = Sc.moveOnAfter(Duration.ofMillis(50), scope -> s.receive()); // nothing was sent: nothing comes
-        long tookMs = (System.nanoTime() - t0) / 1_000_000;
-        assertThat(waited.cancelledCaught()).isTrue();
-        assertThat(tookMs).isLessThan(5_000); // a wait that never gave the socket up would hang here
-        // The connection still serves everyone (the reading went back to the relay), this stream too.
-        assertThat(p.run(Funcs::add, 2L, 3L)).isEqualTo(5L);
-        echo(s, next);
-      }
-      return null;
-    }));
+    withEchoStream((p, s) -> {
+      long next = converseUntilLent(p, s);
+      long t0 = System.nanoTime();
+      CancelScope waited = Sc.moveOnAfter(Duration.ofMillis(50), scope -> s.receive()); // nothing was sent: nothing comes
+      long tookMs = (System.nanoTime() - t0) / 1_000_000;
+      assertThat(waited.cancelledCaught()).isTrue();
+      assertThat(tookMs).isLessThan(5_000); // a wait that never gave the socket up would hang here
+      // The connection still serves everyone (the reading went back to the relay), this stream too.
+      assertThat(p.run(Funcs::add, 2L, 3L)).isEqualTo(5L);
+      echo(s, next);
+    });
   }
 
   @Test
   void aBorrowerCancelledAsItWaitsGivesTheReadingBackAtOnce() {
-    withChild(p -> p.openContext(CtxFuncs::echo, (ctx, first) -> {
-      try (MsgStream s = ctx.openStream()) {
-        long next = converseUntilLent(p, s); // this thread now holds the reading between its waits
-        long takenBack = p.channel().loansTakenBack();
-        CancelScope cancelled = CancelScope.create();
-        cancelled.cancel();
-        cancelled.run(scope -> s.receive()); // Cancelled at once, as it begins to wait
-        assertThat(cancelled.cancelledCaught()).isTrue();
-        Thread.sleep(50); // held, the loan would be taken back by the watch meanwhile
-        assertThat(p.channel().loansTakenBack()).as("given back as it left, not taken back").isEqualTo(takenBack);
-        echo(s, next);
-      }
-      return null;
-    }));
+    withEchoStream((p, s) -> {
+      long next = converseUntilLent(p, s); // this thread now holds the reading between its waits
+      long takenBack = p.channel().loansTakenBack();
+      CancelScope cancelled = CancelScope.create();
+      cancelled.cancel();
+      cancelled.run(scope -> s.receive()); // Cancelled at once, as it begins to wait
+      assertThat(cancelled.cancelledCaught()).isTrue();
+      Thread.sleep(50); // held, the loan would be taken back by the watch meanwhile
+      assertThat(p.channel().loansTakenBack()).as("given back as it left, not taken back").isEqualTo(takenBack);
+      echo(s, next);
+    });
   }
 
   @Test
@@ -151,23 +160,20 @@ class LentReadingTest extends SharedRootTest {
 
   @Test
   void aTaskThatStopsWaitingWithTheReadingLentLosesItWithinMilliseconds() {
-    withChild(p -> p.openContext(CtxFuncs::echo, (ctx, first) -> {
-      try (MsgStream s = ctx.openStream()) {
-        long next = converseUntilLent(p, s); // this thread now holds the reading between its waits
-        CountDownLatch callsDone = new CountDownLatch(1);
-        Nursery.run(n -> {
-          n.startSoon(() -> {
-            for (long i = 0; i < 20; i++) assertThat(p.run(Funcs::add, i, 1L)).isEqualTo(i + 1);
-            callsDone.countDown();
-          });
-          // Blocked on something else, not on this connection: the answers to the calls above
-          // can only be read if the reading was taken back from this thread.
-          assertThat(callsDone.await(30, TimeUnit.SECONDS)).isTrue();
+    withEchoStream((p, s) -> {
+      long next = converseUntilLent(p, s); // this thread now holds the reading between its waits
+      CountDownLatch callsDone = new CountDownLatch(1);
+      Nursery.run(n -> {
+        n.startSoon(() -> {
+          for (long i = 0; i < 20; i++) assertThat(p.run(Funcs::add, i, 1L)).isEqualTo(i + 1);
+          callsDone.countDown();
         });
-        echo(s, next); // and it is lent again, or waits as any task does
-      }
-      return null;
-    }));
+        // Blocked on something else, not on this connection: the answers to the calls above
+        // can only be read if the reading was taken back from this thread.
+        assertThat(callsDone.await(30, TimeUnit.SECONDS)).isTrue();
+      });
+      echo(s, next); // and it is lent again, or waits as any task does
+    });
   }
 
   @Test
@@ -190,20 +196,17 @@ class LentReadingTest extends SharedRootTest {
 
   @Test
   void aTaskThatComputesBetweenItsMessagesIsNotLentTheReading() {
-    withChild(p -> p.openContext(CtxFuncs::echo, (ctx, first) -> {
-      try (MsgStream s = ctx.openStream()) {
-        converseUntilLent(p, s);
-        long before = p.channel().lentReads();
-        for (long i = 0; i < 30; i++) {
-          echo(s, i);
-          long until = System.nanoTime() + 3_000_000; // 3 ms of work, runnable all along
-          while (System.nanoTime() - until < 0) Thread.onSpinWait();
-        }
-        // Kept between such waits, the reading would leave everything else on this connection
-        // unread for 3 ms each time; the runtime stops lending it after the first long gap.
-        assertThat(p.channel().lentReads() - before).isLessThanOrEqualTo(3);
+    withEchoStream((p, s) -> {
+      converseUntilLent(p, s);
+      long before = p.channel().lentReads();
+      for (long i = 0; i < 30; i++) {
+        echo(s, i);
+        long until = System.nanoTime() + 3_000_000; // 3 ms of work, runnable all along
+        while (System.nanoTime() - until < 0) Thread.onSpinWait();
       }
-      return null;
-    }));
+      // Kept between such waits, the reading would leave everything else on this connection
+      // unread for 3 ms each time; the runtime stops lending it after the first long gap.
+      assertThat(p.channel().lentReads() - before).isLessThanOrEqualTo(3);
+    });
   }
 }
