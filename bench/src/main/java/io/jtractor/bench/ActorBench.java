@@ -155,7 +155,7 @@ public final class ActorBench {
     });
   }
 
-  private static long childPid(Portal p) {
+  static long childPid(Portal p) {
     return ProcessHandle.current().children()
         .filter(h -> h.info().arguments().map(a -> String.join(" ", a).contains(p.uid().uuid())).orElse(false))
         .findFirst().orElseThrow().pid();

@@ -100,30 +100,61 @@ final class RawPeer implements AutoCloseable {
   }
 
   /**
+   * {@code n} round trips of the subject, wherever they must run (on this thread, or handed to a
+   * task that holds the subject's stream): the time of each, in nanoseconds. A block may time only
+   * part of each trip (a cancel, not the opening of the context it cancels).
+   */
+  interface Block {
+    long[] run(int n) throws Exception;
+
+    /** Runs {@code trip} {@code n} times on the calling thread, timing each whole. */
+    static Block of(Trip trip) {
+      return n -> {
+        long[] ns = new long[n];
+        for (int i = 0; i < n; i++) {
+          long t0 = System.nanoTime();
+          trip.run();
+          ns[i] = System.nanoTime() - t0;
+        }
+        return ns;
+      };
+    }
+  }
+
+  /** {@link #compare(String, int, Block, long)} for round trips run on this thread. */
+  static void compare(String label, int calls, Trip subject, long subjectPeerPid) throws Exception {
+    compare(label, calls, Block.of(subject), subjectPeerPid);
+  }
+
+  /** How many round trips of each a block of {@link #compare} runs. */
+  private static final int BLOCK = 500;
+
+  /**
    * Measures {@code subject} and the raw floor in alternating blocks of 500 round trips ({@code
    * calls} of each in all, after a warm-up of each) and prints mean, median and tail of both, with
    * the ratios; and the CPU time each round trip costs on both ends: this JVM (all its threads)
    * and {@code subjectPeerPid}, the process that answers {@code subject}, against this JVM and the
    * raw echo for the floor. Unlike latency, CPU time does not depend on where the scheduler put the
-   * threads, so it shows the work a change saves even on a noisy VM.
+   * threads, so it shows the work a change saves even on a noisy VM. The raw floor always runs on
+   * this thread.
    */
-  static void compare(String label, int calls, Trip subject, long subjectPeerPid) throws Exception {
+  static void compare(String label, int calls, Block subject, long subjectPeerPid) throws Exception {
     try (RawPeer raw = new RawPeer()) {
       long self = ProcessHandle.current().pid(), echo = raw.process.pid();
       // Warm up for at least 2,000 of each and 3 s: after the full benchmark's spawning runs, the
       // caller's C2 compiler was measured still busy (0.7 s of CPU in 2 s) during a shorter warm-up,
-      // which pinned to one CPU is taken from the round trips being measured.
+      // which pinned to one CPU is taken from the round trips being measured. A child JVM runs C1
+      // only: its paths take seconds of work to compile.
       long warmUntil = System.nanoTime() + 3_000_000_000L;
-      for (int i = 0; i < 2_000 || System.nanoTime() - warmUntil < 0; i++) {
-        raw.roundTrip();
-        subject.run();
+      for (int i = 0; i < 2_000 || System.nanoTime() - warmUntil < 0; i += BLOCK) {
+        for (int k = 0; k < BLOCK; k++) raw.roundTrip();
+        subject.run(BLOCK);
       }
       long[] rawNs = new long[calls];
       long[] subjectNs = new long[calls];
-      int block = 500;
       long rawSelfCpu = 0, rawEchoCpu = 0, subjectSelfCpu = 0, subjectPeerCpu = 0;
-      for (int done = 0; done < calls; done += block) {
-        int n = Math.min(block, calls - done);
+      for (int done = 0; done < calls; done += BLOCK) {
+        int n = Math.min(BLOCK, calls - done);
         var selfCpu = threadCpuNanos(self);
         var echoCpu = threadCpuNanos(echo);
         for (int i = 0; i < n; i++) {
@@ -136,11 +167,7 @@ final class RawPeer implements AutoCloseable {
         selfCpu = selfCpuAfterRaw;
         rawEchoCpu += cpuBetween(echoCpu, threadCpuNanos(echo));
         var peerCpu = threadCpuNanos(subjectPeerPid);
-        for (int i = 0; i < n; i++) {
-          long t0 = System.nanoTime();
-          subject.run();
-          subjectNs[done + i] = System.nanoTime() - t0;
-        }
+        System.arraycopy(subject.run(n), 0, subjectNs, done, n);
         subjectSelfCpu += cpuBetween(selfCpu, threadCpuNanos(self));
         subjectPeerCpu += cpuBetween(peerCpu, threadCpuNanos(subjectPeerPid));
       }

@@ -14,16 +14,16 @@ import java.util.List;
 /**
  * Whole-process benchmarks of contexts and streams, each next to a baseline from the same run:
  * one-way throughput of 100k small messages (vs. the same frames written through a buffered raw
- * socket to a plain echoing JVM), the bidirectional stream echo round trip (vs. a raw two-JVM
- * ping-pong), {@code Context.cancel()} latency, and cancelling a depth-3, breadth-2 tree of
- * erroring actors (tractor's test_nested_multierrors shape); then the same with in-process actors
- * ({@link InProcessBench}).
+ * socket to a plain echoing JVM), the bidirectional stream echo round trip and {@code
+ * Context.cancel()} latency (each interleaved with a raw two-JVM ping-pong, {@link
+ * StreamLatency}), and cancelling a depth-3, breadth-2 tree of erroring actors (tractor's
+ * test_nested_multierrors shape); then the same with in-process actors ({@link InProcessBench}).
  *
  * <p>{@code java -cp bench/target/benchmarks.jar io.jtractor.bench.StreamBench [messages] [tree?]}
  * ({@code StreamBench tree}: only the tree, three times; {@code StreamBench inproc}: only the
- * in-process figures; {@code StreamBench cancel [rounds]}: only {@code Context.cancel()}, e.g.
- * under a profiler); run it once under {@code taskset -c 0}
- * and once without.
+ * in-process figures; {@code StreamBench cancel [rounds]} or {@code StreamBench echo [calls]}: only
+ * that latency figure, e.g. under a profiler); run it once under {@code taskset -c 0} and once
+ * without.
  */
 public final class StreamBench {
   private StreamBench() {}
@@ -51,13 +51,14 @@ public final class StreamBench {
       }
       return;
     }
-    if (args.length > 0 && args[0].equals("cancel")) { // only Context.cancel(), for profiling it
-      int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 2_000;
-      double rawRtt = ActorBench.rawPingPong(10_000);
+    if (args.length > 0 && (args[0].equals("cancel") || args[0].equals("echo"))) { // one latency figure, e.g. to profile it
+      boolean cancel = args[0].equals("cancel");
+      int rounds = args.length > 1 ? Integer.parseInt(args[1]) : cancel ? 2_000 : 10_000;
       try (Root root = Jtractor.openRoot("bench", BenchFuncs.class)) {
         root.openNursery(an -> {
           Portal p = an.withSpawnOptions(ActorBench.childOptions()).startActor("streamer", BenchFuncs.class);
-          cancels(p, rounds, rawRtt);
+          if (cancel) StreamLatency.cancels(p, rounds);
+          else StreamLatency.echoes(p, rounds);
           p.cancelActor();
         });
       }
@@ -67,7 +68,6 @@ public final class StreamBench {
     boolean tree = args.length <= 1 || Boolean.parseBoolean(args[1]);
     System.out.println("jtractor stream benchmarks (" + (Runtime.getRuntime().availableProcessors() == 1 ? "pinned to one CPU" : "unpinned") + ")");
     double rawRate = rawOneWay(messages);
-    double rawRtt = ActorBench.rawPingPong(10_000);
     try (Root root = Jtractor.openRoot("bench", BenchFuncs.class)) {
       root.openNursery(an -> {
         Portal p = an.withSpawnOptions(ActorBench.childOptions()).startActor("streamer", BenchFuncs.class);
@@ -91,11 +91,8 @@ public final class StreamBench {
           System.out.printf("one-way %d messages callee -> caller (a context's stream, 4096-item window as above): %.0f msg/s; ratio to raw %.2f%n",
               messages, rate, rate / rawRate);
         }
-        double us = onTask(() -> echoMicros(p, 10_000));
-        double usMain = echoMicros(p, 10_000);
-        System.out.printf("stream echo round trip from a task: %.1f us; from the root's own (platform) thread: %.1f us; raw two-JVM ping-pong: %.1f us; ratio %.2f (root's thread %.2f)%n",
-            us, usMain, rawRtt, us / rawRtt, usMain / rawRtt);
-        cancels(p, 2_000, rawRtt);
+        StreamLatency.echoes(p, 10_000);
+        StreamLatency.cancels(p, 2_000);
         p.cancelActor();
       });
       if (tree) {
@@ -138,25 +135,12 @@ public final class StreamBench {
   }
 
   /**
-   * How long a latency figure (stream echo, {@code Context.cancel()}) is exercised before it is
-   * timed, {@code -Dbench.warmUpMillis} (default 2000): a child JVM runs C1 only (the lean flags),
-   * and until its paths and ours are compiled a cancel takes 4-5 times as long as after (measured:
-   * p50 ~400 us in the first 200 cancels, 80-90 us from a few thousand on).
+   * How long an in-process latency figure (stream echo, {@code Context.cancel()}) is exercised
+   * before it is timed, {@code -Dbench.warmUpMillis} (default 2000): until the paths are compiled a
+   * cancel takes 4-5 times as long as after (measured between JVMs: p50 ~400 us in the first 200
+   * cancels, 80-90 us from a few thousand on). Between JVMs, {@link RawPeer#compare} warms up.
    */
   static final long WARM_UP_NANOS = Long.getLong("bench.warmUpMillis", 2_000) * 1_000_000;
-
-  /**
-   * {@code Context.cancel()} of a context whose callee sleeps, {@code rounds} times after {@link
-   * #WARM_UP_NANOS} of cancels: percentiles of the time until the callee acknowledged, the first
-   * quarter left out too.
-   */
-  static void cancels(Portal p, int rounds, double rawRtt) {
-    long[] tail = onTask(() -> cancelTimes(p, rounds));
-    long[] tailMain = cancelTimes(p, rounds);
-    System.out.printf("Context.cancel() until the callee acknowledged, from a task: p50 %.1f us, p90 %.1f us; raw ping-pong %.1f us; ratio p50 %.2f; from the root's own (platform) thread: p50 %.1f us, ratio %.2f%n",
-        tail[tail.length / 2] / 1e3, tail[tail.length * 9 / 10] / 1e3, rawRtt, tail[tail.length / 2] / 1e3 / rawRtt,
-        tailMain[tailMain.length / 2] / 1e3, tailMain[tailMain.length / 2] / 1e3 / rawRtt);
-  }
 
   /**
    * The times of {@code rounds} {@code Context.cancel()}s of a sleeping callee, after {@link
@@ -164,22 +148,8 @@ public final class StreamBench {
    */
   static long[] cancelTimes(Portal p, int rounds) {
     long warm = System.nanoTime() + WARM_UP_NANOS;
-    while (System.nanoTime() < warm) {
-      p.openContext(BenchFuncs::sleeper, (ctx, first) -> {
-        ctx.cancel();
-        return null;
-      });
-    }
-    long[] ns = new long[rounds];
-    for (int i = 0; i < ns.length; i++) {
-      int k = i;
-      p.openContext(BenchFuncs::sleeper, (ctx, first) -> {
-        long t0 = System.nanoTime();
-        ctx.cancel();
-        ns[k] = System.nanoTime() - t0;
-        return null;
-      });
-    }
+    while (System.nanoTime() < warm) StreamLatency.timedCancels(p, 50);
+    long[] ns = StreamLatency.timedCancels(p, rounds);
     long[] tail = Arrays.copyOfRange(ns, rounds / 4, ns.length);
     Arrays.sort(tail);
     return tail;
