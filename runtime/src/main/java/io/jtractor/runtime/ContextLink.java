@@ -320,6 +320,7 @@ public final class ContextLink {
       }
       switch (m) {
         case Msg.Yield y -> {
+          sends.received();
           consumed();
           return y.value();
         }

@@ -10,8 +10,8 @@ import io.jtractor.wire.Msg;
  * the connection's write-behind queue; a lone item is written at once.
  *
  * <p>Threads: the tasks using the context; {@link #beforeEachSend} is set once, before the task
- * runs; {@link #lastYieldAt} is shared by the sending tasks (a race among several only blurs
- * what counts as a burst).
+ * runs; the times of the last item and {@link #receivedSinceYield} are shared by the sending and
+ * receiving tasks (a race among several only blurs what counts as a burst).
  */
 final class ContextSends {
   private final PeerChannel chan;
@@ -22,8 +22,17 @@ final class ContextSends {
    * faster path for one item ({@link Tuning#burstGapNanos}).
    */
   private final long burstGapNanos;
-  /** When the last item was sent. */
+  /**
+   * Whether a reply is always written at once: on an in-memory link, where the sending thread
+   * hands it to the receiving side itself, with no system call to save; a round trip there is
+   * shorter than {@link #burstGapNanos}.
+   */
+  private final boolean repliesAtOnce;
+  /** When the sending of the last item began, and when it ended. */
+  private volatile long lastYieldBegan = Long.MIN_VALUE / 2;
   private volatile long lastYieldAt = Long.MIN_VALUE / 2;
+  /** An item arrived for this side since it last sent one: the next item may be the reply. */
+  private volatile boolean receivedSinceYield;
   /** Runs before each frame (the callee's owed cancel functype); null on the caller side. */
   private volatile Runnable beforeEachSend;
 
@@ -31,6 +40,7 @@ final class ContextSends {
     this.chan = chan;
     this.cid = cid;
     this.burstGapNanos = chan.tuning.burstGapNanos();
+    this.repliesAtOnce = !chan.wire.connection().transport().kernelWakesReads();
   }
 
   /** The callee's side: sets what runs before each frame the task sends. */
@@ -49,12 +59,28 @@ final class ContextSends {
     sendEncoded(new Msg.Started(cid, value), "started");
   }
 
-  /** Sends one stream item; a value msgpack cannot carry is the sender's {@link TypeError}. */
+  /** This side's task took an item off the stream: what it sends next may answer it. */
+  void received() {
+    if (!receivedSinceYield) receivedSinceYield = true;
+  }
+
+  /**
+   * Sends one stream item; a value msgpack cannot carry is the sender's {@link TypeError}. Items
+   * closer together than {@link #burstGapNanos} are a burst, timed from the end of the item
+   * before. A reply (an item sent after one was received) is timed from the start of the item
+   * before, which it follows by a round trip however long writing that item took: timed from its
+   * end, a slow write made a request's reply look like the next item of a burst, and the lone
+   * item went through the writer task (a virtual thread started, a carrier woken). On an
+   * in-memory link a reply is always written at once ({@link #repliesAtOnce}).
+   */
   void yieldItem(Object value) {
     Msg.Yield y = new Msg.Yield(cid, value);
     long now = System.nanoTime();
     beforeSend();
-    if (now - lastYieldAt < burstGapNanos) {
+    boolean reply = receivedSinceYield;
+    if (reply) receivedSinceYield = false;
+    boolean burst = reply ? !repliesAtOnce && now - lastYieldBegan < burstGapNanos : now - lastYieldAt < burstGapNanos;
+    if (burst) {
       // A burst: queue it for the connection's writer instead of paying a write per item.
       try {
         chan.sendBehind(y);
@@ -64,6 +90,7 @@ final class ContextSends {
     } else {
       sendEncoded(y, "yield"); // a lone item (e.g. request/response): written at once
     }
+    lastYieldBegan = now;
     lastYieldAt = System.nanoTime();
   }
 

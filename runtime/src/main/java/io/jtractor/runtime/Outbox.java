@@ -35,6 +35,8 @@ final class Outbox {
   private ArrayList<byte[]> outQueue = new ArrayList<>();
   /** Whether a writer task owns the queue; changed under {@link #outLock}, read without it. */
   private volatile boolean writerActive;
+  /** How many writer tasks were started; written under {@link #outLock}, read by anyone. */
+  private volatile long writersStarted;
   /** Set once a {@code None} sentinel went out on this connection: one is never answered twice. */
   private volatile boolean sentinelSent;
 
@@ -131,6 +133,7 @@ final class Outbox {
       outQueue.add(body);
       if (writerActive) return;
       writerActive = true;
+      writersStarted++;
     } finally {
       outLock.unlock();
     }
@@ -139,6 +142,11 @@ final class Outbox {
     } catch (RuntimeException stopping) {
       drainOutQueue(); // the actor is stopping: write on this thread instead
     }
+  }
+
+  /** How many writer tasks {@link #sendBehind} started (a diagnostic, and for tests). */
+  long writersStarted() {
+    return writersStarted;
   }
 
   /** Queues encoded {@code frames} if the writer is active (checked under the lock); false if it is not. */

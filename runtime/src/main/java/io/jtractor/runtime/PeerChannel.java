@@ -271,6 +271,14 @@ public final class PeerChannel {
     return loan == null ? 0 : loan.takenBack();
   }
 
+  /**
+   * How many times a task was started to write stream items queued behind a burst (see {@link
+   * Outbox#sendBehind}): a diagnostic, and for tests.
+   */
+  public long writersStarted() {
+    return outbox.writersStarted();
+  }
+
   /** Threads taking part in the relay of readers (for {@link Bookkeeping}). */
   int readerCount() {
     return relay.readerCount();

@@ -1,0 +1,79 @@
+package io.jtractor;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.jtractor.config.SpawnOptions;
+import io.jtractor.funcs.CtxFuncs;
+import io.jtractor.funcs.Funcs;
+import io.jtractor.sc.Nursery;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * How a stream item leaves its sender: a lone item, or a reply to an item received, is written at
+ * once by the sending thread; items sent in a burst queue behind a writer task that writes them
+ * in large batches. Over a socket a reply follows its request by a round trip, however long
+ * writing the request took: the start of that write, not its end, tells a conversation from a
+ * burst. On an in-memory link (an in-process child) a reply is always written at once.
+ */
+@DisplayName("stream writes: replies at once, bursts behind a writer")
+@Timeout(60)
+class StreamWritesTest extends SharedRootTest {
+
+  private static void withChild(String backend, ContextSemanticsTest.PortalBody body) {
+    SpawnOptions options = backend.equals("process") ? SpawnOptions.DEFAULT.asProcess() : SpawnOptions.DEFAULT.inProcess();
+    root.openNursery(an -> {
+      Portal p = an.startActor("writes", options, CtxFuncs.class, Funcs.class);
+      try {
+        body.run(p);
+      } finally {
+        an.cancel();
+      }
+    });
+  }
+
+  /** Echoes 1,000 items with the child's echo; returns how many writer tasks this side started meanwhile. */
+  private static long writersStartedConversing(Portal p) {
+    long before = p.channel().writersStarted();
+    p.openContext(CtxFuncs::echo, (ctx, first) -> {
+      try (MsgStream s = ctx.openStream()) {
+        for (long i = 0; i < 1_000; i++) {
+          s.send(i);
+          assertThat(s.receive()).isEqualTo(i);
+        }
+      }
+      return null;
+    });
+    return p.channel().writersStarted() - before;
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"process", "in-process"})
+  void eachItemOfAConversationIsWrittenByItsSender(String backend) {
+    withChild(backend, p -> {
+      assertThat(writersStartedConversing(p)).as("from the root's own thread").isLessThan(10);
+      AtomicLong fromTask = new AtomicLong(-1);
+      Nursery.run(n -> n.startSoon(() -> fromTask.set(writersStartedConversing(p))));
+      assertThat(fromTask.get()).as("from a task").isLessThan(10);
+    });
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"process", "in-process"})
+  void aBurstOfItemsGoesBehindAWriterTask(String backend) {
+    withChild(backend, p -> {
+      long before = p.channel().writersStarted();
+      long sum = p.openContext(CtxFuncs::sink, 0L, (ctx, first) -> {
+        try (MsgStream s = ctx.openStream()) {
+          for (long i = 0; i < 5_000; i++) s.send(i);
+        }
+        return ctx.<Long>result();
+      });
+      assertThat(sum).isEqualTo(5_000L * 4_999 / 2);
+      assertThat(p.channel().writersStarted() - before).isPositive();
+    });
+  }
+}
