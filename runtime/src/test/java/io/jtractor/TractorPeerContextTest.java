@@ -74,6 +74,19 @@ class TractorPeerContextTest {
   }
 
   @Test
+  void aTractorCallerGetsTheFunctypeAtOnceNotWithStarted() throws Exception {
+    // tractor's start_remote_task waits for it as it sends the cmd (a jtractor caller gets it with
+    // the started): a tractor caller cancelled before started must already be past that wait.
+    try (WireChannel peer = tractorPeer()) {
+      peer.send(new Msg.Cmd(NS, "startedLate", Map.of(), PY, "late"));
+      assertThat(peer.receive()).isEqualTo(new Msg.Functype("late", Msg.CONTEXT));
+      assertThat(peer.hasBufferedMessage()).as("started, 50 ms later, not read with the functype").isFalse();
+      assertThat(peer.receive()).isEqualTo(new Msg.Started("late", "late"));
+      assertThat(peer.receive()).isEqualTo(new Msg.Return("late", "done"));
+    }
+  }
+
+  @Test
   void contextCancelByATractorPeerAnswersContextCancelledThenTheCancelsReturn() throws Exception {
     try (WireChannel peer = tractorPeer()) {
       peer.send(new Msg.Cmd(NS, "sleepForever", Map.of(), PY, "ctx2"));

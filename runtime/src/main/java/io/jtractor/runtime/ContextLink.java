@@ -420,6 +420,16 @@ public final class ContextLink {
     sends.beforeEachSend(r);
   }
 
+  /** The callee's side: the {@code functype} leaves with the task's first frame (see {@link ContextSends#functypeWithFirstFrame}). */
+  void functypeWithFirstFrame(Msg.Functype ft) {
+    sends.functypeWithFirstFrame(ft);
+  }
+
+  /** The callee's side: writes the task's last words, after the {@code functype} if it has not left. */
+  void lastWords(ContextSends.Write write, Msg msg) {
+    sends.firstOut(write, msg);
+  }
+
   @Override
   public String toString() {
     return "Context[" + func + " " + cid + (callerSide ? " caller" : " callee") + " peer=" + chan.peer() + "]";

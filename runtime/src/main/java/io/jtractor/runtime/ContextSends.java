@@ -2,6 +2,7 @@ package io.jtractor.runtime;
 
 import io.jtractor.errors.TypeError;
 import io.jtractor.wire.Msg;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Every frame one side of a context sends, each preceded by whatever must go first: on the callee
@@ -35,6 +36,11 @@ final class ContextSends {
   private volatile boolean receivedSinceYield;
   /** Runs before each frame (the callee's owed cancel functype); null on the caller side. */
   private volatile Runnable beforeEachSend;
+  /**
+   * The callee's {@code functype}, until it leaves with the task's first frame ({@link
+   * #firstOut}); null once it has, and on the caller's side.
+   */
+  private final AtomicReference<Msg.Functype> functype = new AtomicReference<>();
 
   ContextSends(PeerChannel chan, String cid) {
     this.chan = chan;
@@ -53,10 +59,53 @@ final class ContextSends {
     if (r != null) r.run();
   }
 
+  /**
+   * The callee's side, before its task runs, to a jtractor caller: the context's {@code functype}
+   * goes out with the task's first frame (its {@code started}, or its outcome), in the same write,
+   * instead of in a write of its own: the caller waits for both, and one write wakes its reader
+   * once. (A tractor caller gets it at once: its start_remote_task waits for it.)
+   */
+  void functypeWithFirstFrame(Msg.Functype ft) {
+    functype.set(ft);
+  }
+
+  /** How a caller of {@link #firstOut} writes its frames. */
+  interface Write {
+    void frames(Msg[] msgs);
+  }
+
+  /**
+   * Writes {@code msgs} through {@code write}, after the {@code functype} while it has not left.
+   * The functype is cleared only once its write returned, and writers meanwhile wait for it, so
+   * nothing for this context can precede it on the wire; a write that fails leaves it to the next.
+   */
+  void firstOut(Write write, Msg... msgs) {
+    if (functype.get() == null) { // the usual case: it left with the first frame
+      write.frames(msgs);
+      return;
+    }
+    synchronized (functype) {
+      Msg.Functype ft = functype.get();
+      if (ft == null) {
+        write.frames(msgs);
+        return;
+      }
+      Msg[] withFt = new Msg[msgs.length + 1];
+      withFt[0] = ft;
+      System.arraycopy(msgs, 0, withFt, 1, msgs.length);
+      write.frames(withFt);
+      functype.set(null);
+    }
+  }
+
   /** Sends {@code started}; a value msgpack cannot carry is the sender's {@link TypeError}. */
   void started(Object value) {
     beforeSend();
-    sendEncoded(new Msg.Started(cid, value), "started");
+    try {
+      firstOut(chan::send, new Msg.Started(cid, value));
+    } catch (IllegalArgumentException e) {
+      throw new TypeError("cannot send this started value: " + e.getMessage(), e);
+    }
   }
 
   /** This side's task took an item off the stream: what it sends next may answer it. */
@@ -77,6 +126,7 @@ final class ContextSends {
     Msg.Yield y = new Msg.Yield(cid, value);
     long now = System.nanoTime();
     beforeSend();
+    if (functype.get() != null) firstOut(chan::sendQuietly); // a stream never opens before started: not the usual path
     boolean reply = receivedSinceYield;
     if (reply) receivedSinceYield = false;
     boolean burst = reply ? !repliesAtOnce && now - lastYieldBegan < burstGapNanos : now - lastYieldAt < burstGapNanos;
@@ -97,7 +147,7 @@ final class ContextSends {
   /** Sends a runtime frame for this context (stop, credit, an overrun error), ignoring a closed connection. */
   void quietly(Msg msg) {
     beforeSend();
-    chan.sendQuietly(msg);
+    firstOut(chan::sendQuietly, msg);
   }
 
   /** Sends; a value msgpack cannot carry is the sender's {@link TypeError} (nothing is sent). */

@@ -9,7 +9,8 @@ import io.jtractor.wire.Uid;
 
 /**
  * How the {@link Dispatcher} runs a context function or a streaming function (tractor's {@code
- * @context} and async generators): {@code functype} at once, then whatever the function sends,
+ * @context} and async generators): {@code functype} (to a jtractor caller, a context's with the
+ * function's first frame; otherwise at once), then whatever the function sends,
  * then its outcome — {@code return} (context) or {@code stop} (stream) — or its error. A cancelled
  * context answers {@code ContextCancelled} naming who cancelled it; a cancelled stream sends
  * {@code stop}.
@@ -30,7 +31,14 @@ final class LinkedCalls {
     String cid = cmd.cid();
     boolean isContext = Msg.CONTEXT.equals(target.functype());
     try {
-      d.outbox().sendQuietly(new Msg.Functype(cid, target.functype()));
+      if (isContext && d.channel().peerIsJtractor) {
+        link.functypeWithFirstFrame(new Msg.Functype(cid, Msg.CONTEXT)); // leaves with started, or the outcome
+      } else {
+        // At once: a stream's caller opens its end on it, and a tractor caller cancelled before the
+        // functype arrived would leave this task running (its start_remote_task expects it at once).
+        d.outbox().sendQuietly(new Msg.Functype(cid, target.functype()));
+      }
+      ContextSends.Write lastWords = msgs -> cancels.sendLastWords(task, msgs);
       link.bindScope(task.scope);
       Object value = null;
       Throwable failure = null;
@@ -39,7 +47,7 @@ final class LinkedCalls {
       } catch (Cancelled c) {
         // The whole actor is going down.
         link.closeStream();
-        cancels.sendLastWords(task, isContext
+        link.lastWords(lastWords, isContext
             ? new Msg.Error(cid, ErrorBoxing.contextCancelled(
                 describe(actor, cmd) + " was cancelled: its actor is shutting down", actor.uid(), actor.cancelRequester()))
             : new Msg.Stop(cid));
@@ -53,24 +61,24 @@ final class LinkedCalls {
         if (remote != null && !(remote instanceof ContextCancelled)) {
           failure = remote; // e.g. a StreamOverrun the peer answered: pass it back, boxed again
         } else if (!isContext) {
-          cancels.sendLastWords(task, new Msg.Stop(cid));
+          link.lastWords(lastWords, new Msg.Stop(cid));
           return;
         } else {
-          cancels.sendLastWords(task, new Msg.Error(cid, cancelledBody(d, cmd, task, link)));
+          link.lastWords(lastWords, new Msg.Error(cid, cancelledBody(d, cmd, task, link)));
           return;
         }
       }
       if (failure != null) {
         Log.RUNTIME.debug("RPC " + cmd.ns() + "." + cmd.func() + " failed", failure);
         link.closeStream();
-        cancels.sendLastWords(task, new Msg.Error(cid, d.packSafely(failure)));
+        link.lastWords(lastWords, new Msg.Error(cid, d.packSafely(failure)));
         return;
       }
       link.closeStream();
       try {
-        cancels.sendLastWords(task, isContext ? new Msg.Return(cid, value) : new Msg.Stop(cid));
+        link.lastWords(lastWords, isContext ? new Msg.Return(cid, value) : new Msg.Stop(cid));
       } catch (IllegalArgumentException unencodable) {
-        cancels.sendLastWords(task, new Msg.Error(cid, d.packSafely(unencodable)));
+        link.lastWords(lastWords, new Msg.Error(cid, d.packSafely(unencodable)));
       }
     } finally {
       d.channel().forget(link);

@@ -47,13 +47,14 @@ final class Outbox {
   }
 
   /**
-   * Sends a message.
+   * Sends messages, in one write.
    *
    * @throws ConnectionLost if the connection is gone
+   * @throws IllegalArgumentException if msgpack cannot carry one (then nothing was sent)
    */
-  void send(Msg msg) {
+  void send(Msg... msgs) {
     try {
-      write(encode(msg));
+      write(encode(msgs));
     } catch (WireException e) {
       throw new ConnectionLost("connection to " + peer + " is closed", e);
     }

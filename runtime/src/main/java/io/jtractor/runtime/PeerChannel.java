@@ -133,12 +133,13 @@ public final class PeerChannel {
   }
 
   /**
-   * Sends a message.
+   * Sends messages, in one write.
    *
    * @throws ConnectionLost if the connection is gone
+   * @throws IllegalArgumentException if msgpack cannot carry one (then nothing was sent)
    */
-  public void send(Msg msg) {
-    outbox.send(msg);
+  public void send(Msg... msgs) {
+    outbox.send(msgs);
   }
 
   /** Sends, ignoring a closed connection (replies whose caller has gone). */

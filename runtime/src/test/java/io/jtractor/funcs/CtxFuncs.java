@@ -241,6 +241,18 @@ public final class CtxFuncs {
     return "yo";
   }
 
+  /** Starts 50 ms late, then returns "done". */
+  public static String startedLate(Context ctx) {
+    Sc.sleep(Duration.ofMillis(50));
+    ctx.started("late");
+    return "done";
+  }
+
+  /** Fails before it starts. */
+  public static void failBeforeStarted(Context ctx) {
+    throw new IllegalStateException("not starting");
+  }
+
   public static void sleepForever(Context ctx) {
     ctx.started();
     try (MsgStream s = ctx.openStream()) {

@@ -31,11 +31,16 @@ class JtractorPeerDialectTest {
   static final byte[] SECRET = "a test tree's secret, 32 bytes!!".getBytes();
 
   private static Root root() {
-    ActorConfig c = ActorConfig.of("root", List.of(Funcs.class)).withRegistry(Jtractor.defaultRegistry());
+    return root(Funcs.class);
+  }
+
+  /** A root exposing {@code modules}, holding the tree's secret a raw jtractor peer proves. */
+  static Root root(Class<?>... modules) {
+    ActorConfig c = ActorConfig.of("root", List.of(modules)).withRegistry(Jtractor.defaultRegistry());
     return Jtractor.openRoot(c.withSecurity(c.security().withSecret(TreeSecret.of(SECRET))));
   }
 
-  private static WireChannel jtractorPeer(Root root, Uid me) throws Exception {
+  static WireChannel jtractorPeer(Root root, Uid me) throws Exception {
     WireChannel ch = WireChannel.connect(root.address(), WireChannel.Config.DEFAULT);
     ch.handshake(me, Authenticator.of(TreeSecret.of(SECRET), Security.defaults(), me, List::of, u -> false));
     assertThat(ch.peerAuthenticated()).isTrue();
