@@ -170,21 +170,12 @@ public final class StreamBench {
   /** The mean stream echo round trip over {@code calls}, in microseconds, after {@link #WARM_UP_NANOS} of echoes. */
   static double echoMicros(Portal p, int calls) {
     double[] us = {0};
-    p.openContext(BenchFuncs::echoStream, (ctx, first) -> {
-      try (MsgStream s = ctx.openStream()) {
-        long warm = System.nanoTime() + WARM_UP_NANOS;
-        for (long i = 0; System.nanoTime() < warm; i++) {
-          s.send(i);
-          s.receive();
-        }
-        long t0 = System.nanoTime();
-        for (long i = 0; i < calls; i++) {
-          s.send(i);
-          s.receive();
-        }
-        us[0] = (System.nanoTime() - t0) / 1e3 / calls;
-      }
-      return null;
+    StreamLatency.withEchoStream(p, s -> {
+      long warm = System.nanoTime() + WARM_UP_NANOS;
+      for (long i = 0; System.nanoTime() < warm; i++) StreamLatency.echo(s, i);
+      long t0 = System.nanoTime();
+      for (long i = 0; i < calls; i++) StreamLatency.echo(s, i);
+      us[0] = (System.nanoTime() - t0) / 1e3 / calls;
     });
     return us[0];
   }

@@ -22,8 +22,8 @@ final class StreamLatency {
   /** The stream echo round trip over {@code calls}, from the root's thread, then from a task. */
   static void echoes(Portal p, int calls) throws Exception {
     long peer = ActorBench.childPid(p);
-    withEchoStream(p, s -> RawPeer.compare("stream echo round trip from the root's own (platform) thread", calls, RawPeer.Block.of(() -> echo(s)), peer));
-    compareOnTask("stream echo round trip from a task", calls, peer, server -> withEchoStream(p, s -> server.serve(RawPeer.Block.of(() -> echo(s)))));
+    withEchoStream(p, s -> RawPeer.compare("stream echo round trip from the root's own (platform) thread", calls, RawPeer.Block.of(() -> echo(s, 42L)), peer));
+    compareOnTask("stream echo round trip from a task", calls, peer, server -> withEchoStream(p, s -> server.serve(RawPeer.Block.of(() -> echo(s, 42L)))));
   }
 
   /**
@@ -56,18 +56,19 @@ final class StreamLatency {
     return ns;
   }
 
-  /** One echo: a small item out and back. */
-  private static void echo(MsgStream s) {
-    s.send(42L);
+  /** One echo: {@code value} out and back. */
+  static void echo(MsgStream s, long value) {
+    s.send(value);
     s.receive();
   }
 
   /** What runs with an open stream to the child's echo. */
-  private interface WithStream {
+  interface WithStream {
     void run(MsgStream s) throws Exception;
   }
 
-  private static void withEchoStream(Portal p, WithStream body) {
+  /** Runs {@code body} with a stream open to {@code BenchFuncs.echoStream} in {@code p}'s actor. */
+  static void withEchoStream(Portal p, WithStream body) {
     p.openContext(BenchFuncs::echoStream, (ctx, first) -> {
       try (MsgStream s = ctx.openStream()) {
         body.run(s);

@@ -2,7 +2,6 @@ package io.jtractor.runtime;
 
 import io.jtractor.errors.TypeError;
 import io.jtractor.wire.Msg;
-import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Every frame one side of a context sends, each preceded by whatever must go first: on the callee
@@ -38,9 +37,12 @@ final class ContextSends {
   private volatile Runnable beforeEachSend;
   /**
    * The callee's {@code functype}, until it leaves with the task's first frame ({@link
-   * #firstOut}); null once it has, and on the caller's side.
+   * #firstOut}); null once it has, and on the caller's side. Set before the task runs; cleared
+   * under {@link #functypeLock}, read without it.
    */
-  private final AtomicReference<Msg.Functype> functype = new AtomicReference<>();
+  private volatile Msg.Functype functype;
+  /** Held while the {@code functype} is written, so that no frame for this context overtakes it. */
+  private final Object functypeLock = new Object();
 
   ContextSends(PeerChannel chan, String cid) {
     this.chan = chan;
@@ -66,7 +68,7 @@ final class ContextSends {
    * once. (A tractor caller gets it at once: its start_remote_task waits for it.)
    */
   void functypeWithFirstFrame(Msg.Functype ft) {
-    functype.set(ft);
+    functype = ft;
   }
 
   /** How a caller of {@link #firstOut} writes its frames. */
@@ -80,12 +82,12 @@ final class ContextSends {
    * nothing for this context can precede it on the wire; a write that fails leaves it to the next.
    */
   void firstOut(Write write, Msg... msgs) {
-    if (functype.get() == null) { // the usual case: it left with the first frame
+    if (functype == null) { // the usual case: it left with the first frame
       write.frames(msgs);
       return;
     }
-    synchronized (functype) {
-      Msg.Functype ft = functype.get();
+    synchronized (functypeLock) {
+      Msg.Functype ft = functype;
       if (ft == null) {
         write.frames(msgs);
         return;
@@ -94,7 +96,7 @@ final class ContextSends {
       withFt[0] = ft;
       System.arraycopy(msgs, 0, withFt, 1, msgs.length);
       write.frames(withFt);
-      functype.set(null);
+      functype = null;
     }
   }
 
@@ -126,7 +128,7 @@ final class ContextSends {
     Msg.Yield y = new Msg.Yield(cid, value);
     long now = System.nanoTime();
     beforeSend();
-    if (functype.get() != null) firstOut(chan::sendQuietly); // a stream never opens before started: not the usual path
+    if (functype != null) firstOut(chan::sendQuietly); // a stream never opens before started: not the usual path
     boolean reply = receivedSinceYield;
     if (reply) receivedSinceYield = false;
     boolean burst = reply ? !repliesAtOnce && now - lastYieldBegan < burstGapNanos : now - lastYieldAt < burstGapNanos;
