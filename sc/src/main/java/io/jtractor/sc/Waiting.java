@@ -1,7 +1,7 @@
 package io.jtractor.sc;
 
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.LockSupport;
 
 /** Blocking waits of this package, as checkpoints. */
 final class Waiting {
@@ -20,7 +20,13 @@ final class Waiting {
     }
   }
 
-  /** Sleeps until {@code deadline} (a {@link Sc#currentTime()} value) as a checkpoint. */
+  /**
+   * Sleeps until {@code deadline} (a {@link Sc#currentTime()} value) as a checkpoint. It parks
+   * rather than calling {@code Thread.sleep}: a cancellation interrupts the thread, which ends a
+   * park without an {@code InterruptedException} (filling in that exception's stack trace was the
+   * largest part of cancelling a sleeping task: docs/design.md). A park may also end early (a
+   * stale unpark, or spuriously): the loop looks at the clock and the interrupt again.
+   */
   static void sleepUntil(TaskContext task, long deadline) {
     task.checkCancelled();
     while (true) {
@@ -28,11 +34,12 @@ final class Waiting {
       if (deadline != CancelScope.NO_DEADLINE && deadline <= now) return;
       long left = deadline == CancelScope.NO_DEADLINE ? Long.MAX_VALUE : deadline - now;
       if (left < 0) left = Long.MAX_VALUE; // the subtraction overflowed: as good as forever
-      try {
-        TimeUnit.NANOSECONDS.sleep(left);
-      } catch (InterruptedException e) {
-        task.onInterrupt();
+      if (left == Long.MAX_VALUE) {
+        LockSupport.park();
+      } else {
+        LockSupport.parkNanos(left);
       }
+      if (Thread.interrupted()) task.onInterrupt();
     }
   }
 }

@@ -1,0 +1,80 @@
+package io.jtractor.sc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import jdk.jfr.consumer.RecordingStream;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Cancelling a sleeping task wakes it without making an {@link InterruptedException}: the
+ * cancellation is delivered by interrupting the thread, and a sleep that ended in that exception
+ * paid for filling in its stack trace on every cancel (docs/design.md, "The cancel's own CPU").
+ * Exceptions are seen through the flight recorder's {@code jdk.JavaExceptionThrow} event, which
+ * records every {@code Exception} made; a plain interrupted {@code Thread.sleep} shows that the
+ * event is seen at all.
+ */
+class CancelledSleepTest {
+
+  @Test
+  void aCancelledSleepUnwindsWithoutAnInterruptedExceptionOnPlatformAndVirtualThreads() throws Exception {
+    Set<Long> watched = ConcurrentHashMap.newKeySet();
+    List<String> made = new CopyOnWriteArrayList<>();
+    Trail trail = new Trail();
+    Thread plain = Thread.ofPlatform().unstarted(() -> {
+      try {
+        Thread.sleep(30_000);
+      } catch (InterruptedException expected) {
+        trail.add("plain sleep interrupted");
+      }
+    });
+    try (RecordingStream rs = new RecordingStream()) {
+      rs.enable("jdk.JavaExceptionThrow");
+      rs.enable("jdk.JavaErrorThrow"); // without it, no exception events reach the stream (JDK 25)
+      rs.onEvent("jdk.JavaExceptionThrow", e -> {
+        if (e.getThread() != null && watched.contains(e.getThread().getJavaThreadId())) {
+          made.add(e.getThread().getJavaThreadId() + " " + e.getClass("thrownClass").getName());
+        }
+      });
+      rs.startAsync();
+
+      watched.add(plain.threadId());
+      plain.start();
+      plain.interrupt();
+      plain.join();
+
+      for (boolean virtual : new boolean[] {false, true}) {
+        String kind = virtual ? "virtual" : "platform";
+        CancelScope scope = CancelScope.create();
+        Thread t = (virtual ? Thread.ofVirtual() : Thread.ofPlatform()).unstarted(() -> Nursery.run(n -> {
+          watched.add(Thread.currentThread().threadId());
+          scope.run(s -> {
+            trail.add(kind + " sleeping");
+            try {
+              Sc.sleepForever();
+            } finally {
+              trail.add(kind + " unwound");
+            }
+          });
+        }));
+        t.start();
+        trail.awaitEvent(kind + " sleeping");
+        scope.cancel();
+        t.join();
+        assertThat(scope.cancelledCaught()).as(kind).isTrue();
+      }
+      rs.stop(); // every event recorded so far has been handed to onEvent
+    }
+    assertThat(trail.events()).containsExactly(
+        "plain sleep interrupted", "platform sleeping", "platform unwound", "virtual sleeping", "virtual unwound");
+    String interrupted = " " + InterruptedException.class.getName();
+    assertThat(made).as("the plain sleep's InterruptedException is seen").contains(plain.threadId() + interrupted);
+    assertThat(made)
+        .as("throwables made on the watched threads: InterruptedException only on the plain sleep's")
+        .filteredOn(m -> m.endsWith(interrupted))
+        .allMatch(m -> m.equals(plain.threadId() + interrupted));
+  }
+}
