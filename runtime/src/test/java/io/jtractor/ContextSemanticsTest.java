@@ -312,6 +312,7 @@ class ContextSemanticsTest extends SharedRootTest {
       assertThat(thrown).isInstanceOf(RemoteActorError.class);
       assertThat(((RemoteActorError) thrown).type()).isEqualTo(IllegalStateException.class);
       assertThat(((RemoteActorError) thrown).srcActorUid()).isEqualTo(p.uid());
+      assertRaisedInThisTest(thrown);
     });
   }
 
@@ -325,7 +326,19 @@ class ContextSemanticsTest extends SharedRootTest {
       }));
       assertThat(thrown).isInstanceOf(RemoteActorError.class);
       assertThat(((RemoteActorError) thrown).type()).isEqualTo(IllegalStateException.class);
+      assertRaisedInThisTest(thrown);
     });
+  }
+
+  /**
+   * A remote error's local stack trace shows where it was raised into the caller's code (tractor
+   * raises it in the caller's task), not the connection's reader, which received it.
+   */
+  private static void assertRaisedInThisTest(Throwable thrown) {
+    assertThat(thrown.getStackTrace())
+        .extracting(StackTraceElement::getClassName)
+        .anyMatch(c -> c.startsWith(ContextSemanticsTest.class.getName()))
+        .noneMatch(c -> c.endsWith("ReaderRelay"));
   }
 
   @Test

@@ -14,6 +14,11 @@ public class ContextCancelled extends RemoteActorError {
     super(info, channelPeer);
   }
 
+  /** See {@link RemoteActorError#RemoteActorError(ErrorInfo, Uid, boolean)}. */
+  protected ContextCancelled(ErrorInfo info, Uid channelPeer, boolean traceNow) {
+    super(info, channelPeer, traceNow);
+  }
+
   /** The actor that requested the cancellation, or null if unknown. */
   public Uid canceller() {
     return info().canceller();

@@ -32,15 +32,55 @@ public class RemoteActorError extends RuntimeException {
 
   private final transient ErrorInfo info;
   private final transient Uid channelPeer;
+  /**
+   * Whether this error's local stack trace is (being) filled in: false while {@code Throwable}'s
+   * constructor runs, so that its own fill does nothing ({@link #fillInStackTrace}); set by our
+   * constructors when they fill it at once, or by the first {@link #raisedHere()} of an error made
+   * by {@link #received}. Guarded by this throwable's monitor (as {@code fillInStackTrace} is).
+   */
+  private transient boolean traced;
 
   /**
    * @param info the {@code error} message's body
    * @param channelPeer the actor that sent it to us (for a relayed error, not where it started)
    */
   public RemoteActorError(ErrorInfo info, Uid channelPeer) {
+    this(info, channelPeer, true);
+  }
+
+  /**
+   * @param traceNow whether to fill in the local stack trace now; if not, the first {@link
+   *     #raisedHere()} does
+   */
+  protected RemoteActorError(ErrorInfo info, Uid channelPeer, boolean traceNow) {
     super(describe(info, channelPeer));
     this.info = info;
     this.channelPeer = channelPeer;
+    if (traceNow) {
+      traced = true;
+      super.fillInStackTrace(); // from the constructor, so the trace starts where the error is made
+    }
+  }
+
+  /**
+   * Fills in the local stack trace unless it is filled in already: a stack trace is made once,
+   * where the error is first raised (see {@link #received}).
+   */
+  @Override
+  public synchronized Throwable fillInStackTrace() {
+    return traced ? super.fillInStackTrace() : this;
+  }
+
+  /**
+   * This error, its local stack trace filled in here if it had none yet (one {@link #received}
+   * made): what the runtime throws at the point where it raises the error into user code.
+   */
+  public final synchronized RemoteActorError raisedHere() {
+    if (!traced) {
+      traced = true;
+      super.fillInStackTrace();
+    }
+    return this;
   }
 
   private static String describe(ErrorInfo info, Uid peer) {
@@ -119,6 +159,20 @@ public class RemoteActorError extends RuntimeException {
     return switch (info.typeStr()) {
       case "ContextCancelled" -> new ContextCancelled(info, channelPeer);
       default -> new RemoteActorError(info, channelPeer);
+    };
+  }
+
+  /**
+   * {@link #from}, for an error message as a connection's message loop receives it: the local
+   * stack trace is left for {@link #raisedHere()} to fill in where the runtime first raises the
+   * error to user code. Filled in by the loop, it would show only the loop's own frames, and it
+   * cost more than the rest of receiving the error; an error that is never raised (the
+   * cancellation this side asked for, returned rather than thrown) has an empty one.
+   */
+  public static RemoteActorError received(ErrorInfo info, Uid channelPeer) {
+    return switch (info.typeStr()) {
+      case "ContextCancelled" -> new ContextCancelled(info, channelPeer, false);
+      default -> new RemoteActorError(info, channelPeer, false);
     };
   }
 }

@@ -137,7 +137,7 @@ public final class ContextLink {
         return admitYield() && put(y, mayLend);
       }
       case Msg.Error e -> {
-        onRemoteError(chan.received(e));
+        onRemoteError(chan.receivedByLoop(e)); // its trace is filled in where it is raised
         inbox.put(msg); // never lent: the error may have cancelled the very task that would borrow
         return false;
       }
@@ -219,7 +219,10 @@ public final class ContextLink {
     }
   }
 
-  /** The error the peer sent for this context, or null. */
+  /**
+   * The error the peer sent for this context, or null. Its local stack trace is empty until it is
+   * raised: throw it as {@code remoteError().raisedHere()}.
+   */
   public RemoteActorError remoteError() {
     return remoteError;
   }
@@ -273,7 +276,7 @@ public final class ContextLink {
 
   private void failIfEnded() {
     RemoteActorError err = remoteError;
-    if (err != null) throw err;
+    if (err != null) throw err.raisedHere();
     if (life.is(Fact.CONNECTION_LOST)) throw lost();
   }
 
@@ -330,7 +333,7 @@ public final class ContextLink {
           life.enter(Fact.RETURNED);
           throw new EndOfChannel(chan.peer().name() + " returned from " + func + "()");
         }
-        case Msg.Error e -> throw remoteError;
+        case Msg.Error e -> throw remoteError.raisedHere();
         default -> {} // functype or started: nothing for a stream reader
       }
     }
@@ -384,7 +387,7 @@ public final class ContextLink {
         && (life.is(Fact.CANCEL_CALLED) || chan.cancelCalled() || chan.localUid().equals(cc.canceller()))) {
       return cc;
     }
-    throw err;
+    throw err.raisedHere();
   }
 
   /**

@@ -31,7 +31,7 @@ public final class ContextOpening {
       chan.send(new Msg.Cmd(ns, func, kwargs, chan.localUid(), link.cid()));
       sent = true;
       Msg m = link.nextMessage();
-      if (m instanceof Msg.Error) throw link.remoteError();
+      if (m instanceof Msg.Error) throw link.remoteError().raisedHere();
       if (!(m instanceof Msg.Functype ft) || !expected.equals(ft.kind())) {
         throw new IllegalStateException(ns + "." + func + " is not a " + (Msg.CONTEXT.equals(expected) ? "context" : "streaming")
             + " function (the peer answered " + m + ")");
@@ -46,7 +46,7 @@ public final class ContextOpening {
           ok = true;
           return st.value();
         }
-        case Msg.Error e -> throw link.remoteError();
+        case Msg.Error e -> throw link.remoteError().raisedHere();
         default -> throw new IllegalStateException("expected started from " + ns + "." + func + ", got " + m);
       }
     } finally {

@@ -59,7 +59,7 @@ final class LinkedCalls {
         link.closeStream();
         RemoteActorError remote = link.remoteError();
         if (remote != null && !(remote instanceof ContextCancelled)) {
-          failure = remote; // e.g. a StreamOverrun the peer answered: pass it back, boxed again
+          failure = remote.raisedHere(); // e.g. a StreamOverrun the peer answered: pass it back, boxed again
         } else if (!isContext) {
           link.lastWords(lastWords, new Msg.Stop(cid));
           return;

@@ -3,6 +3,9 @@ package io.jtractor.runtime;
 import io.jtractor.errors.AttributeError;
 import io.jtractor.errors.ModuleNotExposed;
 import io.jtractor.errors.TypeError;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
@@ -60,6 +63,11 @@ public final class Modules {
     private final String ns;
     private final String func;
     private final Method method;
+    /**
+     * The method as a handle that takes its arguments as one array; null where no handle could be
+     * had (a package not open to us), and then {@link Method#invoke} calls it.
+     */
+    private final MethodHandle spread;
     private final Injectables.Injection injection;
     private final Shape shape;
     private final String[] names;
@@ -95,6 +103,27 @@ public final class Modules {
         } catch (RuntimeException notOpen) {
           // A class in a named module that does not open its package: keep the checked path.
         }
+      }
+      this.spread = spreader(method);
+    }
+
+    /**
+     * {@code m} as a handle taking an {@code Object[]} of its arguments and returning an {@code
+     * Object} (null for void); null if it cannot be had. Called through a handle, what the
+     * function throws is thrown as itself: {@link Method#invoke} wraps it in an {@link
+     * InvocationTargetException}, whose stack trace (filled in on every failed or cancelled call)
+     * cost more than the call.
+     */
+    private static MethodHandle spreader(Method m) {
+      try {
+        int n = m.getParameterCount();
+        return MethodHandles.lookup()
+            .unreflect(m)
+            .asFixedArity() // a varargs function takes its array as it is, as Method.invoke does
+            .asType(MethodType.genericMethodType(n))
+            .asSpreader(Object[].class, n);
+      } catch (IllegalAccessException | RuntimeException notAccessible) {
+        return null;
       }
     }
 
@@ -174,15 +203,22 @@ public final class Modules {
      * @throws Exception what the function threw
      */
     public Object invoke(Object[] args) throws Exception {
-      try {
-        return method.invoke(null, args);
-      } catch (InvocationTargetException e) {
-        // In debug mode, an error the user quit at in the debugger leaves as a DebuggerQuit.
-        Throwable cause = io.jtractor.runtime.debug.DebugAgent.substitute(e.getCause());
-        if (cause instanceof Exception ex) throw ex;
-        if (cause instanceof Error err) throw err;
-        throw e;
+      Throwable thrown;
+      if (spread != null) {
+        try {
+          return (Object) spread.invokeExact(args);
+        } catch (Throwable t) {
+          thrown = t;
+        }
+      } else {
+        try {
+          return method.invoke(null, args);
+        } catch (InvocationTargetException e) {
+          thrown = e.getCause();
+        }
       }
+      // In debug mode, an error the user quit at in the debugger leaves as a DebuggerQuit.
+      throw Sneaky.raise(io.jtractor.runtime.debug.DebugAgent.substitute(thrown));
     }
 
     @Override

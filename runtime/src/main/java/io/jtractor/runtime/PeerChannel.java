@@ -184,7 +184,18 @@ public final class PeerChannel {
 
   /** The error a peer sent, boxed, and recorded for the flight recorder. */
   RemoteActorError received(Msg.Error e) {
-    RemoteActorError err = RemoteActorError.from(e.info(), peer);
+    return recorded(e, RemoteActorError.from(e.info(), peer));
+  }
+
+  /**
+   * {@link #received}, for the thread holding the reading: the local stack trace is filled in
+   * where the error is raised ({@link RemoteActorError#received}), not of the loop.
+   */
+  RemoteActorError receivedByLoop(Msg.Error e) {
+    return recorded(e, RemoteActorError.received(e.info(), peer));
+  }
+
+  private RemoteActorError recorded(Msg.Error e, RemoteActorError err) {
     JfrEvents.remoteError(actor.uid(), peer, e.cid(), err.typeName(), err.getMessage());
     return err;
   }
