@@ -161,7 +161,7 @@ public final class ActorBench {
         .findFirst().orElseThrow().pid();
   }
 
-  private static long kb(long pid, String field) throws Exception {
+  static long kb(long pid, String field) throws Exception {
     for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
       if (line.startsWith(field + ":")) return Long.parseLong(line.replaceAll("\\D+", ""));
     }
