@@ -192,7 +192,8 @@ public final class Context {
 
   /**
    * The cancellation this side asked for, once the callee acknowledged it (after {@link
-   * #result()} returned null), else null.
+   * #result()} returned null), else null. It was returned, not raised, so its local stack trace
+   * is empty; its {@link ContextCancelled#remoteTraceback()} tells where the callee stopped.
    */
   public ContextCancelled cancellation() {
     return link.remoteError() instanceof ContextCancelled cc && !link.hasResult() ? cc : null;

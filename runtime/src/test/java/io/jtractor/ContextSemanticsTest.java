@@ -339,6 +339,7 @@ class ContextSemanticsTest extends SharedRootTest {
         .extracting(StackTraceElement::getClassName)
         .anyMatch(c -> c.startsWith(ContextSemanticsTest.class.getName()))
         .noneMatch(c -> c.endsWith("ReaderRelay"));
+    assertThat(thrown.getStackTrace()[0].getClassName()).as("the first frame is where it was raised").startsWith("io.jtractor.runtime.");
   }
 
   @Test

@@ -26,6 +26,7 @@ public final class ContextCancelCost {
   public static void main(String[] args) throws Exception {
     int contexts = args.length > 0 ? Integer.parseInt(args[0]) : 4_000;
     int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 8;
+    if (contexts < 1 || rounds < 1) throw new IllegalArgumentException("contexts and rounds must be at least 1: " + contexts + ", " + rounds);
     try (Root root = Jtractor.openRoot("bench", BenchFuncs.class)) {
       root.openNursery(an -> {
         SpawnOptions options = ActorBench.childOptions();

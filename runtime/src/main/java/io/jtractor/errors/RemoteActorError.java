@@ -3,6 +3,7 @@ package io.jtractor.errors;
 import io.jtractor.wire.ErrorInfo;
 import io.jtractor.wire.Uid;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
@@ -63,8 +64,9 @@ public class RemoteActorError extends RuntimeException {
   }
 
   /**
-   * Fills in the local stack trace unless it is filled in already: a stack trace is made once,
-   * where the error is first raised (see {@link #received}).
+   * Does nothing until the local stack trace has been filled in once (by a constructor, or by the
+   * first {@link #raisedHere()} of an error {@link #received} made); from then on fills it in
+   * again, as {@code Throwable}'s does. This keeps {@code Throwable}'s constructor from filling it.
    */
   @Override
   public synchronized Throwable fillInStackTrace() {
@@ -73,12 +75,15 @@ public class RemoteActorError extends RuntimeException {
 
   /**
    * This error, its local stack trace filled in here if it had none yet (one {@link #received}
-   * made): what the runtime throws at the point where it raises the error into user code.
+   * made), starting at the caller of this method: what the runtime throws where it raises the
+   * error into user code.
    */
   public final synchronized RemoteActorError raisedHere() {
     if (!traced) {
       traced = true;
       super.fillInStackTrace();
+      StackTraceElement[] trace = getStackTrace();
+      if (trace.length > 0) setStackTrace(Arrays.copyOfRange(trace, 1, trace.length)); // not this frame
     }
     return this;
   }

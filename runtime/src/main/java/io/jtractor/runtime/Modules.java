@@ -64,10 +64,11 @@ public final class Modules {
     private final String func;
     private final Method method;
     /**
-     * The method as a handle that takes its arguments as one array; null where no handle could be
-     * had (a package not open to us), and then {@link Method#invoke} calls it.
+     * The method as a handle that takes its arguments as one array, made once a call has thrown
+     * ({@link #invoke}); null before, and {@link #NO_HANDLE} where none can be had (a package not
+     * open to us). Written by the calling threads (a race makes a second, equal handle).
      */
-    private final MethodHandle spread;
+    private volatile Object spread;
     private final Injectables.Injection injection;
     private final Shape shape;
     private final String[] names;
@@ -96,25 +97,29 @@ public final class Modules {
       }
       if (Modifier.isPublic(method.getDeclaringClass().getModifiers())) {
         try {
-          // Skips Method.invoke's access check, which walks the stack for the caller's class on
-          // every call (the largest JVM-side cost of a child's echo call in a profile). The method
-          // is public and static in a public class the actor exposed: nothing new is opened.
+          // Lets the handle below be had without an access check on our behalf (unreflect skips
+          // it for an accessible method), and the Method.invoke fallback skip its check, which
+          // walks the stack for the caller's class on every call. The method is public and static
+          // in a public class the actor exposed: nothing new is opened.
           method.setAccessible(true);
         } catch (RuntimeException notOpen) {
-          // A class in a named module that does not open its package: keep the checked path.
+          // A class in a named module that does not open its package: unreflect checks access
+          // as ours, and Method.invoke is the fallback.
         }
       }
-      this.spread = spreader(method);
     }
 
     /**
-     * {@code m} as a handle taking an {@code Object[]} of its arguments and returning an {@code
-     * Object} (null for void); null if it cannot be had. Called through a handle, what the
-     * function throws is thrown as itself: {@link Method#invoke} wraps it in an {@link
-     * InvocationTargetException}, whose stack trace (filled in on every failed or cancelled call)
-     * cost more than the call.
+     * {@link #spread} where no handle can be had: {@link Method#invoke} calls it always. Not a
+     * handle itself: making any handle in a cold JVM costs what the lazy one saves.
      */
-    private static MethodHandle spreader(Method m) {
+    private static final Object NO_HANDLE = new Object();
+
+    /**
+     * {@code m} as a handle taking an {@code Object[]} of its arguments and returning an {@code
+     * Object} (null for void); {@link #NO_HANDLE} if it cannot be had.
+     */
+    private static Object spreader(Method m) {
       try {
         int n = m.getParameterCount();
         return MethodHandles.lookup()
@@ -123,7 +128,7 @@ public final class Modules {
             .asType(MethodType.genericMethodType(n))
             .asSpreader(Object[].class, n);
       } catch (IllegalAccessException | RuntimeException notAccessible) {
-        return null;
+        return NO_HANDLE;
       }
     }
 
@@ -200,13 +205,22 @@ public final class Modules {
     /**
      * Calls the function; whatever it throws is thrown as itself.
      *
+     * <p>Through {@link Method#invoke} until a call throws, through a method handle from then on.
+     * {@code Method.invoke} wraps what the function throws, a cancellation included, in an {@link
+     * InvocationTargetException}, whose stack trace costs more than the call: a function that
+     * fails or is cancelled once (a context's callee, say) is likely to again. A handle costs
+     * ~10 ms of its own the first time one is made in a cold JVM (pinned, C1; {@code Method.invoke}
+     * is warmed up as a child starts, see {@code ChildMain.warmUpReflection}), which a child that
+     * serves one call should not pay.
+     *
      * @throws Exception what the function threw
      */
     public Object invoke(Object[] args) throws Exception {
       Throwable thrown;
-      if (spread != null) {
+      Object h = spread;
+      if (h instanceof MethodHandle handle) {
         try {
-          return (Object) spread.invokeExact(args);
+          return (Object) handle.invokeExact(args);
         } catch (Throwable t) {
           thrown = t;
         }
@@ -215,6 +229,7 @@ public final class Modules {
           return method.invoke(null, args);
         } catch (InvocationTargetException e) {
           thrown = e.getCause();
+          if (h == null) spread = spreader(method);
         }
       }
       // In debug mode, an error the user quit at in the debugger leaves as a DebuggerQuit.

@@ -7,6 +7,11 @@ import java.util.concurrent.locks.LockSupport;
 final class Waiting {
   private Waiting() {}
 
+  /** What a sleeping task is parked on, as thread dumps show it ("a ...Waiting$Sleeping"). */
+  private static final class Sleeping {}
+
+  private static final Sleeping SLEEPING = new Sleeping();
+
   /**
    * Waits on {@code condition} (its lock held) until signalled or cancelled. A cancellation raises
    * {@link Cancelled} with the lock still held; for an interrupt that is not a cancellation see
@@ -35,9 +40,9 @@ final class Waiting {
       long left = deadline == CancelScope.NO_DEADLINE ? Long.MAX_VALUE : deadline - now;
       if (left < 0) left = Long.MAX_VALUE; // the subtraction overflowed: as good as forever
       if (left == Long.MAX_VALUE) {
-        LockSupport.park();
+        LockSupport.park(SLEEPING);
       } else {
-        LockSupport.parkNanos(left);
+        LockSupport.parkNanos(SLEEPING, left);
       }
       if (Thread.interrupted()) task.onInterrupt();
     }
