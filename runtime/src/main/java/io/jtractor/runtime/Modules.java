@@ -208,10 +208,10 @@ public final class Modules {
      * <p>Through {@link Method#invoke} until a call throws, through a method handle from then on.
      * {@code Method.invoke} wraps what the function throws, a cancellation included, in an {@link
      * InvocationTargetException}, whose stack trace costs more than the call: a function that
-     * fails or is cancelled once (a context's callee, say) is likely to again. A handle costs
-     * ~10 ms of its own the first time one is made in a cold JVM (pinned, C1; {@code Method.invoke}
-     * is warmed up as a child starts, see {@code ChildMain.warmUpReflection}), which a child that
-     * serves one call should not pay.
+     * fails or is cancelled once (a context's callee, say) is likely to again. Making the first
+     * handle in a cold JVM costs more than a child that serves one call should pay ({@code
+     * Method.invoke} is warmed up as a child starts, see {@code ChildMain.warmUpReflection};
+     * measured in docs/design.md, "The cancel's own CPU").
      *
      * @throws Exception what the function threw
      */
