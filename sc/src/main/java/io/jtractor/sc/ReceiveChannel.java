@@ -78,12 +78,12 @@ public final class ReceiveChannel<T> implements AutoCloseable, Iterable<T> {
       if (item != null || state.openSenders == 0) {
         return item;
       }
-      var parked = new MemoryChannel.Parked<T>(this, null, state.lock.newCondition());
+      var parked = new MemoryChannel.Parked<T>(this, null);
       state.blockedReceivers.addLast(parked);
       parked.spinWhilePending(state.lock, spinNanos);
       try {
         while (parked.outcome == MemoryChannel.Parked.PENDING && state.openSenders > 0) {
-          Waiting.await(task, parked.wake);
+          state.awaitUnlocked(task);
         }
       } catch (Cancelled c) {
         if (parked.outcome == MemoryChannel.Parked.DONE) {
@@ -104,7 +104,7 @@ public final class ReceiveChannel<T> implements AutoCloseable, Iterable<T> {
         }
       };
     } finally {
-      state.lock.unlock();
+      state.unlockAndWake();
     }
   }
 
@@ -125,7 +125,7 @@ public final class ReceiveChannel<T> implements AutoCloseable, Iterable<T> {
       }
       return item;
     } finally {
-      state.lock.unlock();
+      state.unlockAndWake();
     }
   }
 
@@ -142,7 +142,7 @@ public final class ReceiveChannel<T> implements AutoCloseable, Iterable<T> {
       state.openReceivers++;
       return new ReceiveChannel<>(state);
     } finally {
-      state.lock.unlock();
+      state.unlockAndWake();
     }
   }
 
@@ -164,7 +164,7 @@ public final class ReceiveChannel<T> implements AutoCloseable, Iterable<T> {
         state.resolveAll(state.blockedSenders, null, MemoryChannel.Parked.BROKEN);
       }
     } finally {
-      state.lock.unlock();
+      state.unlockAndWake();
     }
   }
 
@@ -174,7 +174,7 @@ public final class ReceiveChannel<T> implements AutoCloseable, Iterable<T> {
     try {
       return closed;
     } finally {
-      state.lock.unlock();
+      state.unlockAndWake();
     }
   }
 

@@ -36,12 +36,12 @@ public final class SendChannel<T> implements AutoCloseable {
       if (state.offerLocked(item)) {
         return;
       }
-      var parked = new MemoryChannel.Parked<>(this, item, state.lock.newCondition());
+      var parked = new MemoryChannel.Parked<>(this, item);
       state.blockedSenders.addLast(parked);
       parked.spinWhilePending(state.lock);
       try {
         while (parked.outcome == MemoryChannel.Parked.PENDING) {
-          Waiting.await(task, parked.wake);
+          state.awaitUnlocked(task);
         }
       } catch (Cancelled c) {
         if (parked.outcome == MemoryChannel.Parked.DONE) {
@@ -62,7 +62,7 @@ public final class SendChannel<T> implements AutoCloseable {
         default -> {}
       }
     } finally {
-      state.lock.unlock();
+      state.unlockAndWake();
     }
   }
 
@@ -80,7 +80,7 @@ public final class SendChannel<T> implements AutoCloseable {
       checkUsableLocked();
       return state.offerLocked(item);
     } finally {
-      state.lock.unlock();
+      state.unlockAndWake();
     }
   }
 
@@ -106,7 +106,7 @@ public final class SendChannel<T> implements AutoCloseable {
       }
       return sent;
     } finally {
-      state.lock.unlock();
+      state.unlockAndWake();
     }
   }
 
@@ -155,7 +155,7 @@ public final class SendChannel<T> implements AutoCloseable {
       state.openSenders++;
       return new SendChannel<>(state);
     } finally {
-      state.lock.unlock();
+      state.unlockAndWake();
     }
   }
 
@@ -174,10 +174,10 @@ public final class SendChannel<T> implements AutoCloseable {
       state.resolveAll(state.blockedSenders, this, MemoryChannel.Parked.CLOSED);
       if (state.openSenders == 0) {
         // Receivers can only be waiting on an empty buffer: they see the end now.
-        for (var p : state.blockedReceivers) p.wake.signal();
+        for (var p : state.blockedReceivers) state.wake(p);
       }
     } finally {
-      state.lock.unlock();
+      state.unlockAndWake();
     }
   }
 
@@ -187,7 +187,7 @@ public final class SendChannel<T> implements AutoCloseable {
     try {
       return closed;
     } finally {
-      state.lock.unlock();
+      state.unlockAndWake();
     }
   }
 

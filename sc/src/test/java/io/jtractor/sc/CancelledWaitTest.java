@@ -11,16 +11,16 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * Cancelling a sleeping task wakes it without making an {@link InterruptedException}: the
- * cancellation is delivered by interrupting the thread, and a sleep that ended in that exception
- * paid for filling in its stack trace on every cancel (docs/design.md, "The cancel's own CPU").
- * A channel's waits still make one (they wait on a {@code Condition}); an unpark-based hand-off
- * that avoided it was slower (docs/design.md).
+ * Cancelling a task that sleeps, or waits to receive from or send to a channel, wakes it without
+ * making an {@link InterruptedException}: the cancellation is delivered by interrupting the
+ * thread, and a wait that ended in that exception (a {@code Thread.sleep}, a {@code
+ * Condition.await}) paid for filling in its stack trace on every cancel (docs/design.md, "The
+ * cancel's own CPU").
  * Exceptions are seen through the flight recorder's {@code jdk.JavaExceptionThrow} event, which
  * records every {@code Exception} made; a plain interrupted {@code Thread.sleep} shows that the
  * event is seen at all.
  */
-class CancelledSleepTest {
+class CancelledWaitTest {
 
   /** What the task waits in. */
   enum Wait {
@@ -35,6 +35,20 @@ class CancelledSleepTest {
       void run() {
         Sc.sleep(java.time.Duration.ofSeconds(30));
       }
+    },
+    RECEIVE {
+      @Override
+      void run() {
+        MemoryChannel<String> ch = MemoryChannel.open(1);
+        ch.receiver().receive();
+      }
+    },
+    SEND {
+      @Override
+      void run() {
+        MemoryChannel<String> ch = MemoryChannel.open(0);
+        ch.sender().send("never taken");
+      }
     };
 
     abstract void run();
@@ -42,7 +56,7 @@ class CancelledSleepTest {
 
   @ParameterizedTest(name = "{0}")
   @EnumSource(Wait.class)
-  void aCancelledSleepUnwindsWithoutAnInterruptedExceptionOnPlatformAndVirtualThreads(Wait wait) throws Exception {
+  void aCancelledWaitUnwindsWithoutAnInterruptedExceptionOnPlatformAndVirtualThreads(Wait wait) throws Exception {
     Set<Long> watched = ConcurrentHashMap.newKeySet();
     List<String> made = new CopyOnWriteArrayList<>();
     Trail trail = new Trail();
