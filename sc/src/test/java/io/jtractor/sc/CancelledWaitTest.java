@@ -11,14 +11,13 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * Cancelling a task that sleeps, or waits to receive from or send to a channel, wakes it without
- * making an {@link InterruptedException}: the cancellation is delivered by interrupting the
- * thread, and a wait that ended in that exception (a {@code Thread.sleep}, a {@code
- * Condition.await}) paid for filling in its stack trace on every cancel (docs/design.md, "The
- * cancel's own CPU").
- * Exceptions are seen through the flight recorder's {@code jdk.JavaExceptionThrow} event, which
- * records every {@code Exception} made; a plain interrupted {@code Thread.sleep} shows that the
- * event is seen at all.
+ * Cancelling a task that sleeps, waits to receive from or send to a channel, or waits for an
+ * {@link Event} wakes it without making an {@link InterruptedException}: the cancellation is
+ * delivered by interrupting the thread, and a wait that ended in that exception (a {@code
+ * Thread.sleep}, a {@code Condition.await}) paid for filling in its stack trace on every cancel
+ * (docs/design.md, "The cancel's own CPU"). Exceptions are seen through the flight recorder's
+ * {@code jdk.JavaExceptionThrow} event, which records every {@code Exception} made; a plain
+ * interrupted {@code Thread.sleep} shows that the event is seen at all.
  */
 class CancelledWaitTest {
 
@@ -48,6 +47,12 @@ class CancelledWaitTest {
       void run() {
         MemoryChannel<String> ch = MemoryChannel.open(0);
         ch.sender().send("never taken");
+      }
+    },
+    EVENT {
+      @Override
+      void run() {
+        new Event().await();
       }
     };
 
