@@ -58,8 +58,7 @@ public final class Event {
       // A set() after the look above unparks this thread, leaving a permit if it is not parked
       // yet; a park that ends early for another reason comes round the loop.
       while (!set) {
-        LockSupport.park(this);
-        if (Thread.interrupted()) task.onInterrupt(); // a cancellation raises Cancelled
+        Waiting.park(task, this, Long.MAX_VALUE); // a cancellation raises Cancelled
       }
     } finally {
       if (!set) {

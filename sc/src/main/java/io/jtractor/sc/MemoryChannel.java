@@ -201,11 +201,10 @@ public record MemoryChannel<T>(SendChannel<T> sender, ReceiveChannel<T> receiver
     void awaitUnlocked(TaskContext task) {
       unlockAndWake();
       try {
-        LockSupport.park(this);
+        Waiting.park(task, this, Long.MAX_VALUE);
       } finally {
-        lock.lock();
+        lock.lock(); // before a Cancelled leaves: it is raised with the lock held
       }
-      if (Thread.interrupted()) task.onInterrupt();
     }
 
     /** Puts {@code item} into the channel without waiting, if that is possible. */

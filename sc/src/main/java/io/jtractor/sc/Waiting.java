@@ -39,12 +39,24 @@ final class Waiting {
       if (deadline != CancelScope.NO_DEADLINE && deadline <= now) return;
       long left = deadline == CancelScope.NO_DEADLINE ? Long.MAX_VALUE : deadline - now;
       if (left < 0) left = Long.MAX_VALUE; // the subtraction overflowed: as good as forever
-      if (left == Long.MAX_VALUE) {
-        LockSupport.park(SLEEPING);
-      } else {
-        LockSupport.parkNanos(SLEEPING, left);
-      }
-      if (Thread.interrupted()) task.onInterrupt();
+      park(task, SLEEPING, left);
     }
+  }
+
+  /**
+   * Parks this thread on {@code blocker} for at most {@code nanos} ({@link Long#MAX_VALUE}: until
+   * unparked); a cancellation that interrupts it raises {@link Cancelled}; for an
+   * interrupt that is not one see {@link TaskContext#onInterrupt()}. No {@code
+   * InterruptedException} is made. The park may end early (a stale unpark, or spuriously): the
+   * caller looks at what it waits for again. The waits of this package that are woken by an
+   * unpark of their own (a sleep, a channel's, an {@link Event}'s) all park here.
+   */
+  static void park(TaskContext task, Object blocker, long nanos) {
+    if (nanos == Long.MAX_VALUE) {
+      LockSupport.park(blocker);
+    } else {
+      LockSupport.parkNanos(blocker, nanos);
+    }
+    if (Thread.interrupted()) task.onInterrupt();
   }
 }
