@@ -4,13 +4,13 @@ import io.jtractor.Jtractor;
 import io.jtractor.Portal;
 import io.jtractor.Root;
 import io.jtractor.config.SpawnOptions;
-import java.time.Duration;
 import java.util.Arrays;
 
 /**
  * What opening and cancelling a context costs at steady state: per round, {@code contexts}
  * contexts opened to a sleeping callee in a child JVM and cancelled, from the root's thread; the
- * p50 of {@code Context.cancel()} and the CPU time of both JVMs per context. After the last round
+ * p50 of {@code Context.cancel()} and the CPU time of both JVMs per context (the scheduler's
+ * accounting per thread, as {@link RawPeer} reads it). After the last round
  * it prints the medians of the second half of the rounds (a C1-only child is still compiling in
  * the first), and the child's resident memory. Where {@link StreamLatency} compares the cancel
  * with a raw round trip measured beside it, this tells two builds or two sets of child flags apart:
@@ -31,16 +31,16 @@ public final class ContextCancelCost {
       root.openNursery(an -> {
         SpawnOptions options = ActorBench.childOptions();
         Portal p = an.withSpawnOptions(options).startActor("cancelled", BenchFuncs.class);
-        ProcessHandle self = ProcessHandle.current();
-        ProcessHandle child = ProcessHandle.of(ActorBench.childPid(p)).orElseThrow();
+        long self = ProcessHandle.current().pid();
+        long child = ActorBench.childPid(p);
         double[] p50 = new double[rounds];
         double[] cpu = new double[rounds];
         for (int r = 0; r < rounds; r++) {
-          long rootBefore = cpu(self);
-          long childBefore = cpu(child);
+          var rootBefore = RawPeer.threadCpuNanos(self);
+          var childBefore = RawPeer.threadCpuNanos(child);
           long[] ns = StreamLatency.timedCancels(p, contexts);
-          double rootCpu = (cpu(self) - rootBefore) / 1e3 / contexts;
-          double childCpu = (cpu(child) - childBefore) / 1e3 / contexts;
+          double rootCpu = RawPeer.cpuBetween(rootBefore, RawPeer.threadCpuNanos(self)) / 1e3 / contexts;
+          double childCpu = RawPeer.cpuBetween(childBefore, RawPeer.threadCpuNanos(child)) / 1e3 / contexts;
           Arrays.sort(ns);
           p50[r] = ns[contexts / 2] / 1e3;
           cpu[r] = rootCpu + childCpu;
@@ -48,14 +48,10 @@ public final class ContextCancelCost {
               r, p50[r], ns[contexts * 9 / 10] / 1e3, rootCpu, childCpu);
         }
         System.out.printf("late half: Context.cancel() p50 %.1f us, CPU of both JVMs per context %.1f us (medians of rounds %d-%d); child VmRSS %d kB%n",
-            lateMedian(p50), lateMedian(cpu), rounds / 2, rounds - 1, ActorBench.kb(child.pid(), "VmRSS"));
+            lateMedian(p50), lateMedian(cpu), rounds / 2, rounds - 1, ActorBench.kb(child, "VmRSS"));
         p.cancelActor();
       });
     }
-  }
-
-  private static long cpu(ProcessHandle h) {
-    return h.info().totalCpuDuration().orElse(Duration.ZERO).toNanos();
   }
 
   private static double lateMedian(double[] perRound) {
