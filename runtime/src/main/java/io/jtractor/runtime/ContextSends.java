@@ -103,11 +103,7 @@ final class ContextSends {
   /** Sends {@code started}; a value msgpack cannot carry is the sender's {@link TypeError}. */
   void started(Object value) {
     beforeSend();
-    try {
-      firstOut(chan::send, new Msg.Started(cid, value));
-    } catch (IllegalArgumentException e) {
-      throw new TypeError("cannot send this started value: " + e.getMessage(), e);
-    }
+    sendEncoded(new Msg.Started(cid, value), "started");
   }
 
   /** This side's task took an item off the stream: what it sends next may answer it. */
@@ -152,10 +148,13 @@ final class ContextSends {
     firstOut(chan::sendQuietly, msg);
   }
 
-  /** Sends; a value msgpack cannot carry is the sender's {@link TypeError} (nothing is sent). */
+  /**
+   * Sends, after the {@code functype} if it has not left ({@link #firstOut}); a value msgpack
+   * cannot carry is the sender's {@link TypeError} (nothing is sent).
+   */
   private void sendEncoded(Msg msg, String what) {
     try {
-      chan.send(msg);
+      firstOut(chan::send, msg);
     } catch (IllegalArgumentException e) {
       throw new TypeError("cannot send this " + what + " value: " + e.getMessage(), e);
     }
