@@ -1,11 +1,12 @@
 package io.jtractor.sc;
 
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -13,6 +14,11 @@ import java.util.concurrent.locks.ReentrantLock;
  * whose tokens are owned by a borrower. Prior art: trio's {@code CapacityLimiter}. As in trio, a
  * borrower may hold at most one token, and only the borrower that acquired a token may release
  * it; the default borrower is the calling thread. Any thread may call any method.
+ *
+ * <p>A waiter parks on its own thread, and whoever hands it a token unparks it after releasing the
+ * lock, as {@link Event} and a channel's waits do: a task cancelled while it waits makes no {@code
+ * InterruptedException}, and no waiter is woken while the lock is held (docs/design.md, "The
+ * cancel's own CPU").
  */
 public final class CapacityLimiter {
 
@@ -33,12 +39,14 @@ public final class CapacityLimiter {
 
   private static final class Waiter {
     final Object borrower;
-    final Condition granted;
-    boolean done; // guarded by the limiter's lock
+    /** The thread parked in {@link #acquireOnBehalfOf}, unparked once it holds the token. */
+    final Thread thread;
+    /** Set under the limiter's lock when the token is handed over; read by the waiter without it. */
+    volatile boolean done;
 
-    Waiter(Object borrower, Condition granted) {
+    Waiter(Object borrower, Thread thread) {
       this.borrower = borrower;
-      this.granted = granted;
+      this.thread = thread;
     }
   }
 
@@ -70,24 +78,31 @@ public final class CapacityLimiter {
     Objects.requireNonNull(borrower, "borrower");
     TaskContext task = TaskContext.current();
     task.checkCancelled();
+    Waiter w = new Waiter(borrower, Thread.currentThread());
     lock.lock();
     try {
       if (grantNow(borrower)) return;
-      Waiter w = new Waiter(borrower, lock.newCondition());
       waiters.addLast(w);
+    } finally {
+      lock.unlock();
+    }
+    try {
+      // A hand-over after the look above unparks this thread, leaving a permit if it is not
+      // parked yet; a park that ends early for another reason comes round the loop.
+      while (!w.done) {
+        Waiting.park(task, this, Long.MAX_VALUE); // a cancellation raises Cancelled
+      }
+    } catch (Cancelled c) {
+      lock.lock();
       try {
-        while (!w.done) {
-          Waiting.await(task, w.granted);
-        }
-      } catch (Cancelled c) {
         if (w.done) {
           return; // the token arrived with the cancellation: keep it, the next checkpoint raises
         }
         waiters.remove(w);
-        throw c;
+      } finally {
+        lock.unlock();
       }
-    } finally {
-      lock.unlock();
+      throw c;
     }
   }
 
@@ -129,24 +144,30 @@ public final class CapacityLimiter {
    * @throws IllegalStateException if {@code borrower} holds no token
    */
   public void releaseOnBehalfOf(Object borrower) {
+    Thread wake;
     lock.lock();
     try {
       if (!borrowers.remove(borrower)) {
         throw new IllegalStateException(borrower + " holds no token of this limiter");
       }
-      handOut();
+      wake = handOutOne();
     } finally {
       lock.unlock();
     }
+    if (wake != null) LockSupport.unpark(wake);
   }
 
-  private void handOut() {
-    while (!waiters.isEmpty() && borrowers.size() < totalTokens) {
-      Waiter w = waiters.removeFirst();
-      borrowers.add(w.borrower);
-      w.done = true;
-      w.granted.signal();
-    }
+  /**
+   * Gives the first waiter a token if one is free (lock held).
+   *
+   * @return its thread, to unpark once the lock is released; null if none was let in
+   */
+  private Thread handOutOne() {
+    if (waiters.isEmpty() || borrowers.size() >= totalTokens) return null;
+    Waiter w = waiters.removeFirst();
+    borrowers.add(w.borrower);
+    w.done = true;
+    return w.thread;
   }
 
   /**
@@ -180,13 +201,15 @@ public final class CapacityLimiter {
   /** Changes the limit; raising it lets waiters in at once, lowering it takes effect as tokens return. */
   public void setTotalTokens(int newTotal) {
     checkTotal(newTotal);
+    List<Thread> wake = new ArrayList<>();
     lock.lock();
     try {
       totalTokens = newTotal;
-      handOut();
+      for (Thread t; (t = handOutOne()) != null; ) wake.add(t);
     } finally {
       lock.unlock();
     }
+    for (Thread t : wake) LockSupport.unpark(t);
   }
 
   /** Tokens in use. */

@@ -1,6 +1,5 @@
 package io.jtractor.sc;
 
-import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.LockSupport;
 
 /** Blocking waits of this package, as checkpoints. */
@@ -11,19 +10,6 @@ final class Waiting {
   private static final class Sleeping {}
 
   private static final Sleeping SLEEPING = new Sleeping();
-
-  /**
-   * Waits on {@code condition} (its lock held) until signalled or cancelled. A cancellation raises
-   * {@link Cancelled} with the lock still held; for an interrupt that is not a cancellation see
-   * {@link TaskContext#onInterrupt()}. After any wake-up the caller re-checks its condition.
-   */
-  static void await(TaskContext task, Condition condition) {
-    try {
-      condition.await();
-    } catch (InterruptedException e) {
-      task.onInterrupt();
-    }
-  }
 
   /**
    * Sleeps until {@code deadline} (a {@link Sc#currentTime()} value) as a checkpoint. It parks
@@ -49,7 +35,8 @@ final class Waiting {
    * interrupt that is not one see {@link TaskContext#onInterrupt()}. No {@code
    * InterruptedException} is made. The park may end early (a stale unpark, or spuriously): the
    * caller looks at what it waits for again. The waits of this package that are woken by an
-   * unpark of their own (a sleep, a channel's, an {@link Event}'s) all park here.
+   * unpark of their own (a sleep, a channel's, an {@link Event}'s, a {@link CapacityLimiter}'s)
+   * all park here.
    */
   static void park(TaskContext task, Object blocker, long nanos) {
     if (nanos == Long.MAX_VALUE) {

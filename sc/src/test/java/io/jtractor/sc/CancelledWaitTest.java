@@ -11,8 +11,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * Cancelling a task that sleeps, waits to receive from or send to a channel, or waits for an
- * {@link Event} wakes it without making an {@link InterruptedException}: the cancellation is
+ * Cancelling a task that sleeps, waits to receive from or send to a channel, waits for an {@link
+ * Event} or for a {@link CapacityLimiter}'s token wakes it without making an {@link InterruptedException}: the cancellation is
  * delivered by interrupting the thread, and a wait that ended in that exception (a {@code
  * Thread.sleep}, a {@code Condition.await}) paid for filling in its stack trace on every cancel
  * (docs/design.md, "The cancel's own CPU"). Exceptions are seen through the flight recorder's
@@ -53,6 +53,14 @@ class CancelledWaitTest {
       @Override
       void run() {
         new Event().await();
+      }
+    },
+    CAPACITY_LIMITER {
+      @Override
+      void run() {
+        CapacityLimiter limiter = new CapacityLimiter(1);
+        limiter.acquireOnBehalfOf("someone else");
+        limiter.acquire();
       }
     };
 
