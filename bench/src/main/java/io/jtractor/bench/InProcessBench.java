@@ -25,19 +25,29 @@ final class InProcessBench {
    */
   static final int TREE_ROUNDS = 40;
 
+  /**
+   * Rounds of the in-process one-way stream, each after a round of its baseline: the first few run
+   * before C2 has compiled either path (pinned, ratios of 0.3-0.6 in rounds 1-4 and 0.8-1.35 from
+   * about the fifth on, against a baseline that also doubles its rate by then).
+   */
+  static final int ONE_WAY_ROUNDS = 12;
+
   /** The baseline channel's buffer: a stream's items also queue up to a window before the sender waits. */
   static final int CHANNEL_BUFFER = 64;
 
   static void run(Root root, int messages, boolean trees) {
-    double channelRate = memoryChannelOneWay(messages);
     root.openNursery(an -> {
       Portal p = an.startActor("streamer", SpawnOptions.DEFAULT.inProcess(), BenchFuncs.class);
-      for (int round = 0; round < 5; round++) { // the first rounds warm it up
+      double[] ratios = new double[ONE_WAY_ROUNDS];
+      for (int round = 0; round < ONE_WAY_ROUNDS; round++) {
+        double channelRate = StreamBench.onTask(() -> memoryChannelOneWay(messages));
         long[] got = {0};
         double rate = StreamBench.onTask(() -> StreamBench.sinkRate(p, messages, got));
-        System.out.printf("in-process one-way %d messages caller -> callee, from a task: %.0f msg/s; sc MemoryChannel(%d) between two tasks: %.0f msg/s; ratio %.2f%n",
-            got[0], rate, CHANNEL_BUFFER, channelRate, rate / channelRate);
+        ratios[round] = rate / channelRate;
+        System.out.printf("in-process one-way %d messages caller -> callee, from a task, round %d: %.0f msg/s; sc MemoryChannel(%d) between two tasks: %.0f msg/s; ratio %.2f%n",
+            got[0], round + 1, rate, CHANNEL_BUFFER, channelRate, ratios[round]);
       }
+      StreamBench.printWarm("in-process one-way caller -> callee, ratio to sc MemoryChannel", ratios);
       double channelEcho = StreamBench.onTask(() -> memoryChannelEchoMicros(10_000));
       double echo = StreamBench.onTask(() -> StreamBench.echoMicros(p, 10_000));
       System.out.printf("in-process stream echo round trip from a task: %.1f us; sc MemoryChannel round trip between two tasks: %.1f us; ratio %.1f%n",
@@ -117,24 +127,20 @@ final class InProcessBench {
     return us[0];
   }
 
-  /** {@code messages} boxed longs from one task to another through sc's MemoryChannel. */
+  /** {@code messages} boxed longs from one task to another through sc's MemoryChannel: items per second. */
   static double memoryChannelOneWay(int messages) {
-    double best = 0;
-    for (int round = 0; round < 5; round++) { // the best of five: the first rounds warm it up
-      MemoryChannel<Long> ch = MemoryChannel.open(CHANNEL_BUFFER);
-      SendChannel<Long> tx = ch.sender();
-      ReceiveChannel<Long> rx = ch.receiver();
-      long[] n = {0};
-      long t0 = System.nanoTime();
-      io.jtractor.sc.Nursery.run(nursery -> {
-        nursery.startSoon(() -> {
-          for (long i = 0; i < messages; i++) tx.send(i);
-          tx.close();
-        });
-        while (rx.receiveOrClosed() != null) n[0]++;
+    MemoryChannel<Long> ch = MemoryChannel.open(CHANNEL_BUFFER);
+    SendChannel<Long> tx = ch.sender();
+    ReceiveChannel<Long> rx = ch.receiver();
+    long[] n = {0};
+    long t0 = System.nanoTime();
+    io.jtractor.sc.Nursery.run(nursery -> {
+      nursery.startSoon(() -> {
+        for (long i = 0; i < messages; i++) tx.send(i);
+        tx.close();
       });
-      best = Math.max(best, n[0] / ((System.nanoTime() - t0) / 1e9));
-    }
-    return best;
+      while (rx.receiveOrClosed() != null) n[0]++;
+    });
+    return n[0] / ((System.nanoTime() - t0) / 1e9);
   }
 }

@@ -67,16 +67,20 @@ public final class StreamBench {
     int messages = args.length > 0 ? Integer.parseInt(args[0]) : 100_000;
     boolean tree = args.length <= 1 || Boolean.parseBoolean(args[1]);
     System.out.println("jtractor stream benchmarks (" + (Runtime.getRuntime().availableProcessors() == 1 ? "pinned to one CPU" : "unpinned") + ")");
-    double rawRate = rawOneWay(messages);
     try (Root root = Jtractor.openRoot("bench", BenchFuncs.class)) {
       root.openNursery(an -> {
         Portal p = an.withSpawnOptions(ActorBench.childOptions()).startActor("streamer", BenchFuncs.class);
-        for (int round = 0; round < 3; round++) {
+        double[] ratios = new double[ONE_WAY_ROUNDS];
+        double rawRate = 0;
+        for (int round = 0; round < ONE_WAY_ROUNDS; round++) {
+          rawRate = rawOneWay(messages);
           long[] got = {0};
           double rate = StreamBench.sinkRate(p, messages, got);
-          System.out.printf("one-way %d messages caller -> callee (backpressure): %.0f msg/s; raw buffered socket to a reading JVM: %.0f msg/s; ratio %.2f%n",
-              got[0], rate, rawRate, rate / rawRate);
+          ratios[round] = rate / rawRate;
+          System.out.printf("one-way %d messages caller -> callee (backpressure), round %d: %.0f msg/s; raw buffered socket to a reading JVM: %.0f msg/s; ratio %.2f%n",
+              got[0], round + 1, rate, rawRate, ratios[round]);
         }
+        printWarm("one-way caller -> callee, ratio to the raw socket", ratios);
         for (int round = 0; round < 2; round++) {
           long t0 = System.nanoTime();
           long n = 0;
@@ -86,11 +90,14 @@ public final class StreamBench {
           double rate = n / ((System.nanoTime() - t0) / 1e9);
           System.out.printf("one-way %d messages callee -> caller (openStreamFrom, the default 64-item window): %.0f msg/s; ratio to raw %.2f%n", n, rate, rate / rawRate);
         }
-        for (int round = 0; round < 3; round++) {
+        for (int round = 0; round < ONE_WAY_ROUNDS; round++) {
+          double roundRaw = rawOneWay(messages);
           double rate = sourceRate(p, messages);
-          System.out.printf("one-way %d messages callee -> caller (a context's stream, 4096-item window as above): %.0f msg/s; ratio to raw %.2f%n",
-              messages, rate, rate / rawRate);
+          ratios[round] = rate / roundRaw;
+          System.out.printf("one-way %d messages callee -> caller (a context's stream, 4096-item window as above), round %d: %.0f msg/s; raw: %.0f msg/s; ratio %.2f%n",
+              messages, round + 1, rate, roundRaw, ratios[round]);
         }
+        printWarm("one-way callee -> caller (a context's stream), ratio to the raw socket", ratios);
         StreamLatency.echoes(p, 10_000);
         StreamLatency.cancels(p, 2_000);
         p.cancelActor();
@@ -196,9 +203,30 @@ public final class StreamBench {
   }
 
   /** The same small frames written through a buffered raw socket to a plain JVM that only reads them. */
-  static double rawOneWay(int messages) throws Exception {
+  static double rawOneWay(int messages) {
     try (RawPeer raw = new RawPeer("sink", Integer.toString(messages))) {
       return raw.oneWay(messages);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
     }
+  }
+
+  /**
+   * Rounds of each one-way stream between JVMs, each after a raw round of its own: the first rounds
+   * run before the root's C2 has compiled the path (the raw sender's as well), so the summary is
+   * over the later half ({@link #printWarm}).
+   */
+  static final int ONE_WAY_ROUNDS = 6;
+
+  /**
+   * Prints the median, min and max of the later half of {@code ratios} (one per round, each against
+   * a baseline measured just before it), on a line with "warm" and "ratio".
+   */
+  static void printWarm(String what, double[] ratios) {
+    double[] warm = java.util.Arrays.copyOfRange(ratios, ratios.length / 2, ratios.length);
+    java.util.Arrays.sort(warm);
+    double median = warm.length % 2 == 1 ? warm[warm.length / 2] : (warm[warm.length / 2 - 1] + warm[warm.length / 2]) / 2;
+    System.out.printf("%s, warm (the last %d of %d rounds): median ratio %.2f, min %.2f, max %.2f%n",
+        what, warm.length, ratios.length, median, warm[0], warm[warm.length - 1]);
   }
 }
