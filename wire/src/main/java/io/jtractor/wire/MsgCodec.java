@@ -79,8 +79,17 @@ public final class MsgCodec {
    * @throws WireException.Malformed where the generic path throws it
    */
   public static Msg decode(byte[] body) throws WireException.Malformed {
+    return decode(body, null);
+  }
+
+  /**
+   * {@link #decode(byte[])}, with the {@code cid} of a directly read message taken from {@code
+   * cids} when it is the one decoded last (the same string, its hash already computed); null for
+   * none.
+   */
+  static Msg decode(byte[] body, StringMemo cids) throws WireException.Malformed {
     if (body.length > 0 && (body[0] & 0xff) == 0x82) {
-      Msg direct = pairOrNull(body);
+      Msg direct = pairOrNull(body, cids);
       if (direct != null) return direct;
     }
     return Msg.fromWire(Msgpack.decode(body));
@@ -90,15 +99,15 @@ public final class MsgCodec {
    * The two-entry shape read directly, or null where the generic path must decide (including
    * every case where it would fail).
    */
-  private static Msg pairOrNull(byte[] body) throws WireException.Malformed {
+  private static Msg pairOrNull(byte[] body, StringMemo cids) throws WireException.Malformed {
     MsgpackReader r = new MsgpackReader(body);
     r.skip(1); // the map header 0x82
     byte[] first = r.fixstrKey(KEYS);
     if (first == null) return null;
-    Object firstValue = r.value(1);
+    Object firstValue = first == CID && cids != null ? r.memoValue(cids) : r.value(1);
     byte[] second = r.fixstrKey(KEYS);
     if (second == null) return null;
-    Object secondValue = r.value(1);
+    Object secondValue = second == CID && cids != null ? r.memoValue(cids) : r.value(1);
     if (!r.atEnd()) return null;
     byte[] kind;
     Object value;

@@ -55,6 +55,30 @@ final class MsgpackReader {
     return null;
   }
 
+  /**
+   * The next value at depth 1, as {@link #value} reads it; a str (fixstr or str8) whose bytes are
+   * {@code memo}'s last gives its remembered string, and any other str is remembered.
+   */
+  Object memoValue(StringMemo memo) throws WireException.Malformed {
+    if (pos < buf.length) {
+      int b = buf[pos] & 0xff;
+      int header = (b & 0xe0) == 0xa0 ? 1 : b == 0xd9 && pos + 1 < buf.length ? 2 : 0;
+      int n = header == 1 ? b & 0x1f : header == 2 ? buf[pos + 1] & 0xff : -1;
+      if (header > 0 && n <= buf.length - pos - header) {
+        int from = pos + header;
+        String known = memo.lookup(buf, from, from + n);
+        if (known != null) {
+          pos = from + n;
+          return known;
+        }
+        Object v = value(1);
+        if (v instanceof String s) memo.remember(buf, from, from + n, s);
+        return v;
+      }
+    }
+    return value(1);
+  }
+
   Object value(int depth) throws WireException.Malformed {
     if (depth > Msgpack.MAX_DEPTH) throw new WireException.Malformed("nesting deeper than " + Msgpack.MAX_DEPTH);
     int b = u8();

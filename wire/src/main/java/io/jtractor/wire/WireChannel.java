@@ -37,6 +37,11 @@ public final class WireChannel implements AutoCloseable {
 
   private final Connection connection;
   private final FrameReader reader;
+  /**
+   * The cid decoded last, by whichever thread decodes this connection's messages (the reader, or
+   * on an in-memory link the peer's writer delivering for it).
+   */
+  private final StringMemo cids = new StringMemo();
   /** Whether the connection's reads can give up after a while ({@link #awaitMessage}). */
   private final boolean timedReads;
   private final FrameWriter writer;
@@ -307,7 +312,7 @@ public final class WireChannel implements AutoCloseable {
         int end = pos + 4 + (int) n;
         Msg msg;
         try {
-          msg = MsgCodec.decode(java.util.Arrays.copyOfRange(bytes, pos + 4, end));
+          msg = MsgCodec.decode(java.util.Arrays.copyOfRange(bytes, pos + 4, end), cids);
         } catch (WireException | RuntimeException malformed) {
           break; // the reader meets it, and ends the channel as for any malformed frame
         }
@@ -328,7 +333,7 @@ public final class WireChannel implements AutoCloseable {
    * @throws WireException.FrameTooLarge for a frame over the limit
    */
   public Msg receive() throws WireException {
-    return MsgCodec.decode(reader.read());
+    return MsgCodec.decode(reader.read(), cids);
   }
 
   /**

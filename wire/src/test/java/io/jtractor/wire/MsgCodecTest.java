@@ -28,9 +28,19 @@ class MsgCodecTest {
     }
   }
 
-  private static String direct(byte[] body) {
+  /** Shared by every decode of one test, as a connection's is by all its messages. */
+  private final StringMemo cids = new StringMemo();
+
+  /** What the direct path makes of a body, the same with and without the cid memo. */
+  private String direct(byte[] body) {
+    String plain = direct(body, null);
+    assertThat(direct(body, cids)).as("with the cid memo").isEqualTo(plain);
+    return plain;
+  }
+
+  private static String direct(byte[] body, StringMemo memo) {
     try {
-      Msg m = MsgCodec.decode(body);
+      Msg m = MsgCodec.decode(body, memo);
       return "msg " + HexFormat.of().formatHex(MsgCodec.encode(m));
     } catch (WireException e) {
       return "fails " + e.getClass().getSimpleName();
@@ -80,6 +90,20 @@ class MsgCodecTest {
   void decodesEveryCapturedTractorFrameAsTheGenericPath() throws Exception {
     for (TractorFramesTest.Captured c : TractorFramesTest.frames()) {
       assertThat(direct(c.body())).as(c.toString()).isEqualTo(generic(c.body()));
+    }
+  }
+
+  @Test
+  void aRunOfOneContextsMessagesDecodesToOneCidString() throws Exception {
+    String uuid = "7d1a3f5e-2a10-4c4e-9f1c-3b6b1e9f0a11"; // 36 characters: a str8, as tractor's cids
+    Msg first = MsgCodec.decode(MsgCodec.encode(new Msg.Yield(uuid, 1L)), cids);
+    Msg second = MsgCodec.decode(MsgCodec.encode(new Msg.Credit(uuid, 3)), cids);
+    assertThat(second.cid()).isSameAs(first.cid()).isEqualTo(uuid);
+    String neighbour = uuid.substring(0, 35) + "2"; // differs in its last byte only
+    Msg other = MsgCodec.decode(MsgCodec.encode(new Msg.Yield(neighbour, 1L)), cids);
+    assertThat(other.cid()).isEqualTo(neighbour).isNotSameAs(first.cid());
+    for (String cid : List.of("c1", "é-cid", "c1", "é-cid", "é-cid")) { // fixstr, UTF-8, again
+      assertThat(MsgCodec.decode(MsgCodec.encode(new Msg.Stop(cid)), cids)).isEqualTo(new Msg.Stop(cid));
     }
   }
 
