@@ -46,7 +46,11 @@ final class MemoryPipe {
   private int head;
   /** Bytes in the ring. */
   private int count;
-  private boolean closed;
+  /**
+   * Whether either end closed the pipe: written under {@link #lock}, read under it by the pipe's
+   * own waits and without it by {@link #isClosed} (asked before each queued send).
+   */
+  private volatile boolean closed;
   /** Whether the reader waits for bytes (so a write must signal). */
   private boolean readerWaits;
   /** Whether the writer waits for room (so a read must signal). */
@@ -271,11 +275,6 @@ final class MemoryPipe {
   }
 
   boolean isClosed() {
-    lock.lock();
-    try {
-      return closed;
-    } finally {
-      lock.unlock();
-    }
+    return closed;
   }
 }
