@@ -79,6 +79,11 @@ final class ChildBoot {
         parent.close();
         throw e;
       }
+    } catch (WireException.TransportClosed gone) {
+      // Connected, then the parent closed the link during the handshake: its spawn was cancelled,
+      // as below.
+      host.err().println("actor " + uid + " ended before it booted: its parent closed the link (" + gone.getMessage() + ")");
+      return 1;
     } catch (IOException e) {
       host.err().println("actor " + uid + " could not reach its parent at " + parentAddr + ": " + e);
       return 1;

@@ -260,13 +260,15 @@ public final class ChildProcess {
       }
       awaitDebugQuiet();
       if (process.isAlive()) {
-        LOG.info("actor " + uid + " is still running: SIGTERM");
+        LOG.info("actor " + uid + " is still running: " + (process instanceof InProcessChild ? "stopping its service" : "SIGTERM"));
         process.destroy();
         waitForExit(options.exitGrace());
       }
       awaitDebugQuiet();
       if (process.isAlive()) {
-        LOG.warn("actor " + uid + " ignored SIGTERM: SIGKILL");
+        LOG.warn(process instanceof InProcessChild
+            ? "actor " + uid + " did not stop: cancelling everything it runs"
+            : "actor " + uid + " ignored SIGTERM: SIGKILL");
         process.destroyForcibly();
         waitForExit(Duration.ofSeconds(30));
       }
