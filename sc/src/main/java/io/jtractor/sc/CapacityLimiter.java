@@ -92,17 +92,23 @@ public final class CapacityLimiter {
       while (!w.done) {
         Waiting.park(task, this, Long.MAX_VALUE); // a cancellation raises Cancelled
       }
-    } catch (Cancelled c) {
+    } catch (Throwable t) {
+      Thread wake = null;
       lock.lock();
       try {
-        if (w.done) {
+        if (!w.done) {
+          waiters.remove(w);
+        } else if (t instanceof Cancelled) {
           return; // the token arrived with the cancellation: keep it, the next checkpoint raises
+        } else {
+          borrowers.remove(borrower); // granted, but this acquire fails: the token goes on
+          wake = handOutOne();
         }
-        waiters.remove(w);
       } finally {
         lock.unlock();
       }
-      throw c;
+      if (wake != null) LockSupport.unpark(wake);
+      throw t;
     }
   }
 

@@ -11,13 +11,13 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * Cancelling a task that sleeps, waits to receive from or send to a channel, waits for an {@link
- * Event} or for a {@link CapacityLimiter}'s token wakes it without making an {@link InterruptedException}: the cancellation is
- * delivered by interrupting the thread, and a wait that ended in that exception (a {@code
- * Thread.sleep}, a {@code Condition.await}) paid for filling in its stack trace on every cancel
- * (docs/design.md, "The cancel's own CPU"). Exceptions are seen through the flight recorder's
- * {@code jdk.JavaExceptionThrow} event, which records every {@code Exception} made; a plain
- * interrupted {@code Thread.sleep} shows that the event is seen at all.
+ * Cancelling a task that sleeps, waits to receive from or send to a channel, waits for an
+ * {@link Event} or for a {@link CapacityLimiter}'s token wakes it without making an {@link
+ * InterruptedException}: the cancellation is delivered by interrupting the thread, and a wait that
+ * ended in that exception (a {@code Thread.sleep}, a {@code Condition.await}) paid for filling in
+ * its stack trace on every cancel (docs/design.md, "The cancel's own CPU"). Exceptions are seen
+ * through the flight recorder's {@code jdk.JavaExceptionThrow} event, which records every {@code
+ * Exception} made; a plain interrupted {@code Thread.sleep} shows that the event is seen at all.
  */
 class CancelledWaitTest {
 
@@ -67,6 +67,11 @@ class CancelledWaitTest {
     abstract void run();
   }
 
+  private static boolean parked(Thread t) {
+    Thread.State state = t.getState();
+    return state == Thread.State.WAITING || state == Thread.State.TIMED_WAITING;
+  }
+
   @ParameterizedTest(name = "{0}")
   @EnumSource(Wait.class)
   void aCancelledWaitUnwindsWithoutAnInterruptedExceptionOnPlatformAndVirtualThreads(Wait wait) throws Exception {
@@ -111,6 +116,9 @@ class CancelledWaitTest {
         }));
         t.start();
         trail.awaitEvent(kind + " sleeping");
+        long until = System.nanoTime() + 10_000_000_000L; // parked, so that the cancel wakes a park
+        while (!parked(t) && System.nanoTime() < until) Thread.onSpinWait();
+        assertThat(parked(t)).as(kind + " parked before the cancel").isTrue();
         scope.cancel();
         t.join();
         assertThat(scope.cancelledCaught()).as(kind).isTrue();
