@@ -65,8 +65,8 @@ final class ChildBoot {
     HandshakeAuth auth = Authenticator.of(trust.secret(), security, uid, trust::lineage, noChildYet -> false);
     WireChannel parent;
     Hello parentHello;
+    Connection link = host.parentLink();
     try {
-      Connection link = host.parentLink();
       parent = link != null
           ? WireChannel.over(link, WireChannel.Config.DEFAULT)
           : WireChannel.connect(ActorSecurity.transportFor(security), parentAddr, WireChannel.Config.DEFAULT);
@@ -79,13 +79,16 @@ final class ChildBoot {
         parent.close();
         throw e;
       }
-    } catch (WireException.TransportClosed gone) {
-      // Connected, then the parent closed the link during the handshake: its spawn was cancelled,
-      // as below.
-      host.err().println("actor " + uid + " ended before it booted: its parent closed the link (" + gone.getMessage() + ")");
-      return 1;
     } catch (IOException e) {
-      host.err().println("actor " + uid + " could not reach its parent at " + parentAddr + ": " + e);
+      if (e instanceof WireException.TransportClosed gone && (link != null || gone.getCause() == null)) {
+        // The parent closed the link during the handshake (an in-memory link is closed only by its
+        // parent; on a socket, an end of stream rather than a failed read or write, a TLS error
+        // say): its spawn was cancelled, as below.
+        host.err().println("actor " + uid + " ended before it booted: its parent closed the link (" + gone.getMessage() + ")");
+        Log.RUNTIME.debug("actor " + uid + ": the parent closed the link during the handshake");
+      } else {
+        host.err().println("actor " + uid + " could not reach its parent at " + parentAddr + ": " + e);
+      }
       return 1;
     }
     Actor actor;
