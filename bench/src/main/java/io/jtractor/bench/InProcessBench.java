@@ -27,8 +27,8 @@ final class InProcessBench {
 
   /**
    * Rounds of the in-process one-way stream, each after a round of its baseline: the first few run
-   * before C2 has compiled either path (pinned, ratios of 0.3-0.6 in rounds 1-4 and 0.8-1.35 from
-   * about the fifth on, against a baseline that also doubles its rate by then).
+   * before C2 has compiled either path (both rates still rise until about the fifth round), so the
+   * summary is over the later half ({@link StreamBench#printWarm}).
    */
   static final int ONE_WAY_ROUNDS = 12;
 

@@ -57,7 +57,8 @@ final class MsgpackReader {
 
   /**
    * The next value at depth 1, as {@link #value} reads it; a str (fixstr or str8) whose bytes are
-   * {@code memo}'s last gives its remembered string, and any other str is remembered.
+   * {@code memo}'s last gives its remembered string, and any other fixstr or str8 is remembered
+   * once it has decoded strictly.
    */
   Object memoValue(StringMemo memo) throws WireException.Malformed {
     if (pos < buf.length) {
