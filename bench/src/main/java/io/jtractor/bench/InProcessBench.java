@@ -38,16 +38,13 @@ final class InProcessBench {
   static void run(Root root, int messages, boolean trees) {
     root.openNursery(an -> {
       Portal p = an.startActor("streamer", SpawnOptions.DEFAULT.inProcess(), BenchFuncs.class);
-      double[] ratios = new double[ONE_WAY_ROUNDS];
-      for (int round = 0; round < ONE_WAY_ROUNDS; round++) {
-        double channelRate = StreamBench.onTask(() -> memoryChannelOneWay(messages));
-        long[] got = {0};
-        double rate = StreamBench.onTask(() -> StreamBench.sinkRate(p, messages, got));
-        ratios[round] = rate / channelRate;
-        System.out.printf("in-process one-way %d messages caller -> callee, from a task, round %d: %.0f msg/s; sc MemoryChannel(%d) between two tasks: %.0f msg/s; ratio %.2f%n",
-            got[0], round + 1, rate, CHANNEL_BUFFER, channelRate, ratios[round]);
-      }
-      StreamBench.printWarm("in-process one-way caller -> callee, ratio to sc MemoryChannel", ratios);
+      StreamBench.oneWayRounds("in-process one-way " + messages + " messages caller -> callee, from a task",
+          "sc MemoryChannel(" + CHANNEL_BUFFER + ") between two tasks", ONE_WAY_ROUNDS,
+          () -> StreamBench.onTask(() -> memoryChannelOneWay(messages)), () -> StreamBench.onTask(() -> {
+            long[] got = {0};
+            double rate = StreamBench.sinkRate(p, messages, got);
+            return StreamBench.allArrived(got[0], messages, rate);
+          }));
       double channelEcho = StreamBench.onTask(() -> memoryChannelEchoMicros(10_000));
       double echo = StreamBench.onTask(() -> StreamBench.echoMicros(p, 10_000));
       System.out.printf("in-process stream echo round trip from a task: %.1f us; sc MemoryChannel round trip between two tasks: %.1f us; ratio %.1f%n",

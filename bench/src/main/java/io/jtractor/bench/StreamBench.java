@@ -10,6 +10,7 @@ import io.jtractor.config.SpawnOptions;
 import io.jtractor.runtime.ChildProcess;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.DoubleSupplier;
 
 /**
  * Whole-process benchmarks of contexts and streams, each next to a baseline from the same run:
@@ -70,34 +71,24 @@ public final class StreamBench {
     try (Root root = Jtractor.openRoot("bench", BenchFuncs.class)) {
       root.openNursery(an -> {
         Portal p = an.withSpawnOptions(ActorBench.childOptions()).startActor("streamer", BenchFuncs.class);
-        double[] ratios = new double[ONE_WAY_ROUNDS];
-        for (int round = 0; round < ONE_WAY_ROUNDS; round++) {
-          double rawRate = rawOneWay(messages);
-          long[] got = {0};
-          double rate = StreamBench.sinkRate(p, messages, got);
-          ratios[round] = rate / rawRate;
-          System.out.printf("one-way %d messages caller -> callee (backpressure), round %d: %.0f msg/s; raw buffered socket to a reading JVM: %.0f msg/s; ratio %.2f%n",
-              got[0], round + 1, rate, rawRate, ratios[round]);
-        }
-        printWarm("one-way caller -> callee, ratio to the raw socket", ratios);
-        for (int round = 0; round < 2; round++) {
-          double roundRaw = rawOneWay(messages);
-          long t0 = System.nanoTime();
-          long n = 0;
-          try (MsgStream s = p.openStreamFrom(BenchFuncs::count, (long) messages)) {
-            for (Object ignored : s) n++;
-          }
-          double rate = n / ((System.nanoTime() - t0) / 1e9);
-          System.out.printf("one-way %d messages callee -> caller (openStreamFrom, the default 64-item window): %.0f msg/s; raw: %.0f msg/s; ratio %.2f%n", n, rate, roundRaw, rate / roundRaw);
-        }
-        for (int round = 0; round < ONE_WAY_ROUNDS; round++) {
-          double roundRaw = rawOneWay(messages);
-          double rate = sourceRate(p, messages);
-          ratios[round] = rate / roundRaw;
-          System.out.printf("one-way %d messages callee -> caller (a context's stream, 4096-item window as above), round %d: %.0f msg/s; raw: %.0f msg/s; ratio %.2f%n",
-              messages, round + 1, rate, roundRaw, ratios[round]);
-        }
-        printWarm("one-way callee -> caller (a context's stream), ratio to the raw socket", ratios);
+        String raw = "raw buffered socket to a reading JVM";
+        oneWayRounds("one-way " + messages + " messages caller -> callee (backpressure)", raw, ONE_WAY_ROUNDS,
+            () -> rawOneWay(messages), () -> {
+              long[] got = {0};
+              double rate = sinkRate(p, messages, got);
+              return allArrived(got[0], messages, rate);
+            });
+        oneWayRounds("one-way " + messages + " messages callee -> caller (openStreamFrom, the default 64-item window)", raw, 2,
+            () -> rawOneWay(messages), () -> {
+              long t0 = System.nanoTime();
+              long n = 0;
+              try (MsgStream s = p.openStreamFrom(BenchFuncs::count, (long) messages)) {
+                for (Object ignored : s) n++;
+              }
+              return allArrived(n, messages, n / ((System.nanoTime() - t0) / 1e9));
+            });
+        oneWayRounds("one-way " + messages + " messages callee -> caller (a context's stream, 4096-item window as above)", raw, ONE_WAY_ROUNDS,
+            () -> rawOneWay(messages), () -> sourceRate(p, messages));
         StreamLatency.echoes(p, 10_000);
         StreamLatency.cancels(p, 2_000);
         p.cancelActor();
@@ -217,6 +208,28 @@ public final class StreamBench {
    * over the later half ({@link #printWarm}).
    */
   static final int ONE_WAY_ROUNDS = 6;
+
+  /**
+   * Runs {@code rounds} rounds of a one-way {@code rate}, each just after a round of its {@code
+   * baseline} (both in items per second), printing each round with its "ratio" to that baseline,
+   * then the warm summary ({@link #printWarm}).
+   */
+  static void oneWayRounds(String what, String baselineName, int rounds, DoubleSupplier baseline, DoubleSupplier rate) {
+    double[] ratios = new double[rounds];
+    for (int round = 0; round < rounds; round++) {
+      double base = baseline.getAsDouble();
+      double r = rate.getAsDouble();
+      ratios[round] = r / base;
+      System.out.printf("%s, round %d: %.0f msg/s; %s: %.0f msg/s; ratio %.2f%n", what, round + 1, r, baselineName, base, ratios[round]);
+    }
+    printWarm(what, ratios);
+  }
+
+  /** {@code rate}, once the receiving side has counted every one of the {@code messages} sent. */
+  static double allArrived(long counted, int messages, double rate) {
+    if (counted != messages) throw new IllegalStateException(counted + " of " + messages + " messages arrived");
+    return rate;
+  }
 
   /**
    * Prints the median, min and max of the later half of {@code ratios} (one per round, each against
