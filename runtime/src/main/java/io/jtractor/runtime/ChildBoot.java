@@ -84,8 +84,7 @@ final class ChildBoot {
         // The parent closed the link during the handshake (an in-memory link is closed only by its
         // parent; on a socket, an end of stream rather than a failed read or write, a TLS error
         // say): its spawn was cancelled, as below.
-        host.err().println("actor " + uid + " ended before it booted: its parent closed the link (" + gone.getMessage() + ")");
-        Log.RUNTIME.debug("actor " + uid + ": the parent closed the link during the handshake");
+        parentClosedTheLink(host, uid, gone);
       } else {
         host.err().println("actor " + uid + " could not reach its parent at " + parentAddr + ": " + e);
       }
@@ -104,8 +103,7 @@ final class ChildBoot {
       // The parent left before it sent the init message: its spawn was cancelled (a tree tearing
       // down on an error does this to children still booting). Nothing failed here, so nothing is
       // logged as an error: one line for the tail a reaper shows, as a child JVM's stderr.
-      host.err().println("actor " + uid + " ended before it booted: its parent closed the link (" + gone.getMessage() + ")");
-      Log.RUNTIME.debug("actor " + uid + ": the parent closed the link before the init message");
+      parentClosedTheLink(host, uid, gone);
       parent.close();
       return 1;
     } catch (Throwable t) {
@@ -129,6 +127,12 @@ final class ChildBoot {
       }
     }));
     return 0;
+  }
+
+  /** A boot ended by the parent closing the link (its spawn was cancelled): one line, no error logged. */
+  private static void parentClosedTheLink(Host host, Uid uid, WireException.TransportClosed gone) {
+    host.err().println("actor " + uid + " ended before it booted: its parent closed the link (" + gone.getMessage() + ")");
+    Log.RUNTIME.debug("actor " + uid + ": the parent closed the link before it booted");
   }
 
   /** Makes an infected actor's loop with the factory named on the command line. */
