@@ -104,10 +104,10 @@ public final class MsgCodec {
     r.skip(1); // the map header 0x82
     byte[] first = r.fixstrKey(KEYS);
     if (first == null) return null;
-    Object firstValue = first == CID && cids != null ? r.memoValue(cids) : r.value(1);
+    Object firstValue = first == CID ? r.memoValue(cids) : r.value(1);
     byte[] second = r.fixstrKey(KEYS);
     if (second == null) return null;
-    Object secondValue = second == CID && cids != null ? r.memoValue(cids) : r.value(1);
+    Object secondValue = second == CID ? r.memoValue(cids) : r.value(1);
     if (!r.atEnd()) return null;
     byte[] kind;
     Object value;

@@ -58,10 +58,10 @@ final class MsgpackReader {
   /**
    * The next value at depth 1, as {@link #value} reads it; a str (fixstr or str8) whose bytes are
    * {@code memo}'s last gives its remembered string, and any other fixstr or str8 is remembered
-   * once it has decoded strictly.
+   * once it has decoded strictly. With no memo (null), {@link #value} itself.
    */
   Object memoValue(StringMemo memo) throws WireException.Malformed {
-    if (pos < buf.length) {
+    if (memo != null && pos < buf.length) {
       int b = buf[pos] & 0xff;
       int header = (b & 0xe0) == 0xa0 ? 1 : b == 0xd9 && pos + 1 < buf.length ? 2 : 0;
       int n = header == 1 ? b & 0x1f : header == 2 ? buf[pos + 1] & 0xff : -1;
