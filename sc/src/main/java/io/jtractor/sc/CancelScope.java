@@ -42,6 +42,31 @@ public final class CancelScope {
    */
   static final ReentrantLock TREE_LOCK = new ReentrantLock();
 
+  /**
+   * Counts the changes that can change what a checkpoint finds: a cancel, a deadline or a shield
+   * set, a scope linked under another. Each is counted after it is made, under TREE_LOCK (hence
+   * no lost update); read without it, so that a thread that found nothing cancelled above a scope
+   * knows that answer holds while this count stays ({@link TaskContext#cancelTarget}).
+   */
+  private static volatile long changes;
+
+  /** Counts a change (TREE_LOCK held), once it is made. */
+  private static void changed() {
+    changes = changes + 1;
+  }
+
+  /** {@link #changes} now. */
+  static long changes() {
+    return changes;
+  }
+
+  /**
+   * What {@link #cancelTargetOrClear} answers when nothing above the scope is cancelled and
+   * nothing on the way has a deadline: an answer that holds until {@link #changes} moves. Never
+   * entered, never linked.
+   */
+  static final CancelScope CLEAR = new CancelScope(false, "clear");
+
   private static final int NEW = 0;
   private static final int ENTERED = 1;
   private static final int EXITED = 2;
@@ -184,6 +209,7 @@ public final class CancelScope {
         long d = saturatedAdd(System.nanoTime(), pendingRelativeDeadline);
         if (d < deadline) deadline = d;
         pendingRelativeDeadline = null;
+        changed();
       }
       rescheduleTimer();
       if (cancelTarget(this) != null) {
@@ -296,6 +322,7 @@ public final class CancelScope {
         return;
       }
       cancelCalled = true;
+      changed();
       if (state == ENTERED) {
         deliver(this);
       }
@@ -337,12 +364,23 @@ public final class CancelScope {
    * whose deadline has passed is cancelled on the way.
    */
   static CancelScope cancelTarget(CancelScope from) {
+    CancelScope target = cancelTargetOrClear(from);
+    return target == CLEAR ? null : target;
+  }
+
+  /**
+   * {@link #cancelTarget}, or {@link #CLEAR} where it would be null and no scope on the way has a
+   * deadline (which could pass without a change being counted).
+   */
+  static CancelScope cancelTargetOrClear(CancelScope from) {
     CancelScope target = null;
     long now = 0;
+    boolean deadlines = false;
     for (CancelScope s = from; s != null; s = s.parent) {
       if (s.cancelCalled) {
         target = s;
       } else if (s.deadline != NO_DEADLINE) {
+        deadlines = true;
         if (now == 0) now = System.nanoTime();
         if (s.expired(now)) {
           s.cancel();
@@ -353,7 +391,7 @@ public final class CancelScope {
         break;
       }
     }
-    return target;
+    return target == null && !deadlines ? CLEAR : target;
   }
 
   // --------------------------------------------------------------------------------------------
@@ -366,6 +404,7 @@ public final class CancelScope {
       if (nextSibling != null) nextSibling.prevSibling = this;
       p.firstChild = this;
     }
+    changed();
   }
 
   private void unlink() {
@@ -456,6 +495,7 @@ public final class CancelScope {
     TREE_LOCK.lock();
     try {
       deadline = newDeadline;
+      changed();
       pendingRelativeDeadline = null;
       if (state == ENTERED) {
         rescheduleTimer();
@@ -534,6 +574,7 @@ public final class CancelScope {
     TREE_LOCK.lock();
     try {
       shield = on;
+      changed();
       if (state != ENTERED) return;
       if (!on) {
         if (cancelTarget(this) != null) deliver(this);

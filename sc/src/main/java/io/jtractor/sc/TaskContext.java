@@ -81,9 +81,30 @@ final class TaskContext {
     ScopedValue.where(TASK, this).run(body);
   }
 
-  /** The scope a checkpoint on this thread would raise {@link Cancelled} for, or null. */
+  /**
+   * The last walk that found nothing cancelled above a scope and no deadline on the way, with
+   * {@link CancelScope#changes} as it was before that walk: while neither the scope nor the count
+   * moved, a checkpoint needs no walk. Written and read by {@link #thread}; immutable, so a stray
+   * reader on another thread sees a whole one or none.
+   */
+  private Clear clear;
+
+  private record Clear(CancelScope from, long changes) {}
+
+  /**
+   * The scope a checkpoint on this thread would raise {@link Cancelled} for, or null. Walks the
+   * stack of scopes only when something changed since the last walk that found it clear: a
+   * checkpoint is paid on every item a task sends or takes, and its stack can be a dozen deep.
+   */
   CancelScope cancelTarget() {
-    return CancelScope.cancelTarget(innermost);
+    CancelScope from = innermost;
+    long changes = CancelScope.changes(); // before the walk: a change during it is seen next time
+    Clear c = clear;
+    if (c != null && c.from == from && c.changes == changes) return null;
+    CancelScope target = CancelScope.cancelTargetOrClear(from);
+    if (target != CancelScope.CLEAR) return target;
+    clear = new Clear(from, changes);
+    return null;
   }
 
   /**

@@ -10,6 +10,7 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -400,6 +401,83 @@ class CancelScopeTest {
                   }));
       assertThat(trail.events()).containsExactly("shielded", "cancelled once the shield dropped");
       assertThat(outer.cancelledCaught()).isTrue();
+    }
+  }
+
+  /**
+   * A checkpoint that found nothing cancelled remembers it until something changes: every change
+   * that can cancel a waiting or running body must still be seen by the very next checkpoint,
+   * with no wake-up or timer to help it (the body is running, not blocked).
+   */
+  @Nested
+  @DisplayName("a checkpoint right after one that found nothing cancelled")
+  class AfterAClearCheckpoint {
+
+    /** Runs {@code change} once a checkpoint three scopes down found nothing, then checkpoints again. */
+    private List<String> checkpointAround(CancelScope outer, Runnable change) {
+      Trail trail = new Trail();
+      outer.run(o -> CancelScope.create().run(middle -> CancelScope.create().run(inner -> {
+        Sc.checkpoint();
+        Sc.checkpoint();
+        trail.add("clear");
+        change.run();
+        try {
+          Sc.checkpoint();
+          trail.add("not raised");
+        } catch (Cancelled c) {
+          trail.add("raised");
+          throw c;
+        }
+      })));
+      return trail.events();
+    }
+
+    @Test
+    void seesAnOuterScopeCancelledByAnotherThread() {
+      CancelScope outer = CancelScope.create();
+      List<String> events = checkpointAround(outer, () -> {
+        Thread.ofPlatform().start(outer::cancel);
+        while (!outer.cancelCalled()) Thread.onSpinWait(); // not join(): the cancel interrupts us
+      });
+      assertThat(events).containsExactly("clear", "raised");
+      assertThat(outer.cancelledCaught()).isTrue();
+      Thread.interrupted();
+    }
+
+    @Test
+    void seesAnOuterDeadlineMovedIntoThePast() {
+      CancelScope outer = CancelScope.create();
+      List<String> events = checkpointAround(outer, () -> outer.setDeadline(Sc.currentTime() - 1));
+      assertThat(events).containsExactly("clear", "raised");
+      assertThat(outer.cancelledCaught()).isTrue();
+      Thread.interrupted();
+    }
+
+    @Test
+    void seesAPendingCancellationOnceTheShieldBeneathItDrops() {
+      CancelScope outer = CancelScope.create();
+      Trail trail = new Trail();
+      outer.run(o -> {
+        CancelScope shield = CancelScope.create();
+        shield.setShield(true);
+        shield.run(s -> {
+          o.cancel();
+          Sc.checkpoint();
+          Sc.checkpoint(); // held back by the shield: found clear, and remembered
+          trail.add("clear behind the shield");
+          s.setShield(false);
+          try {
+            Sc.checkpoint();
+            trail.add("not raised");
+          } catch (Cancelled c) {
+            trail.add("raised");
+            throw c;
+          }
+        });
+      });
+      assertThat(trail.events()).containsExactly("clear behind the shield", "raised");
+      assertThat(outer.cancelledCaught()).isTrue();
+      Thread.interrupted();
     }
   }
 
