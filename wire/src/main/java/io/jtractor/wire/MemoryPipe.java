@@ -25,8 +25,11 @@ import java.util.concurrent.locks.ReentrantLock;
  * the receiving end sees every message in order and from one thread at a time; a message then
  * costs one thread hand-over (to whoever waits for it) instead of two (the reader, then them).
  *
- * <p>Threads: one reader and one writer at a time (the wire's rule for a connection); {@link
- * #close()} from any thread. Every field below is guarded by {@link #lock} but {@link #direct}.
+ * <p>A writer may be lent the reader's place for decoded messages too ({@link #lendMessages}): the
+ * same conditions and order, with no bytes at all for what the receiving end takes.
+ *
+ * <p>Threads: one reader and one writer of bytes at a time (the wire's rule for a connection),
+ * and beside them one lender of messages at a time; {@link #close()} from any thread. Every field below is guarded by {@link #lock} but {@link #direct}.
  */
 final class MemoryPipe {
   /** The ring's largest size: larger than a {@link WireChannel}'s write buffer, so a flush rarely waits. */
@@ -76,6 +79,12 @@ final class MemoryPipe {
      * accepts them; returns how many bytes it took. Never throws, never blocks.
      */
     int take(byte[] bytes, int len);
+
+    /**
+     * Takes messages from the front of {@code msgs}, in order, as long as it accepts them;
+     * returns how many it took. Never throws, never blocks.
+     */
+    int takeMessages(java.util.List<? extends Msg> msgs);
   }
 
   final InputStream input = new InputStream() {
@@ -213,6 +222,39 @@ final class MemoryPipe {
       } finally {
         lock.unlock();
       }
+    }
+  }
+
+  /**
+   * Begins a lend of messages instead of bytes: on the conditions of a lent write (the reader
+   * waits at a frame boundary, nothing unread, no lend), the reader stays waiting until {@link
+   * #endMessageLend}, and the caller hands its messages to the returned taker meanwhile. Null, and
+   * nothing changes, when those do not hold.
+   */
+  DirectReader lendMessages() {
+    lock.lock();
+    try {
+      DirectReader d = direct;
+      if (d == null || lent || !readerWaits || count != 0 || closed || !d.atFrameBoundary()) return null;
+      lent = true;
+      return d;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Ends a lend of messages: {@code frames} (what the receiving end declined, encoded as whole
+   * frames) goes in front of anything written meanwhile, and the reader reads on.
+   */
+  void endMessageLend(byte[] frames) {
+    lock.lock();
+    try {
+      putBack(frames, 0, frames.length);
+      lent = false;
+      if (readerWaits && (count > 0 || closed)) readable.signal();
+    } finally {
+      lock.unlock();
     }
   }
 

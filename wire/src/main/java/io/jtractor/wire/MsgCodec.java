@@ -135,6 +135,40 @@ public final class MsgCodec {
     return null;
   }
 
+  /** The longest string a stream item carries in its {@link #decodedForm}. */
+  static final int DIRECT_STRING_MAX = 1024;
+  /** The longest cid of a stream item in its {@link #decodedForm}. */
+  static final int DIRECT_CID_MAX = 64;
+  /**
+   * A frame limit under which a receiving end takes no decoded forms: above every such item's
+   * encoding (at most 3 bytes per char of its string, and its cid), so it would have read them.
+   */
+  static final int DIRECT_FRAME_MAX = 4096;
+
+  /**
+   * The stream item that decoding {@code y}'s encoding gives, where that is an immutable value
+   * found without the codec: {@code y} itself for null, a boolean, a {@code Long}, a double, a
+   * float or a string of up to {@link #DIRECT_STRING_MAX} chars and no surrogates (which the codec
+   * could change); a copy holding a {@code Long} for a smaller integer, as the codec widens it.
+   * Null for everything else (a collection, bytes, a record, a big integer): only the codec can
+   * make a copy of those.
+   */
+  public static Msg.Yield decodedForm(Msg.Yield y) {
+    if (y.cid() == null || y.cid().length() > DIRECT_CID_MAX) return null;
+    Object v = y.value();
+    if (v == null || v instanceof Long || v instanceof Boolean || v instanceof Double || v instanceof Float) return y;
+    if (v instanceof Integer || v instanceof Short || v instanceof Byte) return new Msg.Yield(y.cid(), ((Number) v).longValue());
+    if (v instanceof String s && s.length() <= DIRECT_STRING_MAX && noSurrogates(s)) return y;
+    return null;
+  }
+
+  private static boolean noSurrogates(String s) {
+    for (int i = 0; i < s.length(); i++) {
+      if (Character.isSurrogate(s.charAt(i))) return false;
+    }
+    return true;
+  }
+
   /** The keys read directly; the array's elements are compared by identity after a match. */
   private static final byte[][] KEYS = {CID, YIELD, RETURN, STARTED, STOP, FUNCTYPE, CREDIT};
 }

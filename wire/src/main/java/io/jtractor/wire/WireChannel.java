@@ -258,6 +258,46 @@ public final class WireChannel implements AutoCloseable {
     }
   }
 
+  /**
+   * Sends stream items without encoding them, on an in-memory link whose receiving end waits
+   * between frames with nothing unread: its message loop takes them on this thread ({@link
+   * DirectDelivery}), in order; any it declines are encoded and read by its reader next, before
+   * whatever was written meanwhile. Each item must be its own {@link MsgCodec#decodedForm}: an
+   * immutable value, the very one the receiving end would decode, so that nothing is shared.
+   *
+   * @return false, with nothing sent, on any other link or while the receiving end is busy: the
+   *     caller then sends them encoded
+   * @throws IllegalArgumentException if an item is not its own decoded form (nothing is sent)
+   */
+  public boolean sendDirect(java.util.List<Msg.Yield> items) {
+    if (lendingPipe == null || items.isEmpty()) return false;
+    for (Msg.Yield y : items) {
+      if (MsgCodec.decodedForm(y) != y) throw new IllegalArgumentException("not an immutable decoded form: " + y);
+    }
+    MemoryPipe.DirectReader taker = lendingPipe.lendMessages();
+    if (taker == null) return false;
+    int taken = 0;
+    try {
+      taken = taker.takeMessages(items);
+    } finally {
+      lendingPipe.endMessageLend(frames(items.subList(taken, items.size())));
+    }
+    return true;
+  }
+
+  /** Whether {@link #sendDirect} can send at all: an in-memory link. */
+  public boolean canSendDirect() {
+    return lendingPipe != null;
+  }
+
+  /** Messages encoded as whole frames, one after another, as {@link FrameWriter} writes them. */
+  private static byte[] frames(java.util.List<? extends Msg> msgs) {
+    if (msgs.isEmpty()) return new byte[0];
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    for (Msg m : msgs) out.writeBytes(FrameWriter.frame(MsgCodec.encode(m)));
+    return out.toByteArray();
+  }
+
   /** After a write: what an in-memory pipe lent to this thread goes to the receiving end now. */
   private void deliverLent() {
     if (lendingPipe != null) lendingPipe.deliverLent();
@@ -297,6 +337,19 @@ public final class WireChannel implements AutoCloseable {
       @Override
       public int take(byte[] bytes, int len) {
         return takeFrames(delivery, bytes, len);
+      }
+
+      @Override
+      public int takeMessages(java.util.List<? extends Msg> msgs) {
+        // A frame this small would refuse a message its reader might have taken: let it decide.
+        if (maxFrame < MsgCodec.DIRECT_FRAME_MAX) return 0;
+        int taken = 0;
+        try {
+          while (taken < msgs.size() && delivery.offer(msgs.get(taken), taken + 1 < msgs.size())) taken++;
+        } finally {
+          if (taken > 0) delivery.endOfRun();
+        }
+        return taken;
       }
     });
     return true;

@@ -269,4 +269,63 @@ class DirectDeliveryTest {
     for (int i = 0; i < n; i++) assertThat(seen.get(i)).isEqualTo(i);
     closeAndAwaitTheEnd(a, reader);
   }
+
+  @Test
+  void streamItemsInTheirDecodedFormAreHandedOverAsTheyAreAndWhatIsDeclinedIsReadNextInOrder() throws Exception {
+    MemoryConnection.Pair p = MemoryConnection.pair("a", "b");
+    WireChannel a = WireChannel.over(p.initiator(), CONFIG);
+    WireChannel b = WireChannel.over(p.acceptor(), CONFIG);
+    List<Msg> handed = new CopyOnWriteArrayList<>();
+    TakesYields direct = new TakesYields() {
+      @Override
+      public boolean offer(Msg msg, boolean more) {
+        if (msg instanceof Msg.Yield y && y.value().equals(3L)) return false; // 3 and what follows: the reader's
+        handed.add(msg);
+        return super.offer(msg, more);
+      }
+    };
+    b.deliverDirectly(direct);
+    assertThat(a.canSendDirect()).isTrue();
+    LinkedBlockingQueue<Msg> read = new LinkedBlockingQueue<>();
+    Thread reader = startReader(b, read);
+    awaitReaderWaiting(p.acceptor());
+
+    List<Msg.Yield> items = List.of(item(1), new Msg.Yield("c1", "two"), item(3), item(4));
+    boolean[] sent = {false};
+    Thread writer = Thread.ofPlatform().name("writer").start(() -> sent[0] = a.sendDirect(items));
+    writer.join();
+    assertThat(sent[0]).isTrue();
+    assertThat(read.poll(5, TimeUnit.SECONDS)).isEqualTo(item(3));
+    assertThat(read.poll(5, TimeUnit.SECONDS)).isEqualTo(item(4));
+    assertThat(handed.get(0)).as("the very item, not a copy: it is immutable").isSameAs(items.get(0));
+    assertThat(trail).containsExactly("1@writer", "two@writer", "3@reader", "4@reader");
+    assertThat(direct.mores).containsExactly(true, true);
+    assertThat(direct.runs).isEqualTo(1);
+
+    // With no taker (the loop stopped direct delivery), nothing is sent: the caller sends them encoded.
+    b.deliverDirectly(null);
+    a.send(item(5));
+    assertThat(read.poll(5, TimeUnit.SECONDS)).isEqualTo(item(5));
+    awaitReaderWaiting(p.acceptor());
+    assertThat(a.sendDirect(List.of(item(6)))).as("no taker: the loop stopped direct delivery").isFalse();
+    closeAndAwaitTheEnd(a, reader);
+  }
+
+  @Test
+  void onlyADecodedFormIsHandedOverAndOnlyOnAnInMemoryLink() throws Exception {
+    MemoryConnection.Pair p = MemoryConnection.pair("a", "b");
+    WireChannel a = WireChannel.over(p.initiator(), CONFIG);
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> a.sendDirect(List.of(item(1), new Msg.Yield("c1", new ArrayList<>(List.of(1L))))))
+        .as("a mutable list would be shared").isInstanceOf(IllegalArgumentException.class);
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> a.sendDirect(List.of(new Msg.Yield("c1", 1))))
+        .as("an Integer arrives as a Long: its decoded form differs").isInstanceOf(IllegalArgumentException.class);
+    assertThat(a.sendDirect(List.of())).isFalse();
+    a.close();
+    try (java.net.ServerSocket server = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress());
+        WireChannel tcp = WireChannel.connect(new java.net.InetSocketAddress(server.getInetAddress(), server.getLocalPort()), CONFIG);
+        java.net.Socket accepted = server.accept()) {
+      assertThat(tcp.canSendDirect()).isFalse();
+      assertThat(tcp.sendDirect(List.of(item(1)))).isFalse();
+    }
+  }
 }

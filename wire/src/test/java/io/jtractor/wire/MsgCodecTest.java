@@ -108,6 +108,23 @@ class MsgCodecTest {
   }
 
   @Test
+  void anImmutableItemsDecodedFormIsWhatTheCodecGivesAndEverythingElseHasNone() throws Exception {
+    String cid = "7d1a3f5e-2a10-4c4e-9f1c-3b6b1e9f0a11";
+    List<Object> immutable = new ArrayList<>(List.of(42L, Long.MIN_VALUE, 7, (short) -3, (byte) 9, true, 1.5, Double.NaN, 2.5f, "", "ascii", "é and ü", "x".repeat(1024)));
+    immutable.add(null);
+    for (Object v : immutable) {
+      Msg.Yield y = new Msg.Yield(cid, v);
+      Msg.Yield form = MsgCodec.decodedForm(y);
+      assertThat(form).as("decoded form of %s", v).isEqualTo(MsgCodec.decode(MsgCodec.encode(y)));
+      if (!(v instanceof Integer || v instanceof Short || v instanceof Byte)) assertThat(form).isSameAs(y);
+    }
+    List<Object> others = List.of(List.of(1L), Map.of("k", 1L), new byte[] {1}, new java.math.BigInteger("1"), 'c',
+        "x".repeat(1025), "\ud83d\ude00", "lone \ud800", new Object());
+    for (Object v : others) assertThat(MsgCodec.decodedForm(new Msg.Yield(cid, v))).as("decoded form of %s", v).isNull();
+    assertThat(MsgCodec.decodedForm(new Msg.Yield("c".repeat(65), 1L))).as("a cid longer than any of ours").isNull();
+  }
+
+  @Test
   void readsTheCidFirstOrderToo() throws Exception {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("cid", "c1");
