@@ -6,6 +6,8 @@ import io.jtractor.config.SpawnOptions;
 import io.jtractor.funcs.CtxFuncs;
 import io.jtractor.funcs.Funcs;
 import io.jtractor.sc.Nursery;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Timeout;
@@ -74,6 +76,45 @@ class StreamWritesTest extends SharedRootTest {
       });
       assertThat(sum).isEqualTo(5_000L * 4_999 / 2);
       assertThat(p.channel().writersStarted() - before).isPositive();
+    });
+  }
+
+  /**
+   * Isolation, whichever way an item crosses: on an in-memory link a burst's immutable items (a
+   * number, a string) are handed over as they are, not encoded; everything else crosses as a copy
+   * the sender can go on changing. Either way the callee gets what the codec would give it (an
+   * {@code Integer} arrives as a {@code Long}).
+   */
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"process", "in-process"})
+  void aBurstsItemsArriveAsTheCodecGivesThemAndNothingTheSenderHoldsIsShared(String backend) {
+    withChild(backend, p -> {
+      long before = p.channel().decodedItemsSent();
+      List<Object> expected = new ArrayList<>();
+      List<Object> got = p.openContext(CtxFuncs::collect, (ctx, first) -> {
+        try (MsgStream s = ctx.openStream()) {
+          for (int i = 0; i < 3_000; i++) {
+            switch (i % 6) {
+              case 0 -> { s.send((long) i); expected.add((long) i); }
+              case 1 -> { s.send(i); expected.add((long) i); }
+              case 2 -> { s.send("item " + i); expected.add("item " + i); }
+              case 3 -> {
+                List<Object> mutable = new ArrayList<>(List.of((long) i));
+                s.send(mutable);
+                mutable.add("changed after it was sent");
+                expected.add(List.of((long) i));
+              }
+              case 4 -> { s.send(i % 12 == 4); expected.add(i % 12 == 4); }
+              default -> { s.send(i / 2.0); expected.add(i / 2.0); }
+            }
+          }
+        }
+        return ctx.<List<Object>>result();
+      });
+      assertThat(got).isEqualTo(expected);
+      long decoded = p.channel().decodedItemsSent() - before;
+      if (backend.equals("process")) assertThat(decoded).isZero();
+      else assertThat(decoded).as("items handed over in their decoded form").isPositive();
     });
   }
 }

@@ -31,6 +31,8 @@ final class ContextSends {
   /** When the sending of the last item began, and when it ended. */
   private volatile long lastYieldBegan = Long.MIN_VALUE / 2;
   private volatile long lastYieldAt = Long.MIN_VALUE / 2;
+  /** The last item was queued behind the connection's busy writer, with no clock read. */
+  private volatile boolean queuedBehind;
   /** An item arrived for this side since it last sent one: the next item may be the reply. */
   private volatile boolean receivedSinceYield;
   /** Runs before each frame (the callee's owed cancel functype); null on the caller side. */
@@ -122,22 +124,33 @@ final class ContextSends {
    */
   void yieldItem(Object value) {
     Msg.Yield y = new Msg.Yield(cid, value);
-    long now = System.nanoTime();
     beforeSend();
     if (functype != null) firstOut(chan::sendQuietly); // a stream never opens before started: not the usual path
     boolean reply = receivedSinceYield;
     if (reply) receivedSinceYield = false;
-    boolean burst = reply ? !repliesAtOnce && now - lastYieldBegan < burstGapNanos : now - lastYieldAt < burstGapNanos;
-    if (burst) {
-      // A burst: queue it for the connection's writer instead of paying a write per item.
-      try {
-        chan.sendBehind(y);
-      } catch (IllegalArgumentException e) {
-        throw new TypeError("cannot send this yield value: " + e.getMessage(), e);
+    long now;
+    boolean burst;
+    try {
+      // Behind a writer still busy with queued items it queues, whatever the timing (a write would
+      // queue it too, to keep the order): the usual item of a burst reads no clock.
+      if (chan.sendBehindIfWriting(y)) {
+        queuedBehind = true;
+        return;
       }
-    } else {
-      sendEncoded(y, "yield"); // a lone item (e.g. request/response): written at once
+      now = System.nanoTime();
+      // After items queued behind the writer, the last item's time was not read: the burst goes on.
+      burst = reply ? !repliesAtOnce && now - lastYieldBegan < burstGapNanos : queuedBehind || now - lastYieldAt < burstGapNanos;
+      queuedBehind = false;
+      if (burst) {
+        chan.sendBehind(y); // a burst: queued for the connection's writer, no write per item
+        lastYieldBegan = now;
+        lastYieldAt = now; // queueing takes no time worth a second clock read
+        return;
+      }
+    } catch (IllegalArgumentException e) {
+      throw new TypeError("cannot send this yield value: " + e.getMessage(), e);
     }
+    sendEncoded(y, "yield"); // a lone item (e.g. request/response): written at once
     lastYieldBegan = now;
     lastYieldAt = System.nanoTime();
   }

@@ -31,12 +31,23 @@ final class Outbox {
 
   /** Guards {@link #outQueue} and the changes of {@link #writerActive}. */
   private final ReentrantLock outLock = new ReentrantLock();
-  /** Encoded frames waiting for the writer task. Guarded by {@link #outLock}. */
-  private ArrayList<byte[]> outQueue = new ArrayList<>();
+  /**
+   * What waits for the writer task, in order: encoded frames ({@code byte[]}), and on an in-memory
+   * link stream items in their decoded form ({@link Msg.Yield}), handed over without encoding
+   * ({@link WireChannel#sendDirect}). Guarded by {@link #outLock}.
+   */
+  private ArrayList<Object> outQueue = new ArrayList<>();
+  /** Whether stream items may wait in their decoded form: an in-memory link. */
+  private final boolean decodedItems;
   /** Whether a writer task owns the queue; changed under {@link #outLock}, read without it. */
   private volatile boolean writerActive;
   /** How many writer tasks were started; written under {@link #outLock}, read by anyone. */
   private volatile long writersStarted;
+  /**
+   * Stream items handed to an in-memory peer in their decoded form ({@link WireChannel#sendDirect}).
+   * Written by the writer task (one at a time), read by anyone.
+   */
+  private volatile long decodedItemsSent;
   /** Set once a {@code None} sentinel went out on this connection: one is never answered twice. */
   private volatile boolean sentinelSent;
 
@@ -44,6 +55,7 @@ final class Outbox {
     this.ch = ch;
     this.wire = ch.wire;
     this.peer = ch.peer;
+    this.decodedItems = wire.canSendDirect();
   }
 
   /**
@@ -127,11 +139,11 @@ final class Outbox {
    * @throws IllegalArgumentException if msgpack cannot carry the message
    */
   void sendBehind(Msg msg) {
-    byte[] body = MsgCodec.encode(msg);
+    Object item = queueable(msg);
     outLock.lock();
     try {
       if (ch.ended.isSet() || !wire.isOpen()) throw new ConnectionLost("connection to " + peer + " is closed");
-      outQueue.add(body);
+      outQueue.add(item);
       if (writerActive) return;
       writerActive = true;
       writersStarted++;
@@ -145,9 +157,47 @@ final class Outbox {
     }
   }
 
+  /**
+   * {@link #sendBehind}, only while a writer task is busy (every send then queues behind it):
+   * false, with nothing sent, if none is.
+   *
+   * @throws ConnectionLost if the connection is gone
+   * @throws IllegalArgumentException if msgpack cannot carry the message
+   */
+  boolean sendBehindIfWriting(Msg msg) {
+    if (!writerActive) return false;
+    Object item = queueable(msg);
+    outLock.lock();
+    try {
+      if (!writerActive) return false;
+      if (ch.ended.isSet() || !wire.isOpen()) throw new ConnectionLost("connection to " + peer + " is closed");
+      outQueue.add(item);
+      return true;
+    } finally {
+      outLock.unlock();
+    }
+  }
+
+  /**
+   * What the queue holds for {@code msg}: its encoding, or on an in-memory link a stream item's
+   * decoded form, where it has one (an immutable item needs no encoding to check it, nor to cross
+   * as a copy).
+   *
+   * @throws IllegalArgumentException if msgpack cannot carry the message
+   */
+  private Object queueable(Msg msg) {
+    Object item = decodedItems && msg instanceof Msg.Yield y ? MsgCodec.decodedForm(y) : null;
+    return item != null ? item : MsgCodec.encode(msg);
+  }
+
   /** How many writer tasks {@link #sendBehind} started (a diagnostic, and for tests). */
   long writersStarted() {
     return writersStarted;
+  }
+
+  /** How many stream items went to an in-memory peer in their decoded form (a diagnostic, and for tests). */
+  long decodedItemsSent() {
+    return decodedItemsSent;
   }
 
   /** Queues encoded {@code frames} if the writer is active (checked under the lock); false if it is not. */
@@ -165,7 +215,7 @@ final class Outbox {
   /** The writer task: writes what is queued, batch after batch, until the queue is empty. */
   private void drainOutQueue() {
     while (true) {
-      ArrayList<byte[]> batch;
+      ArrayList<Object> batch;
       outLock.lock();
       try {
         if (outQueue.isEmpty()) {
@@ -177,15 +227,34 @@ final class Outbox {
       } finally {
         outLock.unlock();
       }
-      byte[][] frames = batch.toArray(new byte[0][]);
       Sc.shielded(s -> {
         try {
-          wire.sendEncoded(frames);
+          writeBatch(batch);
         } catch (WireException e) {
-          Log.RUNTIME.debug("dropping " + frames.length + " queued frames to " + peer + ": " + e.getMessage());
+          Log.RUNTIME.debug("dropping queued messages to " + peer + ": " + e.getMessage());
           wire.close(); // the reader sees it and ends the loop: everyone waiting here is told
         }
       });
+    }
+  }
+
+  /**
+   * Writes a batch in order: each run of frames in one write, each run of decoded items handed
+   * over as they are if the peer's loop waits idle, else encoded and written.
+   */
+  @SuppressWarnings("unchecked")
+  private void writeBatch(ArrayList<Object> batch) throws WireException {
+    int n = batch.size();
+    for (int i = 0, j; i < n; i = j) {
+      boolean items = batch.get(i) instanceof Msg.Yield;
+      for (j = i + 1; j < n && batch.get(j) instanceof Msg.Yield == items; ) j++;
+      if (!items) {
+        wire.sendEncoded(batch.subList(i, j).toArray(new byte[0][]));
+      } else {
+        java.util.List<Msg.Yield> run = (java.util.List<Msg.Yield>) (java.util.List<?>) batch.subList(i, j);
+        if (wire.sendDirect(run)) decodedItemsSent += run.size();
+        else wire.sendEncoded(encode(run.toArray(new Msg[0])));
+      }
     }
   }
 }

@@ -158,6 +158,17 @@ public final class PeerChannel {
   }
 
   /**
+   * Queues a stream item behind the connection's writer task if one is busy, as any send then
+   * would be (see {@link Outbox#sendBehindIfWriting}); false, with nothing sent, if none is.
+   *
+   * @throws ConnectionLost if the connection is gone
+   * @throws IllegalArgumentException if msgpack cannot carry the message
+   */
+  public boolean sendBehindIfWriting(Msg msg) {
+    return outbox.sendBehindIfWriting(msg);
+  }
+
+  /**
    * Registers a new cid and returns the inbox its messages will arrive in. The caller must {@link
    * #closeInbox} it when done.
    */
@@ -289,6 +300,14 @@ public final class PeerChannel {
    */
   public long writersStarted() {
     return outbox.writersStarted();
+  }
+
+  /**
+   * How many stream items went to the peer in their decoded form, not encoded: only on an
+   * in-memory link (see {@link Outbox#sendBehind}). A diagnostic, and for tests.
+   */
+  public long decodedItemsSent() {
+    return outbox.decodedItemsSent();
   }
 
   /** Threads taking part in the relay of readers (for {@link Bookkeeping}). */

@@ -105,6 +105,16 @@ public final class CtxFuncs {
     return sum;
   }
 
+  /** Receives items until the caller closes its end, then returns them all, in order. */
+  public static List<Object> collect(Context ctx) {
+    ctx.started();
+    List<Object> got = new java.util.ArrayList<>();
+    try (MsgStream stream = ctx.openStream(StreamOptions.DEFAULT.withMsgBufferSize(1024))) {
+      for (Object msg : stream) got.add(msg);
+    }
+    return got;
+  }
+
   /** Sends {@code count} items as fast as it can, then returns. */
   public static long source(Context ctx, long count, boolean backpressure) {
     ctx.started();
