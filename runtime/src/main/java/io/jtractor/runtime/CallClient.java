@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -40,6 +41,17 @@ final class CallClient {
    * ContextLink}. Any thread.
    */
   private final ConcurrentHashMap<String, Object> inboxes = new ConcurrentHashMap<>();
+  /** Counts changes of {@link #inboxes}, each counted once it is made: a {@link Recent} older is stale. */
+  private final AtomicLong inboxesChanged = new AtomicLong();
+  /**
+   * The target {@link #deliver} looked up last, for the same cid string (the very object: a run of
+   * one context's items carries one): a lookup that costs more than delivering an item. Written
+   * by the thread delivering, which is one at a time, like the reading.
+   */
+  private volatile Recent recent;
+
+  /** A lookup in {@link #inboxes}, made while {@link #inboxesChanged} read {@code version}. */
+  private record Recent(String cid, Object target, long version) {}
 
   /**
    * A running average of how long plain calls from here took to be answered (written by callers
@@ -73,6 +85,7 @@ final class CallClient {
     if (inboxes.putIfAbsent(cid, inbox.sender()) != null) {
       throw new IllegalStateException("cid already in use: " + cid);
     }
+    inboxesChanged.incrementAndGet();
     if (ch.ended.isSet()) {
       inbox.sender().close(); // the loop is gone: the inbox ends at once
     }
@@ -81,6 +94,7 @@ final class CallClient {
 
   void closeInbox(String cid) {
     Object s = inboxes.remove(cid);
+    inboxesChanged.incrementAndGet();
     if (s instanceof SendChannel<?> inbox) inbox.close();
   }
 
@@ -89,6 +103,7 @@ final class CallClient {
     String cid = newCid();
     ContextLink link = new ContextLink(ch, cid, true, func, ch.peerIsJtractor);
     inboxes.put(cid, link);
+    inboxesChanged.incrementAndGet();
     if (ch.ended.isSet()) link.connectionEnded();
     return link;
   }
@@ -102,11 +117,15 @@ final class CallClient {
   /** Routes the messages for a callee's context to its link (before the next message is read). */
   void register(String cid, ContextLink link) {
     inboxes.put(cid, link);
+    inboxesChanged.incrementAndGet();
   }
 
   /** Stops routing messages to a context; later ones for its cid are dropped. */
   void forget(ContextLink link) {
-    if (inboxes.remove(link.cid(), link)) link.closed();
+    if (inboxes.remove(link.cid(), link)) {
+      inboxesChanged.incrementAndGet();
+      link.closed();
+    }
   }
 
   /**
@@ -122,13 +141,23 @@ final class CallClient {
    * @return true if the reading was lent: the caller no longer holds it
    */
   boolean deliver(Msg msg, boolean more, boolean mayLend) {
-    Object target = inboxes.get(msg.cid());
+    Object target = target(msg.cid());
     if (more && msg instanceof Msg.Yield y && target instanceof ContextLink link) {
       if (link.deferYield(y)) deferring.add(link);
       return false;
     }
     flushDeferred();
     return deliverTo(target, msg, mayLend);
+  }
+
+  /** Where messages for {@code cid} go now, or null: {@link #inboxes}, through {@link #recent}. */
+  private Object target(String cid) {
+    Recent r = recent;
+    long version = inboxesChanged.get();
+    if (r != null && r.cid == cid && r.version == version) return r.target;
+    Object target = inboxes.get(cid);
+    recent = new Recent(cid, target, version);
+    return target;
   }
 
   /** The reader, before it may block on the socket or runs anything else: hands over all held back. */

@@ -321,12 +321,12 @@ public final class ContextLink {
         failIfEnded();
         throw new EndOfChannel("the context has ended");
       }
+      if (m instanceof Msg.Yield y) { // the per-item case, ahead of the switch's type dispatch
+        sends.received();
+        consumed();
+        return y.value();
+      }
       switch (m) {
-        case Msg.Yield y -> {
-          sends.received();
-          consumed();
-          return y.value();
-        }
         case Msg.Stop s -> throw new EndOfChannel(chan.peer().name() + " closed its end of the stream");
         case Msg.Return r -> {
           result = r.value();
