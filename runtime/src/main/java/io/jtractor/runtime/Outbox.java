@@ -214,6 +214,7 @@ final class Outbox {
 
   /** The writer task: writes what is queued, batch after batch, until the queue is empty. */
   private void drainOutQueue() {
+    ArrayList<Object> spare = null; // the batch written last, emptied: senders fill it next
     while (true) {
       ArrayList<Object> batch;
       outLock.lock();
@@ -223,7 +224,7 @@ final class Outbox {
           return;
         }
         batch = outQueue;
-        outQueue = new ArrayList<>();
+        outQueue = spare != null ? spare : new ArrayList<>();
       } finally {
         outLock.unlock();
       }
@@ -235,8 +236,16 @@ final class Outbox {
           wire.close(); // the reader sees it and ends the loop: everyone waiting here is told
         }
       });
+      // Two lists take turns, so a burst of thousands does not grow a fresh one from ten entries
+      // each batch (a fifth of an in-process item's samples); one grown past a window's worth is
+      // let go rather than held for the connection's life.
+      spare = batch.size() <= KEPT_BATCH ? batch : null;
+      if (spare != null) spare.clear();
     }
   }
+
+  /** The largest batch whose list is kept for the next one ({@link #drainOutQueue}). */
+  private static final int KEPT_BATCH = 8192;
 
   /**
    * Writes a batch in order: each run of frames in one write, each run of decoded items handed
