@@ -43,10 +43,12 @@ public final class CancelScope {
   static final ReentrantLock TREE_LOCK = new ReentrantLock();
 
   /**
-   * Counts the changes that can change what a checkpoint finds: a cancel, a deadline or a shield
-   * set, a scope linked under another. Each is counted after it is made, under TREE_LOCK (hence
-   * no lost update); read without it, so that a thread that found nothing cancelled above a scope
-   * knows that answer holds while this count stays ({@link TaskContext#cancelTarget}).
+   * Counts the changes that can change what a checkpoint finds: a cancel, a deadline set, a
+   * shield set on a running scope, a task's stack moved under another scope. Each is counted
+   * after it is made, under TREE_LOCK (hence no lost update); read without it, so that a thread
+   * that found nothing cancelled above a scope knows that answer holds while this count stays
+   * ({@link TaskContext#cancelTarget}). Entering a scope or starting a task is no such change: the
+   * new scope is on no one's walked stack yet, and its owner's innermost scope is a new one.
    */
   private static volatile long changes;
 
@@ -209,7 +211,6 @@ public final class CancelScope {
         long d = saturatedAdd(System.nanoTime(), pendingRelativeDeadline);
         if (d < deadline) deadline = d;
         pendingRelativeDeadline = null;
-        changed();
       }
       rescheduleTimer();
       if (cancelTarget(this) != null) {
@@ -404,7 +405,6 @@ public final class CancelScope {
       if (nextSibling != null) nextSibling.prevSibling = this;
       p.firstChild = this;
     }
-    changed();
   }
 
   private void unlink() {
@@ -434,6 +434,7 @@ public final class CancelScope {
       }
       unlink();
       linkUnder(newParent);
+      changed(); // the task's whole stack now hangs elsewhere
       if (cancelTarget(owner.innermost) != null) {
         owner.thread.interrupt();
       }
@@ -574,8 +575,8 @@ public final class CancelScope {
     TREE_LOCK.lock();
     try {
       shield = on;
+      if (state != ENTERED) return; // on no one's stack yet, or off every stack
       changed();
-      if (state != ENTERED) return;
       if (!on) {
         if (cancelTarget(this) != null) deliver(this);
       } else if (owner != null && owner.thread == Thread.currentThread() && cancelTarget(owner.innermost) == null) {
