@@ -20,6 +20,14 @@ public final class FrameWriter {
     this.out = Objects.requireNonNull(out, "out");
   }
 
+  /**
+   * Whether a thread is writing now (holds the frame lock): its frames may be partly out, the
+   * rest to follow, so nothing may be handed over between them.
+   */
+  boolean writing() {
+    return lock.isLocked();
+  }
+
   /** Writes one frame with {@code body}. */
   public void write(byte[] body) throws IOException {
     lock.lock();

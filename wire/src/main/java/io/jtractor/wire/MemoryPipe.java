@@ -85,6 +85,9 @@ final class MemoryPipe {
      * returns how many it took. Never throws, never blocks.
      */
     int takeMessages(java.util.List<? extends Msg> msgs);
+
+    /** Whether it takes messages at all ({@link #takeMessages} may still decline some). */
+    boolean takesMessages();
   }
 
   final InputStream input = new InputStream() {
@@ -235,7 +238,9 @@ final class MemoryPipe {
     lock.lock();
     try {
       DirectReader d = direct;
-      if (d == null || lent || !readerWaits || count != 0 || closed || !d.atFrameBoundary()) return null;
+      if (d == null || lent || !readerWaits || count != 0 || closed || !d.takesMessages() || !d.atFrameBoundary()) {
+        return null;
+      }
       lent = true;
       return d;
     } finally {

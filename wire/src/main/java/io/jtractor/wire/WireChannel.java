@@ -274,16 +274,21 @@ public final class WireChannel implements AutoCloseable {
     for (Msg.Yield y : items) {
       if (MsgCodec.decodedForm(y) != y) throw new IllegalArgumentException("not an immutable decoded form: " + y);
     }
+    // Never between the frames of another thread's write: some may be out, the rest to follow.
+    if (writer.writing()) return false;
     MemoryPipe.DirectReader taker = lendingPipe.lendMessages();
     if (taker == null) return false;
-    int taken = 0;
+    byte[] declined = NO_BYTES; // if taking fails, the lend still ends: the reader must not wait for ever
     try {
-      taken = taker.takeMessages(items);
+      int taken = taker.takeMessages(items);
+      declined = frames(items.subList(taken, items.size()));
     } finally {
-      lendingPipe.endMessageLend(frames(items.subList(taken, items.size())));
+      lendingPipe.endMessageLend(declined);
     }
     return true;
   }
+
+  private static final byte[] NO_BYTES = new byte[0];
 
   /** Whether {@link #sendDirect} can send at all: an in-memory link. */
   public boolean canSendDirect() {
@@ -292,7 +297,7 @@ public final class WireChannel implements AutoCloseable {
 
   /** Messages encoded as whole frames, one after another, as {@link FrameWriter} writes them. */
   private static byte[] frames(java.util.List<? extends Msg> msgs) {
-    if (msgs.isEmpty()) return new byte[0];
+    if (msgs.isEmpty()) return NO_BYTES;
     java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
     for (Msg m : msgs) out.writeBytes(FrameWriter.frame(MsgCodec.encode(m)));
     return out.toByteArray();
@@ -340,9 +345,13 @@ public final class WireChannel implements AutoCloseable {
       }
 
       @Override
+      public boolean takesMessages() {
+        // A frame limit this small could refuse an item its reader would read: let it decide.
+        return maxFrame >= MsgCodec.DIRECT_FRAME_MAX;
+      }
+
+      @Override
       public int takeMessages(java.util.List<? extends Msg> msgs) {
-        // A frame this small would refuse a message its reader might have taken: let it decide.
-        if (maxFrame < MsgCodec.DIRECT_FRAME_MAX) return 0;
         int taken = 0;
         try {
           while (taken < msgs.size() && delivery.offer(msgs.get(taken), taken + 1 < msgs.size())) taken++;

@@ -328,4 +328,20 @@ class DirectDeliveryTest {
       assertThat(tcp.sendDirect(List.of(item(1)))).isFalse();
     }
   }
+
+  @Test
+  void aReceivingEndWithASmallFrameLimitIsLentNoDecodedForms() throws Exception {
+    MemoryConnection.Pair p = MemoryConnection.pair("a", "b");
+    WireChannel a = WireChannel.over(p.initiator(), CONFIG);
+    WireChannel b = WireChannel.over(p.acceptor(), new WireChannel.Config(1024, Duration.ofSeconds(5)));
+    TakesYields direct = new TakesYields();
+    b.deliverDirectly(direct);
+    LinkedBlockingQueue<Msg> read = new LinkedBlockingQueue<>();
+    Thread reader = startReader(b, read);
+    awaitReaderWaiting(p.acceptor());
+    assertThat(a.sendDirect(List.of(item(1)))).as("nothing lent: the caller sends it encoded").isFalse();
+    assertThat(trail).isEmpty();
+    assertThat(p.acceptor().inPipe().readerWaits()).as("the reader waits on, not held by a lend").isTrue();
+    closeAndAwaitTheEnd(a, reader);
+  }
 }
