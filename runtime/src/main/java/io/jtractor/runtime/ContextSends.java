@@ -31,7 +31,10 @@ final class ContextSends {
   /** When the sending of the last item began, and when it ended. */
   private volatile long lastYieldBegan = Long.MIN_VALUE / 2;
   private volatile long lastYieldAt = Long.MIN_VALUE / 2;
-  /** The last item was queued behind the connection's busy writer, with no clock read. */
+  /**
+   * The last item was queued behind the connection's busy writer, with no clock read: the next
+   * item's gap is timed from when that writer ended ({@link PeerChannel#writerIdleSince}).
+   */
   private volatile boolean queuedBehind;
   /** An item arrived for this side since it last sent one: the next item may be the reply. */
   private volatile boolean receivedSinceYield;
@@ -138,8 +141,10 @@ final class ContextSends {
         return;
       }
       now = System.nanoTime();
-      // After items queued behind the writer, the last item's time was not read: the burst goes on.
-      burst = reply ? !repliesAtOnce && now - lastYieldBegan < burstGapNanos : queuedBehind || now - lastYieldAt < burstGapNanos;
+      // After items queued behind the writer the last item's time was not read; it was sent before
+      // that writer ended, so the time since then is a gap no longer than the real one.
+      long since = queuedBehind ? chan.writerIdleSince() : lastYieldAt;
+      burst = reply ? !repliesAtOnce && now - lastYieldBegan < burstGapNanos : now - since < burstGapNanos;
       queuedBehind = false;
       if (burst) {
         chan.sendBehind(y); // a burst: queued for the connection's writer, no write per item

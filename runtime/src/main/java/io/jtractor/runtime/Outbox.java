@@ -41,6 +41,11 @@ final class Outbox {
   private final boolean decodedItems;
   /** Whether a writer task owns the queue; changed under {@link #outLock}, read without it. */
   private volatile boolean writerActive;
+  /**
+   * When the last writer task found the queue empty and ended (System.nanoTime), 0 before any:
+   * every item it wrote was sent before then. Written before {@link #writerActive} is cleared.
+   */
+  private volatile long idleSince;
   /** How many writer tasks were started; written under {@link #outLock}, read by anyone. */
   private volatile long writersStarted;
   /**
@@ -190,6 +195,11 @@ final class Outbox {
     return item != null ? item : MsgCodec.encode(msg);
   }
 
+  /** When the last writer task ended (System.nanoTime), 0 before any ended. */
+  long idleSince() {
+    return idleSince;
+  }
+
   /** How many writer tasks {@link #sendBehind} started (a diagnostic, and for tests). */
   long writersStarted() {
     return writersStarted;
@@ -220,6 +230,7 @@ final class Outbox {
       outLock.lock();
       try {
         if (outQueue.isEmpty()) {
+          idleSince = System.nanoTime();
           writerActive = false;
           return;
         }
@@ -234,6 +245,9 @@ final class Outbox {
         } catch (WireException e) {
           Log.RUNTIME.debug("dropping queued messages to " + peer + ": " + e.getMessage());
           wire.close(); // the reader sees it and ends the loop: everyone waiting here is told
+        } catch (RuntimeException | Error e) { // a bug of ours: the queue must not be left stuck
+          Log.RUNTIME.error("closing the connection to " + peer + " after an internal error in its writer", e);
+          wire.close();
         }
       });
       // Two lists take turns, so a burst of thousands does not grow a fresh one from ten entries

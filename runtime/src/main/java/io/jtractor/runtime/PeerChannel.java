@@ -168,6 +168,11 @@ public final class PeerChannel {
     return outbox.sendBehindIfWriting(msg);
   }
 
+  /** When the connection's last writer task ended (System.nanoTime), 0 before any ended. */
+  long writerIdleSince() {
+    return outbox.idleSince();
+  }
+
   /**
    * Registers a new cid and returns the inbox its messages will arrive in. The caller must {@link
    * #closeInbox} it when done.
