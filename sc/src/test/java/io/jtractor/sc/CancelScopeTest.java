@@ -421,36 +421,41 @@ class CancelScopeTest {
         Sc.checkpoint();
         trail.add("clear");
         change.run();
-        try {
-          Sc.checkpoint();
-          trail.add("not raised");
-        } catch (Cancelled c) {
-          trail.add("raised");
-          throw c;
-        }
+        checkpointOnce(trail);
       })));
       return trail.events();
+    }
+
+    /** A checkpoint, with whether it raised on the trail. */
+    private static void checkpointOnce(Trail trail) {
+      try {
+        Sc.checkpoint();
+        trail.add("not raised");
+      } catch (Cancelled c) {
+        trail.add("raised");
+        throw c;
+      }
+    }
+
+    private void assertTheNextCheckpointRaisesAfter(CancelScope outer, Runnable change) {
+      assertThat(checkpointAround(outer, change)).containsExactly("clear", "raised");
+      assertThat(outer.cancelledCaught()).isTrue();
+      Thread.interrupted(); // the cancel's interrupt: absorbed with it, not to leak into the next test
     }
 
     @Test
     void seesAnOuterScopeCancelledByAnotherThread() {
       CancelScope outer = CancelScope.create();
-      List<String> events = checkpointAround(outer, () -> {
+      assertTheNextCheckpointRaisesAfter(outer, () -> {
         Thread.ofPlatform().start(outer::cancel);
         while (!outer.cancelCalled()) Thread.onSpinWait(); // not join(): the cancel interrupts us
       });
-      assertThat(events).containsExactly("clear", "raised");
-      assertThat(outer.cancelledCaught()).isTrue();
-      Thread.interrupted();
     }
 
     @Test
     void seesAnOuterDeadlineMovedIntoThePast() {
       CancelScope outer = CancelScope.create();
-      List<String> events = checkpointAround(outer, () -> outer.setDeadline(Sc.currentTime() - 1));
-      assertThat(events).containsExactly("clear", "raised");
-      assertThat(outer.cancelledCaught()).isTrue();
-      Thread.interrupted();
+      assertTheNextCheckpointRaisesAfter(outer, () -> outer.setDeadline(Sc.currentTime() - 1));
     }
 
     @Test
@@ -466,13 +471,7 @@ class CancelScopeTest {
           Sc.checkpoint(); // held back by the shield: found clear, and remembered
           trail.add("clear behind the shield");
           s.setShield(false);
-          try {
-            Sc.checkpoint();
-            trail.add("not raised");
-          } catch (Cancelled c) {
-            trail.add("raised");
-            throw c;
-          }
+          checkpointOnce(trail);
         });
       });
       assertThat(trail.events()).containsExactly("clear behind the shield", "raised");

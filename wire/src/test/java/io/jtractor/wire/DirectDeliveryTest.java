@@ -46,6 +46,14 @@ class DirectDeliveryTest {
     }
   }
 
+  /** Both ends of a new in-memory link, the receiving one ({@code b}) with {@code bConfig}. */
+  private record Link(MemoryConnection.Pair p, WireChannel a, WireChannel b) {
+    static Link open(WireChannel.Config bConfig) throws java.io.IOException {
+      MemoryConnection.Pair p = MemoryConnection.pair("a", "b");
+      return new Link(p, WireChannel.over(p.initiator(), CONFIG), WireChannel.over(p.acceptor(), bConfig));
+    }
+  }
+
   private static Msg.Yield item(long v) {
     return new Msg.Yield("c1", v);
   }
@@ -272,9 +280,10 @@ class DirectDeliveryTest {
 
   @Test
   void streamItemsInTheirDecodedFormAreHandedOverAsTheyAreAndWhatIsDeclinedIsReadNextInOrder() throws Exception {
-    MemoryConnection.Pair p = MemoryConnection.pair("a", "b");
-    WireChannel a = WireChannel.over(p.initiator(), CONFIG);
-    WireChannel b = WireChannel.over(p.acceptor(), CONFIG);
+    Link link = Link.open(CONFIG);
+    MemoryConnection.Pair p = link.p();
+    WireChannel a = link.a();
+    WireChannel b = link.b();
     List<Msg> handed = new CopyOnWriteArrayList<>();
     TakesYields direct = new TakesYields() {
       @Override
@@ -331,9 +340,10 @@ class DirectDeliveryTest {
 
   @Test
   void aReceivingEndWithASmallFrameLimitIsLentNoDecodedForms() throws Exception {
-    MemoryConnection.Pair p = MemoryConnection.pair("a", "b");
-    WireChannel a = WireChannel.over(p.initiator(), CONFIG);
-    WireChannel b = WireChannel.over(p.acceptor(), new WireChannel.Config(1024, Duration.ofSeconds(5)));
+    Link link = Link.open(new WireChannel.Config(1024, Duration.ofSeconds(5)));
+    MemoryConnection.Pair p = link.p();
+    WireChannel a = link.a();
+    WireChannel b = link.b();
     TakesYields direct = new TakesYields();
     b.deliverDirectly(direct);
     LinkedBlockingQueue<Msg> read = new LinkedBlockingQueue<>();
