@@ -85,36 +85,69 @@ class StreamWritesTest extends SharedRootTest {
    * the sender can go on changing. Either way the callee gets what the codec would give it (an
    * {@code Integer} arrives as a {@code Long}).
    */
+  /**
+   * Streams {@code n} items of six kinds to the child's {@code collect} on a new context, tagged
+   * with {@code tag}; returns what the child got, beside {@code expected} (what the codec gives).
+   */
+  private static List<Object> streamMixed(Portal p, String tag, int n, List<Object> expected) {
+    return p.openContext(CtxFuncs::collect, (ctx, first) -> {
+      try (MsgStream s = ctx.openStream()) {
+        for (int i = 0; i < n; i++) {
+          switch (i % 6) {
+            case 0 -> { s.send((long) i); expected.add((long) i); }
+            case 1 -> { s.send(i); expected.add((long) i); }
+            case 2 -> { s.send(tag + i); expected.add(tag + i); }
+            case 3 -> {
+              List<Object> mutable = new ArrayList<>(List.of((long) i, tag));
+              s.send(mutable);
+              mutable.add("changed after it was sent");
+              expected.add(List.of((long) i, tag));
+            }
+            case 4 -> { s.send(i % 12 == 4); expected.add(i % 12 == 4); }
+            default -> { s.send(i / 2.0); expected.add(i / 2.0); }
+          }
+        }
+      }
+      return ctx.<List<Object>>result();
+    });
+  }
+
   @ParameterizedTest(name = "{0}")
   @ValueSource(strings = {"process", "in-process"})
   void aBurstsItemsArriveAsTheCodecGivesThemAndNothingTheSenderHoldsIsShared(String backend) {
     withChild(backend, p -> {
       long before = p.channel().decodedItemsSent();
       List<Object> expected = new ArrayList<>();
-      List<Object> got = p.openContext(CtxFuncs::collect, (ctx, first) -> {
-        try (MsgStream s = ctx.openStream()) {
-          for (int i = 0; i < 3_000; i++) {
-            switch (i % 6) {
-              case 0 -> { s.send((long) i); expected.add((long) i); }
-              case 1 -> { s.send(i); expected.add((long) i); }
-              case 2 -> { s.send("item " + i); expected.add("item " + i); }
-              case 3 -> {
-                List<Object> mutable = new ArrayList<>(List.of((long) i));
-                s.send(mutable);
-                mutable.add("changed after it was sent");
-                expected.add(List.of((long) i));
-              }
-              case 4 -> { s.send(i % 12 == 4); expected.add(i % 12 == 4); }
-              default -> { s.send(i / 2.0); expected.add(i / 2.0); }
-            }
-          }
-        }
-        return ctx.<List<Object>>result();
-      });
-      assertThat(got).isEqualTo(expected);
+      assertThat(streamMixed(p, "item ", 3_000, expected)).isEqualTo(expected);
       long decoded = p.channel().decodedItemsSent() - before;
       if (backend.equals("process")) assertThat(decoded).isZero();
       else assertThat(decoded).as("items handed over in their decoded form").isPositive();
+    });
+  }
+
+  /**
+   * Four tasks stream at once on one connection: decoded items, encoded items, credits and each
+   * context's opening and closing frames share one queue and one link, and every context still
+   * gets exactly its own items, in order.
+   */
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"process", "in-process"})
+  void severalContextsStreamingAtOnceEachGetTheirOwnItemsInOrder(String backend) {
+    withChild(backend, p -> {
+      int tasks = 4;
+      List<List<Object>> expected = new ArrayList<>();
+      List<List<Object>> got = new ArrayList<>();
+      for (int t = 0; t < tasks; t++) {
+        expected.add(new ArrayList<>());
+        got.add(null);
+      }
+      Nursery.run(n -> {
+        for (int t = 0; t < tasks; t++) {
+          int task = t;
+          n.startSoon(() -> got.set(task, streamMixed(p, "task " + task + " item ", 4_000, expected.get(task))));
+        }
+      });
+      for (int t = 0; t < tasks; t++) assertThat(got.get(t)).as("task %d", t).isEqualTo(expected.get(t));
     });
   }
 }
