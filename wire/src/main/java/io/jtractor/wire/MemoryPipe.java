@@ -29,7 +29,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * same conditions and order, with no bytes at all for what the receiving end takes.
  *
  * <p>Threads: one reader and one writer of bytes at a time (the wire's rule for a connection),
- * and beside them one lender of messages at a time; {@link #close()} from any thread. Every field below is guarded by {@link #lock} but {@link #direct}.
+ * and beside them one lender of messages at a time; {@link #close()} from any thread. Every field
+ * below is guarded by {@link #lock} but {@link #direct}.
  */
 final class MemoryPipe {
   /** The ring's largest size: larger than a {@link WireChannel}'s write buffer, so a flush rarely waits. */
@@ -217,14 +218,22 @@ final class MemoryPipe {
     try {
       if (d != null) taken = d.take(bytes, bytes.length);
     } finally {
-      lock.lock();
-      try {
-        putBack(bytes, taken, bytes.length - taken);
-        lent = false;
-        if (readerWaits && (count > 0 || closed)) readable.signal();
-      } finally {
-        lock.unlock();
-      }
+      endLend(bytes, taken, bytes.length - taken);
+    }
+  }
+
+  /**
+   * Ends a lend of bytes or messages: {@code b[off, off + len)} (whole frames the receiving end did
+   * not take) goes in front of anything written meanwhile, and the reader reads on.
+   */
+  private void endLend(byte[] b, int off, int len) {
+    lock.lock();
+    try {
+      putBack(b, off, len);
+      lent = false;
+      if (readerWaits && (count > 0 || closed)) readable.signal();
+    } finally {
+      lock.unlock();
     }
   }
 
@@ -253,14 +262,7 @@ final class MemoryPipe {
    * frames) goes in front of anything written meanwhile, and the reader reads on.
    */
   void endMessageLend(byte[] frames) {
-    lock.lock();
-    try {
-      putBack(frames, 0, frames.length);
-      lent = false;
-      if (readerWaits && (count > 0 || closed)) readable.signal();
-    } finally {
-      lock.unlock();
-    }
+    endLend(frames, 0, frames.length);
   }
 
   /** Sets or clears the receiving end's taker of lent bytes. */
