@@ -136,7 +136,7 @@ final class ContextSends {
     try {
       // Behind a writer still busy with queued items it queues, whatever the timing (a write would
       // queue it too, to keep the order): the usual item of a burst reads no clock.
-      if (chan.sendBehindIfWriting(y)) {
+      if (chan.sendBehind(y, false)) {
         queuedBehind = true;
         return;
       }
@@ -147,7 +147,7 @@ final class ContextSends {
       burst = reply ? !repliesAtOnce && now - lastYieldBegan < burstGapNanos : now - since < burstGapNanos;
       queuedBehind = false;
       if (burst) {
-        chan.sendBehind(y); // a burst: queued for the connection's writer, no write per item
+        chan.sendBehind(y, true); // a burst: queued for the connection's writer, no write per item
         lastYieldBegan = now;
         lastYieldAt = now; // queueing takes no time worth a second clock read
         return;

@@ -140,16 +140,21 @@ final class Outbox {
    * one system call. A producer sending a burst thus pays a queue append per item instead of a
    * write, and the items leave in large segments (see docs/design.md, "Write-behind").
    *
+   * @param startWriter whether to start a writer task if none is busy; without, the item is queued
+   *     only behind a busy one (every send then queues behind it)
+   * @return false, with nothing sent, if no writer is busy and {@code startWriter} is not set
    * @throws ConnectionLost if the connection is gone
    * @throws IllegalArgumentException if msgpack cannot carry the message
    */
-  void sendBehind(Msg msg) {
+  boolean sendBehind(Msg msg, boolean startWriter) {
+    if (!startWriter && !writerActive) return false;
     Object item = queueable(msg);
     outLock.lock();
     try {
+      if (!startWriter && !writerActive) return false;
       if (ch.ended.isSet() || !wire.isOpen()) throw new ConnectionLost("connection to " + peer + " is closed");
       outQueue.add(item);
-      if (writerActive) return;
+      if (writerActive) return true;
       writerActive = true;
       writersStarted++;
     } finally {
@@ -160,27 +165,7 @@ final class Outbox {
     } catch (RuntimeException stopping) {
       drainOutQueue(); // the actor is stopping: write on this thread instead
     }
-  }
-
-  /**
-   * {@link #sendBehind}, only while a writer task is busy (every send then queues behind it):
-   * false, with nothing sent, if none is.
-   *
-   * @throws ConnectionLost if the connection is gone
-   * @throws IllegalArgumentException if msgpack cannot carry the message
-   */
-  boolean sendBehindIfWriting(Msg msg) {
-    if (!writerActive) return false;
-    Object item = queueable(msg);
-    outLock.lock();
-    try {
-      if (!writerActive) return false;
-      if (ch.ended.isSet() || !wire.isOpen()) throw new ConnectionLost("connection to " + peer + " is closed");
-      outQueue.add(item);
-      return true;
-    } finally {
-      outLock.unlock();
-    }
+    return true;
   }
 
   /**

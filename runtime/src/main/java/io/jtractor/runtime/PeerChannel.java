@@ -148,24 +148,15 @@ public final class PeerChannel {
   }
 
   /**
-   * Sends a stream item without waiting for the socket write (see {@link Outbox#sendBehind}).
+   * Sends a stream item without waiting for the socket write, starting a writer task if {@code
+   * startWriter}, else only behind a busy one (see {@link Outbox#sendBehind}).
    *
+   * @return false, with nothing sent, if no writer is busy and {@code startWriter} is not set
    * @throws ConnectionLost if the connection is gone
    * @throws IllegalArgumentException if msgpack cannot carry the message
    */
-  public void sendBehind(Msg msg) {
-    outbox.sendBehind(msg);
-  }
-
-  /**
-   * Queues a stream item behind the connection's writer task if one is busy, as any send then
-   * would be (see {@link Outbox#sendBehindIfWriting}); false, with nothing sent, if none is.
-   *
-   * @throws ConnectionLost if the connection is gone
-   * @throws IllegalArgumentException if msgpack cannot carry the message
-   */
-  public boolean sendBehindIfWriting(Msg msg) {
-    return outbox.sendBehindIfWriting(msg);
+  boolean sendBehind(Msg msg, boolean startWriter) {
+    return outbox.sendBehind(msg, startWriter);
   }
 
   /** When the connection's last writer task ended (System.nanoTime), 0 before any ended. */
