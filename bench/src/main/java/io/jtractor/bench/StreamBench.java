@@ -236,8 +236,8 @@ public final class StreamBench {
    * a baseline measured just before it), on a line with "warm" and "ratio".
    */
   static void printWarm(String what, double[] ratios) {
-    double[] warm = java.util.Arrays.copyOfRange(ratios, ratios.length / 2, ratios.length);
-    java.util.Arrays.sort(warm);
+    double[] warm = Arrays.copyOfRange(ratios, ratios.length / 2, ratios.length);
+    Arrays.sort(warm);
     double median = warm.length % 2 == 1 ? warm[warm.length / 2] : (warm[warm.length / 2 - 1] + warm[warm.length / 2]) / 2;
     System.out.printf("%s, warm (the last %d of %d rounds): median ratio %.2f, min %.2f, max %.2f%n",
         what, warm.length, ratios.length, median, warm[0], warm[warm.length - 1]);
