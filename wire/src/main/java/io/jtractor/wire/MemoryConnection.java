@@ -7,6 +7,8 @@ import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.HexFormat;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
 
 /**
  * One end of a connection inside one JVM: two {@link MemoryPipe}s, one each way, and no socket.
@@ -31,14 +33,19 @@ public final class MemoryConnection implements Connection {
   private final Address local;
   private final Address remote;
   private final byte[] binding;
+  /** Shared by the two ends of the pair; see {@link #meetingPlace}. */
+  private final ConcurrentMap<Object, Object> meetingPlace;
 
-  private MemoryConnection(MemoryPipe in, MemoryPipe out, boolean initiator, Address local, Address remote, byte[] binding) {
+  private MemoryConnection(
+      MemoryPipe in, MemoryPipe out, boolean initiator, Address local, Address remote, byte[] binding,
+      ConcurrentMap<Object, Object> meetingPlace) {
     this.in = in;
     this.out = out;
     this.initiator = initiator;
     this.local = local;
     this.remote = remote;
     this.binding = binding;
+    this.meetingPlace = meetingPlace;
   }
 
   /** Both ends of a new in-memory connection. */
@@ -56,8 +63,19 @@ public final class MemoryConnection implements Connection {
     byte[] binding = ("mem|" + HexFormat.of().formatHex(nonce)).getBytes(StandardCharsets.US_ASCII);
     Address a = new Address(initiatorName);
     Address b = new Address(acceptorName);
-    return new Pair(new MemoryConnection(toInitiator, toAcceptor, true, a, b, binding),
-        new MemoryConnection(toAcceptor, toInitiator, false, b, a, binding));
+    ConcurrentMap<Object, Object> place = new ConcurrentHashMap<>();
+    return new Pair(new MemoryConnection(toInitiator, toAcceptor, true, a, b, binding, place),
+        new MemoryConnection(toAcceptor, toInitiator, false, b, a, binding, place));
+  }
+
+  /**
+   * A map both ends of this pair share, and no other connection: where the layers above pair an
+   * object of theirs on one end with its counterpart on the other (the runtime pairs the two sides
+   * of a context, whose stream items then skip the pipe). Keys are the users' own types; whoever
+   * puts an entry removes it. Nothing on the wire depends on it.
+   */
+  public ConcurrentMap<Object, Object> meetingPlace() {
+    return meetingPlace;
   }
 
   /** The pipe this end reads. */

@@ -126,6 +126,16 @@ class MemoryConnectionTest {
   }
 
   @Test
+  void theTwoEndsOfAPairShareAMeetingPlaceAndNoOtherPairDoes() {
+    MemoryConnection.Pair p = MemoryConnection.pair("a", "b");
+    MemoryConnection.Pair q = MemoryConnection.pair("a", "b");
+    p.initiator().meetingPlace().put("cid", "waiting on the initiator's end");
+    assertThat(p.acceptor().meetingPlace()).containsEntry("cid", "waiting on the initiator's end");
+    assertThat(q.initiator().meetingPlace()).isEmpty();
+    assertThat(q.acceptor().meetingPlace()).isEmpty();
+  }
+
+  @Test
   void theSecretHandshakeAndFramesRunOverIt() throws Exception {
     MemoryConnection.Pair p = MemoryConnection.pair("a", "b");
     Uid a = Uid.random("a");
