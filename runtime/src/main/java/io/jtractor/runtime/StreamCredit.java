@@ -4,6 +4,7 @@ import io.jtractor.sc.Event;
 import io.jtractor.wire.ErrorInfo;
 import io.jtractor.wire.Uid;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The flow control of one side of a context: how many stream items may wait here unconsumed
@@ -11,8 +12,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * credit: the receiver grants more as its application consumes items, and a sender waits for
  * credit instead of overrunning.
  *
- * <p>Threads: the message loop counts arrivals and grants; the consuming task counts
- * consumption; sending tasks take credit. Every counter is atomic; {@link #creditChanged} is
+ * <p>Threads: the message loop counts arrivals and grants (so does the other side's sending task,
+ * over a {@link ContextLane}); the consuming task counts consumption; sending tasks take credit. Every counter is atomic; {@link #creditChanged} is
  * replaced (volatile) each time credit arrives or the context fails, to wake a waiting sender.
  */
 final class StreamCredit {
@@ -27,8 +28,15 @@ final class StreamCredit {
   }
 
   private final boolean creditFlow;
-  /** Stream items delivered and not yet consumed. Loop increments, consumers decrement. */
-  private final AtomicInteger queued = new AtomicInteger();
+  /**
+   * Two counts in one word, so that an item consumed is one atomic update: the low 32 bits are
+   * the stream items delivered and not yet consumed (arrivals increment, consumers decrement;
+   * never negative, and bounded by the buffer and the overflow), the high 32 bits the items
+   * consumed since the last grant sent to the peer.
+   */
+  private final AtomicLong counts = new AtomicLong();
+  /** Adding this to {@link #counts} counts one item consumed: one more since the grant, one fewer queued. */
+  private static final long ONE_CONSUMED = (1L << 32) - 1;
   /** The buffer, in items; set when a stream opens. */
   private volatile int capacity = ContextLink.DEFAULT_BUFFER;
   private volatile boolean allowOverruns;
@@ -36,8 +44,6 @@ final class StreamCredit {
   private final AtomicInteger sendCredits = new AtomicInteger(ContextLink.DEFAULT_BUFFER);
   /** Set and replaced whenever credits arrive or the context fails: wakes a waiting sender. */
   private volatile Event creditChanged = new Event();
-  /** Items consumed here since the last grant sent to the peer. */
-  private final AtomicInteger consumedSinceGrant = new AtomicInteger();
 
   StreamCredit(boolean creditFlow) {
     this.creditFlow = creditFlow;
@@ -45,18 +51,23 @@ final class StreamCredit {
 
   /** The loop: a stream item arrived; what to do with it. */
   Arrival arrive() {
-    int n = queued.incrementAndGet();
+    int n = (int) counts.incrementAndGet(); // the low word: queued
     int limit = limit();
     if (n <= limit) return Arrival.QUEUE;
     if (!allowOverruns) {
-      queued.decrementAndGet();
+      counts.decrementAndGet();
       return Arrival.OVERRUN;
     }
     if (n > limit + ContextLink.OVERFLOW_LIMIT) {
-      queued.decrementAndGet();
+      counts.decrementAndGet();
       return Arrival.DROP;
     }
     return Arrival.QUEUE;
+  }
+
+  /** Undoes an {@link #arrive} that queued an item which was not delivered after all. */
+  void unarrive() {
+    counts.decrementAndGet();
   }
 
   /** How many items may wait unconsumed before an arrival overruns. */
@@ -73,11 +84,19 @@ final class StreamCredit {
 
   /** The consumer took an item: the credit to grant the peer now, or 0. */
   int consumed() {
-    queued.decrementAndGet();
-    if (!creditFlow) return 0;
-    int n = consumedSinceGrant.incrementAndGet();
+    if (!creditFlow) {
+      counts.decrementAndGet();
+      return 0;
+    }
+    long c = counts.addAndGet(ONE_CONSUMED);
     int batch = Math.max(1, limit() / 4);
-    return n >= batch && consumedSinceGrant.compareAndSet(n, 0) ? n : 0;
+    // Until a grant is taken: an arrival (or another consumer) may move the word between the two.
+    while ((int) (c >>> 32) >= batch) {
+      int n = (int) (c >>> 32);
+      if (counts.compareAndSet(c, c - ((long) n << 32))) return n;
+      c = counts.get();
+    }
+    return 0;
   }
 
   /**

@@ -1,0 +1,77 @@
+package io.jtractor.runtime;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * A context's flow control: what an arriving item may do, and the credit its consumption grants
+ * back, a quarter of the buffer at a time, every item consumed granted exactly once.
+ */
+@DisplayName("stream credit: the buffer's bound and the grants")
+@Timeout(60)
+class StreamCreditTest {
+
+  @Test
+  void itemsBeyondTheBufferOverrunUnlessOverrunsAreAllowed() {
+    StreamCredit c = new StreamCredit(false);
+    c.open(3, false);
+    for (int i = 0; i < 3; i++) assertThat(c.arrive()).isEqualTo(StreamCredit.Arrival.QUEUE);
+    assertThat(c.arrive()).isEqualTo(StreamCredit.Arrival.OVERRUN);
+    c.consumed();
+    assertThat(c.arrive()).as("room again once one is consumed").isEqualTo(StreamCredit.Arrival.QUEUE);
+    c.unarrive();
+    assertThat(c.arrive()).as("an arrival undone frees its room").isEqualTo(StreamCredit.Arrival.QUEUE);
+    assertThat(c.arrive()).isEqualTo(StreamCredit.Arrival.OVERRUN);
+  }
+
+  @Test
+  void consumingGrantsAQuarterOfTheBufferAtATime() {
+    StreamCredit c = new StreamCredit(true);
+    c.open(64, false);
+    StringBuilder grants = new StringBuilder();
+    for (int i = 0; i < 64; i++) {
+      assertThat(c.arrive()).isEqualTo(StreamCredit.Arrival.QUEUE);
+    }
+    for (int i = 1; i <= 64; i++) {
+      int g = c.consumed();
+      if (g > 0) grants.append(i).append(':').append(g).append(' ');
+    }
+    assertThat(grants.toString().strip()).isEqualTo("16:16 32:16 48:16 64:16");
+    assertThat(c.arrive()).as("all 64 consumed: the buffer is empty").isEqualTo(StreamCredit.Arrival.QUEUE);
+  }
+
+  /**
+   * An arrival and a consumption on other threads at once (the sending task over a lane, the
+   * consuming task) share one word: no grant is lost or made twice, and the bound holds.
+   */
+  @Test
+  void concurrentArrivalsAndConsumptionGrantEveryItemExactlyOnce() throws Exception {
+    StreamCredit c = new StreamCredit(true);
+    c.open(64, false);
+    int items = 2_000_000;
+    AtomicLong arrived = new AtomicLong();
+    AtomicLong granted = new AtomicLong();
+    Thread sender = Thread.ofPlatform().start(() -> {
+      for (int i = 0; i < items; i++) {
+        while (arrived.get() - granted.get() >= 64) Thread.onSpinWait(); // the sender's credit
+        assertThat(c.arrive()).isEqualTo(StreamCredit.Arrival.QUEUE);
+        arrived.incrementAndGet();
+      }
+    });
+    long consumed = 0;
+    while (consumed < items) {
+      if (arrived.get() > consumed) {
+        granted.addAndGet(c.consumed());
+        consumed++;
+      } else {
+        Thread.onSpinWait();
+      }
+    }
+    sender.join();
+    assertThat(granted.get()).isEqualTo(items);
+  }
+}
