@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.jtractor.config.SpawnOptions;
 import io.jtractor.funcs.CtxFuncs;
 import io.jtractor.funcs.Funcs;
+import io.jtractor.runtime.Tuning;
 import io.jtractor.sc.Nursery;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,16 +26,19 @@ import org.junit.jupiter.params.provider.ValueSource;
 @Timeout(60)
 class StreamWritesTest extends SharedRootTest {
 
+  /** Without stream lanes, which would take these items past the writer (see {@link StreamLanesTest}). */
   private static void withChild(String backend, ContextSemanticsTest.PortalBody body) {
     SpawnOptions options = backend.equals("process") ? SpawnOptions.DEFAULT.asProcess() : SpawnOptions.DEFAULT.inProcess();
-    root.openNursery(an -> {
-      Portal p = an.startActor("writes", options, CtxFuncs.class, Funcs.class);
-      try {
-        body.run(p);
-      } finally {
-        an.cancel();
-      }
-    });
+    try (Tuning.Restore restore = Tuning.override(Tuning.current().withStreamLanes(Tuning.StreamLanes.NEVER))) {
+      root.openNursery(an -> {
+        Portal p = an.startActor("writes", options, CtxFuncs.class, Funcs.class);
+        try {
+          body.run(p);
+        } finally {
+          an.cancel();
+        }
+      });
+    }
   }
 
   /** Echoes 1,000 items with the child's echo; returns how many writer tasks this side started meanwhile. */

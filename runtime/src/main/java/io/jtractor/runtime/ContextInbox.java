@@ -1,5 +1,7 @@
 package io.jtractor.runtime;
 
+import io.jtractor.sc.BrokenResourceError;
+import io.jtractor.sc.ClosedResourceError;
 import io.jtractor.sc.EndOfChannel;
 import io.jtractor.sc.MemoryChannel;
 import io.jtractor.sc.ReceiveChannel;
@@ -63,6 +65,15 @@ final class ContextInbox implements ReaderRelay.Mailbox {
     channel.sender().trySend(msg);
   }
 
+  /** Another thread than the reader: {@link #put}; false, with nothing put, if the inbox is closed. */
+  boolean offer(Msg msg) {
+    try {
+      return channel.sender().trySend(msg);
+    } catch (ClosedResourceError | BrokenResourceError closed) {
+      return false;
+    }
+  }
+
   /**
    * {@link #put}, for the holder of the reading: if this wakes a platform thread waiting here
    * that would take the reading, in a conversation ({@link #sentSinceWoken}, and nothing more has
@@ -99,11 +110,13 @@ final class ContextInbox implements ReaderRelay.Mailbox {
     return first;
   }
 
-  /** The reader: hands over what it held back, in order, in one go. */
-  void flush() {
-    if (deferred.isEmpty()) return;
+  /** The reader: hands over what it held back, in order, in one go; how many it held. */
+  int flush() {
+    int n = deferred.size();
+    if (n == 0) return 0;
     channel.sender().trySendAll(deferred);
     deferred.clear();
+    return n;
   }
 
   /** No more messages will come: receivers get {@link EndOfChannel} once the inbox is empty. */

@@ -73,6 +73,8 @@ public final class ContextLink {
   private final ContextLife life = new ContextLife();
   /** Every frame this side sends. */
   private final ContextSends sends;
+  /** The lane to the other side, on an in-memory connection; else null. */
+  private final ContextLane lane;
 
   ContextLink(PeerChannel chan, String cid, boolean callerSide, String func, boolean creditFlow) {
     this.chan = chan;
@@ -88,12 +90,15 @@ public final class ContextLink {
       failIfEnded();
     };
     this.cancelTimeout = chan.tuning.contextCancelTimeout();
-    this.sends = new ContextSends(chan, cid);
+    this.lane = ContextLane.of(this, chan, cid);
+    this.sends = new ContextSends(chan, cid, lane);
     JfrEvents.contextOpened(chan.localUid(), chan.peer(), cid, func, callerSide);
+    if (lane != null) lane.meet(); // last: the other side's tasks may use this link from now on
   }
 
   /** Its connection no longer routes messages here (see {@link PeerChannel#forget}). */
   void closed() {
+    if (lane != null) lane.leave();
     JfrEvents.contextClosed(chan.localUid(), chan.peer(), cid, func, callerSide, life.outcome(remoteError));
   }
 
@@ -128,6 +133,13 @@ public final class ContextLink {
    * @return true if the reading was lent: the caller no longer holds it
    */
   boolean deliver(Msg msg, boolean mayLend) {
+    if (lane == null) return route(msg, mayLend);
+    boolean lent = route(msg, mayLend);
+    lane.routed(1);
+    return lent;
+  }
+
+  private boolean route(Msg msg, boolean mayLend) {
     switch (msg) {
       case Msg.Credit c -> {
         credit.grant(c.n());
@@ -158,12 +170,29 @@ public final class ContextLink {
    * ContextInbox}); counted against the bound now. True if it is the first held since the last flush.
    */
   boolean deferYield(Msg.Yield y) {
-    return admitYield() && inbox.hold(y);
+    if (admitYield()) return inbox.hold(y);
+    if (lane != null) lane.routed(1);
+    return false;
   }
 
   /** Hands over the items held back by {@link #deferYield}, in order, in one go. */
   void flushDeferred() {
-    inbox.flush();
+    int n = inbox.flush();
+    if (lane != null) lane.routed(n);
+  }
+
+  /**
+   * The other side's task, beside this side's loop: a stream item over the lane ({@link
+   * ContextLane}), admitted as {@link #deliver} admits one. False, with nothing changed, if this
+   * side no longer takes messages: the item must then go through the connection, as if there were
+   * no lane.
+   */
+  boolean takeFromLane(Msg.Yield y) {
+    if (life.is(Fact.CONNECTION_LOST)) return false;
+    if (!admitYield()) return true; // refused or dropped, as the loop would have
+    if (inbox.offer(y)) return true;
+    credit.unarrive(); // closed meanwhile: it goes through the connection
+    return false;
   }
 
   /** Counts an arriving item against the bound; false if it must not be queued (overrun, or dropped). */
@@ -269,6 +298,11 @@ public final class ContextLink {
     sends.yieldItem(value);
   }
 
+  /** Sends a runtime frame for this context at once (a stream's functype), ignoring a closed connection. */
+  void sendAtOnce(Msg msg) {
+    sends.firstOut(chan::sendQuietly, msg);
+  }
+
   /** Sends {@code stop}, ignoring a closed connection. */
   public void sendStop() {
     sends.quietly(new Msg.Stop(cid));
@@ -286,7 +320,7 @@ public final class ContextLink {
     int extra = credit.open(bufferSize, overruns);
     life.enter(Fact.STREAM_OPENED);
     if (extra > 0 && life.enter(Fact.EXTRA_CREDIT_GRANTED)) {
-      sends.quietly(new Msg.Credit(cid, extra));
+      grantCredit(extra);
     }
   }
 
@@ -341,9 +375,14 @@ public final class ContextLink {
 
   private void consumed() {
     int grant = credit.consumed();
-    if (grant > 0) {
-      sends.quietly(new Msg.Credit(cid, grant));
-    }
+    if (grant > 0) grantCredit(grant);
+  }
+
+  /** Grants the other side {@code n} more items: over the lane once the sides have met (a grant may overtake anything). */
+  private void grantCredit(int n) {
+    ContextLink other = lane == null ? null : lane.otherIfOpen();
+    if (other != null) other.credit.grant(n);
+    else sends.quietly(new Msg.Credit(cid, n));
   }
 
   /**

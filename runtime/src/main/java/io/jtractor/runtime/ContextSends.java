@@ -2,12 +2,15 @@ package io.jtractor.runtime;
 
 import io.jtractor.errors.TypeError;
 import io.jtractor.wire.Msg;
+import io.jtractor.wire.MsgCodec;
 
 /**
  * Every frame one side of a context sends, each preceded by whatever must go first: on the callee
  * side, the functype of a {@code _cancel_task} the task owes an answer to, so that it precedes
  * whatever the task sends as it unwinds (tractor's order). Stream items sent in a burst go through
- * the connection's write-behind queue; a lone item is written at once.
+ * the connection's write-behind queue; a lone item is written at once. On a {@link ContextLane}
+ * (an in-process peer, where the tuning asks for lanes) an item the order allows goes straight to
+ * the other side instead, and every frame that goes through the connection is counted for it.
  *
  * <p>Threads: the tasks using the context; {@link #beforeEachSend} is set once, before the task
  * runs; the times of the last item and {@link #receivedSinceYield} are shared by the sending and
@@ -16,6 +19,8 @@ import io.jtractor.wire.Msg;
 final class ContextSends {
   private final PeerChannel chan;
   private final String cid;
+  /** The lane to the other side, on an in-memory connection; else null. */
+  private final ContextLane lane;
   /**
    * Items sent closer together than this are a burst and go through the connection's write-behind
    * queue; a send after a longer pause (a round trip, at least) is written directly, which is the
@@ -49,9 +54,10 @@ final class ContextSends {
   /** Held while the {@code functype} is written, so that no frame for this context overtakes it. */
   private final Object functypeLock = new Object();
 
-  ContextSends(PeerChannel chan, String cid) {
+  ContextSends(PeerChannel chan, String cid, ContextLane lane) {
     this.chan = chan;
     this.cid = cid;
+    this.lane = lane;
     this.burstGapNanos = chan.tuning.burstGapNanos();
     this.repliesAtOnce = !chan.wire.connection().transport().kernelWakesReads();
   }
@@ -88,20 +94,35 @@ final class ContextSends {
    */
   void firstOut(Write write, Msg... msgs) {
     if (functype == null) { // the usual case: it left with the first frame
-      write.frames(msgs);
+      counted(write, msgs);
       return;
     }
     synchronized (functypeLock) {
       Msg.Functype ft = functype;
       if (ft == null) {
-        write.frames(msgs);
+        counted(write, msgs);
         return;
       }
       Msg[] withFt = new Msg[msgs.length + 1];
       withFt[0] = ft;
       System.arraycopy(msgs, 0, withFt, 1, msgs.length);
-      write.frames(withFt);
+      counted(write, withFt);
       functype = null;
+    }
+  }
+
+  /** Writes {@code msgs} through the connection, counted for the lane first (see {@link ContextLane}). */
+  private void counted(Write write, Msg[] msgs) {
+    if (lane == null) {
+      write.frames(msgs);
+      return;
+    }
+    lane.counted(msgs.length);
+    try {
+      write.frames(msgs);
+    } catch (IllegalArgumentException unencodable) { // nothing was sent
+      lane.uncounted(msgs.length);
+      throw unencodable;
     }
   }
 
@@ -131,12 +152,13 @@ final class ContextSends {
     if (functype != null) firstOut(chan::sendQuietly); // a stream never opens before started: not the usual path
     boolean reply = receivedSinceYield;
     if (reply) receivedSinceYield = false;
+    if (lane != null && byLane(y)) return;
     long now;
     boolean burst;
     try {
       // Behind a writer still busy with queued items it queues, whatever the timing (a write would
       // queue it too, to keep the order): the usual item of a burst reads no clock.
-      if (chan.sendBehind(y, false)) {
+      if (behind(y, false)) {
         queuedBehind = true;
         return;
       }
@@ -147,7 +169,7 @@ final class ContextSends {
       burst = reply ? !repliesAtOnce && now - lastYieldBegan < burstGapNanos : now - since < burstGapNanos;
       queuedBehind = false;
       if (burst) {
-        chan.sendBehind(y, true); // a burst: queued for the connection's writer, no write per item
+        behind(y, true); // a burst: queued for the connection's writer, no write per item
         lastYieldBegan = now;
         lastYieldAt = now; // queueing takes no time worth a second clock read
         return;
@@ -158,6 +180,30 @@ final class ContextSends {
     sendEncoded(y, "yield"); // a lone item (e.g. request/response): written at once
     lastYieldBegan = now;
     lastYieldAt = System.nanoTime();
+  }
+
+  /**
+   * Hands {@code y} to the other side over the lane, if it may take it ({@link ContextLane#clear})
+   * and its value has a decoded form; false if it must go through the connection.
+   */
+  private boolean byLane(Msg.Yield y) {
+    ContextLink other = lane.clear();
+    if (other == null) return false;
+    Msg.Yield decoded = MsgCodec.decodedForm(y);
+    return decoded != null && other.takeFromLane(decoded);
+  }
+
+  /** {@link PeerChannel#sendBehind}, counted for the lane first. */
+  private boolean behind(Msg.Yield y, boolean startWriter) {
+    if (lane == null) return chan.sendBehind(y, startWriter);
+    lane.counted(1);
+    boolean queued = false;
+    try {
+      queued = chan.sendBehind(y, startWriter);
+      return queued;
+    } finally {
+      if (!queued) lane.uncounted(1);
+    }
   }
 
   /** Sends a runtime frame for this context (stop, credit, an overrun error), ignoring a closed connection. */

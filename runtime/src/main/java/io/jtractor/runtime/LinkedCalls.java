@@ -36,7 +36,7 @@ final class LinkedCalls {
       } else {
         // At once: a stream's caller opens its end on it, and a tractor caller cancelled before the
         // functype arrived would leave this task running (its start_remote_task expects it at once).
-        d.outbox().sendQuietly(new Msg.Functype(cid, target.functype()));
+        link.sendAtOnce(new Msg.Functype(cid, target.functype()));
       }
       ContextSends.Write lastWords = msgs -> cancels.sendLastWords(task, msgs);
       link.bindScope(task.scope);

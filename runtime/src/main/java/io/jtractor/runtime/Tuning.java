@@ -31,6 +31,8 @@ import java.util.List;
  * @param refillPause how long a warm pool's refill waits while the pool still has an idle JVM (a
  *     JVM's start-up, started at once, competes with the spawn that took from the pool); an empty
  *     pool is refilled at once
+ * @param streamLanes when the two sides of a context on an in-memory connection hand each other
+ *     stream items directly, task to task ({@link ContextLane})
  */
 public record Tuning(
     long answerSpinWithinNanos,
@@ -39,11 +41,67 @@ public record Tuning(
     long burstGapNanos,
     Duration cancelWait,
     Duration contextCancelTimeout,
-    Duration refillPause) {
+    Duration refillPause,
+    StreamLanes streamLanes) {
+
+  /**
+   * When a stream item on an in-memory connection goes straight from the sending task to the
+   * receiving side ({@link ContextLane}) instead of through the connection's writer task and the
+   * peer's message loop.
+   */
+  public enum StreamLanes {
+    /**
+     * Never: every item goes through the connection, whose writer task hands a burst over in
+     * batches. The faster way where virtual threads run on several carriers: a consumer that keeps
+     * up parks after each item, and an item handed over directly wakes it on another CPU, while
+     * one that lags shares the inbox's lock with the sender item by item (docs/design.md, "A lane
+     * for in-process stream items").
+     */
+    NEVER,
+    /**
+     * Whenever the order allows (see {@link ContextLane}): the faster way on one carrier, where a
+     * wake-up only queues a task behind the running one and a writer task is one more turn.
+     */
+    ALWAYS;
+
+    /**
+     * The default: {@value #PROPERTY} if set ({@code never} or {@code always}), else {@link
+     * #ALWAYS} where virtual threads run on one carrier and {@link #NEVER} where they run on
+     * several.
+     */
+    public static StreamLanes byDefault() {
+      String p = System.getProperty(PROPERTY, "").strip();
+      if (p.isEmpty() || p.equalsIgnoreCase("auto")) return ONE_CARRIER ? ALWAYS : NEVER;
+      for (StreamLanes l : values()) if (l.name().equalsIgnoreCase(p)) return l;
+      throw new IllegalArgumentException(PROPERTY + " must be never, always or auto, not " + p);
+    }
+
+    /** The system property that chooses the default: {@code never}, {@code always} or {@code auto}. */
+    public static final String PROPERTY = "jtractor.streamLanes";
+  }
+
+  /**
+   * Whether this JVM runs virtual threads on one carrier thread (the JDK's scheduler has as many
+   * as there are CPUs, unless {@code jdk.virtualThreadScheduler.parallelism} says otherwise).
+   */
+  public static final boolean ONE_CARRIER = carriers() == 1;
 
   /** The values the runtime ships with. */
   public static final Tuning DEFAULTS =
-      new Tuning(200_000, 100_000, 4, 20_000, Duration.ofSeconds(3), Duration.ofMillis(500), Duration.ofMillis(250));
+      new Tuning(200_000, 100_000, 4, 20_000, Duration.ofSeconds(3), Duration.ofMillis(500), Duration.ofMillis(250),
+          StreamLanes.byDefault());
+
+  private static int carriers() {
+    String p = System.getProperty("jdk.virtualThreadScheduler.parallelism");
+    if (p != null) {
+      try {
+        return Integer.parseInt(p.trim());
+      } catch (NumberFormatException ignored) {
+        // the JDK falls back to the CPU count as well
+      }
+    }
+    return Runtime.getRuntime().availableProcessors();
+  }
 
   /** Flags for child JVMs: {@link SpawnOptions#LEAN_JVM_FLAGS}, the spawn options' default. */
   public static final List<String> LEAN_CHILD_FLAGS = SpawnOptions.LEAN_JVM_FLAGS;
@@ -72,6 +130,7 @@ public record Tuning(
     if (answerSpinWithinNanos < 0 || inlineIfShorterThanNanos < 0 || platformReaders < 0 || burstGapNanos < 0) {
       throw new IllegalArgumentException("tuning values cannot be negative: " + this);
     }
+    java.util.Objects.requireNonNull(streamLanes, "streamLanes");
   }
 
   /** The tuning connections made from now on use. */
@@ -98,6 +157,11 @@ public record Tuning(
 
   /** This tuning with another {@link #cancelWait}. */
   public Tuning withCancelWait(Duration wait) {
-    return new Tuning(answerSpinWithinNanos, inlineIfShorterThanNanos, platformReaders, burstGapNanos, wait, contextCancelTimeout, refillPause);
+    return new Tuning(answerSpinWithinNanos, inlineIfShorterThanNanos, platformReaders, burstGapNanos, wait, contextCancelTimeout, refillPause, streamLanes);
+  }
+
+  /** This tuning with another {@link #streamLanes}. */
+  public Tuning withStreamLanes(StreamLanes lanes) {
+    return new Tuning(answerSpinWithinNanos, inlineIfShorterThanNanos, platformReaders, burstGapNanos, cancelWait, contextCancelTimeout, refillPause, lanes);
   }
 }

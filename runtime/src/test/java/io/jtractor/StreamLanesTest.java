@@ -1,0 +1,166 @@
+package io.jtractor;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.jtractor.config.SpawnOptions;
+import io.jtractor.funcs.CtxFuncs;
+import io.jtractor.funcs.Funcs;
+import io.jtractor.runtime.Tuning;
+import io.jtractor.sc.Nursery;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Stream lanes ({@link Tuning.StreamLanes#ALWAYS}, the default where virtual threads run on one
+ * carrier): between an actor and its in-process child, a stream item goes from the sending task
+ * straight into the receiving side's inbox, and a credit grant straight to the sender, without
+ * the connection's writer task or the peer's message loop; the order is the connection's whatever
+ * way each item takes. The conformance suites run on lanes too (the runtime's pom sets
+ * {@value Tuning.StreamLanes#PROPERTY} for its in-process execution).
+ */
+@DisplayName("stream lanes: in-process items task to task, in the connection's order")
+@Timeout(60)
+class StreamLanesTest extends SharedRootTest {
+
+  private static void withLanes(Tuning.StreamLanes lanes, ContextSemanticsTest.PortalBody body) {
+    try (Tuning.Restore restore = Tuning.override(Tuning.current().withStreamLanes(lanes))) {
+      root.openNursery(an -> {
+        Portal p = an.startActor("lanes", SpawnOptions.DEFAULT.inProcess(), CtxFuncs.class, Funcs.class);
+        try {
+          body.run(p);
+        } finally {
+          an.cancel();
+        }
+      });
+    }
+  }
+
+  /** Streams 0..n-1 to the child's sink; returns how many writer tasks this side started meanwhile. */
+  private static long writersStartedByABurst(Portal p, long n) {
+    long before = p.channel().writersStarted();
+    long sum = p.openContext(CtxFuncs::sink, 0L, (ctx, first) -> {
+      try (MsgStream s = ctx.openStream()) {
+        for (long i = 0; i < n; i++) s.send(i);
+      }
+      return ctx.<Long>result();
+    });
+    assertThat(sum).isEqualTo(n * (n - 1) / 2);
+    return p.channel().writersStarted() - before;
+  }
+
+  @Test
+  void aBurstOfNumbersTakesTheLaneAndNoWriterTask() {
+    withLanes(Tuning.StreamLanes.ALWAYS, p ->
+        assertThat(writersStartedByABurst(p, 20_000)).as("writer tasks started").isZero());
+  }
+
+  @Test
+  void withoutLanesTheSameBurstGoesBehindAWriterTask() {
+    withLanes(Tuning.StreamLanes.NEVER, p ->
+        assertThat(writersStartedByABurst(p, 20_000)).as("writer tasks started").isPositive());
+  }
+
+  /**
+   * Numbers and strings may take the lane; a list is encoded and goes through the connection. One
+   * after the other, an item taking the lane would overtake a list still on its way, were it not
+   * held to the connection until the list has been routed.
+   */
+  @Test
+  void itemsThatMustBeEncodedAreNeverOvertakenByItemsThatNeedNot() {
+    withLanes(Tuning.StreamLanes.ALWAYS, p -> {
+      List<Object> expected = new ArrayList<>();
+      List<Object> got = p.openContext(CtxFuncs::collect, (ctx, first) -> {
+        try (MsgStream s = ctx.openStream()) {
+          for (int i = 0; i < 6_000; i++) {
+            if (i % 3 == 0) {
+              List<Object> mutable = new ArrayList<>(List.of((long) i));
+              s.send(mutable);
+              mutable.add("changed after it was sent");
+              expected.add(List.of((long) i));
+            } else if (i % 3 == 1) {
+              s.send(i);
+              expected.add((long) i); // an Integer arrives as the codec gives it
+            } else {
+              s.send("item " + i);
+              expected.add("item " + i);
+            }
+          }
+        }
+        return ctx.<List<Object>>result();
+      });
+      assertThat(got).isEqualTo(expected);
+    });
+  }
+
+  /** Items both ways and credit both ways, on the lane, a conversation at a time. */
+  @Test
+  void anEchoConversationOnTheLaneAnswersEveryItemInOrder() {
+    withLanes(Tuning.StreamLanes.ALWAYS, p -> {
+      long echoed = p.openContext(CtxFuncs::echo, (ctx, first) -> {
+        try (MsgStream s = ctx.openStream()) {
+          for (long i = 0; i < 5_000; i++) {
+            s.send(i);
+            assertThat(s.receive()).isEqualTo(i);
+          }
+        }
+        return ctx.<Long>result();
+      });
+      assertThat(echoed).isEqualTo(5_000L);
+    });
+  }
+
+  /**
+   * A callee's one-way burst to its caller: the caller's credit goes back over the lane, and the
+   * callee, bounded by it, never gets more than the buffer ahead; its return ends the stream only
+   * after every item.
+   */
+  @Test
+  void aCalleesBurstOnTheLaneIsBoundedByCreditAndEndsAfterItsLastItem() {
+    withLanes(Tuning.StreamLanes.ALWAYS, p -> {
+      long n = 20_000;
+      long[] sum = {0};
+      long[] count = {0};
+      long sent = p.openContext(CtxFuncs::source, n, true, (ctx, first) -> {
+        try (MsgStream s = ctx.openStream()) {
+          for (Object item : s) {
+            assertThat(item).isEqualTo(count[0]);
+            sum[0] += (Long) item;
+            count[0]++;
+          }
+        }
+        return ctx.<Long>result();
+      });
+      assertThat(sent).isEqualTo(n);
+      assertThat(count[0]).isEqualTo(n);
+      assertThat(sum[0]).isEqualTo(n * (n - 1) / 2);
+    });
+  }
+
+  /** Four tasks, four contexts, one connection: each context's lane and frames are its own. */
+  @Test
+  void severalContextsOnLanesAtOnceEachGetTheirOwnItemsInOrder() {
+    withLanes(Tuning.StreamLanes.ALWAYS, p -> {
+      int tasks = 4;
+      List<List<Object>> got = new ArrayList<>(List.of(List.of(), List.of(), List.of(), List.of()));
+      Nursery.run(n -> {
+        for (int t = 0; t < tasks; t++) {
+          int task = t;
+          n.startSoon(() -> got.set(task, p.openContext(CtxFuncs::collect, (ctx, first) -> {
+            try (MsgStream s = ctx.openStream()) {
+              for (long i = 0; i < 5_000; i++) s.send(i % 7 == 0 ? List.of(task, i) : (Object) (task * 100_000L + i));
+            }
+            return ctx.<List<Object>>result();
+          })));
+        }
+      });
+      for (int t = 0; t < tasks; t++) {
+        List<Object> expected = new ArrayList<>();
+        for (long i = 0; i < 5_000; i++) expected.add(i % 7 == 0 ? List.of((long) t, i) : (Object) (t * 100_000L + i));
+        assertThat(got.get(t)).as("task %d", t).isEqualTo(expected);
+      }
+    });
+  }
+}
