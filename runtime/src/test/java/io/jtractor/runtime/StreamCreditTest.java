@@ -74,4 +74,39 @@ class StreamCreditTest {
     sender.join();
     assertThat(granted.get()).isEqualTo(items);
   }
+
+  /**
+   * Two consumers (another task takes items too) racing for the grant: each consumption is granted
+   * once, and the grants never lag a whole batch behind, so a sender waiting for credit is never
+   * stranded.
+   */
+  @Test
+  void twoConsumersGrantEveryBatchOnceAndStrandNoSender() throws Exception {
+    StreamCredit c = new StreamCredit(true);
+    c.open(64, false);
+    int items = 1_000_000;
+    AtomicLong arrived = new AtomicLong();
+    AtomicLong taken = new AtomicLong();
+    AtomicLong granted = new AtomicLong();
+    Thread sender = Thread.ofPlatform().start(() -> {
+      for (int i = 0; i < items; i++) {
+        while (arrived.get() - granted.get() >= 64) Thread.onSpinWait(); // stranded if grants lag
+        assertThat(c.arrive()).isEqualTo(StreamCredit.Arrival.QUEUE);
+        arrived.incrementAndGet();
+      }
+    });
+    Runnable consumer = () -> {
+      while (true) {
+        long t = taken.get();
+        if (t >= items) return;
+        if (t < arrived.get() && taken.compareAndSet(t, t + 1)) granted.addAndGet(c.consumed());
+        else Thread.onSpinWait();
+      }
+    };
+    Thread other = Thread.ofPlatform().start(consumer);
+    consumer.run();
+    other.join();
+    sender.join();
+    assertThat(granted.get()).isBetween((long) items - 15, (long) items);
+  }
 }
