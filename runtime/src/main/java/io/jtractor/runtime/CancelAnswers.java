@@ -102,9 +102,11 @@ final class CancelAnswers {
   /**
    * Sends the functype of a cancel the task owes, before the task's first frame after the cancel;
    * if another thread claimed it, waits until that thread has written it.
+   *
+   * @return whether a cancel was owed
    */
-  void sendOwedCancelFunctype(RpcTask task) {
-    if (task.owedCancel() == null) return; // no cancel owed: nothing to precede (the usual case)
+  boolean sendOwedCancelFunctype(RpcTask task) {
+    if (task.owedCancel() == null) return false; // no cancel owed: nothing to precede (the usual case)
     task.answerLock.lock();
     try {
       String owed = task.owedCancel();
@@ -112,6 +114,7 @@ final class CancelAnswers {
     } finally {
       task.answerLock.unlock();
     }
+    return true;
   }
 
   /** Answers a {@code _cancel_task} the task owed, with no last words. */

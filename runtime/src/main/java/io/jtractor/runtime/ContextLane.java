@@ -41,6 +41,8 @@ final class ContextLane {
   private record Key(String cid) {}
 
   private final ContextLink link;
+  /** This side's end of the connection: the other side's is another. */
+  private final PeerChannel chan;
   private final ConcurrentMap<Object, Object> place;
   private final Key key;
   /** Frames this side sent through the connection to the other side, counted before they left. */
@@ -55,20 +57,23 @@ final class ContextLane {
   /** False once this side no longer takes messages (its link was forgotten). */
   private volatile boolean open = true;
 
-  private ContextLane(ContextLink link, ConcurrentMap<Object, Object> place, String cid) {
+  private ContextLane(ContextLink link, PeerChannel chan, ConcurrentMap<Object, Object> place, String cid) {
     this.link = link;
+    this.chan = chan;
     this.place = place;
     this.key = new Key(cid);
   }
 
   /**
    * This side's lane, not yet in the meeting place (see {@link #meet}); null on a connection that
-   * is not in memory, or where the tuning has no lanes ({@link Tuning#streamLanes}).
+   * is not in memory, where the tuning has no lanes ({@link Tuning#streamLanes}), or where this
+   * end's reader has a frame limit too small to take any decoded item unseen.
    */
   static ContextLane of(ContextLink link, PeerChannel chan, String cid) {
     if (chan.tuning.streamLanes() != Tuning.StreamLanes.ALWAYS
-        || !(chan.wire.connection() instanceof MemoryConnection mem)) return null;
-    return new ContextLane(link, mem.meetingPlace(), cid);
+        || !(chan.wire.connection() instanceof MemoryConnection mem)
+        || !chan.wire.takesDecodedForms()) return null; // its reader must see such items as frames
+    return new ContextLane(link, chan, mem.meetingPlace(), cid);
   }
 
   /**
@@ -78,12 +83,13 @@ final class ContextLane {
   void meet() {
     ContextLane[] met = {null};
     place.compute(key, (k, waiting) -> {
-      if (waiting instanceof ContextLane o && o.link.isCallerSide() != link.isCallerSide()) {
+      if (waiting instanceof ContextLane o && o.chan != chan && o.link.isCallerSide() != link.isCallerSide()) {
         met[0] = o; // the other side: both leave the meeting place
         return null;
       }
-      // Nobody yet (this side waits), or a second side of the same kind under the same cid (a
-      // peer reusing a cid): the one there keeps its place, this one goes without a lane.
+      // Nobody yet (this side waits), or a side on this same end, or a second side of the same
+      // kind under the same cid (a peer reusing a cid): the one there keeps its place, this one
+      // goes without a lane.
       return waiting == null ? this : waiting;
     });
     ContextLane o = met[0];

@@ -188,7 +188,7 @@ public final class ContextLink {
    * no lane.
    */
   boolean takeFromLane(Msg.Yield y) {
-    if (life.is(Fact.CONNECTION_LOST)) return false;
+    if (!chan.isOpen() || life.is(Fact.CONNECTION_LOST)) return false; // closed, if not yet read to its end
     if (!admitYield()) return true; // refused or dropped, as the loop would have
     if (inbox.offer(y)) return true;
     credit.unarrive(); // closed meanwhile: it goes through the connection
@@ -458,7 +458,7 @@ public final class ContextLink {
   }
 
   /** The callee's side: sets what runs before each frame the task sends (see {@link ContextSends}). */
-  void beforeEachSend(Runnable r) {
+  void beforeEachSend(java.util.function.BooleanSupplier r) {
     sends.beforeEachSend(r);
   }
 

@@ -3,6 +3,7 @@ package io.jtractor.runtime;
 import io.jtractor.errors.TypeError;
 import io.jtractor.wire.Msg;
 import io.jtractor.wire.MsgCodec;
+import java.util.function.BooleanSupplier;
 
 /**
  * Every frame one side of a context sends, each preceded by whatever must go first: on the callee
@@ -43,8 +44,17 @@ final class ContextSends {
   private volatile boolean queuedBehind;
   /** An item arrived for this side since it last sent one: the next item may be the reply. */
   private volatile boolean receivedSinceYield;
-  /** Runs before each frame (the callee's owed cancel functype); null on the caller side. */
-  private volatile Runnable beforeEachSend;
+  /**
+   * Runs before each frame (the callee's owed cancel functype), and says whether a cancel is owed;
+   * null on the caller side.
+   */
+  private volatile BooleanSupplier beforeEachSend;
+  /**
+   * Set once a cancel was owed before a send: the owed functype went through the connection, for
+   * another cid, and must precede what the task sends as it unwinds, so nothing takes the lane
+   * from then on. Written by the sending tasks.
+   */
+  private volatile boolean offLane;
   /**
    * The callee's {@code functype}, until it leaves with the task's first frame ({@link
    * #firstOut}); null once it has, and on the caller's side. Set before the task runs; cleared
@@ -62,14 +72,14 @@ final class ContextSends {
     this.repliesAtOnce = !chan.wire.connection().transport().kernelWakesReads();
   }
 
-  /** The callee's side: sets what runs before each frame the task sends. */
-  void beforeEachSend(Runnable r) {
+  /** The callee's side: sets what runs before each frame the task sends; it says whether a cancel is owed. */
+  void beforeEachSend(BooleanSupplier r) {
     beforeEachSend = r;
   }
 
   private void beforeSend() {
-    Runnable r = beforeEachSend;
-    if (r != null) r.run();
+    BooleanSupplier r = beforeEachSend;
+    if (r != null && r.getAsBoolean() && !offLane) offLane = true;
   }
 
   /**
@@ -152,7 +162,7 @@ final class ContextSends {
     if (functype != null) firstOut(chan::sendQuietly); // a stream never opens before started: not the usual path
     boolean reply = receivedSinceYield;
     if (reply) receivedSinceYield = false;
-    if (lane != null && byLane(y)) return;
+    if (lane != null && !offLane && byLane(y)) return;
     long now;
     boolean burst;
     try {
@@ -188,7 +198,7 @@ final class ContextSends {
    */
   private boolean byLane(Msg.Yield y) {
     ContextLink other = lane.clear();
-    if (other == null) return false;
+    if (other == null || !chan.isOpen()) return false; // a closed connection: its path says so
     Msg.Yield decoded = MsgCodec.decodedForm(y);
     return decoded != null && other.takeFromLane(decoded);
   }

@@ -346,8 +346,7 @@ public final class WireChannel implements AutoCloseable {
 
       @Override
       public boolean takesMessages() {
-        // A frame limit this small could refuse an item its reader would read: let it decide.
-        return maxFrame >= MsgCodec.DIRECT_FRAME_MAX;
+        return takesDecodedForms();
       }
 
       @Override
@@ -460,6 +459,16 @@ public final class WireChannel implements AutoCloseable {
   /** Whether the connection is still open on our side. */
   public boolean isOpen() {
     return connection.isOpen();
+  }
+
+  /**
+   * Whether this end's reader would accept any message in its decoded form ({@link
+   * MsgCodec#decodedForm}) as a frame: its frame limit is at least {@link
+   * MsgCodec#DIRECT_FRAME_MAX}. A smaller limit could refuse an item that is handed over decoded,
+   * so such an item must come as a frame, for the reader to decide.
+   */
+  public boolean takesDecodedForms() {
+    return maxFrame >= MsgCodec.DIRECT_FRAME_MAX;
   }
 
   /** Our end's address. */
