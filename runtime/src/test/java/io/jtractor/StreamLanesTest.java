@@ -2,11 +2,13 @@ package io.jtractor;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.jtractor.config.ActorConfig;
 import io.jtractor.config.SpawnOptions;
 import io.jtractor.funcs.CtxFuncs;
 import io.jtractor.funcs.Funcs;
 import io.jtractor.runtime.Tuning;
 import io.jtractor.sc.Nursery;
+import io.jtractor.wire.WireChannel;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.DisplayName;
@@ -137,6 +139,28 @@ class StreamLanesTest extends SharedRootTest {
       assertThat(count[0]).isEqualTo(n);
       assertThat(sum[0]).isEqualTo(n * (n - 1) / 2);
     });
+  }
+
+  /**
+   * An end whose frame limit is under {@code MsgCodec.DIRECT_FRAME_MAX} could refuse, as a frame,
+   * an item handed over decoded: its reader must see every item, so that context has no lane.
+   */
+  @Test
+  void anEndWithASmallFrameLimitGetsItsItemsThroughTheConnection() {
+    ActorConfig defaults = Jtractor.rootConfig("small-frames", CtxFuncs.class);
+    ActorConfig small = new ActorConfig(defaults.name(), defaults.bindAddress(), defaults.modules(),
+        new WireChannel.Config(4_000, defaults.wireConfig().handshakeTimeout()), defaults.security(), null);
+    try (Tuning.Restore restore = Tuning.override(Tuning.current().withStreamLanes(Tuning.StreamLanes.ALWAYS));
+        Root smallRoot = Jtractor.openRoot(small)) {
+      smallRoot.openNursery(an -> {
+        Portal p = an.startActor("lanes", SpawnOptions.DEFAULT.inProcess(), CtxFuncs.class, Funcs.class);
+        try {
+          assertThat(writersStartedByABurst(p, 5_000)).as("writer tasks started").isPositive();
+        } finally {
+          an.cancel();
+        }
+      });
+    }
   }
 
   /** Four tasks, four contexts, one connection: each context's lane and frames are its own. */
