@@ -24,7 +24,14 @@ import java.util.ArrayList;
  * using the context receive.
  */
 final class ContextInbox implements ReaderRelay.Mailbox {
-  private final MemoryChannel<Msg> channel = MemoryChannel.open(MemoryChannel.UNBOUNDED);
+  /**
+   * The messages, and the items that came over a {@link ContextLane}: those are the bare values
+   * (no {@code Msg} record per item), {@link #NULL_ITEM} for null. A value in its decoded form is
+   * never a {@code Msg}, so the two cannot be confused.
+   */
+  private final MemoryChannel<Object> channel = MemoryChannel.open(MemoryChannel.UNBOUNDED);
+  /** The context's cid, for a lane item read as a message ({@link #poll}). */
+  private final String cid;
   /** Stream items held back by the reader, to hand over together. */
   private final ArrayList<Msg> deferred = new ArrayList<>();
   /** The relay whose reading a waiting task may be lent; null where it never lends it. */
@@ -54,10 +61,22 @@ final class ContextInbox implements ReaderRelay.Mailbox {
    */
   private volatile boolean sentSinceWoken;
 
-  /** @param relay the connection's relay of readers, or null */
-  ContextInbox(ReaderRelay relay) {
+  /** A lane item whose value is null: a channel holds no null. */
+  static final Object NULL_ITEM = new Object();
+
+  /**
+   * @param cid the context's cid
+   * @param relay the connection's relay of readers, or null
+   */
+  ContextInbox(String cid, ReaderRelay relay) {
+    this.cid = cid;
     this.loan = relay == null ? null : relay.loan();
     this.relay = loan == null ? null : relay;
+  }
+
+  /** The value of a lane item that {@link #receive} returned (anything but a {@code Msg}). */
+  static Object laneValue(Object item) {
+    return item == NULL_ITEM ? null : item;
   }
 
   /** The reader: hands {@code msg} over now (never blocks). */
@@ -65,10 +84,13 @@ final class ContextInbox implements ReaderRelay.Mailbox {
     channel.sender().trySend(msg);
   }
 
-  /** Another thread than the reader: {@link #put}; false, with nothing put, if the inbox is closed. */
-  boolean offer(Msg msg) {
+  /**
+   * The other side's task, over a lane: puts a stream item's value (in its decoded form, so never a
+   * {@code Msg}); false, with nothing put, if the inbox is closed.
+   */
+  boolean offer(Object value) {
     try {
-      return channel.sender().trySend(msg);
+      return channel.sender().trySend(value == null ? NULL_ITEM : value);
     } catch (ClosedResourceError | BrokenResourceError closed) {
       return false;
     }
@@ -124,9 +146,12 @@ final class ContextInbox implements ReaderRelay.Mailbox {
     channel.sender().close();
   }
 
-  /** The next message; a checkpoint. */
-  Msg receive() throws EndOfChannel {
-    ReceiveChannel<Msg> in = channel.receiver();
+  /**
+   * The next message, or the value of a stream item that came over a lane (see {@link
+   * #laneValue}); a checkpoint.
+   */
+  Object receive() throws EndOfChannel {
+    ReceiveChannel<Object> in = channel.receiver();
     if (relay == null || Thread.currentThread().isVirtual()) return in.receive();
     long now = System.nanoTime();
     if (lastWaitEnded != 0) loan.recordGap(now - lastWaitEnded);
@@ -137,18 +162,18 @@ final class ContextInbox implements ReaderRelay.Mailbox {
     }
   }
 
-  private Msg receiveOnPlatformThread(ReceiveChannel<Msg> in) {
+  private Object receiveOnPlatformThread(ReceiveChannel<Object> in) {
     try {
       Sc.checkpointIfCancelled();
-      Msg m = in.tryReceive();
+      Object m = in.tryReceive();
       if (m != null) return m;
       // Announced before looking for a loan: one made from now on is found below, or its lender
       // sees this wait begin and undoes it (putLending).
       waitingReader = Thread.currentThread();
       waits++; // the only writer: the waiting task (one at a time per inbox, or the last one wins)
       if (loan.take()) { // lent to this thread since its last wait: read
-        m = relay.readFor(this);
-        if (m != null) return m;
+        Msg read = relay.readFor(this);
+        if (read != null) return read;
       }
       return in.receive(); // if lent the reading meanwhile, this task holds it until its next wait
     } catch (Throwable e) { // a cancellation (an Error), the end of the connection, a failure
@@ -167,7 +192,8 @@ final class ContextInbox implements ReaderRelay.Mailbox {
   @Override
   public Msg poll() {
     try {
-      return channel.receiver().tryReceive();
+      Object o = channel.receiver().tryReceive();
+      return o == null || o instanceof Msg ? (Msg) o : new Msg.Yield(cid, laneValue(o));
     } catch (EndOfChannel ended) {
       return null; // the loop ended: the task's own wait says so
     }

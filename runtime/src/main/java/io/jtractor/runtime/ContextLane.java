@@ -1,6 +1,8 @@
 package io.jtractor.runtime;
 
 import io.jtractor.wire.MemoryConnection;
+import io.jtractor.wire.Msg;
+import io.jtractor.wire.MsgCodec;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -9,7 +11,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * connection, a stream item or a credit grant goes from the task that sends it straight to the
  * other side's {@link ContextLink}, as an item of a {@code MemoryChannel} goes from task to task,
  * instead of through this connection's writer task, pipe and the peer's message loop (four
- * threads' turns per burst, and a batch held back on each).
+ * threads' turns per burst, and a batch held back on each). An item crosses as its bare value,
+ * with no message record around it ({@link ContextInbox} tells the two apart).
  *
  * <p>The order is the connection's. A frame this side sends through the connection (a {@code
  * started}, a {@code stop}, an item that must be encoded) is counted here before it leaves ({@link
@@ -72,7 +75,8 @@ final class ContextLane {
   static ContextLane of(ContextLink link, PeerChannel chan, String cid) {
     if (chan.tuning.streamLanes() != Tuning.StreamLanes.ALWAYS
         || !(chan.wire.connection() instanceof MemoryConnection mem)
-        || !chan.wire.takesDecodedForms()) return null; // its reader must see such items as frames
+        || !chan.wire.takesDecodedForms() // its reader must see such items as frames
+        || MsgCodec.decodedForm(new Msg.Yield(cid, null)) == null) return null; // nor a cid this long
     return new ContextLane(link, chan, mem.meetingPlace(), cid);
   }
 

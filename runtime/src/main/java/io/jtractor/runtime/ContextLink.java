@@ -83,7 +83,7 @@ public final class ContextLink {
     this.func = func;
     this.creditFlow = creditFlow;
     this.credit = new StreamCredit(creditFlow);
-    this.inbox = new ContextInbox(chan.relay());
+    this.inbox = new ContextInbox(cid, chan.relay());
     ReadingLoan loan = chan.relay().loan();
     this.beforeCreditWait = loan == null ? this::failIfEnded : () -> {
       loan.giveBack(); // the credit comes over this connection: someone must read it
@@ -182,15 +182,15 @@ public final class ContextLink {
   }
 
   /**
-   * The other side's task, beside this side's loop: a stream item over the lane ({@link
-   * ContextLane}), admitted as {@link #deliver} admits one. False, with nothing changed, if this
+   * The other side's task, beside this side's loop: a stream item's value over the lane ({@link
+   * ContextLane}), in its decoded form, admitted as {@link #deliver} admits an item. False, with nothing changed, if this
    * side no longer takes messages: the item must then go through the connection, as if there were
    * no lane.
    */
-  boolean takeFromLane(Msg.Yield y) {
+  boolean takeFromLane(Object value) {
     if (!chan.isOpen() || life.is(Fact.CONNECTION_LOST)) return false; // closed, if not yet read to its end
     if (!admitYield()) return true; // refused or dropped, as the loop would have
-    if (inbox.offer(y)) return true;
+    if (inbox.offer(value)) return true;
     credit.unarrive(); // closed meanwhile: it goes through the connection
     return false;
   }
@@ -242,7 +242,8 @@ public final class ContextLink {
   /** The next message that is not a stream item (while opening a context: functype, started). */
   public Msg nextMessage() {
     try {
-      return inbox.receive();
+      Object o = inbox.receive();
+      return o instanceof Msg m ? m : new Msg.Yield(cid, ContextInbox.laneValue(o));
     } catch (EndOfChannel e) {
       throw lost();
     }
@@ -348,12 +349,17 @@ public final class ContextLink {
    */
   public Object receiveYield() {
     while (true) {
-      Msg m;
+      Object o;
       try {
-        m = inbox.receive();
+        o = inbox.receive();
       } catch (EndOfChannel closed) {
         failIfEnded();
         throw new EndOfChannel("the context has ended");
+      }
+      if (!(o instanceof Msg m)) { // an item over the lane: its bare value
+        sends.received();
+        consumed();
+        return ContextInbox.laneValue(o);
       }
       if (m instanceof Msg.Yield y) { // the per-item case, ahead of the switch's type dispatch
         sends.received();
@@ -398,12 +404,16 @@ public final class ContextLink {
       if (life.is(Fact.RETURNED)) return result;
       RemoteActorError err = remoteError;
       if (err != null) return maybeRaise(err);
-      Msg m;
+      Object o;
       try {
-        m = inbox.receive();
+        o = inbox.receive();
       } catch (EndOfChannel closed) {
         if (remoteError != null || life.is(Fact.RETURNED)) continue;
         throw lost();
+      }
+      if (!(o instanceof Msg m)) { // an item over the lane
+        consumed();
+        continue;
       }
       switch (m) {
         case Msg.Yield y -> consumed();

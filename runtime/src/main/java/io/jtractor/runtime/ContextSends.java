@@ -157,12 +157,12 @@ final class ContextSends {
    * in-memory link a reply is always written at once ({@link #repliesAtOnce}).
    */
   void yieldItem(Object value) {
-    Msg.Yield y = new Msg.Yield(cid, value);
     beforeSend();
     if (functype != null) firstOut(chan::sendQuietly); // a stream never opens before started: not the usual path
     boolean reply = receivedSinceYield;
     if (reply) receivedSinceYield = false;
-    if (lane != null && !offLane && byLane(y)) return;
+    if (lane != null && !offLane && byLane(value)) return;
+    Msg.Yield y = new Msg.Yield(cid, value);
     long now;
     boolean burst;
     try {
@@ -193,14 +193,15 @@ final class ContextSends {
   }
 
   /**
-   * Hands {@code y} to the other side over the lane, if it may take it ({@link ContextLane#clear})
-   * and its value has a decoded form; false if it must go through the connection.
+   * Hands an item's {@code value} to the other side over the lane, if it may take it ({@link
+   * ContextLane#clear}) and the value has a decoded form: that value alone, with no message record;
+   * false if it must go through the connection.
    */
-  private boolean byLane(Msg.Yield y) {
+  private boolean byLane(Object value) {
     ContextLink other = lane.clear();
     if (other == null || !chan.isOpen()) return false; // a closed connection: its path says so
-    Msg.Yield decoded = MsgCodec.decodedForm(y);
-    return decoded != null && other.takeFromLane(decoded);
+    Object decoded = MsgCodec.decodedValue(value);
+    return decoded != MsgCodec.NO_DECODED_VALUE && other.takeFromLane(decoded);
   }
 
   /** {@link PeerChannel#sendBehind}, counted for the lane first. */

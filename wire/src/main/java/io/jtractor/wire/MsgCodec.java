@@ -156,10 +156,29 @@ public final class MsgCodec {
   public static Msg.Yield decodedForm(Msg.Yield y) {
     if (y.cid() == null || y.cid().length() > DIRECT_CID_MAX) return null;
     Object v = y.value();
-    if (v == null || v instanceof Long || v instanceof Boolean || v instanceof Double || v instanceof Float) return y;
-    if (v instanceof Integer || v instanceof Short || v instanceof Byte) return new Msg.Yield(y.cid(), ((Number) v).longValue());
-    if (v instanceof String s && s.length() <= DIRECT_STRING_MAX && noSurrogates(s)) return y;
-    return null;
+    Object d = decodedValue(v);
+    if (d == NO_DECODED_VALUE) return null;
+    return d == v ? y : new Msg.Yield(y.cid(), d);
+  }
+
+  /** What {@link #decodedValue} returns for a value that has no decoded form. */
+  public static final Object NO_DECODED_VALUE = new Object() {
+    @Override
+    public String toString() {
+      return "NO_DECODED_VALUE";
+    }
+  };
+
+  /**
+   * The value that decoding {@code v}'s encoding gives, where that is an immutable value found
+   * without the codec (see {@link #decodedForm}): {@code v} itself, or a {@code Long} for a smaller
+   * integer; {@link #NO_DECODED_VALUE} for everything else.
+   */
+  public static Object decodedValue(Object v) {
+    if (v == null || v instanceof Long || v instanceof Boolean || v instanceof Double || v instanceof Float) return v;
+    if (v instanceof Integer || v instanceof Short || v instanceof Byte) return ((Number) v).longValue();
+    if (v instanceof String s && s.length() <= DIRECT_STRING_MAX && noSurrogates(s)) return v;
+    return NO_DECODED_VALUE;
   }
 
   private static boolean noSurrogates(String s) {

@@ -117,10 +117,14 @@ class MsgCodecTest {
       Msg.Yield form = MsgCodec.decodedForm(y);
       assertThat(form).as("decoded form of %s", v).isEqualTo(MsgCodec.decode(MsgCodec.encode(y)));
       if (!(v instanceof Integer || v instanceof Short || v instanceof Byte)) assertThat(form).isSameAs(y);
+      assertThat(MsgCodec.decodedValue(v)).as("decoded value of %s", v).isEqualTo(form.value());
     }
     List<Object> others = List.of(List.of(1L), Map.of("k", 1L), new byte[] {1}, new java.math.BigInteger("1"), 'c',
         "x".repeat(1025), "\ud83d\ude00", "lone \ud800", new Object());
-    for (Object v : others) assertThat(MsgCodec.decodedForm(new Msg.Yield(cid, v))).as("decoded form of %s", v).isNull();
+    for (Object v : others) {
+      assertThat(MsgCodec.decodedForm(new Msg.Yield(cid, v))).as("decoded form of %s", v).isNull();
+      assertThat(MsgCodec.decodedValue(v)).as("decoded value of %s", v).isSameAs(MsgCodec.NO_DECODED_VALUE);
+    }
     assertThat(MsgCodec.decodedForm(new Msg.Yield("c".repeat(65), 1L))).as("a cid longer than any of ours").isNull();
   }
 
