@@ -1,16 +1,21 @@
 package io.jtractor;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.jtractor.config.ActorConfig;
 import io.jtractor.config.SpawnOptions;
 import io.jtractor.funcs.CtxFuncs;
 import io.jtractor.funcs.Funcs;
+import io.jtractor.funcs.LeakFuncs;
 import io.jtractor.runtime.Tuning;
 import io.jtractor.sc.Nursery;
+import io.jtractor.errors.RemoteActorError;
+import io.jtractor.wire.MemoryConnection;
 import io.jtractor.wire.WireChannel;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -161,6 +166,34 @@ class StreamLanesTest extends SharedRootTest {
         }
       });
     }
+  }
+
+  /**
+   * Nothing grows: two sides leave the connection's meeting place as they meet, and a side whose
+   * counterpart never came (a call refused before any side was made for it there) leaves it as it
+   * closes.
+   */
+  @Test
+  void manyContextsOpenedAndEndedEveryWayLeaveTheMeetingPlaceEmpty() {
+    withLanes(Tuning.StreamLanes.ALWAYS, p -> {
+      Map<Object, Object> place = ((MemoryConnection) p.channel().wire().connection()).meetingPlace();
+      for (int i = 0; i < 100; i++) {
+        writersStartedByABurst(p, 10);
+        assertThatThrownBy(() -> p.openContext(CtxFuncs::failBeforeStarted, (ctx, first) -> null))
+            .isInstanceOf(RemoteActorError.class);
+        assertThatThrownBy(() -> p.openContext(LeakFuncs::streamForever, (ctx, first) -> null))
+            .as("a module the child does not expose: no side there").isInstanceOf(RemoteActorError.class);
+        assertThatThrownBy(() -> p.openContext(CtxFuncs::failAfterStarted, 0L, (ctx, first) -> ctx.result()))
+            .isInstanceOf(RemoteActorError.class);
+        p.openContext(CtxFuncs::sleepForever, (ctx, first) -> {
+          try (MsgStream s = ctx.openStream()) {
+            ctx.cancel();
+          }
+          return null;
+        });
+      }
+      assertThat(place).isEmpty();
+    });
   }
 
   /** Four tasks, four contexts, one connection: each context's lane and frames are its own. */
