@@ -205,9 +205,10 @@ public final class StreamBench {
   /**
    * Rounds of each one-way stream between JVMs, each after a raw round of its own: the first rounds
    * run before the root's C2 has compiled the path (the raw sender's as well), so the summary is
-   * over the later half ({@link #printWarm}).
+   * over the later half ({@link #printWarm}). Twelve, as in-process: over six, rounds four to six
+   * were still warming up (docs/design.md, "A lane for in-process stream items", the figures).
    */
-  static final int ONE_WAY_ROUNDS = 6;
+  static final int ONE_WAY_ROUNDS = 12;
 
   /**
    * Runs {@code rounds} rounds of a one-way {@code rate}, each just after a round of its {@code
