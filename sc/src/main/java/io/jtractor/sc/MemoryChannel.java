@@ -55,18 +55,38 @@ public record MemoryChannel<T>(SendChannel<T> sender, ReceiveChannel<T> receiver
    * @throws IllegalArgumentException if {@code maxBufferSize} is negative
    */
   public static <T> MemoryChannel<T> open(int maxBufferSize) {
+    return open(maxBufferSize, null);
+  }
+
+  /**
+   * Opens a channel whose buffer size bounds only the items {@code bounded} accepts: the others
+   * never wait and are never counted (a message that must always get through, beside a stream of
+   * items that must wait for room). Such an item sent while a sender waits for room goes ahead of
+   * that sender's item, which is not in the channel yet. Where trio's channels have one kind of item, not two.
+   *
+   * @param maxBufferSize 0 for a rendezvous, a positive size, or {@link #UNBOUNDED}: how many items
+   *     that {@code bounded} accepts may be buffered
+   * @param bounded which items the buffer size bounds; null for all of them ({@link #open(int)})
+   * @throws IllegalArgumentException if {@code maxBufferSize} is negative
+   */
+  public static <T> MemoryChannel<T> open(int maxBufferSize, java.util.function.Predicate<? super T> bounded) {
+    checkSize(maxBufferSize);
+    State<T> state = new State<>(maxBufferSize, bounded);
+    return new MemoryChannel<>(new SendChannel<>(state), new ReceiveChannel<>(state));
+  }
+
+  static void checkSize(int maxBufferSize) {
     if (maxBufferSize < 0) {
       throw new IllegalArgumentException("buffer size must be >= 0, got " + maxBufferSize);
     }
-    State<T> state = new State<>(maxBufferSize);
-    return new MemoryChannel<>(new SendChannel<>(state), new ReceiveChannel<>(state));
   }
 
   /**
    * A snapshot of a channel's state, as trio's {@code statistics()}.
    *
    * @param currentBufferUsed items buffered now
-   * @param maxBufferSize the buffer size given to {@link #open(int)}
+   * @param maxBufferSize the buffer size given to {@link #open(int)}, or set since ({@link
+   *     ReceiveChannel#resize})
    * @param openSendChannels send ends (clones included) not yet closed
    * @param openReceiveChannels receive ends not yet closed
    * @param tasksWaitingSend tasks blocked in {@code send}
@@ -150,9 +170,14 @@ public record MemoryChannel<T>(SendChannel<T> sender, ReceiveChannel<T> receiver
   /** Everything shared by the ends of one channel; every field is guarded by {@link #lock}. */
   static final class State<T> {
     final ReentrantLock lock = new ReentrantLock();
-    final int capacity;
+    /** How many bounded items the buffer may hold ({@link ReceiveChannel#resize} changes it). */
+    int capacity;
+    /** Which items {@link #capacity} bounds; null for all. */
+    final java.util.function.Predicate<? super T> bounded;
     final ArrayDeque<T> buffer = new ArrayDeque<>();
-    /** Non-empty only while the buffer is full. */
+    /** How many of the buffer's items are bounded: its size when every item is. */
+    int boundedInBuffer;
+    /** Non-empty only while the buffer is full (of bounded items). */
     final ArrayDeque<Parked<T>> blockedSenders = new ArrayDeque<>();
     /** Non-empty only while the buffer is empty and no sender is blocked. */
     final ArrayDeque<Parked<T>> blockedReceivers = new ArrayDeque<>();
@@ -166,8 +191,33 @@ public record MemoryChannel<T>(SendChannel<T> sender, ReceiveChannel<T> receiver
      */
     private final ArrayList<Thread> toWake = new ArrayList<>(2);
 
-    State(int capacity) {
+    State(int capacity, java.util.function.Predicate<? super T> bounded) {
       this.capacity = capacity;
+      this.bounded = bounded;
+    }
+
+    private boolean isBounded(T item) {
+      return bounded == null || bounded.test(item);
+    }
+
+    private boolean hasRoomLocked() {
+      return capacity == UNBOUNDED || boundedInBuffer < capacity;
+    }
+
+    /** Moves the items of blocked senders into the buffer while it has room, first come first. */
+    void admitBlockedSendersLocked() {
+      Parked<T> next;
+      while (hasRoomLocked() && (next = blockedSenders.pollFirst()) != null) {
+        buffer.addLast(next.item);
+        boundedInBuffer++; // a blocked sender's item is always a bounded one
+        resolve(next, Parked.DONE);
+      }
+    }
+
+    /** Every buffered item is dropped (every receive end closed). */
+    void dropBufferLocked() {
+      buffer.clear();
+      boundedInBuffer = 0;
     }
 
     /** Releases the lock, then wakes the waiters resolved while it was held. Every unlock goes here. */
@@ -215,8 +265,13 @@ public record MemoryChannel<T>(SendChannel<T> sender, ReceiveChannel<T> receiver
         resolve(receiver, Parked.DONE);
         return true;
       }
-      if (capacity == UNBOUNDED || buffer.size() < capacity) {
+      if (!isBounded(item)) {
         buffer.addLast(item);
+        return true;
+      }
+      if (hasRoomLocked()) {
+        buffer.addLast(item);
+        boundedInBuffer++;
         return true;
       }
       return false;
@@ -226,11 +281,8 @@ public record MemoryChannel<T>(SendChannel<T> sender, ReceiveChannel<T> receiver
     T takeLocked() {
       T item = buffer.pollFirst();
       if (item != null) {
-        Parked<T> next = blockedSenders.pollFirst();
-        if (next != null) {
-          buffer.addLast(next.item);
-          resolve(next, Parked.DONE);
-        }
+        if (isBounded(item)) boundedInBuffer--;
+        admitBlockedSendersLocked();
         return item;
       }
       Parked<T> sender = blockedSenders.pollFirst();

@@ -160,9 +160,30 @@ public final class ReceiveChannel<T> implements AutoCloseable, Iterable<T> {
       state.openReceivers--;
       state.resolveAll(state.blockedReceivers, this, MemoryChannel.Parked.CLOSED);
       if (state.openReceivers == 0) {
-        state.buffer.clear();
+        state.dropBufferLocked();
         state.resolveAll(state.blockedSenders, null, MemoryChannel.Parked.BROKEN);
       }
+    } finally {
+      state.unlockAndWake();
+    }
+  }
+
+  /**
+   * Sets how many items the buffer may hold from now on (of those its bound counts: {@link
+   * MemoryChannel#open(int, java.util.function.Predicate)}). A larger size lets waiting senders'
+   * items in at once, first come first; a smaller one keeps what is buffered, and sends wait until
+   * the buffer is under it. For a receiver that learns its buffer's size after the channel is open
+   * (trio's channels cannot be resized).
+   *
+   * @param maxBufferSize 0 for a rendezvous, a positive size, or {@link MemoryChannel#UNBOUNDED}
+   * @throws IllegalArgumentException if {@code maxBufferSize} is negative
+   */
+  public void resize(int maxBufferSize) {
+    MemoryChannel.checkSize(maxBufferSize);
+    state.lock.lock();
+    try {
+      state.capacity = maxBufferSize;
+      state.admitBlockedSendersLocked();
     } finally {
       state.unlockAndWake();
     }

@@ -59,6 +59,66 @@ class MemoryChannelTest {
     assertThat(got).containsExactly("now");
   }
 
+  /**
+   * A bound on some items only: numbers wait for room, strings (say, control messages) never wait,
+   * are never counted, and go ahead of a number whose sender waits; everything is received in the
+   * order it entered the channel.
+   */
+  @Test
+  void aBoundOnSomeItemsLetsTheOthersThroughWithoutWaiting() {
+    MemoryChannel<Object> ch = MemoryChannel.open(2, item -> item instanceof Integer);
+    ch.sender().send(1);
+    ch.sender().send("a");
+    ch.sender().send(2);
+    ch.sender().send("b"); // the buffer is full of numbers; a string still goes in
+    assertThat(ch.sender().trySend(3)).as("a third number: no room").isFalse();
+    assertThat(ch.sender().statistics().currentBufferUsed()).isEqualTo(4);
+    Trail trail = new Trail();
+    List<Object> got = new ArrayList<>();
+    Nursery.run(
+        n -> {
+          n.startSoon(
+              () -> {
+                ch.sender().send(3);
+                trail.add("3 sent");
+              });
+          awaitStats(ch, st -> st.tasksWaitingSend() == 1);
+          ch.sender().send("c"); // goes ahead of the waiting 3, which is not in the channel yet
+          trail.add("c sent");
+          got.add(ch.receiver().receive()); // 1: room for the waiting 3
+        });
+    assertThat(trail.events()).containsExactly("c sent", "3 sent");
+    for (int i = 0; i < 5; i++) got.add(ch.receiver().receive());
+    assertThat(got).containsExactly(1, "a", 2, "b", "c", 3);
+  }
+
+  @Test
+  void resizingLetsWaitingSendersInFirstComeFirstOrMakesSendsWait() {
+    MemoryChannel<Integer> ch = MemoryChannel.open(1);
+    ch.sender().send(1);
+    Trail trail = new Trail();
+    Nursery.run(
+        n -> {
+          for (int i = 2; i <= 3; i++) {
+            int item = i;
+            n.startSoon(
+                () -> {
+                  ch.sender().send(item);
+                  trail.add(item + " sent");
+                });
+            awaitStats(ch, st -> st.tasksWaitingSend() == item - 1);
+          }
+          ch.receiver().resize(3);
+        });
+    assertThat(trail.events()).containsExactly("2 sent", "3 sent");
+    assertThat(ch.receiver().statistics().maxBufferSize()).isEqualTo(3);
+    ch.receiver().resize(1);
+    assertThat(ch.sender().trySend(4)).as("three buffered, room for one").isFalse();
+    assertThat(List.of(ch.receiver().receive(), ch.receiver().receive(), ch.receiver().receive())).containsExactly(1, 2, 3);
+    assertThat(ch.sender().trySend(4)).isTrue();
+    assertThatThrownBy(() -> ch.receiver().resize(-1)).isInstanceOf(IllegalArgumentException.class);
+  }
+
   @Test
   void aBufferedSendBlocksOnlyWhenFull() {
     MemoryChannel<Integer> ch = MemoryChannel.open(2);
