@@ -10,9 +10,11 @@ import io.jtractor.funcs.Funcs;
 import io.jtractor.funcs.LeakFuncs;
 import io.jtractor.runtime.Tuning;
 import io.jtractor.sc.Nursery;
+import io.jtractor.sc.Sc;
 import io.jtractor.errors.RemoteActorError;
 import io.jtractor.wire.MemoryConnection;
 import io.jtractor.wire.WireChannel;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -193,6 +195,45 @@ class StreamLanesTest extends SharedRootTest {
         });
       }
       assertThat(place).isEmpty();
+    });
+  }
+
+  /**
+   * A lane item takes no credit: it waits, as on a bounded channel, while the receiving side's
+   * inbox holds a buffer's worth of the lane's items (64 here, credit's own minimum), and goes on
+   * as they are taken.
+   */
+  @Test
+  void aLaneSenderWaitsWhileTheReceiversBufferHoldsItsItems() {
+    withLanes(Tuning.StreamLanes.ALWAYS, p -> {
+      CtxFuncs.COUNTED_SENT.set(0);
+      long n = 1_000;
+      long returned = p.openContext(CtxFuncs::countedSource, n, (ctx, first) -> {
+        try (MsgStream s = ctx.openStream()) {
+          Sc.sleep(Duration.ofMillis(300)); // time enough to send all 1,000, were nothing to stop it
+          assertThat(CtxFuncs.COUNTED_SENT.get()).as("items sent before any was taken").isLessThanOrEqualTo(64);
+          for (long i = 0; i < n; i++) assertThat(s.receive()).isEqualTo(i);
+        }
+        return ctx.<Long>result();
+      });
+      assertThat(returned).isEqualTo(n);
+      assertThat(CtxFuncs.COUNTED_SENT.get()).isEqualTo(n);
+    });
+  }
+
+  /** A lane sender waiting for room is cancelled with its context, and the cancel is answered. */
+  @Test
+  void aLaneSenderWaitingForRoomIsCancelledWithItsContext() {
+    withLanes(Tuning.StreamLanes.ALWAYS, p -> {
+      CtxFuncs.COUNTED_SENT.set(0);
+      p.openContext(CtxFuncs::countedSource, 1_000_000L, (ctx, first) -> {
+        try (MsgStream s = ctx.openStream()) {
+          while (CtxFuncs.COUNTED_SENT.get() < 64) Sc.sleep(Duration.ofMillis(1)); // until it waits for room
+          ctx.cancel();
+        }
+        return null;
+      });
+      assertThat(CtxFuncs.COUNTED_SENT.get()).isLessThan(1_000_000L);
     });
   }
 

@@ -27,9 +27,12 @@ final class ContextInbox implements ReaderRelay.Mailbox {
   /**
    * The messages, and the items that came over a {@link ContextLane}: those are the bare values
    * (no {@code Msg} record per item), {@link #NULL_ITEM} for null. A value in its decoded form is
-   * never a {@code Msg}, so the two cannot be confused.
+   * never a {@code Msg}, so the two cannot be confused. The channel's bound counts the lane's items
+   * only ({@link #resizeLane}): a message never waits (the loop must not block), and the stream
+   * items among them are bounded by credit instead ({@link StreamCredit}).
    */
-  private final MemoryChannel<Object> channel = MemoryChannel.open(MemoryChannel.UNBOUNDED);
+  private final MemoryChannel<Object> channel =
+      MemoryChannel.open(ContextLink.DEFAULT_BUFFER, item -> !(item instanceof Msg));
   /** The context's cid, for a lane item read as a message ({@link #poll}). */
   private final String cid;
   /** Stream items held back by the reader, to hand over together. */
@@ -86,14 +89,21 @@ final class ContextInbox implements ReaderRelay.Mailbox {
 
   /**
    * The other side's task, over a lane: puts a stream item's value (in its decoded form, so never a
-   * {@code Msg}); false, with nothing put, if the inbox is closed.
+   * {@code Msg}), waiting (a checkpoint) while the lane's items fill the buffer, as a send on a
+   * bounded {@code MemoryChannel} waits; false, with nothing put, if the inbox is closed.
    */
-  boolean offer(Object value) {
+  boolean sendLane(Object value) {
     try {
-      return channel.sender().trySend(value == null ? NULL_ITEM : value);
+      channel.sender().send(value == null ? NULL_ITEM : value);
+      return true;
     } catch (ClosedResourceError | BrokenResourceError closed) {
       return false;
     }
+  }
+
+  /** How many items from the lane may wait here unconsumed (the stream's buffer, once it opens). */
+  void resizeLane(int items) {
+    channel.receiver().resize(items);
   }
 
   /**

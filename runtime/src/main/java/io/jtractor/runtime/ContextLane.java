@@ -25,8 +25,15 @@ import java.util.concurrent.atomic.AtomicLong;
  * for good, which keeps the context's items on the connection: slower, never out of order.
  *
  * <p>Only values that are immutable and exactly what decoding would give take the lane
- * ({@code MsgCodec.decodedForm}); anything else is encoded and crosses as a copy. A credit grant
- * may overtake anything (it only permits), so it always takes the lane once the sides have met.
+ * ({@code MsgCodec.decodedForm}); anything else is encoded and crosses as a copy.
+ *
+ * <p>Flow control: an item on the lane takes no credit. It waits, as on a bounded {@code
+ * MemoryChannel}, while the other side's inbox holds as many of the lane's items as its stream's
+ * buffer ({@code ContextInbox.resizeLane}), and only an item sent with backpressure takes the lane
+ * (one without must meet the overrun check of the loop). Credit still bounds the items that go
+ * through the connection, and is granted as those are consumed; a grant only permits, so it takes
+ * the lane once the sides have met. Where we deviate: a stream that mixes both kinds may hold a
+ * buffer of each for a moment, as the two bounds do not know of each other.
  *
  * <p>Prior art: Erlang delivers a message to a process on its own node straight into its
  * mailbox and one to another node through the distribution connection, and keeps the order per

@@ -183,16 +183,14 @@ public final class ContextLink {
 
   /**
    * The other side's task, beside this side's loop: a stream item's value over the lane ({@link
-   * ContextLane}), in its decoded form, admitted as {@link #deliver} admits an item. False, with nothing changed, if this
-   * side no longer takes messages: the item must then go through the connection, as if there were
-   * no lane.
+   * ContextLane}), in its decoded form. It takes no credit and meets no overrun check: it waits
+   * (a checkpoint) while this side's inbox holds a buffer's worth of the lane's items. False, with
+   * nothing put, if this side no longer takes messages: the item must then go through the
+   * connection, as if there were no lane.
    */
   boolean takeFromLane(Object value) {
     if (!chan.isOpen() || life.is(Fact.CONNECTION_LOST)) return false; // closed, if not yet read to its end
-    if (!admitYield()) return true; // refused or dropped, as the loop would have
-    if (inbox.offer(value)) return true;
-    credit.unarrive(); // closed meanwhile: it goes through the connection
-    return false;
+    return inbox.sendLane(value);
   }
 
   /** Counts an arriving item against the bound; false if it must not be queued (overrun, or dropped). */
@@ -292,6 +290,15 @@ public final class ContextLink {
    * @throws ConnectionLost if the connection is gone
    */
   public void sendYield(Object value, boolean backpressure) {
+    // Over a lane an item is bounded by the other side's inbox, not by credit: only with
+    // backpressure, as an item sent without must meet the overrun check of the loop. Its put into
+    // that inbox is this send's checkpoint, and the lane is tried only while nothing has ended
+    // here, so that a cancellation that came with the peer's error is raised first, as below.
+    // (One checkpoint, not two: the send then stays small enough for the JIT to inline into the
+    // sender's loop; measured pinned, 0.76-0.88 of the channel's rate against 0.64-0.81.)
+    if (backpressure && creditFlow && remoteError == null && !life.is(Fact.CONNECTION_LOST) && sends.laneYield(value)) {
+      return;
+    }
     Sc.checkpointIfCancelled();
     failIfEnded();
     if (backpressure && creditFlow) credit.acquire(beforeCreditWait);
@@ -319,6 +326,7 @@ public final class ContextLink {
   public void openStream(int bufferSize, boolean overruns) {
     if (bufferSize < 1) throw new IllegalArgumentException("msgBufferSize must be at least 1: " + bufferSize);
     int extra = credit.open(bufferSize, overruns);
+    inbox.resizeLane(credit.limit());
     life.enter(Fact.STREAM_OPENED);
     if (extra > 0 && life.enter(Fact.EXTRA_CREDIT_GRANTED)) {
       grantCredit(extra);
@@ -356,9 +364,8 @@ public final class ContextLink {
         failIfEnded();
         throw new EndOfChannel("the context has ended");
       }
-      if (!(o instanceof Msg m)) { // an item over the lane: its bare value
+      if (!(o instanceof Msg m)) { // an item over the lane: its bare value, no credit to grant
         sends.received();
-        consumed();
         return ContextInbox.laneValue(o);
       }
       if (m instanceof Msg.Yield y) { // the per-item case, ahead of the switch's type dispatch
@@ -411,10 +418,7 @@ public final class ContextLink {
         if (remoteError != null || life.is(Fact.RETURNED)) continue;
         throw lost();
       }
-      if (!(o instanceof Msg m)) { // an item over the lane
-        consumed();
-        continue;
-      }
+      if (!(o instanceof Msg m)) continue; // an item over the lane: no credit to grant
       switch (m) {
         case Msg.Yield y -> consumed();
         case Msg.Return r -> {

@@ -161,7 +161,6 @@ final class ContextSends {
     if (functype != null) firstOut(chan::sendQuietly); // a stream never opens before started: not the usual path
     boolean reply = receivedSinceYield;
     if (reply) receivedSinceYield = false;
-    if (lane != null && !offLane && byLane(value)) return;
     Msg.Yield y = new Msg.Yield(cid, value);
     long now;
     boolean burst;
@@ -193,13 +192,24 @@ final class ContextSends {
   }
 
   /**
+   * Sends one stream item over the lane, if it may go there ({@link ContextLane}): waits (a
+   * checkpoint) while the other side's inbox is full of the lane's items. False, with nothing sent,
+   * if it must go through the connection ({@link #yieldItem}, after the credit it needs).
+   */
+  boolean laneYield(Object value) {
+    if (lane == null) return false;
+    beforeSend();
+    return !offLane && functype == null && byLane(value);
+  }
+
+  /**
    * Hands an item's {@code value} to the other side over the lane, if it may take it ({@link
    * ContextLane#clear}) and the value has a decoded form: that value alone, with no message record;
    * false if it must go through the connection.
    */
   private boolean byLane(Object value) {
     ContextLink other = lane.clear();
-    if (other == null || !chan.isOpen()) return false; // a closed connection: its path says so
+    if (other == null) return false; // (a closed connection: the other side's look says so)
     Object decoded = MsgCodec.decodedValue(value);
     return decoded != MsgCodec.NO_DECODED_VALUE && other.takeFromLane(decoded);
   }

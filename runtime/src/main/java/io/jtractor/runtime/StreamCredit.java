@@ -65,11 +65,6 @@ final class StreamCredit {
     return Arrival.QUEUE;
   }
 
-  /** Undoes an {@link #arrive} that queued an item which was not delivered after all. */
-  void unarrive() {
-    counts.decrementAndGet();
-  }
-
   /** How many items may wait unconsumed before an arrival overruns. */
   int limit() {
     return creditFlow ? Math.max(capacity, ContextLink.DEFAULT_BUFFER) : capacity;

@@ -227,6 +227,21 @@ public final class CtxFuncs {
     Sc.sleepForever();
   }
 
+  /** How many items {@link #countedSource} has sent so far: read by in-process tests, in the same JVM. */
+  public static final java.util.concurrent.atomic.AtomicLong COUNTED_SENT = new java.util.concurrent.atomic.AtomicLong();
+
+  /** Sends 0..count-1 as fast as backpressure lets it, counting each sent in {@link #COUNTED_SENT}. */
+  public static long countedSource(Context ctx, long count) {
+    ctx.started();
+    try (MsgStream stream = ctx.openStream()) {
+      for (long i = 0; i < count; i++) {
+        stream.send(i);
+        COUNTED_SENT.incrementAndGet();
+      }
+    }
+    return count;
+  }
+
   public static void keepSendingFromCallee(Context ctx, boolean backpressure) {
     ctx.started();
     try (MsgStream stream = ctx.openStream(StreamOptions.DEFAULT.withBackpressure(backpressure))) {
