@@ -18,6 +18,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -234,6 +235,40 @@ class StreamLanesTest extends SharedRootTest {
         return null;
       });
       assertThat(CtxFuncs.COUNTED_SENT.get()).isLessThan(1_000_000L);
+    });
+  }
+
+  /**
+   * A task of the caller waits for room in a callee that does not read; the caller cancels the
+   * context. Once the callee's side is gone the waiting task is let go, and fails as a sender
+   * waiting for credit would: it must not wait for ever.
+   */
+  @Test
+  void aLaneSenderWaitingOnASideThatIsGoneIsLetGo() {
+    withLanes(Tuning.StreamLanes.ALWAYS, p -> {
+      AtomicLong sent = new AtomicLong();
+      List<Throwable> senderEnded = new java.util.concurrent.CopyOnWriteArrayList<>();
+      p.openContext(CtxFuncs::sleepForever, (ctx, first) -> {
+        try (MsgStream s = ctx.openStream()) {
+          Nursery.run(n -> {
+            n.startSoon(() -> {
+              try {
+                for (long i = 0; ; i++) {
+                  s.send(i);
+                  sent.incrementAndGet();
+                }
+              } catch (Throwable t) {
+                senderEnded.add(t);
+              }
+            });
+            while (sent.get() < 64) Sc.sleep(Duration.ofMillis(1)); // the callee's buffer is full
+            ctx.cancel();
+          });
+        }
+        return null;
+      });
+      assertThat(senderEnded).hasSize(1);
+      assertThat(sent.get()).isLessThan(1_000L);
     });
   }
 

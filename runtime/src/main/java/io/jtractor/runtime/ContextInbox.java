@@ -10,8 +10,9 @@ import io.jtractor.wire.Msg;
 import java.util.ArrayList;
 
 /**
- * The messages for one side of a context but credits, in arrival order. Unbounded: the bound on
- * stream items is counted by {@link StreamCredit}. The reader may hold stream items back while it
+ * The messages for one side of a context but credits, in arrival order. Messages never wait: the
+ * bound on the stream items among them is counted by {@link StreamCredit}; only the items of a
+ * {@link ContextLane} wait here for room ({@link #sendLane}). The reader may hold stream items back while it
  * knows more messages are buffered, and hand them over together ({@link #flush}): the consumer
  * wakes once per socket read, not once per item.
  *
@@ -84,7 +85,11 @@ final class ContextInbox implements ReaderRelay.Mailbox {
 
   /** The reader: hands {@code msg} over now (never blocks). */
   void put(Msg msg) {
-    channel.sender().trySend(msg);
+    try {
+      channel.sender().trySend(msg);
+    } catch (ClosedResourceError | BrokenResourceError gone) {
+      // this side was forgotten meanwhile ({@link #closeForLane}): nobody will read it
+    }
   }
 
   /**
@@ -103,7 +108,11 @@ final class ContextInbox implements ReaderRelay.Mailbox {
 
   /** How many items from the lane may wait here unconsumed (the stream's buffer, once it opens). */
   void resizeLane(int items) {
-    channel.receiver().resize(items);
+    try {
+      channel.receiver().resize(items);
+    } catch (ClosedResourceError forgotten) {
+      // nobody takes from here any more: no room to size
+    }
   }
 
   /**
@@ -125,7 +134,7 @@ final class ContextInbox implements ReaderRelay.Mailbox {
     }
     sentSinceWoken = false;
     long wait = waits;
-    channel.sender().trySend(msg);
+    put(msg);
     InlineCallWatch.Run lent = loan.lendTo(waiting);
     return wait == waits || !loan.takeBack(lent);
   }
@@ -146,7 +155,11 @@ final class ContextInbox implements ReaderRelay.Mailbox {
   int flush() {
     int n = deferred.size();
     if (n == 0) return 0;
-    channel.sender().trySendAll(deferred);
+    try {
+      channel.sender().trySendAll(deferred);
+    } catch (ClosedResourceError | BrokenResourceError gone) {
+      // this side was forgotten meanwhile ({@link #closeForLane}): nobody will read them
+    }
     deferred.clear();
     return n;
   }
@@ -154,6 +167,15 @@ final class ContextInbox implements ReaderRelay.Mailbox {
   /** No more messages will come: receivers get {@link EndOfChannel} once the inbox is empty. */
   void close() {
     channel.sender().close();
+  }
+
+  /**
+   * This side was forgotten: nobody will take from here again. A task of the other side waiting
+   * for room here ({@link #sendLane}) gives up, and its item goes the connection's way, where its
+   * own side's state decides; anything delivered here later is dropped, as for an unknown cid.
+   */
+  void closeForLane() {
+    channel.receiver().close();
   }
 
   /**
@@ -203,7 +225,9 @@ final class ContextInbox implements ReaderRelay.Mailbox {
   public Msg poll() {
     try {
       Object o = channel.receiver().tryReceive();
-      return o == null || o instanceof Msg ? (Msg) o : new Msg.Yield(cid, laneValue(o));
+      if (o == null || o instanceof Msg) return (Msg) o;
+      // Only a relay that lends its reading polls, and such a connection has no lanes (ContextLane.of).
+      throw new IllegalStateException("a stream lane's item in the inbox of a connection that lends its reading: " + cid);
     } catch (EndOfChannel ended) {
       return null; // the loop ended: the task's own wait says so
     }

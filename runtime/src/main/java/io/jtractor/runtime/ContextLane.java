@@ -32,8 +32,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * buffer ({@code ContextInbox.resizeLane}), and only an item sent with backpressure takes the lane
  * (one without must meet the overrun check of the loop). Credit still bounds the items that go
  * through the connection, and is granted as those are consumed; a grant only permits, so it takes
- * the lane once the sides have met. Where we deviate: a stream that mixes both kinds may hold a
- * buffer of each for a moment, as the two bounds do not know of each other.
+ * the lane once the sides have met. Where we deviate: a stream that mixes both kinds may hold up
+ * to a buffer of each unconsumed, as the two bounds do not know of each other.
  *
  * <p>Prior art: Erlang delivers a message to a process on its own node straight into its
  * mailbox and one to another node through the distribution connection, and keeps the order per
@@ -82,6 +82,7 @@ final class ContextLane {
   static ContextLane of(ContextLink link, PeerChannel chan, String cid) {
     if (chan.tuning.streamLanes() != Tuning.StreamLanes.ALWAYS
         || !(chan.wire.connection() instanceof MemoryConnection mem)
+        || chan.relay().loan() != null // a lent reading polls the inbox for messages only
         || !chan.wire.takesDecodedForms() // its reader must see such items as frames
         || MsgCodec.decodedForm(new Msg.Yield(cid, null)) == null) return null; // nor a cid this long
     return new ContextLane(link, chan, mem.meetingPlace(), cid);

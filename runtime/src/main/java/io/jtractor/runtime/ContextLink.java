@@ -98,7 +98,10 @@ public final class ContextLink {
 
   /** Its connection no longer routes messages here (see {@link PeerChannel#forget}). */
   void closed() {
-    if (lane != null) lane.leave();
+    if (lane != null) {
+      lane.leave();
+      inbox.closeForLane(); // a task of the other side waiting here for room must not wait for ever
+    }
     JfrEvents.contextClosed(chan.localUid(), chan.peer(), cid, func, callerSide, life.outcome(remoteError));
   }
 

@@ -12,8 +12,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * credit: the receiver grants more as its application consumes items, and a sender waits for
  * credit instead of overrunning.
  *
- * <p>Threads: the message loop counts arrivals and grants (so does the other side's sending task,
- * over a {@link ContextLane}); the consuming task counts consumption; sending tasks take credit. Every counter is atomic; {@link #creditChanged} is
+ * <p>Threads: the message loop counts arrivals and grants (the other side's task grants too, over
+ * a {@link ContextLane}, whose items take no credit); the consuming task counts consumption;
+ * sending tasks take credit. Every counter is atomic; {@link #creditChanged} is
  * replaced (volatile) each time credit arrives or the context fails, to wake a waiting sender.
  */
 final class StreamCredit {

@@ -177,11 +177,13 @@ public final class ReceiveChannel<T> implements AutoCloseable, Iterable<T> {
    *
    * @param maxBufferSize 0 for a rendezvous, a positive size, or {@link MemoryChannel#UNBOUNDED}
    * @throws IllegalArgumentException if {@code maxBufferSize} is negative
+   * @throws ClosedResourceError if this end is closed
    */
   public void resize(int maxBufferSize) {
     MemoryChannel.checkSize(maxBufferSize);
     state.lock.lock();
     try {
+      if (closed) throw new ClosedResourceError("this receive channel is closed");
       state.capacity = maxBufferSize;
       state.admitBlockedSendersLocked();
     } finally {

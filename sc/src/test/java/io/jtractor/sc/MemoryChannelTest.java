@@ -117,6 +117,8 @@ class MemoryChannelTest {
     assertThat(List.of(ch.receiver().receive(), ch.receiver().receive(), ch.receiver().receive())).containsExactly(1, 2, 3);
     assertThat(ch.sender().trySend(4)).isTrue();
     assertThatThrownBy(() -> ch.receiver().resize(-1)).isInstanceOf(IllegalArgumentException.class);
+    ch.receiver().close();
+    assertThatThrownBy(() -> ch.receiver().resize(2)).isInstanceOf(ClosedResourceError.class);
   }
 
   @Test
