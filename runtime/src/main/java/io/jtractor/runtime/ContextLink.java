@@ -11,6 +11,7 @@ import io.jtractor.wire.Msg;
 import io.jtractor.wire.Uid;
 import java.time.Duration;
 import java.util.Map;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -136,9 +137,8 @@ public final class ContextLink {
    * @return true if the reading was lent: the caller no longer holds it
    */
   boolean deliver(Msg msg, boolean mayLend) {
-    if (lane == null) return route(msg, mayLend);
     boolean lent = route(msg, mayLend);
-    lane.routed(1);
+    if (lane != null) lane.routed(1);
     return lent;
   }
 
@@ -475,7 +475,7 @@ public final class ContextLink {
   }
 
   /** The callee's side: sets what runs before each frame the task sends (see {@link ContextSends}). */
-  void beforeEachSend(java.util.function.BooleanSupplier r) {
+  void beforeEachSend(BooleanSupplier r) {
     sends.beforeEachSend(r);
   }
 

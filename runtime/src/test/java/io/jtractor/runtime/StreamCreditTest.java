@@ -43,8 +43,8 @@ class StreamCreditTest {
   }
 
   /**
-   * An arrival and a consumption on other threads at once (the sending task over a lane, the
-   * consuming task) share one word: no grant is lost or made twice, and the bound holds.
+   * An arrival and a consumption on other threads at once (the message loop, the consuming task)
+   * share one word: no grant is lost or made twice, and the bound holds.
    */
   @Test
   void concurrentArrivalsAndConsumptionGrantEveryItemExactlyOnce() throws Exception {
@@ -53,13 +53,7 @@ class StreamCreditTest {
     int items = 2_000_000;
     AtomicLong arrived = new AtomicLong();
     AtomicLong granted = new AtomicLong();
-    Thread sender = Thread.ofPlatform().start(() -> {
-      for (int i = 0; i < items; i++) {
-        while (arrived.get() - granted.get() >= 64) Thread.onSpinWait(); // the sender's credit
-        assertThat(c.arrive()).isEqualTo(StreamCredit.Arrival.QUEUE);
-        arrived.incrementAndGet();
-      }
-    });
+    Thread sender = startSender(c, items, arrived, granted);
     long consumed = 0;
     while (consumed < items) {
       if (arrived.get() > consumed) {
@@ -86,13 +80,7 @@ class StreamCreditTest {
     AtomicLong arrived = new AtomicLong();
     AtomicLong taken = new AtomicLong();
     AtomicLong granted = new AtomicLong();
-    Thread sender = Thread.ofPlatform().start(() -> {
-      for (int i = 0; i < items; i++) {
-        while (arrived.get() - granted.get() >= 64) Thread.onSpinWait(); // stranded if grants lag
-        assertThat(c.arrive()).isEqualTo(StreamCredit.Arrival.QUEUE);
-        arrived.incrementAndGet();
-      }
-    });
+    Thread sender = startSender(c, items, arrived, granted);
     Runnable consumer = () -> {
       while (true) {
         long t = taken.get();
@@ -106,5 +94,19 @@ class StreamCreditTest {
     other.join();
     sender.join();
     assertThat(granted.get()).isBetween((long) items - 15, (long) items);
+  }
+
+  /**
+   * A thread that delivers {@code items} arrivals, each once the sender has credit for it (64
+   * ahead of the grants): stranded, and the test timed out, if the grants lag.
+   */
+  private static Thread startSender(StreamCredit c, int items, AtomicLong arrived, AtomicLong granted) {
+    return Thread.ofPlatform().start(() -> {
+      for (int i = 0; i < items; i++) {
+        while (arrived.get() - granted.get() >= 64) Thread.onSpinWait();
+        assertThat(c.arrive()).isEqualTo(StreamCredit.Arrival.QUEUE);
+        arrived.incrementAndGet();
+      }
+    });
   }
 }

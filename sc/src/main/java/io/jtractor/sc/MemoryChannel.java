@@ -4,6 +4,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Predicate;
 
 /**
  * A channel for passing objects between tasks of one process: the two ends of a buffer that
@@ -69,7 +70,7 @@ public record MemoryChannel<T>(SendChannel<T> sender, ReceiveChannel<T> receiver
    * @param bounded which items the buffer size bounds; null for all of them ({@link #open(int)})
    * @throws IllegalArgumentException if {@code maxBufferSize} is negative
    */
-  public static <T> MemoryChannel<T> open(int maxBufferSize, java.util.function.Predicate<? super T> bounded) {
+  public static <T> MemoryChannel<T> open(int maxBufferSize, Predicate<? super T> bounded) {
     checkSize(maxBufferSize);
     State<T> state = new State<>(maxBufferSize, bounded);
     return new MemoryChannel<>(new SendChannel<>(state), new ReceiveChannel<>(state));
@@ -173,7 +174,7 @@ public record MemoryChannel<T>(SendChannel<T> sender, ReceiveChannel<T> receiver
     /** How many bounded items the buffer may hold ({@link ReceiveChannel#resize} changes it). */
     int capacity;
     /** Which items {@link #capacity} bounds; null for all. */
-    final java.util.function.Predicate<? super T> bounded;
+    final Predicate<? super T> bounded;
     final ArrayDeque<T> buffer = new ArrayDeque<>();
     /** How many of the buffer's items are bounded: its size when every item is. */
     int boundedInBuffer;
@@ -191,7 +192,7 @@ public record MemoryChannel<T>(SendChannel<T> sender, ReceiveChannel<T> receiver
      */
     private final ArrayList<Thread> toWake = new ArrayList<>(2);
 
-    State(int capacity, java.util.function.Predicate<? super T> bounded) {
+    State(int capacity, Predicate<? super T> bounded) {
       this.capacity = capacity;
       this.bounded = bounded;
     }
