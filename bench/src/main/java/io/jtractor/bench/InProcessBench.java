@@ -19,11 +19,15 @@ final class InProcessBench {
   private InProcessBench() {}
 
   /**
-   * Rounds of the in-process tree: the first ones run interpreted and C1-compiled (printed), the
-   * last ten once C2 has compiled the spawn path (measured: 40-80 ms in the first twenty rounds,
-   * 10-30 ms from about the thirtieth on, 2 vCPUs unpinned).
+   * The in-process tree's first rounds: the first three run interpreted and C1-compiled (printed),
+   * and the last ten are summarised. Unpinned that is about warm (measured: 40-80 ms in the first
+   * twenty rounds, 10-30 ms from about the thirtieth on, 2 vCPUs); pinned, C2 is still compiling
+   * then, on the same CPU, for hundreds of rounds more ({@link JitQuiet}).
    */
   static final int TREE_ROUNDS = 40;
+
+  /** Rounds of the in-process tree timed once the JIT is quiet ({@link JitQuiet}); odd, for a median. */
+  static final int WARM_TREE_ROUNDS = 21;
 
   /**
    * Rounds of the in-process one-way stream, each after a round of its baseline: the first few run
@@ -71,10 +75,18 @@ final class InProcessBench {
     if (trees) {
       long[] ms = new long[TREE_ROUNDS];
       for (int round = 0; round < TREE_ROUNDS; round++) ms[round] = tree(root, false, round < 3);
-      long[] warm = java.util.Arrays.copyOfRange(ms, TREE_ROUNDS - 10, TREE_ROUNDS);
+      long[] late = java.util.Arrays.copyOfRange(ms, TREE_ROUNDS - 10, TREE_ROUNDS);
+      java.util.Arrays.sort(late);
+      System.out.printf("in-process depth-3 breadth-2 tree of erroring actors, the last 10 of the first %d rounds (C2 may still be compiling the spawn path): median %d ms, min %d ms, max %d ms%n",
+          TREE_ROUNDS, (late[4] + late[5]) / 2, late[0], late[9]);
+      JitQuiet.WarmUp warmUp = JitQuiet.warmUp(() -> tree(root, false, false));
+      long[] warm = new long[WARM_TREE_ROUNDS];
+      for (int round = 0; round < WARM_TREE_ROUNDS; round++) warm[round] = tree(root, false, false);
       java.util.Arrays.sort(warm);
-      System.out.printf("in-process depth-3 breadth-2 tree of erroring actors, warm (the last 10 of %d rounds, once C2 has compiled the spawn path): median %d ms, min %d ms, max %d ms%n",
-          TREE_ROUNDS, (warm[4] + warm[5]) / 2, warm[0], warm[9]);
+      System.out.printf("in-process depth-3 breadth-2 tree of erroring actors, warm (%d rounds after %d more of warm-up in %.1f s, %s): median %d ms, min %d ms, max %d ms%n",
+          WARM_TREE_ROUNDS, warmUp.rounds(), warmUp.totalMillis() / 1e3,
+          warmUp.quiet() ? "once the JIT was quiet" : "the JIT still compiling at the warm-up's limit",
+          warm[WARM_TREE_ROUNDS / 2], warm[0], warm[WARM_TREE_ROUNDS - 1]);
       for (int round = 0; round < 2; round++) tree(root, true, true);
     }
   }

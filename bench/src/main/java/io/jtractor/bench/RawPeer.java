@@ -141,15 +141,25 @@ final class RawPeer implements AutoCloseable {
   static void compare(String label, int calls, Block subject, long subjectPeerPid) throws Exception {
     try (RawPeer raw = new RawPeer()) {
       long self = ProcessHandle.current().pid(), echo = raw.process.pid();
-      // Warm up for at least 2,000 of each and 3 s: after the full benchmark's spawning runs, the
-      // caller's C2 compiler was measured still busy (0.7 s of CPU in 2 s) during a shorter warm-up,
-      // which pinned to one CPU is taken from the round trips being measured. A child JVM runs C1
-      // only: its paths take seconds of work to compile.
+      // Warm up until this JVM's compilers are quiet (JitQuiet): after the full benchmark's
+      // spawning runs, the caller's C2 compiler was measured still busy (0.7 s of CPU in 2 s)
+      // during a fixed warm-up of 2 s, and pinned to one CPU at 22% of the CPU 11 s into the
+      // cancel loop, which is taken from the round trips being measured. A child JVM runs C1 only:
+      // its paths take seconds of work to compile, so the warm-up is at least 3 s too.
       long warmUntil = System.nanoTime() + 3_000_000_000L;
       for (int i = 0; i < 2_000 || System.nanoTime() - warmUntil < 0; i += BLOCK) {
         for (int k = 0; k < BLOCK; k++) raw.roundTrip();
         subject.run(BLOCK);
       }
+      JitQuiet.warmUp(() -> {
+        try {
+          for (int k = 0; k < BLOCK; k++) raw.roundTrip();
+          subject.run(BLOCK);
+          return 0;
+        } catch (Exception e) {
+          throw new IllegalStateException("the warm-up of " + label + " failed", e);
+        }
+      });
       long[] rawNs = new long[calls];
       long[] subjectNs = new long[calls];
       long rawSelfCpu = 0, rawEchoCpu = 0, subjectSelfCpu = 0, subjectPeerCpu = 0;
