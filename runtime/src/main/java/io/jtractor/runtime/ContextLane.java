@@ -1,7 +1,6 @@
 package io.jtractor.runtime;
 
 import io.jtractor.wire.MemoryConnection;
-import io.jtractor.wire.Msg;
 import io.jtractor.wire.MsgCodec;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -84,7 +83,7 @@ final class ContextLane {
         || !(chan.wire.connection() instanceof MemoryConnection mem)
         || chan.relay().loan() != null // a lent reading polls the inbox for messages only
         || !chan.wire.takesDecodedForms() // its reader must see such items as frames
-        || MsgCodec.decodedForm(new Msg.Yield(cid, null)) == null) return null; // nor a cid this long
+        || !MsgCodec.hasDecodedForms(cid)) return null; // nor a cid too long for them
     return new ContextLane(link, chan, mem.meetingPlace(), cid);
   }
 

@@ -154,11 +154,19 @@ public final class MsgCodec {
    * make a copy of those.
    */
   public static Msg.Yield decodedForm(Msg.Yield y) {
-    if (y.cid() == null || y.cid().length() > DIRECT_CID_MAX) return null;
+    if (!hasDecodedForms(y.cid())) return null;
     Object v = y.value();
     Object d = decodedValue(v);
     if (d == NO_DECODED_VALUE) return null;
     return d == v ? y : new Msg.Yield(y.cid(), d);
+  }
+
+  /**
+   * Whether the stream items of context {@code cid} can have a {@link #decodedForm} at all: its cid
+   * must be present and at most {@link #DIRECT_CID_MAX} chars long.
+   */
+  public static boolean hasDecodedForms(String cid) {
+    return cid != null && cid.length() <= DIRECT_CID_MAX;
   }
 
   /** What {@link #decodedValue} returns for a value that has no decoded form. */

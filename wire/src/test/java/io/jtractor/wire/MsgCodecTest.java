@@ -126,6 +126,9 @@ class MsgCodecTest {
       assertThat(MsgCodec.decodedValue(v)).as("decoded value of %s", v).isSameAs(MsgCodec.NO_DECODED_VALUE);
     }
     assertThat(MsgCodec.decodedForm(new Msg.Yield("c".repeat(65), 1L))).as("a cid longer than any of ours").isNull();
+    assertThat(MsgCodec.hasDecodedForms("c".repeat(64))).isTrue();
+    assertThat(MsgCodec.hasDecodedForms("c".repeat(65))).isFalse();
+    assertThat(MsgCodec.hasDecodedForms(null)).isFalse();
   }
 
   @Test
