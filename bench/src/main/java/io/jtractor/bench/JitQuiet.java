@@ -15,7 +15,7 @@ import java.util.function.LongSupplier;
  * <p>Why: pinned to one CPU, a figure's time includes the compiler's, since both share that CPU.
  * The in-process tree (30 actors spawned, failing and torn down per round) runs a wide path whose
  * long tail C2 keeps compiling for about 800 rounds there: 35 ms a tree after 100 rounds, 20 ms
- * after 500, 5 ms once the compiler is quiet (docs/design.md, "The in-process tree, warm").
+ * after 500, 5 ms once the compiler is quiet (docs/design.md, "Warm means the compiler is done").
  */
 final class JitQuiet {
   private JitQuiet() {}
