@@ -134,6 +134,13 @@ final class InProcessBench {
         there.sender().send(i);
         back.receiver().receive();
       }
+      JitQuiet.warmUp(() -> {
+        for (long i = 0; i < 1_000; i++) {
+          there.sender().send(i);
+          back.receiver().receive();
+        }
+        return 0;
+      });
       long t0 = System.nanoTime();
       for (long i = 0; i < trips; i++) {
         there.sender().send(i);

@@ -134,7 +134,8 @@ public final class StreamBench {
 
   /**
    * How long an in-process latency figure (stream echo, {@code Context.cancel()}) is exercised
-   * before it is timed, {@code -Dbench.warmUpMillis} (default 2000): until the paths are compiled a
+   * before it is timed, at least, {@code -Dbench.warmUpMillis} (default 2000); then until the JIT is
+   * quiet ({@link JitQuiet}). Until the paths are compiled a
    * cancel takes 4-5 times as long as after (measured between JVMs: p50 ~400 us in the first 200
    * cancels, 80-90 us from a few thousand on). Between JVMs, {@link RawPeer#compare} warms up.
    */
@@ -147,6 +148,7 @@ public final class StreamBench {
   static long[] cancelTimes(Portal p, int rounds) {
     long warm = System.nanoTime() + WARM_UP_NANOS;
     while (System.nanoTime() < warm) StreamLatency.timedCancels(p, 50);
+    JitQuiet.warmUp(() -> StreamLatency.timedCancels(p, 50).length);
     long[] ns = StreamLatency.timedCancels(p, rounds);
     long[] tail = Arrays.copyOfRange(ns, rounds / 4, ns.length);
     Arrays.sort(tail);
@@ -171,6 +173,10 @@ public final class StreamBench {
     StreamLatency.withEchoStream(p, s -> {
       long warm = System.nanoTime() + WARM_UP_NANOS;
       for (long i = 0; System.nanoTime() < warm; i++) StreamLatency.echo(s, i);
+      JitQuiet.warmUp(() -> {
+        for (long i = 0; i < 1_000; i++) StreamLatency.echo(s, i);
+        return 0;
+      });
       long t0 = System.nanoTime();
       for (long i = 0; i < calls; i++) StreamLatency.echo(s, i);
       us[0] = (System.nanoTime() - t0) / 1e3 / calls;
