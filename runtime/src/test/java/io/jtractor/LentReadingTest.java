@@ -1,6 +1,7 @@
 package io.jtractor;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assumptions.assumeThat;
 
 import io.jtractor.config.SpawnOptions;
 import io.jtractor.funcs.CtxFuncs;
@@ -18,7 +19,8 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * A platform thread in a conversation over a socket (it sends on a context, then waits for the
- * answer) is lent the connection's reading: its next wait reads the socket itself, as either end
+ * answer) is lent the connection's reading, and so is a task's virtual thread where its carrier can
+ * wait in the kernel (Linux, with native access, as these tests run): its next wait reads the socket itself, as either end
  * of a raw socket does, instead of being woken by a reader thread that read first. Lent, never kept: it gives the reading back
  * when nothing comes within a millisecond, when it is cancelled, when it waits for anything else,
  * or when it stays away; and everything else that arrives meanwhile reaches whoever waits for it.
@@ -88,6 +90,47 @@ class LentReadingTest extends SharedRootTest {
       // Each wait that finds its echo within the millisecond reads it itself; on a loaded machine
       // some give up and are lent the reading again by the reader that reads it instead.
       assertThat(p.channel().lentReads() - before).isGreaterThan(100);
+    });
+  }
+
+  /** Runs {@code body} in a task: a virtual thread of an sc nursery. */
+  private static void onTask(Runnable body) {
+    Nursery.run(n -> n.startSoon("task", body::run));
+  }
+
+  @Test
+  void aTaskStreamingWithAChildReadsTheRepliesItselfWhereItsCarrierCanWaitInTheKernel() {
+    withChild(p -> {
+      assumeThat(p.channel().wire().awaitsInKernel()).as("Linux, with native access").isTrue();
+      long before = p.channel().lentReads();
+      onTask(() -> p.openContext(CtxFuncs::echo, (ctx, first) -> {
+        assertThat(Thread.currentThread().isVirtual()).isTrue();
+        try (MsgStream s = ctx.openStream()) {
+          for (long i = 0; i < 500; i++) echo(s, i);
+        }
+        return null;
+      }));
+      assertThat(p.channel().lentReads() - before).isGreaterThan(100);
+    });
+  }
+
+  @Test
+  void aTaskOnAVirtualThreadHoldingTheReadingIsCancelledOnTimeAndTheConnectionLives() {
+    withEchoStream((p, s) -> {
+      assumeThat(p.channel().wire().awaitsInKernel()).as("Linux, with native access").isTrue();
+      long[] next = {0};
+      onTask(() -> {
+        next[0] = converseUntilLent(p, s);
+        for (int round = 0; round < 20; round++) { // cancelled in its wait, while it holds the reading
+          long t0 = System.nanoTime();
+          CancelScope waited = Sc.moveOnAfter(Duration.ofMillis(5), scope -> s.receive()); // nothing comes
+          assertThat(waited.cancelledCaught()).isTrue();
+          assertThat((System.nanoTime() - t0) / 1_000_000).isLessThan(5_000);
+          echo(s, next[0]++); // an interrupt that closed the socket under the task would end this
+        }
+      });
+      assertThat(p.run(Funcs::add, 2L, 3L)).isEqualTo(5L);
+      echo(s, next[0]);
     });
   }
 

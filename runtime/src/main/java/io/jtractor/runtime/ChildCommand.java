@@ -61,7 +61,7 @@ record ChildCommand(List<String> jvm, List<String> identity, String trust) {
     Module jtractor = ChildMain.class.getModule();
     if (!jtractor.isNamed()) return List.of("-cp", classPath, ChildMain.class.getName());
     List<String> args = new ArrayList<>(List.of("--module-path", System.getProperty("jdk.module.path", ""), "--add-modules", "ALL-MODULE-PATH",
-        "--enable-native-access=" + jtractor.getName()));
+        "--enable-native-access=" + jtractor.getName() + "," + io.jtractor.wire.WireChannel.class.getModule().getName()));
     if (!classPath.isEmpty()) args.addAll(List.of("-cp", classPath));
     args.addAll(List.of("-m", jtractor.getName() + "/" + ChildMain.class.getName()));
     return args;

@@ -16,9 +16,10 @@ import java.util.ArrayList;
  * knows more messages are buffered, and hand them over together ({@link #flush}): the consumer
  * wakes once per socket read, not once per item.
  *
- * <p>A task waiting here on a platform thread may be lent the connection's reading ({@link
- * ReaderRelay#readFor}): it then reads its next message from the socket itself instead of being
- * woken by a reader that did, as the two ends of a raw socket do.
+ * <p>A task waiting here on a platform thread, or on a virtual thread where the connection can
+ * block its carrier in the kernel ({@link ReaderRelay#lendsToVirtualThreads}), may be lent the
+ * connection's reading ({@link ReaderRelay#readFor}): it then reads its next message from the
+ * socket itself instead of being woken by a reader that did, as the two ends of a raw socket do.
  *
  * <p>Threads: the connection's reader puts, holds and flushes ({@link #deferred} is confined to
  * the thread holding the reading; the relay's hand-offs order it between holders); the tasks
@@ -43,13 +44,13 @@ final class ContextInbox implements ReaderRelay.Mailbox {
   /** That relay's loan of the reading; null with it. */
   private final ReadingLoan loan;
   /**
-   * The platform thread waiting in {@link #receive} that would take the reading, or null. Written
+   * The thread waiting in {@link #receive} that would take the reading, or null. Written
    * by that thread, read by the holder of the reading; with several waiting, the last to come.
    */
   private volatile Thread waitingReader;
   /** How many waits {@link #waitingReader}s began here; written by them, read by the holder. */
   private volatile long waits;
-  /** When a platform task's last wait here ended (System.nanoTime), 0 before the first; theirs. */
+  /** When a lendable task's last wait here ended (System.nanoTime), 0 before the first; theirs. */
   private long lastWaitEnded;
   /**
    * Whether a stream item was sent on this context since the holder of the reading last lent a
@@ -116,7 +117,7 @@ final class ContextInbox implements ReaderRelay.Mailbox {
   }
 
   /**
-   * {@link #put}, for the holder of the reading: if this wakes a platform thread waiting here
+   * {@link #put}, for the holder of the reading: if this wakes a thread waiting here
    * that would take the reading, in a conversation ({@link #sentSinceWoken}, and nothing more has
    * arrived after this message: a bulk transfer is read best by a reader beside the task), lends
    * it the reading ({@link ReadingLoan#lendTo}). The message
@@ -184,17 +185,18 @@ final class ContextInbox implements ReaderRelay.Mailbox {
    */
   Object receive() throws EndOfChannel {
     ReceiveChannel<Object> in = channel.receiver();
-    if (relay == null || Thread.currentThread().isVirtual()) return in.receive();
+    if (relay == null || (Thread.currentThread().isVirtual() && !relay.lendsToVirtualThreads())) return in.receive();
     long now = System.nanoTime();
     if (lastWaitEnded != 0) loan.recordGap(now - lastWaitEnded);
     try {
-      return receiveOnPlatformThread(in);
+      return receiveLendable(in);
     } finally {
       lastWaitEnded = System.nanoTime();
     }
   }
 
-  private Object receiveOnPlatformThread(ReceiveChannel<Object> in) {
+  /** A wait that may take a loan of the reading up, or be made one ({@link #putLending}). */
+  private Object receiveLendable(ReceiveChannel<Object> in) {
     try {
       Sc.checkpointIfCancelled();
       Object m = in.tryReceive();

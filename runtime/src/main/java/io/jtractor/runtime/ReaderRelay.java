@@ -222,6 +222,53 @@ final class ReaderRelay {
     return wire.quiet();
   }
 
+  /**
+   * Whether a virtual thread is lent the reading too: only where its wait blocks its carrier in the
+   * kernel ({@link WireChannel#awaitsInKernel}). Through the JDK's poller its wait would cost the
+   * poller's wake-up and a carrier's, more than the hand-over it saves (docs/design.md, "Lending
+   * the reading to virtual threads").
+   */
+  boolean lendsToVirtualThreads() {
+    return wire.awaitsInKernel();
+  }
+
+  /**
+   * {@link WireChannel#awaitMessage} for a task holding the reading, shielded on a virtual thread:
+   * sc cancels a task by interrupting its thread, and an interrupt closes a socket under a virtual
+   * thread blocked in it. The wait is short ({@link #TASK_READ_WAIT_MILLIS}); a cancellation is
+   * delivered as it ends, and the caller checks for one before it waits again.
+   */
+  private boolean awaitShielded() throws WireException {
+    if (!Thread.currentThread().isVirtual()) return wire.awaitMessage(TASK_READ_WAIT_MILLIS);
+    boolean[] arrived = {false};
+    WireException[] failed = {null};
+    Sc.shielded(s -> {
+      try {
+        arrived[0] = wire.awaitMessage(TASK_READ_WAIT_MILLIS);
+      } catch (WireException e) {
+        failed[0] = e;
+      }
+    });
+    if (failed[0] != null) throw failed[0];
+    return arrived[0];
+  }
+
+  /** {@link WireChannel#receive} for a task holding the reading, shielded on a virtual thread (see {@link #awaitShielded}). */
+  private Msg receiveShielded() throws WireException {
+    if (!Thread.currentThread().isVirtual()) return wire.receive();
+    Msg[] got = {null};
+    WireException[] failed = {null};
+    Sc.shielded(s -> {
+      try {
+        got[0] = wire.receive();
+      } catch (WireException e) {
+        failed[0] = e;
+      }
+    });
+    if (failed[0] != null) throw failed[0];
+    return got[0];
+  }
+
   /** Where a task holding the reading looks for its own message: a context's inbox, a call's. */
   interface Mailbox {
     /** The next message here, or null if none is here yet (or none will come); never blocks. */
@@ -252,9 +299,13 @@ final class ReaderRelay {
             lentReads++; // the holder's own field: one writer at a time
             return mine;
           }
-          if (Sc.isCancelled() || !wire.awaitMessage(TASK_READ_WAIT_MILLIS)) return null;
+          if (Sc.isCancelled()) return null;
+          if (!awaitShielded()) {
+            if (Thread.currentThread().isVirtual()) loan.sawSlowReply(); // its carrier waited in vain
+            return null;
+          }
         }
-        Msg msg = wire.receive();
+        Msg msg = receiveShielded();
         read++;
         if (forCalls(msg)) {
           calls.deliver(msg, wire.hasBufferedMessage(), false);

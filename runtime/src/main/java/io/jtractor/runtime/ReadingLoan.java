@@ -6,8 +6,9 @@ import java.util.concurrent.atomic.AtomicReference;
  * A connection's reading lent to one waiting task between two of its waits (see {@link
  * ReaderRelay#readFor}), and the policy that decides whether to lend it at all.
  *
- * <p>The holder of the reading that is about to wake a platform thread waiting for a context's
- * message lends it the reading ({@link #lendTo}) and stops reading. From then until that thread
+ * <p>The holder of the reading that is about to wake a thread waiting for a context's message (a
+ * platform thread; a virtual one where the connection can block its carrier in the kernel, {@link
+ * ReaderRelay#lendsToVirtualThreads}) lends it the reading ({@link #lendTo}) and stops reading. From then until that thread
  * waits again, no one reads the connection: the loan is a run of the {@link InlineCallWatch},
  * which takes the reading back ({@link #handOff}: the relay reads on) if the borrower stays away
  * past its limits, as from a call run on the reader. The borrower takes its loan up ({@link
@@ -16,7 +17,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * ({@link #take}), the lender undoing it ({@link #takeBack}), or the watch; compare-and-set on
  * {@link #lent}, then on the run's state.
  *
- * <p>Policy: a loan is made only while the connection's platform waiters have lately come back
+ * <p>Policy: a loan is made only while the connection's waiters have lately come back
  * quickly ({@link #recordGap}, below {@link Tuning#inlineIfShorterThanNanos}, the knob that lets a
  * reader run short calls itself): a task that computes between its messages would otherwise keep
  * the connection unread meanwhile. A hand-off by the watch stops lending until the gaps prove
@@ -37,7 +38,7 @@ final class ReadingLoan {
   /** Loans are made while waiters' gaps average below this. */
   private final long lendBelowNanos;
   /**
-   * A running average of how long platform tasks waiting here stayed away between two waits;
+   * A running average of how long tasks waiting here stayed away between two waits;
    * written by them and by the watch, a lost update only blurs it.
    */
   private volatile long recentGapNanos;
@@ -108,7 +109,17 @@ final class ReadingLoan {
     noLoansUntil = System.nanoTime() + BULK_PAUSE_NANOS;
   }
 
-  /** A platform task waits here again, {@code nanos} after its last wait here ended. */
+  /**
+   * A virtual thread holding the reading waited a whole {@link ReaderRelay#TASK_READ_WAIT_MILLIS}
+   * for its reply, its carrier blocked meanwhile: not a tight conversation. No loans for {@link
+   * #BULK_PAUSE_NANOS}, so that a reply that depends on other virtual threads of this JVM (which
+   * that carrier could have run) does not meet a blocked carrier at every message.
+   */
+  void sawSlowReply() {
+    noLoansUntil = System.nanoTime() + BULK_PAUSE_NANOS;
+  }
+
+  /** A task waits here again, {@code nanos} after its last wait here ended. */
   void recordGap(long nanos) {
     long took = Math.min(nanos, 10 * lendBelowNanos);
     long avg = recentGapNanos;

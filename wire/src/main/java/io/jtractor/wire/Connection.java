@@ -69,6 +69,25 @@ public interface Connection extends AutoCloseable {
     return false;
   }
 
+  /**
+   * Whether {@link #waitReadable} can block the calling thread in the kernel (a plain TCP socket
+   * on Linux, with native access: see {@code KernelWait}); false by default.
+   */
+  default boolean waitsInKernel() {
+    return false;
+  }
+
+  /**
+   * Waits at most {@code millis} for bytes to read (or the end), blocking the calling thread in
+   * the kernel, a virtual thread's carrier included. Reads nothing.
+   *
+   * @return 1 if there are, 0 if the time ran out, -1 if this wait cannot be made now (wait by
+   *     reading with {@link #readTimeout} instead); -1 by default
+   */
+  default int waitReadable(int millis) {
+    return -1;
+  }
+
   /** Closes it; a blocked read then fails. Idempotent, never throws. */
   @Override
   void close();

@@ -23,6 +23,13 @@ final class SocketConnection implements Connection {
   private final Socket socket;
   private final Transport transport;
   private final boolean initiator;
+  /**
+   * The socket's descriptor for {@link KernelWait}, found at the first {@link #waitReadable};
+   * {@link #UNKNOWN} until then, -1 if there is none to use. Only the reading thread uses it.
+   */
+  private int descriptor = UNKNOWN;
+
+  private static final int UNKNOWN = -2;
 
   SocketConnection(Socket socket, Transport transport, boolean initiator) throws IOException {
     this.socket = Objects.requireNonNull(socket, "socket");
@@ -78,6 +85,17 @@ final class SocketConnection implements Connection {
     if (socket instanceof SSLSocket || socket.getChannel() != null) return false;
     socket.setSoTimeout(millis);
     return true;
+  }
+
+  @Override
+  public boolean waitsInKernel() {
+    return KernelWait.AVAILABLE && !(socket instanceof SSLSocket) && socket.getChannel() == null;
+  }
+
+  @Override
+  public int waitReadable(int millis) {
+    if (descriptor == UNKNOWN) descriptor = waitsInKernel() ? KernelWait.descriptorOf(socket) : -1;
+    return descriptor < 0 ? -1 : KernelWait.readable(descriptor, millis);
   }
 
   /** TLS exporter label (RFC 8446 7.5) of the handshake's channel binding. */

@@ -414,11 +414,21 @@ public final class WireChannel implements AutoCloseable {
   }
 
   /**
+   * Whether {@link #awaitMessage} on a virtual thread waits blocking its carrier in the kernel, so
+   * that the message wakes it directly (see {@link Connection#waitsInKernel}); where it does not,
+   * a virtual thread's wait goes through the JDK's poller.
+   */
+  public boolean awaitsInKernel() {
+    return timedReads && connection.waitsInKernel();
+  }
+
+  /**
    * Waits at most {@code millis} (at least 1) for the next message to begin arriving; only the
    * thread that may call {@link #receive()} calls this. True if a message's bytes are here, or
    * the connection ended: {@link #receive()} then returns it (waiting at most for the rest of its
    * frame) or says how it ended. False if nothing came in time, or if this connection cannot wait
-   * with a limit ({@link #canAwaitMessage}).
+   * with a limit ({@link #canAwaitMessage}). A virtual thread waits in the kernel where the
+   * connection can ({@link #awaitsInKernel}).
    *
    * @throws WireException.TransportClosed if the connection failed
    */
@@ -426,6 +436,7 @@ public final class WireChannel implements AutoCloseable {
     if (millis < 1) throw new IllegalArgumentException("millis must be at least 1: " + millis);
     if (reader.hasBufferedFrame()) return true;
     if (!timedReads) return false;
+    if (Thread.currentThread().isVirtual() && connection.waitReadable(millis) == 0) return false; // KernelWait
     try {
       connection.readTimeout(millis);
       try {
