@@ -67,7 +67,10 @@ public final class StreamBench {
     }
     int messages = args.length > 0 ? Integer.parseInt(args[0]) : 100_000;
     boolean tree = args.length <= 1 || Boolean.parseBoolean(args[1]);
-    System.out.println("jtractor stream benchmarks (" + (Runtime.getRuntime().availableProcessors() == 1 ? "pinned to one CPU" : "unpinned") + ")");
+    System.out.println("jtractor stream benchmarks (" + (Runtime.getRuntime().availableProcessors() == 1 ? "pinned to one CPU" : "unpinned")
+        + "; this JVM's tasks " + (io.jtractor.wire.WireChannel.class.getModule().isNativeAccessEnabled()
+            ? "may wait for replies in poll(2)" : "wait for replies through a reader: no native access (--enable-native-access=ALL-UNNAMED)")
+        + ")");
     try (Root root = Jtractor.openRoot("bench", BenchFuncs.class)) {
       root.openNursery(an -> {
         Portal p = an.withSpawnOptions(ActorBench.childOptions()).startActor("streamer", BenchFuncs.class);
