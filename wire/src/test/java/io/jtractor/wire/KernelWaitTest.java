@@ -57,7 +57,7 @@ class KernelWaitTest {
         }
       }, virtual);
       Thread.sleep(50);
-      out.write(frame(new Msg.Yield("c", 7L)));
+      out.write(WireChannelTest.frame(new Msg.Yield("c", 7L)));
       out.flush();
       assertThat(waiting.get(5, TimeUnit.SECONDS)).isTrue();
       assertThat(virtual.submit(ch::receive).get(5, TimeUnit.SECONDS)).isEqualTo(new Msg.Yield("c", 7L));
@@ -85,16 +85,5 @@ class KernelWaitTest {
       assertThat(KernelWait.readable(fa, 10)).isZero();
       assertThat(b.getInputStream().read()).isEqualTo(1);
     }
-  }
-
-  private static byte[] frame(Msg msg) {
-    byte[] body = MsgCodec.encode(msg);
-    byte[] f = new byte[4 + body.length];
-    f[0] = (byte) body.length;
-    f[1] = (byte) (body.length >>> 8);
-    f[2] = (byte) (body.length >>> 16);
-    f[3] = (byte) (body.length >>> 24);
-    System.arraycopy(body, 0, f, 4, body.length);
-    return f;
   }
 }

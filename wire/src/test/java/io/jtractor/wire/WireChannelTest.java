@@ -107,7 +107,7 @@ class WireChannelTest {
   // ---- awaitMessage: a bounded wait for the next message, for a task lent the reading ----
 
   /** One frame as the wire carries it: the u32 little-endian length, then the body. */
-  private static byte[] frame(Msg msg) {
+  static byte[] frame(Msg msg) {
     byte[] body = MsgCodec.encode(msg);
     byte[] f = new byte[4 + body.length];
     f[0] = (byte) body.length;
