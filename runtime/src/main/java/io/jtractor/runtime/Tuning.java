@@ -108,11 +108,13 @@ public record Tuning(
 
   /**
    * Flags recommended for a root's JVM (a program that opens a {@code Root}): a serial collector,
-   * a small initial heap, C1 only and the C heap trimmed. Drop {@code -XX:TieredStopAtLevel=1} for
-   * a root that does heavy work itself.
+   * a small initial heap, C1 only and the C heap trimmed; and native access, so that a task
+   * waiting for a reply over plain TCP can wait in the kernel and be lent the reading (as children
+   * are). Drop {@code -XX:TieredStopAtLevel=1} for a root that does heavy work itself.
    */
   public static final List<String> LEAN_ROOT_FLAGS =
-      List.of("-XX:+UseSerialGC", "-Xms16m", "-XX:TieredStopAtLevel=1", "-XX:TrimNativeHeapInterval=2000");
+      List.of("-XX:+UseSerialGC", "-Xms16m", "-XX:TieredStopAtLevel=1", "-XX:TrimNativeHeapInterval=2000",
+          "--enable-native-access=ALL-UNNAMED");
 
   /** A child's defaults (how long it may take to connect back, its cancel, its exit): {@link SpawnOptions#DEFAULT}. */
   public static final Duration CHILD_CONNECT_TIMEOUT = SpawnOptions.DEFAULT.connectTimeout();
