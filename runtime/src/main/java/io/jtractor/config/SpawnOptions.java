@@ -41,7 +41,9 @@ public record SpawnOptions(
     io.jtractor.config.Placement placement) {
   /**
    * Flags for child JVMs: a small, quick-starting JVM (C1 only, serial GC, small heap and stacks,
-   * the C heap trimmed). Measurements in docs/design.md ("Lean roots" and spawning).
+   * the C heap trimmed), with native access (the child's fast exit, and a task waiting for a reply
+   * over plain TCP waiting in the kernel). Measurements in docs/design.md ("Lean roots" and
+   * spawning; "A virtual thread waiting in poll").
    */
   public static final List<String> LEAN_JVM_FLAGS =
       List.of(
