@@ -185,7 +185,8 @@ final class ContextInbox implements ReaderRelay.Mailbox {
    */
   Object receive() throws EndOfChannel {
     ReceiveChannel<Object> in = channel.receiver();
-    if (relay == null || (Thread.currentThread().isVirtual() && !relay.lendsToVirtualThreads())) return in.receive();
+    boolean lendable = relay != null && (!Thread.currentThread().isVirtual() || relay.lendsToVirtualThreads());
+    if (!lendable) return in.receive();
     long now = System.nanoTime();
     if (lastWaitEnded != 0) loan.recordGap(now - lastWaitEnded);
     try {

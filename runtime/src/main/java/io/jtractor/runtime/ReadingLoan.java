@@ -8,9 +8,9 @@ import java.util.concurrent.atomic.AtomicReference;
  *
  * <p>The holder of the reading that is about to wake a thread waiting for a context's message (a
  * platform thread; a virtual one where the connection can block its carrier in the kernel, {@link
- * ReaderRelay#lendsToVirtualThreads}) lends it the reading ({@link #lendTo}) and stops reading. From then until that thread
- * waits again, no one reads the connection: the loan is a run of the {@link InlineCallWatch},
- * which takes the reading back ({@link #handOff}: the relay reads on) if the borrower stays away
+ * ReaderRelay#lendsToVirtualThreads}) lends it the reading ({@link #lendTo}) and stops reading.
+ * From then until that thread waits again, no one reads the connection: the loan is a run of the
+ * {@link InlineCallWatch}, which takes the reading back ({@link #handOff}: the relay reads on) if the borrower stays away
  * past its limits, as from a call run on the reader. The borrower takes its loan up ({@link
  * #take}) when it next waits for this connection, and reads; or gives it back ({@link
  * #giveBack}) before it waits for anything else. Exactly one party wins each loan: the borrower
