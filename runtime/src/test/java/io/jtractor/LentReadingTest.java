@@ -219,6 +219,31 @@ class LentReadingTest extends SharedRootTest {
     });
   }
 
+  /**
+   * The opener of a context is lent the reading with its {@code started}, so that it reads its
+   * next answers (a cancel's, say) itself; nothing shows yet how soon it will wait again, so a
+   * body that computes instead loses the loan within about a millisecond, not the ten a runnable
+   * borrower in a conversation keeps it (the connection is unread meanwhile).
+   */
+  @Test
+  void anOpenerThatComputesAfterStartedLosesTheReadingWithinMilliseconds() {
+    withChild(p -> {
+      boolean takenWhileComputing = false;
+      for (int attempt = 0; attempt < 20 && !takenWhileComputing; attempt++) {
+        long before = p.channel().loansTakenBack();
+        takenWhileComputing = p.openContext(CtxFuncs::echo, (ctx, first) -> {
+          long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(8);
+          while (System.nanoTime() - until < 0) Thread.onSpinWait(); // computes, runnable, never waits
+          boolean taken = p.channel().loansTakenBack() > before;
+          ctx.cancel(); // the echo would wait for a stream for ever
+          return taken;
+        });
+      }
+      assertThat(takenWhileComputing).as("a loan taken back within the 8 ms an opener computed").isTrue();
+      assertThat(p.run(Funcs::add, 2L, 3L)).isEqualTo(5L);
+    });
+  }
+
   @Test
   void aBulkTransferIsReadBesideItsConsumerNotByIt() {
     withChild(p -> {
@@ -231,9 +256,10 @@ class LentReadingTest extends SharedRootTest {
         return n;
       });
       assertThat(received).isEqualTo(20_000L);
-      // The consumer sends nothing back: no conversation, so no loan (and the socket's reads stay
-      // plain blocking reads, which a loan would turn into non-blocking ones for good).
-      assertThat(p.channel().lentReads()).isEqualTo(before);
+      // The consumer sends nothing back: no conversation after the opening. The opener is lent the
+      // reading with `started`; its first read then brings a bulk, and it gives the reading back
+      // for good, so at most that one read is its own.
+      assertThat(p.channel().lentReads() - before).isLessThanOrEqualTo(1);
     });
   }
 

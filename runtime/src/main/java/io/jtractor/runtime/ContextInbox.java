@@ -65,6 +65,8 @@ final class ContextInbox implements ReaderRelay.Mailbox {
    * (docs/design.md, "Lending the reading to the woken task").
    */
   private volatile boolean sentSinceWoken;
+  /** Whether the next loan is the opening's, and brief ({@link #opening}); as {@link #sentSinceWoken}. */
+  private volatile boolean openingLoan;
 
   /** A lane item whose value is null: a channel holds no null. */
   static final Object NULL_ITEM = new Object();
@@ -134,10 +136,23 @@ final class ContextInbox implements ReaderRelay.Mailbox {
       return false;
     }
     sentSinceWoken = false;
+    boolean brief = openingLoan;
+    if (brief) openingLoan = false;
     long wait = waits;
     put(msg);
-    InlineCallWatch.Run lent = loan.lendTo(waiting);
+    InlineCallWatch.Run lent = loan.lendTo(waiting, brief);
     return wait == waits || !loan.takeBack(lent);
+  }
+
+  /**
+   * The opener sends the context's {@code cmd}: its answer ({@code started}) may be lent with, as
+   * a stream item's answer is, so that the opener reads what it waits for next (its {@code
+   * Context.cancel()}'s answers, say) itself. Briefly: nothing shows yet how soon it comes back.
+   */
+  void opening() {
+    if (loan == null) return;
+    openingLoan = true;
+    sentSinceWoken = true;
   }
 
   /** A stream item was sent on this context (any thread). */

@@ -465,6 +465,11 @@ public final class ContextLink {
     }
   }
 
+  /** Caller side: the opener is about to send the context's {@code cmd} ({@link ContextInbox#opening}). */
+  void opening() {
+    inbox.opening();
+  }
+
   /** A {@link ContextCancelled} raised locally (e.g. opening a stream on a cancelled context). */
   public ContextCancelled localCancelled(String message) {
     return (ContextCancelled) RemoteActorError.from(ErrorBoxing.contextCancelled(message, chan.localUid(), chan.localUid()), chan.localUid());

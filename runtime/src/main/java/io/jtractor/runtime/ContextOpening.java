@@ -28,6 +28,7 @@ public final class ContextOpening {
     boolean ok = false;
     boolean sent = false;
     try {
+      link.opening();
       chan.send(new Msg.Cmd(ns, func, kwargs, chan.localUid(), link.cid()));
       sent = true;
       Msg m = link.nextMessage();

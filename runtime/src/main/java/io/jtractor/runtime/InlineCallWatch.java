@@ -65,13 +65,16 @@ final class InlineCallWatch {
     final long startedNanos;
     /** The reader running the call. */
     final Thread reader;
+    /** After this, the reading is taken away even from a runnable thread. */
+    final long runnableLimitNanos;
     /** Who won, the reader finishing or the watch handing off; changed once, by CAS. */
     private final AtomicInteger state = new AtomicInteger(RUNNING);
 
-    private Run(Runnable handOff, long startedNanos, Thread reader) {
+    private Run(Runnable handOff, long startedNanos, Thread reader, long runnableLimitNanos) {
       this.handOff = handOff;
       this.startedNanos = startedNanos;
       this.reader = reader;
+      this.runnableLimitNanos = runnableLimitNanos;
     }
 
     /**
@@ -83,7 +86,7 @@ final class InlineCallWatch {
 
     /** Whether the watch should take the reading away now, {@code age} after the call began. */
     boolean due(long age) {
-      return age >= HAND_OFF_RUNNABLE_AFTER_NANOS
+      return age >= runnableLimitNanos
           || (age >= HAND_OFF_AFTER_NANOS && (inOwnWrite || reader.getState() != Thread.State.RUNNABLE));
     }
 
@@ -117,7 +120,7 @@ final class InlineCallWatch {
    */
   static Run begin(Runnable handOff) {
     long now = System.nanoTime();
-    Run run = new Run(handOff, now, Thread.currentThread());
+    Run run = new Run(handOff, now, Thread.currentThread(), HAND_OFF_RUNNABLE_AFTER_NANOS);
     CURRENT.set(run);
     RUNNING.add(run);
     lastBegan = now;
@@ -132,8 +135,17 @@ final class InlineCallWatch {
    * thread may be another (the reader lending the reading); nothing is recorded for it.
    */
   static Run reserve(Runnable handOff, Thread holder) {
+    return reserve(handOff, holder, false);
+  }
+
+  /**
+   * {@link #reserve(Runnable, Thread)}; {@code brief}: taken away after {@link
+   * #HAND_OFF_AFTER_NANOS} whatever the holder does, runnable or not (a loan made where no earlier
+   * wait shows how soon the holder comes back, see {@code ReadingLoan}).
+   */
+  static Run reserve(Runnable handOff, Thread holder, boolean brief) {
     long now = System.nanoTime();
-    Run run = new Run(handOff, now, holder);
+    Run run = new Run(handOff, now, holder, brief ? HAND_OFF_AFTER_NANOS : HAND_OFF_RUNNABLE_AFTER_NANOS);
     RUNNING.add(run);
     lastBegan = now;
     if (sleeping) wake();

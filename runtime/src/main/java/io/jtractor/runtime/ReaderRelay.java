@@ -335,7 +335,7 @@ final class ReaderRelay {
     } finally {
       if (read > BULK_READ) loan.sawBulk();
       if (keep && read <= BULK_READ && loan.lendsNow()) {
-        loan.lendTo(Thread.currentThread());
+        loan.lendTo(Thread.currentThread(), loan.heldBrief());
       } else if (!handedOn) {
         passReading();
       }

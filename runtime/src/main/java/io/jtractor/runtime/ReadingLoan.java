@@ -48,6 +48,9 @@ final class ReadingLoan {
   /** How long loans stop after a borrower's read brought a bulk of messages. */
   static final long BULK_PAUSE_NANOS = 20_000_000;
 
+  /** Whether the last loan taken up was brief; written and read by the holder of the reading. */
+  private boolean heldBrief;
+
   /** How many loans the watch took back from borrowers that stayed away; written by the watch's thread. */
   private volatile long takenBack;
 
@@ -66,7 +69,16 @@ final class ReadingLoan {
    * {@link #takeBack}s the loan). It has handed over every message it held back already.
    */
   InlineCallWatch.Run lendTo(Thread borrower) {
-    InlineCallWatch.Run loan = InlineCallWatch.reserve(this::handOff, borrower);
+    return lendTo(borrower, false);
+  }
+
+  /**
+   * {@link #lendTo(Thread)}; {@code brief} for a loan made where nothing shows how soon the
+   * borrower comes back (a context's opening, and the loans that follow from it): the watch takes
+   * it back after a millisecond even from a borrower that computes.
+   */
+  InlineCallWatch.Run lendTo(Thread borrower, boolean brief) {
+    InlineCallWatch.Run loan = InlineCallWatch.reserve(this::handOff, borrower, brief);
     lent.set(loan);
     return loan;
   }
@@ -86,7 +98,14 @@ final class ReadingLoan {
    */
   boolean take() {
     InlineCallWatch.Run loan = lent.get();
-    return loan != null && loan.reader == Thread.currentThread() && lent.compareAndSet(loan, null) && settle(loan);
+    boolean taken = loan != null && loan.reader == Thread.currentThread() && lent.compareAndSet(loan, null) && settle(loan);
+    if (taken) heldBrief = loan.runnableLimitNanos == InlineCallWatch.HAND_OFF_AFTER_NANOS;
+    return taken;
+  }
+
+  /** Whether the loan the holder took last was brief: the one it is lent next is brief too. */
+  boolean heldBrief() {
+    return heldBrief;
   }
 
   /** A task about to wait for something else (a stream's credit): a loan to it goes back to the relay. */

@@ -33,9 +33,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * of {@code /proc/self/fd} that points at that inode is the descriptor. Nothing is read or written
  * through the descriptor: a wrong or stale one could only make a wait end early or late.
  *
- * <p>A carrier blocked here runs no other virtual thread, so at most {@link #CARRIERS} threads wait
- * here at once; others use the JDK's wait. Each wait is short: the caller bounds it (1 ms in the
- * runtime).
+ * <p>A carrier blocked here runs no other virtual thread, so at most {@link #CARRIERS} virtual
+ * threads wait here at once; others use the JDK's wait. Each wait is short: the caller bounds it
+ * (1 ms in the runtime). A platform thread waits here too: after it, a plain read takes what
+ * arrived, where a read with a time limit would switch the JDK's socket to non-blocking mode for
+ * good (three system calls per wait instead of one).
  *
  * <p>Threads: any; the counter of waiters is atomic.
  */
@@ -62,7 +64,8 @@ final class KernelWait {
    */
   static int readable(int fd, int millis) {
     if (!AVAILABLE || fd < 0) return -1;
-    if (WAITING.incrementAndGet() > CARRIERS) {
+    boolean carrier = Thread.currentThread().isVirtual(); // a platform thread blocks only itself
+    if (carrier && WAITING.incrementAndGet() > CARRIERS) {
       WAITING.decrementAndGet();
       return -1;
     }
@@ -75,7 +78,7 @@ final class KernelWait {
     } catch (Throwable t) {
       return -1;
     } finally {
-      WAITING.decrementAndGet();
+      if (carrier) WAITING.decrementAndGet();
     }
   }
 

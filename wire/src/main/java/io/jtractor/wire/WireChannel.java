@@ -436,8 +436,13 @@ public final class WireChannel implements AutoCloseable {
     if (millis < 1) throw new IllegalArgumentException("millis must be at least 1: " + millis);
     if (reader.hasBufferedFrame()) return true;
     if (!timedReads) return false;
-    if (Thread.currentThread().isVirtual() && connection.waitReadable(millis) == 0) return false; // KernelWait
+    int ready = connection.waitReadable(millis); // KernelWait, where it can
+    if (ready == 0) return false;
     try {
+      if (ready == 1) { // bytes (or the end) are there: a plain read returns at once, and leaves a
+        reader.readSome(); // plain socket blocking (a timed read switches it to non-blocking for good)
+        return true;
+      }
       connection.readTimeout(millis);
       try {
         reader.readSome();
