@@ -1,5 +1,6 @@
 package io.jtractor.runtime;
 
+import io.jtractor.sc.CancelScope;
 import io.jtractor.sc.ClosedResourceError;
 import io.jtractor.sc.MemoryChannel;
 import io.jtractor.sc.Sc;
@@ -232,41 +233,23 @@ final class ReaderRelay {
     return wire.awaitsInKernel();
   }
 
-  /**
-   * {@link WireChannel#awaitMessage} for a task holding the reading, shielded on a virtual thread:
-   * sc cancels a task by interrupting its thread, and an interrupt closes a socket under a virtual
-   * thread blocked in it. The wait is short ({@link #TASK_READ_WAIT_MILLIS}); a cancellation is
-   * delivered as it ends, and the caller checks for one before it waits again.
-   */
-  private boolean awaitShielded() throws WireException {
-    if (!Thread.currentThread().isVirtual()) return wire.awaitMessage(TASK_READ_WAIT_MILLIS);
-    boolean[] arrived = {false};
-    WireException[] failed = {null};
-    Sc.shielded(s -> {
-      try {
-        arrived[0] = wire.awaitMessage(TASK_READ_WAIT_MILLIS);
-      } catch (WireException e) {
-        failed[0] = e;
-      }
-    });
-    if (failed[0] != null) throw failed[0];
-    return arrived[0];
+  /** A read of the wire by a task holding the reading. */
+  private interface WireRead<T> {
+    T run() throws WireException;
   }
 
-  /** {@link WireChannel#receive} for a task holding the reading, shielded on a virtual thread (see {@link #awaitShielded}). */
-  private Msg receiveShielded() throws WireException {
-    if (!Thread.currentThread().isVirtual()) return wire.receive();
-    Msg[] got = {null};
-    WireException[] failed = {null};
-    Sc.shielded(s -> {
-      try {
-        got[0] = wire.receive();
-      } catch (WireException e) {
-        failed[0] = e;
-      }
-    });
-    if (failed[0] != null) throw failed[0];
-    return got[0];
+  /**
+   * {@code read} by a task holding the reading, shielded on a virtual thread: sc cancels a task by
+   * interrupting its thread, and an interrupt closes a socket under a virtual thread blocked in
+   * the JDK's wait. Each such read is short ({@link #TASK_READ_WAIT_MILLIS}, or the rest of a
+   * frame); a cancellation is delivered as it ends, and the caller checks for one before it waits
+   * again.
+   */
+  private static <T> T shieldedOnVirtual(WireRead<T> read) throws WireException {
+    if (!Thread.currentThread().isVirtual()) return read.run();
+    CancelScope shield = CancelScope.create();
+    shield.setShield(true);
+    return shield.call(s -> read.run()); // a WireException leaves as itself; nothing cancels the shield
   }
 
   /** Where a task holding the reading looks for its own message: a context's inbox, a call's. */
@@ -300,12 +283,12 @@ final class ReaderRelay {
             return mine;
           }
           if (Sc.isCancelled()) return null;
-          if (!awaitShielded()) {
-            if (Thread.currentThread().isVirtual()) loan.sawSlowReply(); // its carrier waited in vain
+          if (!shieldedOnVirtual(() -> wire.awaitMessage(TASK_READ_WAIT_MILLIS))) {
+            if (Thread.currentThread().isVirtual()) loan.pauseLoans(); // its carrier waited in vain
             return null;
           }
         }
-        Msg msg = receiveShielded();
+        Msg msg = shieldedOnVirtual(wire::receive);
         read++;
         if (forCalls(msg)) {
           calls.deliver(msg, wire.hasBufferedMessage(), false);
@@ -333,7 +316,7 @@ final class ReaderRelay {
       }
       return null;
     } finally {
-      if (read > BULK_READ) loan.sawBulk();
+      if (read > BULK_READ) loan.pauseLoans(); // a bulk: read best by a reader beside the task
       if (keep && read <= BULK_READ && loan.lendsNow()) {
         loan.lendTo(Thread.currentThread(), loan.heldBrief());
       } else if (!handedOn) {

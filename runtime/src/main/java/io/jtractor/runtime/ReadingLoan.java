@@ -10,10 +10,10 @@ import java.util.concurrent.atomic.AtomicReference;
  * platform thread; a virtual one where the connection can block its carrier in the kernel, {@link
  * ReaderRelay#lendsToVirtualThreads}) lends it the reading ({@link #lendTo}) and stops reading.
  * From then until that thread waits again, no one reads the connection: the loan is a run of the
- * {@link InlineCallWatch}, which takes the reading back ({@link #handOff}: the relay reads on) if the borrower stays away
- * past its limits, as from a call run on the reader. The borrower takes its loan up ({@link
- * #take}) when it next waits for this connection, and reads; or gives it back ({@link
- * #giveBack}) before it waits for anything else. Exactly one party wins each loan: the borrower
+ * {@link InlineCallWatch}, which takes the reading back ({@link #handOff}: the relay reads on) if
+ * the borrower stays away past its limits, as from a call run on the reader. The borrower takes
+ * its loan up ({@link #take}) when it next waits for this connection, and reads; or gives it back
+ * ({@link #giveBack}) before it waits for anything else. Exactly one party wins each loan: the borrower
  * ({@link #take}), the lender undoing it ({@link #takeBack}), or the watch; compare-and-set on
  * {@link #lent}, then on the run's state.
  *
@@ -21,7 +21,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * quickly ({@link #recordGap}, below {@link Tuning#inlineIfShorterThanNanos}, the knob that lets a
  * reader run short calls itself): a task that computes between its messages would otherwise keep
  * the connection unread meanwhile. A hand-off by the watch stops lending until the gaps prove
- * short again; a borrower's read that brought a bulk stops it for a while ({@link #sawBulk}).
+ * short again; a borrower's read that brought a bulk, or a virtual borrower's wait that ran out,
+ * stops it for a while ({@link #pauseLoans}).
  *
  * <p>Prior art: the leader/follower pattern (Schmidt et al.), whose followers wait to be promoted
  * to read; here the promoted follower is the very task the message is for, and it hands the
@@ -42,7 +43,7 @@ final class ReadingLoan {
    * written by them and by the watch, a lost update only blurs it.
    */
   private volatile long recentGapNanos;
-  /** No loans before this (System.nanoTime): a borrower's read brought a bulk ({@link #sawBulk}). */
+  /** No loans before this (System.nanoTime): a borrower's read brought a bulk ({@link #pauseLoans}). */
   private volatile long noLoansUntil = System.nanoTime();
 
   /** How long loans stop after a borrower's read brought a bulk of messages. */
@@ -119,22 +120,16 @@ final class ReadingLoan {
   }
 
   /**
-   * A borrower's read brought a bulk of messages: a transfer in bulk, which a reader reading
-   * beside the task serves better than the task reading and working through it in turn. No loans
-   * for {@link #BULK_PAUSE_NANOS}; a flood that pauses for credit would otherwise be lent at each
-   * pause and read by its consumer in turn.
+   * No loans for {@link #BULK_PAUSE_NANOS}, after either of two signs that the task is not in a
+   * tight conversation. A borrower's read brought a bulk of messages: a transfer in bulk, which a
+   * reader reading beside the task serves better than the task reading and working through it in
+   * turn (a flood that pauses for credit would otherwise be lent at each pause and read by its
+   * consumer in turn). Or a virtual thread holding the reading waited a whole {@link
+   * ReaderRelay#TASK_READ_WAIT_MILLIS} for its reply, its carrier blocked meanwhile: a reply that
+   * depends on other virtual threads of this JVM, which that carrier could have run, must not
+   * meet a blocked carrier at every message.
    */
-  void sawBulk() {
-    noLoansUntil = System.nanoTime() + BULK_PAUSE_NANOS;
-  }
-
-  /**
-   * A virtual thread holding the reading waited a whole {@link ReaderRelay#TASK_READ_WAIT_MILLIS}
-   * for its reply, its carrier blocked meanwhile: not a tight conversation. No loans for {@link
-   * #BULK_PAUSE_NANOS}, so that a reply that depends on other virtual threads of this JVM (which
-   * that carrier could have run) does not meet a blocked carrier at every message.
-   */
-  void sawSlowReply() {
+  void pauseLoans() {
     noLoansUntil = System.nanoTime() + BULK_PAUSE_NANOS;
   }
 

@@ -80,16 +80,23 @@ final class SocketConnection implements Connection {
 
   @Override
   public boolean readTimeout(int millis) throws IOException {
-    // Not TLS (a read that gives up may leave a record half read), and not a socket of a
-    // SocketChannel: that closes when a thread blocked in it is interrupted, as sc cancels tasks.
-    if (socket instanceof SSLSocket || socket.getChannel() != null) return false;
+    if (!plain()) return false; // as sc cancels tasks by interrupting them
     socket.setSoTimeout(millis);
     return true;
   }
 
+  /**
+   * A plain socket, whose reads may give up and wait in the kernel: not TLS (a read that gives up
+   * may leave a record half read), not a {@code SocketChannel}'s (it closes when a thread blocked
+   * in it is interrupted, as sc cancels tasks).
+   */
+  private boolean plain() {
+    return !(socket instanceof SSLSocket) && socket.getChannel() == null;
+  }
+
   @Override
   public boolean waitsInKernel() {
-    return KernelWait.AVAILABLE && !(socket instanceof SSLSocket) && socket.getChannel() == null;
+    return KernelWait.AVAILABLE && plain();
   }
 
   @Override

@@ -414,11 +414,14 @@ public final class WireChannel implements AutoCloseable {
   }
 
   /**
-   * Whether {@link #awaitMessage} on a virtual thread waits blocking its carrier in the kernel, so
-   * that the message wakes it directly (see {@link Connection#waitsInKernel}); where it does not,
-   * a virtual thread's wait goes through the JDK's poller.
+   * Whether {@link #awaitMessage} waits blocking the calling thread in the kernel, a virtual
+   * thread's carrier included, so that the message wakes it directly (see {@link
+   * Connection#waitsInKernel}); where it does not, a virtual thread's wait goes through the JDK's
+   * poller.
    */
   public boolean awaitsInKernel() {
+    // Asked, not kept: the first answer loads KernelWait (an FFM downcall handle), which a JVM
+    // whose tasks never wait for a socket should not pay for as its connections open.
     return timedReads && connection.waitsInKernel();
   }
 
@@ -427,8 +430,8 @@ public final class WireChannel implements AutoCloseable {
    * thread that may call {@link #receive()} calls this. True if a message's bytes are here, or
    * the connection ended: {@link #receive()} then returns it (waiting at most for the rest of its
    * frame) or says how it ended. False if nothing came in time, or if this connection cannot wait
-   * with a limit ({@link #canAwaitMessage}). A virtual thread waits in the kernel where the
-   * connection can ({@link #awaitsInKernel}).
+   * with a limit ({@link #canAwaitMessage}). Where the connection can wait in the kernel ({@link
+   * #awaitsInKernel}) it does, then reads what arrived with no time limit; else it reads with one.
    *
    * @throws WireException.TransportClosed if the connection failed
    */
@@ -436,7 +439,7 @@ public final class WireChannel implements AutoCloseable {
     if (millis < 1) throw new IllegalArgumentException("millis must be at least 1: " + millis);
     if (reader.hasBufferedFrame()) return true;
     if (!timedReads) return false;
-    int ready = connection.waitReadable(millis); // KernelWait, where it can
+    int ready = connection.waitReadable(millis); // -1 where it cannot wait in the kernel
     if (ready == 0) return false;
     try {
       if (ready == 1) { // bytes (or the end) are there: a plain read returns at once, and leaves a
