@@ -1,8 +1,10 @@
 package io.jtractor.sc;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -311,12 +313,14 @@ public final class CancelScope {
 
   /**
    * Cancels this scope: every checkpoint inside it raises {@link Cancelled} from now on, and every
-   * thread blocked inside it (not behind a shield) is interrupted. Idempotent; any thread.
+   * thread blocked inside it (not behind a shield) is woken: interrupted, or unparked if it waits
+   * in one of this package's own waits. Idempotent; any thread.
    */
   public void cancel() {
     if (cancelCalled) {
       return;
     }
+    Wakes wakes = new Wakes();
     TREE_LOCK.lock();
     try {
       if (cancelCalled) {
@@ -325,25 +329,63 @@ public final class CancelScope {
       cancelCalled = true;
       changed();
       if (state == ENTERED) {
-        deliver(this);
+        deliver(this, wakes);
       }
     } finally {
       TREE_LOCK.unlock();
     }
+    wakes.unparkAll();
   }
 
-  /** Interrupts every thread whose innermost scope is {@code s} or below it, shields excepted. */
-  private static void deliver(CancelScope s) {
+  /**
+   * Delivers a cancellation to every thread whose innermost scope is {@code s} or below it, shields
+   * excepted: a thread parked in one of this package's waits ({@link TaskContext#parkedHere}) is
+   * only noted in {@code wakes}, to be unparked once the lock is released; any other is
+   * interrupted now, under the lock, so that the interrupt never lands after it left the scope.
+   *
+   * <p>Why the difference: a woken thread's way out of a cancelled scope takes this lock. Woken
+   * under it, it would find the lock held by its waker and block at once, to be woken a second
+   * time by the unlock: two switches more per cancel on one CPU, and on several another cross-CPU
+   * wake-up (docs/design.md, "A cancel woke its task twice"). A parked waiter needs no interrupt
+   * to see the cancel: it looks for one when its park ends ({@link Waiting#park}), and an unpark
+   * that comes late, when it has left, is a spurious wake-up that every park tolerates.
+   */
+  private static void deliver(CancelScope s, Wakes wakes) {
     if (s.isRoot && s.state == EXITED) {
       return; // a task that has ended, not yet swept
     }
     if (s.owner != null && s.owner.innermost == s) {
-      s.owner.thread.interrupt();
+      if (s.owner.parkedHere) {
+        wakes.add(s.owner.thread);
+      } else {
+        s.owner.thread.interrupt();
+      }
     }
     for (CancelScope c = s.firstChild; c != null; c = c.nextSibling) {
       if (!c.shield) {
-        deliver(c);
+        deliver(c, wakes);
       }
+    }
+  }
+
+  /** Threads to unpark once {@link #TREE_LOCK} is released; confined to the cancelling thread. */
+  private static final class Wakes {
+    private Thread one;
+    private List<Thread> more;
+
+    void add(Thread t) {
+      if (one == null) {
+        one = t;
+      } else {
+        if (more == null) more = new ArrayList<>();
+        more.add(t);
+      }
+    }
+
+    void unparkAll() {
+      if (one == null) return;
+      LockSupport.unpark(one);
+      if (more != null) more.forEach(LockSupport::unpark);
     }
   }
 
@@ -572,20 +614,23 @@ public final class CancelScope {
    * shield would still see it.
    */
   public void setShield(boolean on) {
+    Wakes wakes = new Wakes();
     TREE_LOCK.lock();
     try {
       shield = on;
       if (state != ENTERED) return; // on no one's stack yet, or off every stack
       changed();
       if (!on) {
-        if (cancelTarget(this) != null) deliver(this);
+        if (cancelTarget(this) != null) deliver(this, wakes);
       } else if (owner != null && owner.thread == Thread.currentThread() && cancelTarget(owner.innermost) == null) {
         Thread.interrupted();
       }
     } finally {
       TREE_LOCK.unlock();
     }
+    wakes.unparkAll();
   }
+
 
   // --------------------------------------------------------------------------------------------
   // Status
@@ -617,7 +662,7 @@ public final class CancelScope {
   Snapshot snapshot() {
     TREE_LOCK.lock();
     try {
-      List<CancelScope> kids = new java.util.ArrayList<>();
+      List<CancelScope> kids = new ArrayList<>();
       for (CancelScope c = firstChild; c != null; c = c.nextSibling) kids.add(c);
       return new Snapshot(label, cancelCalled(), shield, deadline, isRoot && owner != null ? owner.thread : null, kids);
     } finally {

@@ -44,6 +44,16 @@ final class TaskContext {
   Throwable pendingFailure;
 
   /**
+   * Whether {@link #thread} is parked, or about to park, in one of this package's own waits
+   * ({@link Waiting#park}): a cancellation then unparks it once the scope tree's lock is released,
+   * instead of interrupting it under the lock. Written by {@link #thread}, read by cancelling
+   * threads under {@link CancelScope#TREE_LOCK}. Volatile: the wait clears it and then looks for a
+   * cancellation, the canceller cancels and then looks at it, so at least one of them sees the
+   * other.
+   */
+  volatile boolean parkedHere;
+
+  /**
    * The task's tag ({@link Sc#taskTag()}): a task starts with the tag its nursery's owner had when
    * it opened the nursery. Written by the spawning thread before the task's thread starts, then
    * only by {@link #thread}; read by {@link #thread} (and by a nursery opened on it, on it).

@@ -31,19 +31,33 @@ final class Waiting {
 
   /**
    * Parks this thread on {@code blocker} for at most {@code nanos} ({@link Long#MAX_VALUE}: until
-   * unparked); a cancellation that interrupts it raises {@link Cancelled}; for an
-   * interrupt that is not one see {@link TaskContext#onInterrupt()}. No {@code
-   * InterruptedException} is made. The park may end early (a stale unpark, or spuriously): the
-   * caller looks at what it waits for again. The waits of this package that are woken by an
-   * unpark of their own (a sleep, a channel's, an {@link Event}'s, a {@link CapacityLimiter}'s)
-   * all park here.
+   * unparked); a cancellation raises {@link Cancelled}; for an interrupt that is not one see
+   * {@link TaskContext#onInterrupt()}. No {@code InterruptedException} is made. The park may end
+   * early (a stale unpark, or spuriously): the caller looks at what it waits for again. The waits
+   * of this package that are woken by an unpark of their own (a sleep, a channel's, an {@link
+   * Event}'s, a {@link CapacityLimiter}'s) all park here.
+   *
+   * <p>A cancellation reaches a thread parked here by an unpark after the canceller has released
+   * the scope tree's lock, not by an interrupt under it ({@link CancelScope#cancel}). A canceller
+   * that did not see this wait announced ({@link TaskContext#parkedHere}) interrupts instead; one
+   * that saw it unparks, and the permit an unpark leaves ends a park that had not begun yet. Either
+   * way the look for a cancellation after the park finds it.
    */
   static void park(TaskContext task, Object blocker, long nanos) {
-    if (nanos == Long.MAX_VALUE) {
-      LockSupport.park(blocker);
-    } else {
-      LockSupport.parkNanos(blocker, nanos);
+    task.parkedHere = true;
+    try {
+      if (nanos == Long.MAX_VALUE) {
+        LockSupport.park(blocker);
+      } else {
+        LockSupport.parkNanos(blocker, nanos);
+      }
+    } finally {
+      task.parkedHere = false;
     }
-    if (Thread.interrupted()) task.onInterrupt();
+    if (Thread.interrupted()) {
+      task.onInterrupt();
+    } else {
+      task.checkCancelled(); // also sets the interrupt flag, as a delivered cancellation does
+    }
   }
 }

@@ -29,7 +29,9 @@
  *   <li><b>Checkpoints</b>: every blocking call of this package (and {@link
  *       io.jtractor.sc.Sc#checkpoint()}) checks the scope stack and raises {@link
  *       io.jtractor.sc.Cancelled}. The check is level-triggered, as in trio: while a scope is
- *       cancelled, every checkpoint inside it raises again.
+ *       cancelled, every checkpoint inside it raises again. A thread parked in one of these calls
+ *       is unparked rather than interrupted, once the canceller has let go of the tree's lock; it
+ *       sets its own interrupt flag as it raises.
  *   <li><b>Interrupts</b>: foreign blocking code ({@code Thread.sleep}, {@code
  *       BlockingQueue.take}, {@code Object.wait}, {@code Process.waitFor}, socket I/O) is woken by
  *       the interrupt. Whatever it throws ({@code InterruptedException}, {@code

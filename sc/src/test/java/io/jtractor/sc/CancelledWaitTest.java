@@ -134,4 +134,74 @@ class CancelledWaitTest {
         .filteredOn(m -> m.endsWith(interrupted))
         .allMatch(m -> m.equals(plain.threadId() + interrupted));
   }
+
+  /**
+   * A cancel wakes a thread parked in one of this package's waits with an unpark after the scope
+   * tree's lock is released, not with an interrupt under it; so the wait itself must look for the
+   * cancellation once the park ends. A cancel that lands anywhere around the park still ends the
+   * wait: here, hundreds of cancels at every distance from a wait's start, each of which would
+   * leave the task parked for good if one were lost.
+   */
+  @ParameterizedTest(name = "{0}")
+  @EnumSource(Wait.class)
+  void aCancelRacingAWaitAsItParksIsNeverLost(Wait wait) throws Exception {
+    for (boolean virtual : new boolean[] {false, true}) {
+      for (int round = 0; round < 300; round++) {
+        CancelScope scope = CancelScope.create();
+        Event entered = new Event();
+        Thread t = (virtual ? Thread.ofVirtual() : Thread.ofPlatform()).unstarted(() -> Nursery.run(n -> scope.run(s -> {
+          entered.set();
+          wait.run();
+        })));
+        t.start();
+        entered.await();
+        for (int spin = 0; spin < round % 40; spin++) Thread.onSpinWait(); // lands before, in, or after the park
+        scope.cancel();
+        t.join(10_000);
+        assertThat(t.isAlive()).as((virtual ? "virtual" : "platform") + " round " + round + ": the wait ended").isFalse();
+        assertThat(scope.cancelledCaught()).isTrue();
+      }
+    }
+  }
+
+  /**
+   * Inside a cancelled scope the interrupt flag stays set after a wait raised {@link Cancelled},
+   * though the wait was woken by an unpark: foreign blocking code in cleanup sees the
+   * cancellation too (a {@code Thread.sleep} there ends at once).
+   */
+  @ParameterizedTest(name = "{0}")
+  @EnumSource(Wait.class)
+  void aWaitWokenByACancelLeavesTheInterruptFlagSetInsideTheScope(Wait wait) throws Exception {
+    for (boolean virtual : new boolean[] {false, true}) {
+      String kind = virtual ? "virtual" : "platform";
+      Trail trail = new Trail();
+      CancelScope scope = CancelScope.create();
+      Thread t = (virtual ? Thread.ofVirtual() : Thread.ofPlatform()).unstarted(() -> Nursery.run(n -> {
+        scope.run(s -> {
+          trail.add("waiting");
+          try {
+            wait.run();
+          } catch (Cancelled c) {
+            trail.add("cancelled, interrupt flag " + Thread.currentThread().isInterrupted());
+            try {
+              Thread.sleep(30_000);
+            } catch (InterruptedException e) {
+              trail.add("foreign sleep interrupted");
+            }
+            throw c;
+          }
+        });
+        trail.add("left the scope, interrupt flag " + Thread.currentThread().isInterrupted());
+      }));
+      t.start();
+      trail.awaitEvent("waiting");
+      long until = System.nanoTime() + 10_000_000_000L;
+      while (!parked(t) && System.nanoTime() < until) Thread.onSpinWait();
+      scope.cancel();
+      t.join(10_000);
+      assertThat(t.isAlive()).as(kind).isFalse();
+      assertThat(trail.events()).as(kind).containsExactly(
+          "waiting", "cancelled, interrupt flag true", "foreign sleep interrupted", "left the scope, interrupt flag false");
+    }
+  }
 }
