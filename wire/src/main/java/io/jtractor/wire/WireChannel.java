@@ -500,11 +500,23 @@ public final class WireChannel implements AutoCloseable {
     return connection.remoteAddress();
   }
 
-  /** Closes the connection; a blocked {@link #receive()} then fails with TransportClosed. Idempotent. */
+  /**
+   * Closes the connection; a blocked {@link #receive()} then fails with TransportClosed.
+   * Idempotent. Frames a writer handed over to another that was writing ({@link FrameWriter}) go
+   * out first, unless that write is stuck for {@link #CLOSE_SETTLE_MILLIS}: a thread that sends
+   * and then closes loses nothing it sent.
+   */
   @Override
   public void close() {
-    connection.close();
+    try {
+      writer.settle(CLOSE_SETTLE_MILLIS);
+    } finally {
+      connection.close();
+    }
   }
+
+  /** How long {@link #close} waits for a writer to take handed-over frames out. */
+  static final long CLOSE_SETTLE_MILLIS = 100;
 
   @Override
   public String toString() {
