@@ -511,7 +511,11 @@ public final class WireChannel implements AutoCloseable {
     try {
       writer.settle(CLOSE_SETTLE_MILLIS);
     } finally {
-      connection.close();
+      try {
+        deliverLent(); // an in-memory pipe may have lent what settling wrote to this thread
+      } finally {
+        connection.close();
+      }
     }
   }
 

@@ -51,6 +51,48 @@ class WireChannelTest {
     }
   }
 
+  /**
+   * A thread that sends while another thread's write is stuck has its frame handed over and
+   * returns at once (FrameWriter); if it then closes the channel, the close writes that frame
+   * first, once the stuck write goes through: nothing it sent is lost.
+   */
+  @Test
+  void aSendHandedOverToAnotherWriterThenACloseLosesNothing() throws Exception {
+    WireChannel.Config config = new WireChannel.Config(1 << 20, Duration.ofSeconds(2));
+    MemoryConnection.Pair p = MemoryConnection.pair("a", "b");
+    WireChannel a = WireChannel.over(p.initiator(), config);
+    WireChannel b = WireChannel.over(p.acceptor(), config);
+    String big = "x".repeat(600_000); // more than the pipe holds: its write waits for a reader
+    Thread holder = Thread.ofPlatform().start(() -> {
+      try {
+        a.send(new Msg.Return("big", big));
+      } catch (WireException e) {
+        throw new AssertionError(e);
+      }
+    });
+    long until = System.nanoTime() + 10_000_000_000L;
+    while (holder.getState() != Thread.State.WAITING && System.nanoTime() < until) Thread.onSpinWait();
+    assertThat(holder.getState()).as("the big write waits for the reader").isEqualTo(Thread.State.WAITING);
+
+    a.send(new Msg.Return("last", "words")); // handed over: returns while the big write waits
+    assertThat(holder.isAlive()).isTrue();
+    CompletableFuture<List<Object>> read = CompletableFuture.supplyAsync(() -> {
+      List<Object> got = new java.util.ArrayList<>();
+      try {
+        while (true) got.add(((Msg.Return) b.receive()).cid());
+      } catch (WireException.TransportClosed end) {
+        got.add("end");
+      } catch (WireException e) {
+        got.add(e);
+      }
+      return got;
+    });
+    a.close();
+    holder.join(10_000);
+    assertThat(read.get(10, TimeUnit.SECONDS)).containsExactly("big", "last", "end");
+    b.close();
+  }
+
   private static WireChannel handshakeAndGet(WireChannel client, Uid me, CompletableFuture<WireChannel> accepted) throws Exception {
     client.handshake(me, HandshakeAuth.NONE);
     return accepted.get(5, TimeUnit.SECONDS);
