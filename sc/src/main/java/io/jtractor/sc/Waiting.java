@@ -13,10 +13,10 @@ final class Waiting {
 
   /**
    * Sleeps until {@code deadline} (a {@link Sc#currentTime()} value) as a checkpoint. It parks
-   * rather than calling {@code Thread.sleep}: a cancellation interrupts the thread, which ends a
-   * park without an {@code InterruptedException} (filling in that exception's stack trace was the
-   * largest part of cancelling a sleeping task: docs/design.md). A park may also end early (a
-   * stale unpark, or spuriously): the loop looks at the clock and the interrupt again.
+   * rather than calling {@code Thread.sleep}: a cancellation unparks the thread (or interrupts it),
+   * which ends a park without an {@code InterruptedException} (filling in that exception's stack
+   * trace was the largest part of cancelling a sleeping task: docs/design.md). A park may also end
+   * early (a stale unpark, or spuriously): the loop looks at the clock and for a cancellation again.
    */
   static void sleepUntil(TaskContext task, long deadline) {
     task.checkCancelled();

@@ -5,6 +5,7 @@ import java.io.OutputStream;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -20,14 +21,23 @@ import java.util.concurrent.locks.ReentrantLock;
  * its task twice"). Hand-overs stop at {@link #HAND_OVER_LIMIT} bytes waiting; beyond it writers
  * wait for the lock as before, which keeps a peer that reads slowly pushing back on every writer.
  *
- * <p>Semantics kept: the FIFO lock of tractor's per-connection send lock (trio's {@code Lock} is
- * fair) for writers that do wait. Where we deviate: a writer whose frames were handed over
- * returns before they are written, so a failure of that write reaches the writer that made it,
- * and the next writer after it ({@link #failure}), not the one that handed them over; the
- * connection is lost either way, and bytes a socket has taken are no more delivered than these.
+ * <p>Every frame handed over has an owner: each release of the lock is followed by a look at the
+ * queue, a writer that queued tries the lock itself, and a writer that waits in the lock's queue
+ * writes what was handed over first once it has the lock. No one takes the lock past a writer
+ * already waiting in its queue (it is fair, and the quick attempts ask first), so a writer too
+ * large to hand over is not starved by small ones; frames handed over meanwhile go out just
+ * before its own.
+ *
+ * <p>Semantics kept: tractor's per-connection send lock (trio's {@code Lock}, fair): whole frames,
+ * one thread's in the order it sent them, waiting writers served in turn. Where we deviate: a
+ * writer whose frames were handed over returns before they are written. A failed write fails every
+ * later write ({@link #failure}), and frames handed over and not yet written are dropped with it:
+ * the connection is lost either way, and bytes a socket has accepted are no more delivered than
+ * these.
  *
  * <p>Threads: any. {@link #header} and the stream are touched under {@link #lock} only; {@link
- * #handed} and {@link #handedBytes} are concurrent.
+ * #handed} and {@link #handedBytes} are concurrent, and frames leave {@link #handed} under the
+ * lock only.
  */
 public final class FrameWriter {
   /** How many bytes of handed-over frames may wait for the holder of the lock. */
@@ -39,12 +49,9 @@ public final class FrameWriter {
   private final byte[] header = new byte[4];
   /** Frames handed over by writers that found the lock taken, oldest first. */
   private final ConcurrentLinkedQueue<byte[][]> handed = new ConcurrentLinkedQueue<>();
-  /** The bytes (headers included) of {@link #handed}. */
+  /** The bytes (headers included) of {@link #handed}: added before a frame goes in, taken off as it leaves. */
   private final AtomicLong handedBytes = new AtomicLong();
-  /**
-   * The failure of a write of handed-over frames made after its writer had let go of the lock
-   * ({@link #writeHandedOver}): the next write fails with it. Set once, read by anyone.
-   */
+  /** The first write that failed: every later write fails with it. Set under the lock, read by anyone. */
   private volatile IOException failure;
 
   /** @param out where frames go; flushed after every write */
@@ -54,10 +61,11 @@ public final class FrameWriter {
 
   /**
    * Whether a thread is writing now (holds the frame lock), or frames handed over wait for one:
-   * nothing may be handed to the peer past them.
+   * nothing may be handed to the peer past them. The queue is looked at first: frames leave it
+   * under the lock only, and the lock is let go only after they are flushed.
    */
   boolean writing() {
-    return lock.isLocked() || !handed.isEmpty();
+    return !handed.isEmpty() || lock.isLocked();
   }
 
   /** Writes one frame with {@code body}. */
@@ -69,22 +77,34 @@ public final class FrameWriter {
    * Writes several frames with one flush, so that they leave in one segment when they fit: the
    * reader is woken once, not once per frame. If another thread is writing, the frames may be
    * handed to it and this returns at once (see the class comment).
+   *
+   * @throws IOException if this write fails, or an earlier one did
    */
   public void write(byte[]... bodies) throws IOException {
     IOException failed = failure;
     if (failed != null) throw failed;
-    if (!lock.tryLock()) {
+    if (!tryLockUnlessQueued()) {
       if (handOver(bodies)) return;
       lock.lock();
     }
     try {
+      failed = failure; // a write that failed while this one waited for the lock
+      if (failed != null) throw failed;
       writeHandedUnderLock();
       for (byte[] body : bodies) writeFrame(body);
       out.flush();
+    } catch (IOException e) {
+      failedUnderLock(e);
+      throw e;
     } finally {
       lock.unlock();
     }
     writeHandedOver(); // frames handed over after this writer last looked
+  }
+
+  /** Takes the lock if it is free and no writer waits for it: no one passes a waiting writer. */
+  private boolean tryLockUnlessQueued() {
+    return !lock.hasQueuedThreads() && lock.tryLock();
   }
 
   /**
@@ -95,55 +115,34 @@ public final class FrameWriter {
   private boolean handOver(byte[][] bodies) {
     long size = 0;
     for (byte[] body : bodies) size += 4 + body.length;
-    if (handedBytes.get() + size > HAND_OVER_LIMIT) return false;
-    handedBytes.addAndGet(size);
+    if (handedBytes.addAndGet(size) > HAND_OVER_LIMIT) {
+      handedBytes.addAndGet(-size);
+      return false;
+    }
     handed.add(bodies);
     writeHandedOver();
     return true;
   }
 
   /**
-   * Writes whatever was handed over, if the lock is free; as long as frames wait and the lock can
-   * be had. A failure is kept for the next writer ({@link #failure}).
+   * Writes whatever was handed over, as long as frames wait and the lock can be had without
+   * passing a waiting writer (which writes them first once it has the lock). A failure fails every
+   * later write.
    */
   private void writeHandedOver() {
-    while (!handed.isEmpty() && lock.tryLock()) {
+    while (!handed.isEmpty() && tryLockUnlessQueued()) {
       try {
-        writeHandedUnderLock();
-        out.flush();
+        if (failure != null) {
+          dropHandedUnderLock();
+        } else {
+          writeHandedUnderLock();
+          out.flush();
+        }
       } catch (IOException e) {
-        if (failure == null) failure = e;
-        handed.clear();
-        return;
+        failedUnderLock(e);
       } finally {
         lock.unlock();
       }
-    }
-  }
-
-  /**
-   * Writes out frames handed over and not yet written, waiting at most {@code millis} for a writer
-   * to let go of the lock (the connection's close comes next; a write stuck that long on a peer
-   * that does not read is ended by it). Failures are kept for the next writer, as above.
-   */
-  void settle(long millis) {
-    if (handed.isEmpty()) return;
-    boolean locked;
-    try {
-      locked = lock.tryLock(millis, java.util.concurrent.TimeUnit.MILLISECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return;
-    }
-    if (!locked) return;
-    try {
-      writeHandedUnderLock();
-      out.flush();
-    } catch (IOException e) {
-      if (failure == null) failure = e;
-      handed.clear();
-    } finally {
-      lock.unlock();
     }
   }
 
@@ -151,14 +150,51 @@ public final class FrameWriter {
   private void writeHandedUnderLock() throws IOException {
     byte[][] bodies;
     while ((bodies = handed.poll()) != null) {
-      long size = 0;
-      for (byte[] body : bodies) {
-        writeFrame(body);
-        size += 4 + body.length;
-      }
-      handedBytes.addAndGet(-size);
+      handedBytes.addAndGet(-sizeOf(bodies));
+      for (byte[] body : bodies) writeFrame(body);
     }
   }
+
+  /** A write failed, under {@code lock}: every later write fails with it; what waits is dropped. */
+  private void failedUnderLock(IOException e) {
+    if (failure == null) failure = e;
+    dropHandedUnderLock();
+  }
+
+  private void dropHandedUnderLock() {
+    byte[][] bodies;
+    while ((bodies = handed.poll()) != null) handedBytes.addAndGet(-sizeOf(bodies));
+  }
+
+  private static long sizeOf(byte[][] bodies) {
+    long size = 0;
+    for (byte[] body : bodies) size += 4 + body.length;
+    return size;
+  }
+
+  /**
+   * Waits, at most {@code millis}, until no frame handed over is still waiting or being written
+   * (the connection's close comes next). It writes nothing itself: every frame handed over has a
+   * writer that will write it (see the class comment), so a close never blocks in a write of its
+   * own; a write stuck longer on a peer that does not read is ended by the close. An interrupt
+   * does not cut the wait short, and is kept.
+   */
+  void settle(long millis) {
+    if (handed.isEmpty()) return;
+    long deadline = System.nanoTime() + millis * 1_000_000;
+    boolean interrupted = Thread.interrupted(); // a closer in a cancelled scope waits all the same
+    try {
+      while ((!handed.isEmpty() || lock.isLocked()) && System.nanoTime() - deadline < 0) {
+        LockSupport.parkNanos(this, SETTLE_LOOK_NANOS);
+        interrupted |= Thread.interrupted();
+      }
+    } finally {
+      if (interrupted) Thread.currentThread().interrupt();
+    }
+  }
+
+  /** How often {@link #settle} looks whether the frames handed over are out. */
+  private static final long SETTLE_LOOK_NANOS = 50_000;
 
   /**
    * Header, then body, into the buffered stream: no framed copy of the body is made (the stream's

@@ -503,23 +503,20 @@ public final class WireChannel implements AutoCloseable {
   /**
    * Closes the connection; a blocked {@link #receive()} then fails with TransportClosed.
    * Idempotent. Frames a writer handed over to another that was writing ({@link FrameWriter}) go
-   * out first, unless that write is stuck for {@link #CLOSE_SETTLE_MILLIS}: a thread that sends
-   * and then closes loses nothing it sent.
+   * out first: the close waits for them, at most {@link #CLOSE_SETTLE_MILLIS}, so a thread that
+   * sends and then closes loses nothing it sent unless the write is stuck on a peer that does not
+   * read. The close itself never writes.
    */
   @Override
   public void close() {
     try {
       writer.settle(CLOSE_SETTLE_MILLIS);
     } finally {
-      try {
-        deliverLent(); // an in-memory pipe may have lent what settling wrote to this thread
-      } finally {
-        connection.close();
-      }
+      connection.close();
     }
   }
 
-  /** How long {@link #close} waits for a writer to take handed-over frames out. */
+  /** How long {@link #close} waits for handed-over frames to be written. */
   static final long CLOSE_SETTLE_MILLIS = 100;
 
   @Override

@@ -135,7 +135,10 @@ class FrameWriterTest {
     holder.join();
 
     assertThat(failures).as("the holder's own frame failed with the socket").hasSize(1);
+    assertThat(w.writing()).as("what was handed over is dropped with the failure").isFalse();
+    socket.failNextWrite = null; // the socket would take bytes again: a half-written stream must not
     assertThatThrownBy(() -> w.write(body("later"))).isInstanceOf(IOException.class).hasMessageContaining("connection reset");
+    assertThat(frames(socket.all.toByteArray())).isEmpty();
   }
 
   @Test
