@@ -81,13 +81,23 @@ class FrameWriterTest {
     });
   }
 
+  // A writer whose first frame, "first", is stuck in the socket's write on its own thread (the
+  // holder); set by stallFirstWrite, one per test (JUnit makes a new instance for each).
+  private StallingSocket socket;
+  private FrameWriter w;
+  private final List<Throwable> failures = new java.util.concurrent.CopyOnWriteArrayList<>();
+  private Thread holder;
+
+  private void stallFirstWrite() throws InterruptedException {
+    socket = new StallingSocket();
+    w = new FrameWriter(socket);
+    holder = writer(w, "first", failures);
+    assertThat(socket.stalled.await(10, TimeUnit.SECONDS)).as("the holder is in the socket's write").isTrue();
+  }
+
   @Test
   void aWriterThatFindsAnotherWritingHandsItsFramesOverAndReturnsAtOnce() throws Exception {
-    StallingSocket socket = new StallingSocket();
-    FrameWriter w = new FrameWriter(socket);
-    List<Throwable> failures = new java.util.concurrent.CopyOnWriteArrayList<>();
-    Thread holder = writer(w, "first", failures);
-    assertThat(socket.stalled.await(10, TimeUnit.SECONDS)).isTrue(); // the holder is in the socket's write
+    stallFirstWrite();
 
     w.write(body("second"), body("third")); // returns while the holder still writes
     w.write(body("fourth"));
@@ -103,11 +113,7 @@ class FrameWriterTest {
 
   @Test
   void pastTheLimitAWriterWaitsForTheLockAsBefore() throws Exception {
-    StallingSocket socket = new StallingSocket();
-    FrameWriter w = new FrameWriter(socket);
-    List<Throwable> failures = new java.util.concurrent.CopyOnWriteArrayList<>();
-    Thread holder = writer(w, "first", failures);
-    assertThat(socket.stalled.await(10, TimeUnit.SECONDS)).isTrue();
+    stallFirstWrite();
 
     String big = "x".repeat(FrameWriter.HAND_OVER_LIMIT);
     Thread waiting = writer(w, big, failures);
@@ -124,11 +130,7 @@ class FrameWriterTest {
 
   @Test
   void aFailedWriteOfHandedOverFramesFailsTheNextWrite() throws Exception {
-    StallingSocket socket = new StallingSocket();
-    FrameWriter w = new FrameWriter(socket);
-    List<Throwable> failures = new java.util.concurrent.CopyOnWriteArrayList<>();
-    Thread holder = writer(w, "first", failures);
-    assertThat(socket.stalled.await(10, TimeUnit.SECONDS)).isTrue();
+    stallFirstWrite();
     w.write(body("handed over"));
     socket.failNextWrite = new IOException("connection reset");
     socket.release.countDown();
@@ -142,12 +144,8 @@ class FrameWriterTest {
   }
 
   @Test
-  void settlingBeforeACloseWritesWhatWasHandedOverOrGivesUpOnAStuckWrite() throws Exception {
-    StallingSocket socket = new StallingSocket();
-    FrameWriter w = new FrameWriter(socket);
-    List<Throwable> failures = new java.util.concurrent.CopyOnWriteArrayList<>();
-    Thread holder = writer(w, "first", failures);
-    assertThat(socket.stalled.await(10, TimeUnit.SECONDS)).isTrue();
+  void settlingBeforeACloseWaitsForWhatWasHandedOverOrGivesUpOnAStuckWrite() throws Exception {
+    stallFirstWrite();
     w.write(body("last words"));
 
     long t0 = System.nanoTime();
