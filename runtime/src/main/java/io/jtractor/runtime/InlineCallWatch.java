@@ -55,14 +55,25 @@ final class InlineCallWatch {
   /** How long the watch keeps ticking after the last inline call began, before it sleeps. */
   static final long LINGER_NANOS = 5_000_000;
 
-  /** One call a reader runs itself: RUNNING, then FINISHED (by the reader) or HANDED_OFF (by the watch). */
+  /**
+   * One call a reader runs itself: RUNNING, then FINISHED (by the reader) or HANDED_OFF (by the
+   * watch, or by the call giving the reading up before a wait). A call that keeps the reading
+   * while it sleeps goes RUNNING -> READING -> RUNNING (or HANDED_OFF, if it passed the reading on
+   * as it read); the watch leaves a READING run alone.
+   */
   static final class Run {
     static final int RUNNING = 0;
     static final int FINISHED = 1;
     static final int HANDED_OFF = 2;
+    /** The call's thread reads the connection itself while it sleeps: not to be handed off meanwhile. */
+    static final int READING = 3;
 
     final Runnable handOff;
-    final long startedNanos;
+    /**
+     * When the call began, or last came back from reading while it slept ({@link #endReading}):
+     * the watch's limits count from here. Written by the call's thread, read by the watch.
+     */
+    volatile long startedNanos;
     /** The reader running the call. */
     final Thread reader;
     /** After this, the reading is taken away even from a runnable thread. */
@@ -86,6 +97,7 @@ final class InlineCallWatch {
 
     /** Whether the watch should take the reading away now, {@code age} after the call began. */
     boolean due(long age) {
+      if (state.get() == READING) return false;
       return age >= runnableLimitNanos
           || (age >= HAND_OFF_AFTER_NANOS && (inOwnWrite || reader.getState() != Thread.State.RUNNABLE));
     }
@@ -100,6 +112,22 @@ final class InlineCallWatch {
     }
 
     private boolean claimForHandOff() {
+      return state.compareAndSet(RUNNING, HANDED_OFF);
+    }
+
+    /** The call's thread, about to read while it sleeps: true if it still holds the reading. */
+    boolean beginReading() {
+      return state.compareAndSet(RUNNING, READING);
+    }
+
+    /** The call's thread stops reading: it holds the reading again, or gave it up. */
+    void endReading(boolean stillHeld) {
+      if (stillHeld) startedNanos = System.nanoTime(); // the limits count from here, not from the call's start
+      state.compareAndSet(READING, stillHeld ? RUNNING : HANDED_OFF);
+    }
+
+    /** The call's thread gives the reading up before it waits otherwise: true if it had it. */
+    boolean giveUp() {
       return state.compareAndSet(RUNNING, HANDED_OFF);
     }
   }

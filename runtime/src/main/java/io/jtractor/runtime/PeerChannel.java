@@ -282,6 +282,14 @@ public final class PeerChannel {
   }
 
   /**
+   * How many messages on this connection a call run by the reader read itself while it slept
+   * (see {@code ReaderRelay.SleepReading}): a diagnostic, and for tests.
+   */
+  public long sleepingReads() {
+    return relay.sleepingReads();
+  }
+
+  /**
    * How many loans of this connection's reading the watch had to take back from a task that
    * stayed away (see {@link ReadingLoan}); 0 where nothing is lent. A diagnostic, and for tests.
    */

@@ -70,6 +70,20 @@ final class ReaderRelay {
    * waits in the socket longer than {@link #TASK_READ_WAIT_MILLIS}.
    */
   private final boolean lendsToTasks;
+  /**
+   * Whether a call run by a platform reader may keep the reading and read while it sleeps ({@link
+   * #keepsReadingFor}): on a socket whose waits can be made in the kernel; {@code
+   * -Djtractor.sleepReads=false} turns it off.
+   */
+  private final boolean sleepReads;
+  /** No call is kept before this (System.nanoTime): a kept call ran long ({@link #keptCallRanLong}). */
+  private volatile long keepingPausedUntil = System.nanoTime();
+  /**
+   * How long calls are not kept after a kept call ran long: as long as loans stop after a bulk
+   * ({@link ReadingLoan#BULK_PAUSE_NANOS}), so that a connection whose calls keep running long
+   * stalls at most once per pause, and one slow call (a cold JVM's first) costs little.
+   */
+  static final long KEEPING_PAUSE_NANOS = ReadingLoan.BULK_PAUSE_NANOS;
   /** The reading lent to a waiting task between two of its waits, and whether to lend it. */
   private final ReadingLoan loan;
 
@@ -78,6 +92,15 @@ final class ReaderRelay {
    * holder of the reading (one at a time), read by anyone.
    */
   private volatile long lentReads;
+  /** How many messages calls read while they slept ({@link #readWhileSleeping}); as {@link #lentReads}. */
+  private volatile long sleepingReads;
+
+  /**
+   * How long a sleeping call reads with nothing arriving before it gives the reading to a reader
+   * and sleeps plainly: its reads wake it every {@link #TASK_READ_WAIT_MILLIS} to look for a
+   * cancellation from elsewhere, which a long sleep must not pay for.
+   */
+  static final long SLEEP_READ_QUIET_NANOS = 20_000_000;
 
   /** How long a task holding the reading waits in the socket before it gives the reading back. */
   static final int TASK_READ_WAIT_MILLIS = 1;
@@ -98,6 +121,7 @@ final class ReaderRelay {
     this.calls = ch.calls;
     this.platformReaders = wire.connection().transport().kernelWakesReads() ? ch.tuning.platformReaders() : 0;
     this.lendsToTasks = platformReaders > 0 && wire.canAwaitMessage();
+    this.sleepReads = lendsToTasks && Boolean.parseBoolean(System.getProperty("jtractor.sleepReads", "true")) && wire.awaitsInKernel();
     this.loan = new ReadingLoan(this::passReading, ch.tuning.inlineIfShorterThanNanos());
   }
 
@@ -167,6 +191,24 @@ final class ReaderRelay {
           holdsToken = stillReader || loan.take();
           continue;
         }
+        if (keepsReadingFor(call, virtual)) { // the call keeps the reading, and reads while it sleeps
+          InlineCallWatch.Run run = InlineCallWatch.begin(this::keptCallRanLong);
+          Sc.ParkHook before = Sc.setParkHook(new SleepReading(run));
+          boolean stillReader = false;
+          boolean completed = false;
+          try {
+            dispatcher.run(call);
+            if (Thread.interrupted()) Sc.checkpointIfCancelled();
+            completed = true;
+          } finally {
+            Sc.setParkHook(before);
+            stillReader = run.finish();
+            InlineCallWatch.end(run);
+            if (!completed && stillReader) endLoop();
+          }
+          holdsToken = stillReader || loan.take();
+          continue;
+        }
         passReading();
         dispatcher.run(call);
         holdsToken = loan.take(); // the call's task may have been lent the reading, and be done with it
@@ -183,6 +225,115 @@ final class ReaderRelay {
   private void handOffLongCall() {
     dispatcher.markCallsLong();
     passReading();
+  }
+
+  /**
+   * Whether the reader runs {@code call} keeping the reading ({@link SleepReading}): a call that
+   * is not plain (a context's body, say), on a platform reader where waits can be made in the
+   * kernel, unless a kept call ran long lately ({@link #keptCallRanLong}).
+   */
+  private boolean keepsReadingFor(Dispatcher.PreparedCall call, boolean virtual) {
+    return sleepReads && !virtual && !call.isPlain() && System.nanoTime() - keepingPausedUntil >= 0;
+  }
+
+  /**
+   * The watch took the reading from a kept call: it computed, or waited outside this runtime, for
+   * too long. Calls are not kept for {@link #KEEPING_PAUSE_NANOS}, so that a connection whose calls
+   * do that does not go unread for a while at each one.
+   */
+  private void keptCallRanLong() {
+    keepingPausedUntil = System.nanoTime() + KEEPING_PAUSE_NANOS;
+    passReading();
+  }
+
+  /**
+   * A call run by the reader that keeps the reading ({@link #keepsReadingFor}): while the call
+   * sleeps (a context's body in {@code Sc.sleepForever()}, waiting to be cancelled, say) its thread
+   * reads and hands over what arrives ({@link #readWhileSleeping}), so the {@code _cancel_task}
+   * aimed at it is read by the very thread it cancels, which unwinds and answers with no other
+   * thread woken; and before any other wait of sc it passes the reading on, as the reader would
+   * have before running the call. The watch ({@link InlineCallWatch}) takes the reading away from a
+   * call that computes, or blocks outside sc, for too long; never while it reads (the run's
+   * {@code READING} state).
+   */
+  private final class SleepReading implements Sc.ParkHook {
+    private final InlineCallWatch.Run run;
+
+    SleepReading(InlineCallWatch.Run run) {
+      this.run = run;
+    }
+
+    @Override
+    public void sleep(long deadline) {
+      if (!run.beginReading()) { // the watch took the reading, or the call gave it up: a plain sleep
+        long left = deadline - System.nanoTime();
+        if (deadline == io.jtractor.sc.CancelScope.NO_DEADLINE) java.util.concurrent.locks.LockSupport.park(this);
+        else if (left > 0) java.util.concurrent.locks.LockSupport.parkNanos(this, left);
+        return;
+      }
+      boolean held = true;
+      try {
+        held = readWhileSleeping(deadline);
+      } finally {
+        run.endReading(held);
+      }
+    }
+
+    @Override
+    public void beforeOtherPark() {
+      if (run.giveUp()) passReading();
+    }
+  }
+
+  /**
+   * A sleeping call's thread reads and hands over what arrives, as a reader does, until it is
+   * cancelled (looked for at least every {@link #TASK_READ_WAIT_MILLIS}), its sleep's deadline
+   * passes, or nothing arrived for {@link #SLEEP_READ_QUIET_NANOS}. True if it still holds the
+   * reading; false if it passed it on or the loop ended.
+   */
+  private boolean readWhileSleeping(long deadline) {
+    long quietSince = System.nanoTime();
+    try {
+      while (true) {
+        if (!wire.hasBufferedMessage()) {
+          calls.flushDeferred();
+          if (Sc.isCancelled()) return true;
+          long now = System.nanoTime();
+          if (deadline != io.jtractor.sc.CancelScope.NO_DEADLINE && deadline - now <= 0) return true;
+          if (now - quietSince > SLEEP_READ_QUIET_NANOS) { // a long sleep: a reader waits in the kernel instead
+            passReading();
+            return false;
+          }
+          if (!wire.awaitMessage(TASK_READ_WAIT_MILLIS)) continue; // look for a cancellation again
+          quietSince = System.nanoTime();
+        }
+        Msg msg = wire.receive();
+        sleepingReads++; // the holder's own field: one writer at a time
+        if (forCalls(msg)) {
+          calls.deliver(msg, wire.hasBufferedMessage(), false);
+          continue;
+        }
+        if (stopsTasks(msg)) {
+          calls.flushDeferred();
+          startReader(msg);
+          return false;
+        }
+        Dispatcher.PreparedCall call = handleOther(msg);
+        if (call == Dispatcher.END) {
+          endLoop();
+          return false;
+        }
+        if (call != null) ch.actor.service().startSoon("rpc:" + peer.name(), () -> dispatcher.run(call));
+      }
+    } catch (WireException | RuntimeException e) {
+      stoppedReading(e);
+      try {
+        calls.flushDeferred();
+      } finally {
+        endLoop();
+      }
+      return false;
+    }
   }
 
   /** Gives the reading to an idle ex-reader, or to a new reader if none is idle. */
@@ -515,6 +666,11 @@ final class ReaderRelay {
   /** How many messages tasks lent the reading found by reading for themselves. */
   long lentReads() {
     return lentReads;
+  }
+
+  /** How many messages calls kept on the reader read while they slept. */
+  long sleepingReads() {
+    return sleepingReads;
   }
 
   /** Threads taking part in the relay of readers (for {@link Bookkeeping}). */

@@ -17,6 +17,34 @@ public final class LeakFuncs {
     return Actor.current().bookkeeping().toMap();
   }
 
+  /**
+   * How many messages from the peer {@code peerName} calls of this actor read themselves while
+   * they slept (see {@code PeerChannel.sleepingReads}), over every connection with it.
+   */
+  public static long sleepingReadsFrom(String peerName) {
+    Actor self = Actor.current();
+    long n = 0;
+    for (var uid : self.peers()) {
+      if (uid.name().equals(peerName)) {
+        for (var ch : self.channelsTo(uid)) n += ch.sleepingReads();
+      }
+    }
+    return n;
+  }
+
+  /** Reports started, then sleeps until cancelled. */
+  public static void sleepUntilCancelled(Context ctx) {
+    ctx.started();
+    Sc.sleepForever();
+  }
+
+  /** Reports started, then blocks outside sc (a plain {@code Thread.sleep}) for {@code ms}. */
+  public static String blockOutsideSc(Context ctx, long ms) throws InterruptedException {
+    ctx.started();
+    Thread.sleep(ms);
+    return "done";
+  }
+
   /** Streams 0, 1, 2, … until the caller cancels the context. */
   public static void streamForever(Context ctx) {
     ctx.started();

@@ -39,6 +39,41 @@ public final class Sc {
     TaskContext.current().tag = tag;
   }
 
+  /**
+   * What a thread does with its waits in this package, for a runtime that can use a sleeping
+   * thread (set per thread with {@link #setParkHook}). A connection's reader that runs a call
+   * itself can go on reading while the call sleeps, and must give the reading up before the call
+   * waits for anything else.
+   *
+   * <p>The rules of a sleep hold: a sleep ends at its deadline or on a cancellation, and a hook's
+   * {@link #sleep} may return earlier for any reason (the sleep looks again). A cancellation
+   * reaches a thread in a hook's sleep as it reaches a parked one, by an unpark after the canceller
+   * has let go of the scope tree's lock (see {@link CancelScope#cancel}): a hook that does not
+   * park must look for one itself ({@link #isCancelled}) at least every millisecond or so.
+   */
+  public interface ParkHook {
+    /**
+     * Instead of parking in a sleep until {@code deadline} (a {@link #currentTime()} value, or
+     * {@link CancelScope#NO_DEADLINE}): returns when the sleep should look again, at the latest
+     * at the deadline or soon after a cancellation.
+     */
+    void sleep(long deadline);
+
+    /** Called before the thread parks in any other wait of this package. */
+    void beforeOtherPark();
+  }
+
+  /**
+   * Sets the calling thread's park hook ({@code null}: none) and returns the one it replaces, for
+   * the caller to put back when done.
+   */
+  public static ParkHook setParkHook(ParkHook hook) {
+    TaskContext task = TaskContext.current();
+    ParkHook old = task.parkHook;
+    task.parkHook = hook;
+    return old;
+  }
+
   /** A cancellation point and a scheduling point: raises {@link Cancelled} if cancelled, else yields. */
   public static void checkpoint() {
     TaskContext.current().checkCancelled();

@@ -53,6 +53,9 @@ final class TaskContext {
    */
   volatile boolean parkedHere;
 
+  /** What this thread does with its waits ({@link Sc#setParkHook}); only {@link #thread} touches it. */
+  Sc.ParkHook parkHook;
+
   /**
    * The task's tag ({@link Sc#taskTag()}): a task starts with the tag its nursery's owner had when
    * it opened the nursery. Written by the spawning thread before the task's thread starts, then

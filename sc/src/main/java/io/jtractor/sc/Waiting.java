@@ -25,6 +25,18 @@ final class Waiting {
       if (deadline != CancelScope.NO_DEADLINE && deadline <= now) return;
       long left = deadline == CancelScope.NO_DEADLINE ? Long.MAX_VALUE : deadline - now;
       if (left < 0) left = Long.MAX_VALUE; // the subtraction overflowed: as good as forever
+      Sc.ParkHook hook = task.parkHook;
+      if (hook != null) {
+        task.parkedHere = true;
+        try {
+          hook.sleep(deadline);
+        } finally {
+          task.parkedHere = false;
+        }
+        if (Thread.interrupted()) task.onInterrupt();
+        else task.checkCancelled();
+        continue;
+      }
       park(task, SLEEPING, left);
     }
   }
@@ -44,6 +56,8 @@ final class Waiting {
    * way the look for a cancellation after the park finds it.
    */
   static void park(TaskContext task, Object blocker, long nanos) {
+    Sc.ParkHook hook = task.parkHook;
+    if (hook != null) hook.beforeOtherPark();
     task.parkedHere = true;
     try {
       if (nanos == Long.MAX_VALUE) {
