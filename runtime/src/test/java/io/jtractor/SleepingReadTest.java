@@ -45,11 +45,12 @@ class SleepingReadTest extends SharedRootTest {
   void aCalleeSleepingUntilCancelledReadsItsOwnCancel() {
     withChild(p -> {
       assumeThat(p.channel().wire().awaitsInKernel()).as("Linux, with native access").isTrue();
-      openAndCancel(p, 20); // warm: a cold JVM's first calls may run long, and are not kept for a while
+      openAndCancel(p, 100); // warm: a cold JVM's first calls may run long, and are not kept for a while
       long before = p.run(LeakFuncs::sleepingReadsFrom, root.uid().name());
-      openAndCancel(p, 50);
+      openAndCancel(p, 100);
       long read = p.run(LeakFuncs::sleepingReadsFrom, root.uid().name()) - before;
-      assertThat(read).as("cancels read by the sleeping callee itself, of 50").isGreaterThanOrEqualTo(25);
+      // Most are; a call the watch took the reading from (slow on a busy machine) keeps none for 20 ms.
+      assertThat(read).as("cancels read by the sleeping callee itself, of 100").isGreaterThanOrEqualTo(30);
       assertThat(p.run(Funcs::add, 2L, 3L)).isEqualTo(5L);
     });
   }

@@ -70,10 +70,14 @@ final class InlineCallWatch {
 
     final Runnable handOff;
     /**
-     * When the call began, or last came back from reading while it slept ({@link #endReading}):
-     * the watch's limits count from here. Written by the call's thread, read by the watch.
+     * When the call began, moved later by the time it spent reading while it slept ({@link
+     * #endReading}): the watch's limits count the call's time outside those reads, all of it, so
+     * a call that computes between short sleeps still reaches them. Written by the call's thread
+     * (before it changes the state), read by the watch (after it reads the state).
      */
     volatile long startedNanos;
+    /** When the call's thread began reading while it slept; the call's thread only. */
+    private long readingSince;
     /** The reader running the call. */
     final Thread reader;
     /** After this, the reading is taken away even from a runnable thread. */
@@ -95,9 +99,10 @@ final class InlineCallWatch {
      */
     volatile boolean inOwnWrite;
 
-    /** Whether the watch should take the reading away now, {@code age} after the call began. */
-    boolean due(long age) {
+    /** Whether the watch should take the reading away {@code now}. */
+    boolean due(long now) {
       if (state.get() == READING) return false;
+      long age = now - startedNanos; // read after the state: a read that just ended has moved it
       return age >= runnableLimitNanos
           || (age >= HAND_OFF_AFTER_NANOS && (inOwnWrite || reader.getState() != Thread.State.RUNNABLE));
     }
@@ -117,23 +122,31 @@ final class InlineCallWatch {
 
     /** The call's thread, about to read while it sleeps: true if it still holds the reading. */
     boolean beginReading() {
+      readingSince = System.nanoTime();
       return state.compareAndSet(RUNNING, READING);
     }
 
     /** The call's thread stops reading: it holds the reading again, or gave it up. */
     void endReading(boolean stillHeld) {
-      if (stillHeld) startedNanos = System.nanoTime(); // the limits count from here, not from the call's start
-      state.compareAndSet(READING, stillHeld ? RUNNING : HANDED_OFF);
+      if (stillHeld) {
+        startedNanos += System.nanoTime() - readingSince; // the limits do not count the read
+        state.compareAndSet(READING, RUNNING);
+      } else if (state.compareAndSet(READING, HANDED_OFF)) {
+        RUNNING_RUNS.remove(this); // nothing left for the watch to take
+      }
     }
 
     /** The call's thread gives the reading up before it waits otherwise: true if it had it. */
     boolean giveUp() {
-      return state.compareAndSet(RUNNING, HANDED_OFF);
+      if (state.get() == READING) throw new IllegalStateException("a wait while reading in a sleep: the reading would be held by a parked thread");
+      if (!state.compareAndSet(RUNNING, HANDED_OFF)) return false;
+      RUNNING_RUNS.remove(this); // nothing left for the watch to take
+      return true;
     }
   }
 
   /** The calls running inline now. Any thread. */
-  private static final Set<Run> RUNNING = ConcurrentHashMap.newKeySet();
+  private static final Set<Run> RUNNING_RUNS = ConcurrentHashMap.newKeySet();
   /** When the last inline call began (System.nanoTime); written by readers, read by the watch. */
   private static volatile long lastBegan;
   /** Whether the watch is (about to be) parked for good; a Dekker pair with {@link #lastBegan}. */
@@ -150,7 +163,7 @@ final class InlineCallWatch {
     long now = System.nanoTime();
     Run run = new Run(handOff, now, Thread.currentThread(), HAND_OFF_RUNNABLE_AFTER_NANOS);
     CURRENT.set(run);
-    RUNNING.add(run);
+    RUNNING_RUNS.add(run);
     lastBegan = now;
     if (sleeping) wake();
     return run;
@@ -174,7 +187,7 @@ final class InlineCallWatch {
   static Run reserve(Runnable handOff, Thread holder, boolean brief) {
     long now = System.nanoTime();
     Run run = new Run(handOff, now, holder, brief ? HAND_OFF_AFTER_NANOS : HAND_OFF_RUNNABLE_AFTER_NANOS);
-    RUNNING.add(run);
+    RUNNING_RUNS.add(run);
     lastBegan = now;
     if (sleeping) wake();
     return run;
@@ -182,7 +195,7 @@ final class InlineCallWatch {
 
   /** Forgets a run that has finished or was handed off. */
   static void end(Run run) {
-    RUNNING.remove(run);
+    RUNNING_RUNS.remove(run);
     if (CURRENT.get() == run) CURRENT.remove();
   }
 
@@ -221,11 +234,10 @@ final class InlineCallWatch {
       long now = System.nanoTime();
       boolean anyRunning = false;
       long nextLook = 0; // when to look again at the runs still running inline, if any
-      for (Run run : RUNNING) {
-        long age = now - run.startedNanos;
-        if (run.due(age)) {
+      for (Run run : RUNNING_RUNS) {
+        if (run.due(now)) {
           if (run.claimForHandOff()) {
-            RUNNING.remove(run);
+            RUNNING_RUNS.remove(run);
             try {
               run.handOff.run();
             } catch (RuntimeException | Error e) {
@@ -235,6 +247,7 @@ final class InlineCallWatch {
         } else {
           // Before the first limit: look when it is reached. Past it but runnable: look again in a
           // tick, for the thread may have begun to wait since.
+          long age = now - run.startedNanos;
           long look = age < HAND_OFF_AFTER_NANOS ? run.startedNanos + HAND_OFF_AFTER_NANOS : now + TICK_NANOS;
           if (!anyRunning || look - nextLook < 0) nextLook = look;
           anyRunning = true;
@@ -251,7 +264,7 @@ final class InlineCallWatch {
       sleeping = true;
       // Dekker: a reader adds its run and writes lastBegan, then reads sleeping; we write
       // sleeping, then look again.
-      if (RUNNING.isEmpty() && System.nanoTime() - lastBegan >= LINGER_NANOS) {
+      if (RUNNING_RUNS.isEmpty() && System.nanoTime() - lastBegan >= LINGER_NANOS) {
         LockSupport.park();
       }
       sleeping = false;

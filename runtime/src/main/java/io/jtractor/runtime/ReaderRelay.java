@@ -299,7 +299,12 @@ final class ReaderRelay {
           calls.flushDeferred();
           if (Sc.isCancelled()) return true;
           long now = System.nanoTime();
-          if (deadline != io.jtractor.sc.CancelScope.NO_DEADLINE && deadline - now <= 0) return true;
+          long left = deadline - now;
+          if (deadline != io.jtractor.sc.CancelScope.NO_DEADLINE && left < TASK_READ_WAIT_MILLIS * 1_000_000L) {
+            // Less than a read's wait is left: sleep it out (the wait below would overshoot).
+            if (left > 0) java.util.concurrent.locks.LockSupport.parkNanos(this, left);
+            return true;
+          }
           if (now - quietSince > SLEEP_READ_QUIET_NANOS) { // a long sleep: a reader waits in the kernel instead
             passReading();
             return false;

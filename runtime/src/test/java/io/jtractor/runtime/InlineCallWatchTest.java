@@ -76,7 +76,7 @@ class InlineCallWatchTest {
     // A platform thread blocked in a socket write to a slow peer shows as runnable: the runtime
     // marks its own writes so that the reading is handed over after the first limit, not the second.
     InlineCallWatch.Run run = InlineCallWatch.begin(() -> {});
-    long pastFirstLimit = 2 * InlineCallWatch.HAND_OFF_AFTER_NANOS;
+    long pastFirstLimit = run.startedNanos + 2 * InlineCallWatch.HAND_OFF_AFTER_NANOS;
     try {
       assertThat(run.due(pastFirstLimit)).as("running, not writing").isFalse();
       InlineCallWatch.Run marked = InlineCallWatch.ownWriteBegins();
@@ -89,6 +89,42 @@ class InlineCallWatchTest {
       InlineCallWatch.end(run);
     }
     assertThat(InlineCallWatch.ownWriteBegins()).as("no run after end").isNull();
+  }
+
+  @Test
+  void aCallsReadsWhileItSleepsAreNotCountedAndTheWatchLeavesThemAlone() throws InterruptedException {
+    InlineCallWatch.Run run = InlineCallWatch.begin(() -> {});
+    try {
+      long began = run.startedNanos;
+      assertThat(run.beginReading()).isTrue();
+      long farPast = System.nanoTime() + 10 * InlineCallWatch.HAND_OFF_RUNNABLE_AFTER_NANOS;
+      assertThat(run.due(farPast)).as("never while it reads").isFalse();
+      Thread.sleep(5);
+      run.endReading(true);
+      assertThat(run.startedNanos - began).as("the read's time is not counted").isGreaterThanOrEqualTo(5_000_000L);
+      assertThat(run.due(farPast)).as("its limits apply again").isTrue();
+    } finally {
+      run.finish();
+      InlineCallWatch.end(run);
+    }
+  }
+
+  @Test
+  void aRunGivenUpBeforeAWaitLeavesTheWatchToSleep() throws InterruptedException {
+    InlineCallWatch.Run run = InlineCallWatch.begin(() -> {});
+    try {
+      assertThat(run.giveUp()).isTrue();
+      Thread watch = Thread.getAllStackTraces().keySet().stream()
+          .filter(t -> t.getName().equals("jtractor-inline-call-watch")).findFirst().orElseThrow();
+      long until = System.nanoTime() + 5_000_000_000L;
+      // The call has not ended, but nothing is left to take from it: the watch parks for good
+      // after its linger instead of looking at the run again and again.
+      while (watch.getState() != Thread.State.WAITING && System.nanoTime() < until) Thread.sleep(1);
+      assertThat(watch.getState()).isEqualTo(Thread.State.WAITING);
+      assertThat(run.finish()).as("the reading was given up").isFalse();
+    } finally {
+      InlineCallWatch.end(run);
+    }
   }
 
   @Test

@@ -439,6 +439,7 @@ public final class Nursery implements AutoCloseable {
   private Throwable waitForChildren() {
     List<Throwable> failed;
     Cancelled cancelled;
+    if ((ctl.get() & ~CLOSED_BIT) != 0) Waiting.beforeBlock(TaskContext.current()); // children left: it will wait
     lock.lock();
     try {
       if (state == OPEN) state = JOINING;
@@ -629,6 +630,7 @@ public final class Nursery implements AutoCloseable {
     T await(TaskContext caller) {
       Throwable f;
       T v;
+      if (!done) Waiting.beforeBlock(caller);
       lock.lock();
       try {
         while (!done) {

@@ -56,8 +56,7 @@ final class Waiting {
    * way the look for a cancellation after the park finds it.
    */
   static void park(TaskContext task, Object blocker, long nanos) {
-    Sc.ParkHook hook = task.parkHook;
-    if (hook != null) hook.beforeOtherPark();
+    beforeBlock(task);
     task.parkedHere = true;
     try {
       if (nanos == Long.MAX_VALUE) {
@@ -73,5 +72,15 @@ final class Waiting {
     } else {
       task.checkCancelled(); // also sets the interrupt flag, as a delivered cancellation does
     }
+  }
+
+  /**
+   * Before this package blocks {@code task}'s thread in a wait other than a sleep (a park, or a
+   * nursery's wait for its children): its park hook, if any, learns of it ({@link
+   * Sc.ParkHook#beforeOtherPark}).
+   */
+  static void beforeBlock(TaskContext task) {
+    Sc.ParkHook hook = task.parkHook;
+    if (hook != null) hook.beforeOtherPark();
   }
 }
