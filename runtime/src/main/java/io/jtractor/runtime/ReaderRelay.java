@@ -172,41 +172,13 @@ final class ReaderRelay {
           continue; // a waiting task reads now: wait for a turn
         }
         if (dispatcher.runsInline(call)) {
-          InlineCallWatch.Run run = InlineCallWatch.begin(this::handOffLongCall);
-          boolean stillReader = false;
-          boolean completed = false;
-          try {
-            dispatcher.run(call);
-            // A stray interrupt left by user code must not reach the socket read (it would close
-            // the connection on a virtual thread); a real cancellation of this reader still ends it.
-            if (Thread.interrupted()) Sc.checkpointIfCancelled();
-            completed = true;
-          } finally {
-            stillReader = run.finish();
-            InlineCallWatch.end(run);
-            if (!completed && stillReader) endLoop(); // this reader dies holding the reading: no one else has it
-          }
-          // Else the watch passed the reading on: wait for a turn, unless the call, waiting on this
-          // connection, was lent the reading since.
-          holdsToken = stillReader || loan.take();
+          // Unless still the reader, wait for a turn, or the call, waiting on this connection,
+          // was lent the reading since.
+          holdsToken = runKeepingTheReading(call, InlineCallWatch.begin(this::handOffLongCall), false) || loan.take();
           continue;
         }
         if (keepsReadingFor(call, virtual)) { // the call keeps the reading, and reads while it sleeps
-          InlineCallWatch.Run run = InlineCallWatch.begin(this::keptCallRanLong);
-          Sc.ParkHook before = Sc.setParkHook(new SleepReading(run));
-          boolean stillReader = false;
-          boolean completed = false;
-          try {
-            dispatcher.run(call);
-            if (Thread.interrupted()) Sc.checkpointIfCancelled();
-            completed = true;
-          } finally {
-            Sc.setParkHook(before);
-            stillReader = run.finish();
-            InlineCallWatch.end(run);
-            if (!completed && stillReader) endLoop();
-          }
-          holdsToken = stillReader || loan.take();
+          holdsToken = runKeepingTheReading(call, InlineCallWatch.begin(this::keptCallRanLong), true) || loan.take();
           continue;
         }
         passReading();
@@ -216,6 +188,31 @@ final class ReaderRelay {
     } finally {
       readers.decrementAndGet();
     }
+  }
+
+  /**
+   * Runs {@code call} on this reader, which keeps the reading meanwhile as {@code run} of the
+   * watch; with {@code readsWhileSleeping} the call's sleeps read ({@link SleepReading}). True if
+   * this thread still holds the reading afterwards; false if the watch, or the call before a wait,
+   * passed it on.
+   */
+  private boolean runKeepingTheReading(Dispatcher.PreparedCall call, InlineCallWatch.Run run, boolean readsWhileSleeping) {
+    Sc.ParkHook before = readsWhileSleeping ? Sc.setParkHook(new SleepReading(run)) : null;
+    boolean stillReader = false;
+    boolean completed = false;
+    try {
+      dispatcher.run(call);
+      // A stray interrupt left by user code must not reach the socket read (it would close the
+      // connection on a virtual thread); a real cancellation of this reader still ends it.
+      if (Thread.interrupted()) Sc.checkpointIfCancelled();
+      completed = true;
+    } finally {
+      if (readsWhileSleeping) Sc.setParkHook(before);
+      stillReader = run.finish();
+      InlineCallWatch.end(run);
+      if (!completed && stillReader) endLoop(); // this reader dies holding the reading: no one else has it
+    }
+    return stillReader;
   }
 
   /**
@@ -314,30 +311,47 @@ final class ReaderRelay {
         }
         Msg msg = wire.receive();
         sleepingReads++; // the holder's own field: one writer at a time
-        if (forCalls(msg)) {
-          calls.deliver(msg, wire.hasBufferedMessage(), false);
-          continue;
-        }
-        if (stopsTasks(msg)) {
-          calls.flushDeferred();
-          startReader(msg);
-          return false;
-        }
-        Dispatcher.PreparedCall call = handleOther(msg);
-        if (call == Dispatcher.END) {
-          endLoop();
-          return false;
-        }
-        if (call != null) ch.actor.service().startSoon("rpc:" + peer.name(), () -> dispatcher.run(call));
+        if (!handOverRead(msg)) return false;
       }
     } catch (WireException | RuntimeException e) {
-      stoppedReading(e);
-      try {
-        calls.flushDeferred();
-      } finally {
-        endLoop();
-      }
+      failedReading(e);
       return false;
+    }
+  }
+
+  /**
+   * What a thread reading for itself (a task lent the reading, a call reading while it sleeps)
+   * does with a message it read that is not its own, as a reader would; but a call runs on a
+   * thread of its own, and a message that waits for the peer's tasks here, which may include this
+   * one, goes to a new reader ({@link #stopsTasks}). False if the reading left this thread so
+   * (handed to that reader, or the loop ended).
+   */
+  private boolean handOverRead(Msg msg) {
+    if (forCalls(msg)) {
+      calls.deliver(msg, wire.hasBufferedMessage(), false);
+      return true;
+    }
+    if (stopsTasks(msg)) {
+      calls.flushDeferred();
+      startReader(msg);
+      return false;
+    }
+    Dispatcher.PreparedCall call = handleOther(msg);
+    if (call == Dispatcher.END) {
+      endLoop();
+      return false;
+    }
+    if (call != null) ch.actor.service().startSoon("rpc:" + peer.name(), () -> dispatcher.run(call));
+    return true;
+  }
+
+  /** A thread reading for itself could not read on: the loop ends, what was held back handed over first. */
+  private void failedReading(Exception e) {
+    stoppedReading(e);
+    try {
+      calls.flushDeferred();
+    } finally {
+      endLoop();
     }
   }
 
@@ -446,30 +460,13 @@ final class ReaderRelay {
         }
         Msg msg = shieldedOnVirtual(wire::receive);
         read++;
-        if (forCalls(msg)) {
-          calls.deliver(msg, wire.hasBufferedMessage(), false);
-          continue;
-        }
-        if (stopsTasks(msg)) { // it waits for the peer's tasks here, which may include this one
-          calls.flushDeferred();
-          handedOn = true;
-          startReader(msg);
+        if (!handOverRead(msg)) {
+          handedOn = true; // to a new reader, or the loop ended: nothing to pass on
           return null;
         }
-        Dispatcher.PreparedCall call = handleOther(msg);
-        if (call == Dispatcher.END) {
-          endLoop();
-          return null;
-        }
-        if (call != null) ch.actor.service().startSoon("rpc:" + peer.name(), () -> dispatcher.run(call));
       }
     } catch (WireException | RuntimeException e) {
-      stoppedReading(e);
-      try {
-        calls.flushDeferred();
-      } finally {
-        endLoop();
-      }
+      failedReading(e);
       return null;
     } finally {
       if (read > BULK_READ) loan.pauseLoans(); // a bulk: read best by a reader beside the task
