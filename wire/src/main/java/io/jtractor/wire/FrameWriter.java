@@ -113,8 +113,7 @@ public final class FrameWriter {
    * were queued.
    */
   private boolean handOver(byte[][] bodies) {
-    long size = 0;
-    for (byte[] body : bodies) size += 4 + body.length;
+    long size = sizeOf(bodies);
     if (handedBytes.addAndGet(size) > HAND_OVER_LIMIT) {
       handedBytes.addAndGet(-size);
       return false;
