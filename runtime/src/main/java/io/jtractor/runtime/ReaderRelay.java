@@ -11,6 +11,7 @@ import io.jtractor.wire.WireChannel;
 import io.jtractor.wire.WireException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -261,19 +262,15 @@ final class ReaderRelay {
     }
 
     @Override
-    public void sleep(long deadline) {
-      if (!run.beginReading()) { // the watch took the reading, or the call gave it up: a plain sleep
-        long left = deadline - System.nanoTime();
-        if (deadline == io.jtractor.sc.CancelScope.NO_DEADLINE) java.util.concurrent.locks.LockSupport.park(this);
-        else if (left > 0) java.util.concurrent.locks.LockSupport.parkNanos(this, left);
-        return;
-      }
+    public boolean sleep(long deadline) {
+      if (!run.beginReading()) return false; // the watch took the reading, or the call gave it up: a plain sleep
       boolean held = true;
       try {
         held = readWhileSleeping(deadline);
       } finally {
         run.endReading(held);
       }
+      return true;
     }
 
     @Override
@@ -297,9 +294,9 @@ final class ReaderRelay {
           if (Sc.isCancelled()) return true;
           long now = System.nanoTime();
           long left = deadline - now;
-          if (deadline != io.jtractor.sc.CancelScope.NO_DEADLINE && left < TASK_READ_WAIT_MILLIS * 1_000_000L) {
+          if (deadline != CancelScope.NO_DEADLINE && left < TASK_READ_WAIT_MILLIS * 1_000_000L) {
             // Less than a read's wait is left: sleep it out (the wait below would overshoot).
-            if (left > 0) java.util.concurrent.locks.LockSupport.parkNanos(this, left);
+            if (left > 0) LockSupport.parkNanos(this, left);
             return true;
           }
           if (now - quietSince > SLEEP_READ_QUIET_NANOS) { // a long sleep: a reader waits in the kernel instead

@@ -53,11 +53,12 @@ public final class Sc {
    */
   public interface ParkHook {
     /**
-     * Instead of parking in a sleep until {@code deadline} (a {@link #currentTime()} value, or
-     * {@link CancelScope#NO_DEADLINE}): returns when the sleep should look again, at the latest
-     * at the deadline or soon after a cancellation.
+     * Offered a sleep until {@code deadline} (a {@link #currentTime()} value, or {@link
+     * CancelScope#NO_DEADLINE}) before the thread parks in it: true if it used the time, returning
+     * when the sleep should look again (at the latest at the deadline or soon after a
+     * cancellation); false if it did not, and the thread parks as usual.
      */
-    void sleep(long deadline);
+    boolean sleep(long deadline);
 
     /** Called before the thread parks in any other wait of this package. */
     void beforeOtherPark();

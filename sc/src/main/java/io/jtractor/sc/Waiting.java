@@ -25,19 +25,7 @@ final class Waiting {
       if (deadline != CancelScope.NO_DEADLINE && deadline <= now) return;
       long left = deadline == CancelScope.NO_DEADLINE ? Long.MAX_VALUE : deadline - now;
       if (left < 0) left = Long.MAX_VALUE; // the subtraction overflowed: as good as forever
-      Sc.ParkHook hook = task.parkHook;
-      if (hook != null) {
-        task.parkedHere = true;
-        try {
-          hook.sleep(deadline);
-        } finally {
-          task.parkedHere = false;
-        }
-        if (Thread.interrupted()) task.onInterrupt();
-        else task.checkCancelled();
-        continue;
-      }
-      park(task, SLEEPING, left);
+      park(task, SLEEPING, left, deadline);
     }
   }
 
@@ -57,12 +45,27 @@ final class Waiting {
    */
   static void park(TaskContext task, Object blocker, long nanos) {
     beforeBlock(task);
+    park(task, blocker, nanos, NOT_A_SLEEP);
+  }
+
+  /** {@link #park}'s {@code sleepDeadline} for a wait that is not a sleep. */
+  private static final long NOT_A_SLEEP = Long.MIN_VALUE;
+
+  /**
+   * {@link #park(TaskContext, Object, long)} without telling the park hook; a sleep (until {@code
+   * sleepDeadline}) is offered to it instead ({@link Sc.ParkHook#sleep}), and parks only if the
+   * hook does not take it.
+   */
+  private static void park(TaskContext task, Object blocker, long nanos, long sleepDeadline) {
+    Sc.ParkHook hook = sleepDeadline == NOT_A_SLEEP ? null : task.parkHook;
     task.parkedHere = true;
     try {
-      if (nanos == Long.MAX_VALUE) {
-        LockSupport.park(blocker);
-      } else {
-        LockSupport.parkNanos(blocker, nanos);
+      if (hook == null || !hook.sleep(sleepDeadline)) {
+        if (nanos == Long.MAX_VALUE) {
+          LockSupport.park(blocker);
+        } else {
+          LockSupport.parkNanos(blocker, nanos);
+        }
       }
     } finally {
       task.parkedHere = false;
