@@ -73,8 +73,8 @@ final class ReaderRelay {
   private final boolean lendsToTasks;
   /**
    * Whether a call run by a platform reader may keep the reading and read while it sleeps ({@link
-   * #keepsReadingFor}): on a socket whose waits can be made in the kernel; {@code
-   * -Djtractor.sleepReads=false} turns it off.
+   * #keepsReadingFor}), where waits can be made in the kernel too: on a socket whose reads can give
+   * up, unless the tuning turns it off ({@link Tuning#sleepReads}).
    */
   private final boolean sleepReads;
   /** No call is kept before this (System.nanoTime): a kept call ran long ({@link #keptCallRanLong}). */
@@ -122,7 +122,7 @@ final class ReaderRelay {
     this.calls = ch.calls;
     this.platformReaders = wire.connection().transport().kernelWakesReads() ? ch.tuning.platformReaders() : 0;
     this.lendsToTasks = platformReaders > 0 && wire.canAwaitMessage();
-    this.sleepReads = lendsToTasks && Boolean.parseBoolean(System.getProperty("jtractor.sleepReads", "true")) && wire.awaitsInKernel();
+    this.sleepReads = lendsToTasks && ch.tuning.sleepReads(); // and wire.awaitsInKernel(), asked per call
     this.loan = new ReadingLoan(this::passReading, ch.tuning.inlineIfShorterThanNanos());
   }
 
@@ -231,7 +231,9 @@ final class ReaderRelay {
    * kernel, unless a kept call ran long lately ({@link #keptCallRanLong}).
    */
   private boolean keepsReadingFor(Dispatcher.PreparedCall call, boolean virtual) {
-    return sleepReads && !virtual && !call.isPlain() && System.nanoTime() - keepingPausedUntil >= 0;
+    // The kernel's wait is asked last, not when the relay is made: its first answer loads
+    // KernelWait, which a JVM that never runs such a call should not pay for at every connection.
+    return sleepReads && !virtual && !call.isPlain() && System.nanoTime() - keepingPausedUntil >= 0 && wire.awaitsInKernel();
   }
 
   /**

@@ -33,6 +33,9 @@ import java.util.List;
  *     pool is refilled at once
  * @param streamLanes when the two sides of a context on an in-memory connection hand each other
  *     stream items directly, task to task ({@link ContextLane})
+ * @param sleepReads whether a call that a platform reader runs keeps the connection's reading and
+ *     reads it while it sleeps (see {@code ReaderRelay.SleepReading}); {@value #SLEEP_READS_PROPERTY}
+ *     {@code =false} turns it off
  */
 public record Tuning(
     long answerSpinWithinNanos,
@@ -42,7 +45,8 @@ public record Tuning(
     Duration cancelWait,
     Duration contextCancelTimeout,
     Duration refillPause,
-    StreamLanes streamLanes) {
+    StreamLanes streamLanes,
+    boolean sleepReads) {
 
   /**
    * When a stream item on an in-memory connection goes straight from the sending task to the
@@ -89,7 +93,18 @@ public record Tuning(
   /** The values the runtime ships with. */
   public static final Tuning DEFAULTS =
       new Tuning(200_000, 100_000, 4, 20_000, Duration.ofSeconds(3), Duration.ofMillis(500), Duration.ofMillis(250),
-          StreamLanes.byDefault());
+          StreamLanes.byDefault(), sleepReadsByDefault());
+
+  /** The system property that turns sleeping reads off: {@code true} (the default) or {@code false}. */
+  public static final String SLEEP_READS_PROPERTY = "jtractor.sleepReads";
+
+  /** {@value #SLEEP_READS_PROPERTY} if set, else true. */
+  private static boolean sleepReadsByDefault() {
+    String p = System.getProperty(SLEEP_READS_PROPERTY, "").strip();
+    if (p.isEmpty() || p.equalsIgnoreCase("true")) return true;
+    if (p.equalsIgnoreCase("false")) return false;
+    throw new IllegalArgumentException(SLEEP_READS_PROPERTY + " must be true or false, not " + p);
+  }
 
   private static int carriers() {
     String p = System.getProperty("jdk.virtualThreadScheduler.parallelism");
@@ -159,11 +174,11 @@ public record Tuning(
 
   /** This tuning with another {@link #cancelWait}. */
   public Tuning withCancelWait(Duration wait) {
-    return new Tuning(answerSpinWithinNanos, inlineIfShorterThanNanos, platformReaders, burstGapNanos, wait, contextCancelTimeout, refillPause, streamLanes);
+    return new Tuning(answerSpinWithinNanos, inlineIfShorterThanNanos, platformReaders, burstGapNanos, wait, contextCancelTimeout, refillPause, streamLanes, sleepReads);
   }
 
   /** This tuning with another {@link #streamLanes}. */
   public Tuning withStreamLanes(StreamLanes lanes) {
-    return new Tuning(answerSpinWithinNanos, inlineIfShorterThanNanos, platformReaders, burstGapNanos, cancelWait, contextCancelTimeout, refillPause, lanes);
+    return new Tuning(answerSpinWithinNanos, inlineIfShorterThanNanos, platformReaders, burstGapNanos, cancelWait, contextCancelTimeout, refillPause, lanes, sleepReads);
   }
 }
