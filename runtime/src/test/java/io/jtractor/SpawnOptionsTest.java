@@ -146,6 +146,33 @@ class SpawnOptionsTest {
   }
 
   @Test
+  void aJitChoiceReplacesOnlyTheFlagsThatChoseACompiler() {
+    List<String> optimizing = SpawnOptions.DEFAULT.withJit(SpawnOptions.Jit.OPTIMIZING).jvmArgs();
+    assertThat(optimizing).contains("-XX:TieredStopAtLevel=4", "-XX:CICompilerCount=2")
+        .doesNotContain("-XX:TieredStopAtLevel=1", "-XX:CICompilerCount=1");
+    List<String> others = ChildProcess.LEAN_JVM_FLAGS.stream().filter(f -> !SpawnOptions.Jit.QUICK_START.flags().contains(f)).toList();
+    assertThat(optimizing).containsSubsequence(others).hasSize(ChildProcess.LEAN_JVM_FLAGS.size());
+    assertThat(SpawnOptions.DEFAULT.withJit(SpawnOptions.Jit.OPTIMIZING).withJit(SpawnOptions.Jit.QUICK_START).jvmArgs())
+        .containsExactlyInAnyOrderElementsOf(ChildProcess.LEAN_JVM_FLAGS);
+    List<String> custom = List.of("-Xmx64m", "-XX:-TieredCompilation", "-XX:CICompilerCount=3", "-Dx=y");
+    assertThat(SpawnOptions.DEFAULT.withJvmArgs(custom).withJit(SpawnOptions.Jit.QUICK_START).jvmArgs())
+        .containsExactly("-Xmx64m", "-Dx=y", "-XX:TieredStopAtLevel=1", "-XX:CICompilerCount=1");
+    assertThatThrownBy(() -> SpawnOptions.DEFAULT.withJit(null)).isInstanceOf(NullPointerException.class);
+  }
+
+  /** The choice reaches the child JVM: it runs with the compiler it was given. */
+  @Test
+  void aChildRunsWithTheCompilerItWasGiven() throws Exception {
+    try (Root root = Jtractor.openRoot("root", Funcs.class)) {
+      String lean = root.callNursery(an -> an.runInActor("lean", Funcs::vmOption, "TieredStopAtLevel").<String>result());
+      String optimizing = root.callNursery(an -> an.withSpawnOptions(SpawnOptions.DEFAULT.withJit(SpawnOptions.Jit.OPTIMIZING))
+          .runInActor("optimizing", Funcs::vmOption, "TieredStopAtLevel").<String>result());
+      assertThat(lean).isEqualTo("1");
+      assertThat(optimizing).isEqualTo("4");
+    }
+  }
+
+  @Test
   void badOptionsAreRefusedAtTheCallSite() {
     assertThatThrownBy(() -> SpawnOptions.DEFAULT.withWarmPool(-1)).isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> SpawnOptions.DEFAULT.withTimeouts(null, Duration.ZERO, Duration.ZERO))

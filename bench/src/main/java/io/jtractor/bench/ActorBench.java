@@ -4,7 +4,6 @@ import io.jtractor.Jtractor;
 import io.jtractor.Portal;
 import io.jtractor.Root;
 import io.jtractor.config.SpawnOptions;
-import io.jtractor.runtime.ChildProcess;
 import io.jtractor.sc.Nursery;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,8 +19,9 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>{@code java -cp bench/target/benchmarks.jar io.jtractor.bench.ActorBench}; run it once under
  * {@code taskset -c 0} (children inherit the affinity) and once without. Arguments: {@code [echoCalls] [echo]};
- * with {@code echo} only the echo round trip runs, three times. {@code -Dbench.childFlags="..."} adds
- * JVM flags to the echo child (a JFR recording, say; {@link StreamBench}'s streamer too).
+ * with {@code echo} only the echo round trip runs, three times; with {@code spawn} only the spawns of
+ * one child. {@code -Dbench.jit=optimizing} gives every child C2 ({@link SpawnOptions.Jit}). {@code -Dbench.childFlags="..."} adds
+ * JVM flags to every child (a JFR recording, say, or a compiler; {@link StreamBench}'s streamer too).
  */
 public final class ActorBench {
   private ActorBench() {}
@@ -36,23 +36,25 @@ public final class ActorBench {
       return;
     }
     Path aot = Files.createTempDirectory("jtractor-bench").resolve("child.aot");
-    SpawnOptions withAot = SpawnOptions.DEFAULT.withAotCache(aot);
+    SpawnOptions lean = childOptions();
+    SpawnOptions withAot = lean.withAotCache(aot);
     try (Root root = Jtractor.openRoot("bench", BenchFuncs.class)) {
-      spawnToResult(root, SpawnOptions.DEFAULT, "lean flags");
+      spawnToResult(root, lean, "lean flags");
       root.openNursery(an -> an.withSpawnOptions(withAot).runInActor("trainer", BenchFuncs::add, 1L, 2L).result());
       if (Files.isRegularFile(aot)) {
         spawnToResult(root, withAot, "lean flags + AOT cache");
       } else {
         System.out.println("(no AOT cache: the class path is not all jars)");
       }
+      if (args.length > 1 && args[1].equals("spawn")) return; // only the spawns of one child
       SpawnOptions warm = withAot.withWarmPool(2);
       root.openNursery(an -> an.withSpawnOptions(warm).runInActor("filler", BenchFuncs::add, 1L, 2L).result());
       Thread.sleep(3_000); // let the pool fill
       spawnToResult(root, warm, "lean flags + AOT cache + warm pool of 2, spawns 1 s apart", 1_000);
-      tenConcurrent(root, SpawnOptions.DEFAULT, "lean flags");
+      tenConcurrent(root, lean, "lean flags");
       tenConcurrent(root, withAot, "lean flags + AOT cache");
       echo(root, echoCalls);
-      memory(root, SpawnOptions.DEFAULT, "lean flags");
+      memory(root, lean, "lean flags");
       memory(root, withAot, "lean flags + AOT cache");
     } finally {
       Files.deleteIfExists(aot);
@@ -116,13 +118,20 @@ public final class ActorBench {
     });
   }
 
-  /** The default spawn options plus the JVM flags in {@code -Dbench.childFlags} (e.g. a JFR recording). */
+  /**
+   * The default spawn options with the compiler named by {@code -Dbench.jit} ({@code quick_start}
+   * or {@code optimizing}; see {@link SpawnOptions.Jit}), plus the JVM flags in {@code
+   * -Dbench.childFlags} (e.g. a JFR recording).
+   */
   static SpawnOptions childOptions() {
+    SpawnOptions options = SpawnOptions.DEFAULT;
+    String jit = System.getProperty("bench.jit");
+    if (jit != null && !jit.isBlank()) options = options.withJit(SpawnOptions.Jit.valueOf(jit.strip().toUpperCase(java.util.Locale.ROOT)));
     String extra = System.getProperty("bench.childFlags");
-    if (extra == null || extra.isBlank()) return SpawnOptions.DEFAULT;
-    List<String> flags = new java.util.ArrayList<>(ChildProcess.LEAN_JVM_FLAGS);
+    if (extra == null || extra.isBlank()) return options;
+    List<String> flags = new java.util.ArrayList<>(options.jvmArgs());
     flags.addAll(Arrays.asList(extra.trim().split("\\s+")));
-    return SpawnOptions.DEFAULT.withJvmArgs(flags);
+    return options.withJvmArgs(flags);
   }
 
   /** Mean round trip of a small frame to a plain echoing JVM, the same framing, no runtime. */

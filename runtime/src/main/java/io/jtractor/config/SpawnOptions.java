@@ -43,7 +43,8 @@ public record SpawnOptions(
    * Flags for child JVMs: a small, quick-starting JVM (C1 only, serial GC, small heap and stacks,
    * the C heap trimmed), with native access (the child's fast exit, and a task waiting for a reply
    * over plain TCP waiting in the kernel). Measurements in docs/design.md ("Lean roots" and
-   * spawning; "A virtual thread waiting in poll").
+   * spawning; "A virtual thread waiting in poll"). {@link #withJit} trades the quick start for
+   * C2's speed.
    */
   public static final List<String> LEAN_JVM_FLAGS =
       List.of(
@@ -153,6 +154,60 @@ public record SpawnOptions(
   /** These options with other JVM flags. */
   public SpawnOptions withJvmArgs(List<String> args) {
     return new SpawnOptions(args, connectTimeout, cancelTimeout, exitGrace, loglevel, aotCache, warmPool, foreignLoop, backend, placement);
+  }
+
+  /**
+   * Which of HotSpot's compilers a child JVM runs its code with: a JVM that starts quickly, or one
+   * whose code runs fast once warm. For a child in a JVM of its own; an in-process child runs on
+   * its parent's JVM. Measured in docs/design.md ("Which compiler a child runs").
+   */
+  public enum Jit {
+    /**
+     * C1 only, with one compiler thread: the default, as in {@link #LEAN_JVM_FLAGS}. For actors
+     * that live briefly or mostly wait: the JVM starts sooner and stays smaller, but its code
+     * never gets C2's optimisations, so heavy computation runs several times slower than in a
+     * default JVM.
+     */
+    QUICK_START(List.of("-XX:TieredStopAtLevel=1", "-XX:CICompilerCount=1")),
+    /**
+     * C1 at first, then C2 for hot code (HotSpot's own tiering), with two compiler threads: for
+     * actors that live long and work hard. A spawn takes some 20-40 ms longer, and a busy JVM a
+     * few megabytes more; the runtime's own work per message falls by about a quarter once warm
+     * (a context's cancel, measured on one CPU).
+     */
+    OPTIMIZING(List.of("-XX:TieredStopAtLevel=4", "-XX:CICompilerCount=2"));
+
+    private final List<String> flags;
+
+    Jit(List<String> flags) {
+      this.flags = flags;
+    }
+
+    /** The JVM flags that choose this compiler. */
+    public List<String> flags() {
+      return flags;
+    }
+
+    /** Whether {@code flag} is one of those a compiler choice replaces. */
+    static boolean decides(String flag) {
+      return flag.startsWith("-XX:TieredStopAtLevel=")
+          || flag.startsWith("-XX:CICompilerCount=")
+          || flag.equals("-XX:+TieredCompilation")
+          || flag.equals("-XX:-TieredCompilation");
+    }
+  }
+
+  /**
+   * These options with the child's code compiled by {@code jit}: the JVM flags that chose a
+   * compiler before (tiering, its level, the number of compiler threads) are replaced by {@code
+   * jit}'s; the other flags are kept. Ignored by an in-process child.
+   */
+  public SpawnOptions withJit(Jit jit) {
+    Objects.requireNonNull(jit, "jit");
+    List<String> args = new java.util.ArrayList<>(jvmArgs.size() + 2);
+    for (String a : jvmArgs) if (!Jit.decides(a)) args.add(a);
+    args.addAll(jit.flags());
+    return withJvmArgs(args);
   }
 
   /** These options with another log level for the child (tractor's {@code --loglevel}). */

@@ -97,6 +97,15 @@ public final class Funcs {
   }
 
   /** The AOT cache this actor's own nurseries would spawn with, as a string, or null. */
+  /** The value this JVM was given for a HotSpot option {@code -XX:name=value} (the last one counts), or null. */
+  public static String vmOption(String name) {
+    String value = null;
+    for (String a : java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments()) {
+      if (a.startsWith("-XX:" + name + "=")) value = a.substring(name.length() + 5);
+    }
+    return value;
+  }
+
   public static String inheritedAotCache() {
     java.nio.file.Path p = io.jtractor.config.SpawnOptions.inherited().aotCache();
     return p == null ? null : p.toString();
