@@ -146,29 +146,37 @@ class SpawnOptionsTest {
   }
 
   @Test
-  void aJitChoiceReplacesOnlyTheFlagsThatChoseACompiler() {
-    List<String> optimizing = SpawnOptions.DEFAULT.withJit(SpawnOptions.Jit.OPTIMIZING).jvmArgs();
-    assertThat(optimizing).contains("-XX:TieredStopAtLevel=4", "-XX:CICompilerCount=2")
-        .doesNotContain("-XX:TieredStopAtLevel=1", "-XX:CICompilerCount=1");
-    List<String> others = ChildProcess.LEAN_JVM_FLAGS.stream().filter(f -> !SpawnOptions.Jit.QUICK_START.flags().contains(f)).toList();
-    assertThat(optimizing).containsSubsequence(others).hasSize(ChildProcess.LEAN_JVM_FLAGS.size());
-    assertThat(SpawnOptions.DEFAULT.withJit(SpawnOptions.Jit.OPTIMIZING).withJit(SpawnOptions.Jit.QUICK_START).jvmArgs())
-        .containsExactlyInAnyOrderElementsOf(ChildProcess.LEAN_JVM_FLAGS);
-    List<String> custom = List.of("-Xmx64m", "-XX:-TieredCompilation", "-XX:CICompilerCount=3", "-Dx=y");
-    assertThat(SpawnOptions.DEFAULT.withJvmArgs(custom).withJit(SpawnOptions.Jit.QUICK_START).jvmArgs())
-        .containsExactly("-Xmx64m", "-Dx=y", "-XX:TieredStopAtLevel=1", "-XX:CICompilerCount=1");
+  void aJitChoiceReplacesOnlyTheFlagsThatChoseACompilerWhereTheyWere() {
+    SpawnOptions.Jit quick = SpawnOptions.Jit.QUICK_START;
+    SpawnOptions.Jit optimizing = SpawnOptions.Jit.OPTIMIZING;
+    assertThat(ChildProcess.LEAN_JVM_FLAGS).startsWith(quick.flags().toArray(String[]::new));
+    assertThat(SpawnOptions.DEFAULT.withJit(quick)).isEqualTo(SpawnOptions.DEFAULT);
+    List<String> others = ChildProcess.LEAN_JVM_FLAGS.subList(quick.flags().size(), ChildProcess.LEAN_JVM_FLAGS.size());
+    List<String> expected = new java.util.ArrayList<>(optimizing.flags());
+    expected.addAll(others);
+    assertThat(SpawnOptions.DEFAULT.withJit(optimizing).jvmArgs()).containsExactlyElementsOf(expected);
+    assertThat(SpawnOptions.DEFAULT.withJit(optimizing).withJit(quick)).isEqualTo(SpawnOptions.DEFAULT);
+    List<String> custom = List.of("-Xmx64m", "-XX:-TieredCompilation", "-XX:CompilationMode=high-only", "-Dx=y",
+        "-XX:CICompilerCount=3", "-XX:ReservedCodeCacheSize=64m");
+    assertThat(SpawnOptions.DEFAULT.withJvmArgs(custom).withJit(quick).jvmArgs())
+        .containsExactly("-Xmx64m", "-XX:TieredStopAtLevel=1", "-XX:CICompilerCount=1", "-XX:ReservedCodeCacheSize=32m", "-Dx=y");
+    assertThat(SpawnOptions.DEFAULT.withJvmArgs(List.of("-Dx=y")).withJit(optimizing).jvmArgs())
+        .as("no compiler flags: appended").containsExactly("-Dx=y", "-XX:TieredStopAtLevel=4", "-XX:CICompilerCount=2", "-XX:ReservedCodeCacheSize=240m");
     assertThatThrownBy(() -> SpawnOptions.DEFAULT.withJit(null)).isInstanceOf(NullPointerException.class);
   }
 
-  /** The choice reaches the child JVM: it runs with the compiler it was given. */
+  /** The choice reaches the child JVM: the compiler level in force there is the one it was given. */
   @Test
   void aChildRunsWithTheCompilerItWasGiven() throws Exception {
     try (Root root = Jtractor.openRoot("root", Funcs.class)) {
       String lean = root.callNursery(an -> an.runInActor("lean", Funcs::vmOption, "TieredStopAtLevel").<String>result());
-      String optimizing = root.callNursery(an -> an.withSpawnOptions(SpawnOptions.DEFAULT.withJit(SpawnOptions.Jit.OPTIMIZING))
-          .runInActor("optimizing", Funcs::vmOption, "TieredStopAtLevel").<String>result());
+      // A compilation mode left in place would keep the child on C1 whatever its level says.
+      SpawnOptions c2 = SpawnOptions.DEFAULT.withJvmArgs(List.of("-XX:CompilationMode=quick-only", "-Xss512k", "--enable-native-access=ALL-UNNAMED"))
+          .withJit(SpawnOptions.Jit.OPTIMIZING);
+      List<String> optimizing = root.callNursery(an -> an.withSpawnOptions(c2).runInActor("optimizing", Funcs::vmOptions,
+          List.of("TieredStopAtLevel", "CompilationMode", "ReservedCodeCacheSize")).<List<String>>result());
       assertThat(lean).isEqualTo("1");
-      assertThat(optimizing).isEqualTo("4");
+      assertThat(optimizing).containsExactly("4", "default", Long.toString(240L << 20));
     }
   }
 

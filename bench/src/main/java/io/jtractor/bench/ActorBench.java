@@ -37,12 +37,14 @@ public final class ActorBench {
     }
     Path aot = Files.createTempDirectory("jtractor-bench").resolve("child.aot");
     SpawnOptions lean = childOptions();
+    String jit = System.getProperty("bench.jit");
+    String flags = jit == null || jit.isBlank() ? "lean flags" : "lean flags, jit " + jit.strip();
     SpawnOptions withAot = lean.withAotCache(aot);
     try (Root root = Jtractor.openRoot("bench", BenchFuncs.class)) {
-      spawnToResult(root, lean, "lean flags");
+      spawnToResult(root, lean, flags);
       root.openNursery(an -> an.withSpawnOptions(withAot).runInActor("trainer", BenchFuncs::add, 1L, 2L).result());
       if (Files.isRegularFile(aot)) {
-        spawnToResult(root, withAot, "lean flags + AOT cache");
+        spawnToResult(root, withAot, flags + " + AOT cache");
       } else {
         System.out.println("(no AOT cache: the class path is not all jars)");
       }
@@ -50,12 +52,12 @@ public final class ActorBench {
       SpawnOptions warm = withAot.withWarmPool(2);
       root.openNursery(an -> an.withSpawnOptions(warm).runInActor("filler", BenchFuncs::add, 1L, 2L).result());
       Thread.sleep(3_000); // let the pool fill
-      spawnToResult(root, warm, "lean flags + AOT cache + warm pool of 2, spawns 1 s apart", 1_000);
-      tenConcurrent(root, lean, "lean flags");
-      tenConcurrent(root, withAot, "lean flags + AOT cache");
+      spawnToResult(root, warm, flags + " + AOT cache + warm pool of 2, spawns 1 s apart", 1_000);
+      tenConcurrent(root, lean, flags);
+      tenConcurrent(root, withAot, flags + " + AOT cache");
       echo(root, echoCalls);
-      memory(root, lean, "lean flags");
-      memory(root, withAot, "lean flags + AOT cache");
+      memory(root, lean, flags);
+      memory(root, withAot, flags + " + AOT cache");
     } finally {
       Files.deleteIfExists(aot);
       Files.deleteIfExists(aot.getParent());

@@ -96,16 +96,25 @@ public final class Funcs {
     return true;
   }
 
-  /** The AOT cache this actor's own nurseries would spawn with, as a string, or null. */
-  /** The value this JVM was given for a HotSpot option {@code -XX:name=value} (the last one counts), or null. */
-  public static String vmOption(String name) {
-    String value = null;
-    for (String a : java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-      if (a.startsWith("-XX:" + name + "=")) value = a.substring(name.length() + 5);
-    }
-    return value;
+  /**
+   * The value of one of this JVM's HotSpot options ({@code -XX:name}) in force, as the JVM's
+   * diagnostic bean reports it (through the platform's MBean server, which this module reads).
+   */
+  public static String vmOption(String name) throws Exception {
+    Object option = java.lang.management.ManagementFactory.getPlatformMBeanServer().invoke(
+        new javax.management.ObjectName("com.sun.management:type=HotSpotDiagnostic"), "getVMOption",
+        new Object[] {name}, new String[] {String.class.getName()});
+    return (String) ((javax.management.openmbean.CompositeData) option).get("value");
   }
 
+  /** {@link #vmOption} of each of {@code names}, in their order. */
+  public static List<String> vmOptions(List<String> names) throws Exception {
+    List<String> values = new java.util.ArrayList<>();
+    for (String n : names) values.add(vmOption(n));
+    return values;
+  }
+
+  /** The AOT cache this actor's own nurseries would spawn with, as a string, or null. */
   public static String inheritedAotCache() {
     java.nio.file.Path p = io.jtractor.config.SpawnOptions.inherited().aotCache();
     return p == null ? null : p.toString();
