@@ -51,17 +51,19 @@ final class InProcessBench {
     root.openNursery(an -> {
       Portal p = an.startActor("streamer", SpawnOptions.DEFAULT.inProcess(), BenchFuncs.class);
       int items = (int) Math.min(Integer.MAX_VALUE, (long) messages * ONE_WAY_SCALE);
-      StreamBench.oneWayRounds("in-process one-way " + items + " messages caller -> callee, from a task",
+      double oneWay = StreamBench.oneWayRounds("in-process one-way " + items + " messages caller -> callee, from a task",
           "sc MemoryChannel(" + CHANNEL_BUFFER + ") between two tasks", ONE_WAY_ROUNDS,
           () -> StreamBench.onTask(() -> memoryChannelOneWay(items)), () -> StreamBench.onTask(() -> {
             long[] got = {0};
             double rate = StreamBench.sinkRate(p, items, got);
             return StreamBench.allArrived(got[0], items, rate);
           }));
+      Aims.atLeast("in-process one-way, warm median ratio to sc's MemoryChannel(" + CHANNEL_BUFFER + ")", 0.8, oneWay, "x");
       double channelEcho = StreamBench.onTask(() -> memoryChannelEchoMicros(10_000));
       double echo = StreamBench.onTask(() -> StreamBench.echoMicros(p, 10_000));
       System.out.printf("in-process stream echo round trip from a task: %.1f us; sc MemoryChannel round trip between two tasks: %.1f us; ratio %.1f%n",
           echo, channelEcho, echo / channelEcho);
+      Aims.atMost("in-process stream echo round trip from a task", 5, echo, "us");
       double channelEchoMain = memoryChannelEchoMicros(10_000);
       double echoMain = StreamBench.echoMicros(p, 10_000);
       System.out.printf("in-process stream echo round trip from the root's own (platform) thread: %.1f us; sc MemoryChannel round trip from it to a task: %.1f us%n",
@@ -79,6 +81,7 @@ final class InProcessBench {
       java.util.Arrays.sort(late);
       System.out.printf("in-process depth-3 breadth-2 tree of erroring actors, the last 10 of the first %d rounds (C2 may still be compiling the spawn path): median %d ms, min %d ms, max %d ms%n",
           TREE_ROUNDS, (late[4] + late[5]) / 2, late[0], late[9]);
+      Aims.atMost("in-process depth-3 breadth-2 erroring tree, median of rounds " + (TREE_ROUNDS - 9) + "-" + TREE_ROUNDS, 50, (late[4] + late[5]) / 2.0, "ms");
       JitQuiet.WarmUp warmUp = JitQuiet.warmUp(() -> tree(root, false, false));
       long[] warm = new long[WARM_TREE_ROUNDS];
       for (int round = 0; round < WARM_TREE_ROUNDS; round++) warm[round] = tree(root, false, false);
@@ -87,7 +90,10 @@ final class InProcessBench {
           WARM_TREE_ROUNDS, warmUp.rounds(), warmUp.totalMillis() / 1e3,
           warmUp.quiet() ? "once the JIT was quiet" : "the JIT still compiling at the warm-up's limit",
           warm[WARM_TREE_ROUNDS / 2], warm[0], warm[WARM_TREE_ROUNDS - 1]);
-      for (int round = 0; round < 2; round++) tree(root, true, true);
+      Aims.atMost("in-process depth-3 breadth-2 erroring tree, warm median", 50, warm[WARM_TREE_ROUNDS / 2], "ms");
+      long mixed = Long.MAX_VALUE;
+      for (int round = 0; round < 2; round++) mixed = Math.min(mixed, tree(root, true, true));
+      Aims.shown("mixed depth-3 breadth-2 erroring tree (2 child JVMs, 28 in-process actors), the faster of two", mixed, "ms");
     }
   }
 

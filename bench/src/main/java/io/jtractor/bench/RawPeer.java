@@ -136,9 +136,9 @@ final class RawPeer implements AutoCloseable {
    * and {@code subjectPeerPid}, the process that answers {@code subject}, against this JVM and the
    * raw echo for the floor. Unlike latency, CPU time does not depend on where the scheduler put the
    * threads, so it shows the work a change saves even on a noisy VM. The raw floor always runs on
-   * this thread.
+   * this thread. Returns the ratio of the two medians (the subject's p50 to the raw one).
    */
-  static void compare(String label, int calls, Block subject, long subjectPeerPid) throws Exception {
+  static double compare(String label, int calls, Block subject, long subjectPeerPid) throws Exception {
     try (RawPeer raw = new RawPeer()) {
       long self = ProcessHandle.current().pid(), echo = raw.process.pid();
       // Warm up until this JVM's compilers are quiet (JitQuiet): after the full benchmark's
@@ -192,6 +192,7 @@ final class RawPeer implements AutoCloseable {
           subjectSelfCpu / 1e3 / calls, rawSelfCpu / 1e3 / calls, subjectPeerCpu / 1e3 / calls, rawEchoCpu / 1e3 / calls,
           (subjectSelfCpu + subjectPeerCpu) / 1e3 / calls, (rawSelfCpu + rawEchoCpu) / 1e3 / calls,
           (double) (subjectSelfCpu + subjectPeerCpu) / (rawSelfCpu + rawEchoCpu));
+      return subjectP50 / rawP50;
     }
   }
 

@@ -24,7 +24,8 @@ import java.util.function.DoubleSupplier;
  * ({@code StreamBench tree}: only the tree, three times; {@code StreamBench inproc}: only the
  * in-process figures; {@code StreamBench cancel [rounds]} or {@code StreamBench echo [calls]}: only
  * that latency figure, e.g. under a profiler); run it once under {@code taskset -c 0} and once
- * without.
+ * without. Each mode ends with the figures that issue 18 sets aims for, on lines beginning with
+ * "aim", each with its aim and whether this run met it ({@link Aims}).
  */
 public final class StreamBench {
   private StreamBench() {}
@@ -50,6 +51,7 @@ public final class StreamBench {
       try (Root root = Jtractor.openRoot("bench", BenchFuncs.class)) {
         InProcessBench.run(root, messages, true);
       }
+      Aims.print();
       return;
     }
     if (args.length > 0 && (args[0].equals("cancel") || args[0].equals("echo"))) { // one latency figure, e.g. to profile it
@@ -63,6 +65,7 @@ public final class StreamBench {
           p.cancelActor();
         });
       }
+      Aims.print();
       return;
     }
     int messages = args.length > 0 ? Integer.parseInt(args[0]) : 100_000;
@@ -75,7 +78,7 @@ public final class StreamBench {
       root.openNursery(an -> {
         Portal p = an.withSpawnOptions(ActorBench.childOptions()).startActor("streamer", BenchFuncs.class);
         String raw = "raw buffered socket to a reading JVM";
-        oneWayRounds("one-way " + messages + " messages caller -> callee (backpressure)", raw, ONE_WAY_ROUNDS,
+        double callerToCallee = oneWayRounds("one-way " + messages + " messages caller -> callee (backpressure)", raw, ONE_WAY_ROUNDS,
             () -> rawOneWay(messages), () -> {
               long[] got = {0};
               double rate = sinkRate(p, messages, got);
@@ -90,8 +93,10 @@ public final class StreamBench {
               }
               return allArrived(n, messages, n / ((System.nanoTime() - t0) / 1e9));
             });
-        oneWayRounds("one-way " + messages + " messages callee -> caller (a context's stream, 4096-item window as above)", raw, ONE_WAY_ROUNDS,
+        double calleeToCaller = oneWayRounds("one-way " + messages + " messages callee -> caller (a context's stream, 4096-item window as above)", raw, ONE_WAY_ROUNDS,
             () -> rawOneWay(messages), () -> sourceRate(p, messages));
+        Aims.atLeast("one-way caller -> callee between JVMs, warm median ratio to the raw socket", 0.4, callerToCallee, "x");
+        Aims.atLeast("one-way callee -> caller between JVMs (a context's stream), warm median ratio to the raw socket", 0.4, calleeToCaller, "x");
         StreamLatency.echoes(p, 10_000);
         StreamLatency.cancels(p, 2_000);
         p.cancelActor();
@@ -101,6 +106,7 @@ public final class StreamBench {
       }
       InProcessBench.run(root, messages, tree);
     }
+    Aims.print();
   }
 
   /**
@@ -222,9 +228,9 @@ public final class StreamBench {
   /**
    * Runs {@code rounds} rounds of a one-way {@code rate}, each just after a round of its {@code
    * baseline} (both in items per second), printing each round with its "ratio" to that baseline,
-   * then the warm summary ({@link #printWarm}).
+   * then the warm summary ({@link #printWarm}); returns its median ratio.
    */
-  static void oneWayRounds(String what, String baselineName, int rounds, DoubleSupplier baseline, DoubleSupplier rate) {
+  static double oneWayRounds(String what, String baselineName, int rounds, DoubleSupplier baseline, DoubleSupplier rate) {
     double[] ratios = new double[rounds];
     for (int round = 0; round < rounds; round++) {
       double base = baseline.getAsDouble();
@@ -232,7 +238,7 @@ public final class StreamBench {
       ratios[round] = r / base;
       System.out.printf("%s, round %d: %.0f msg/s; %s: %.0f msg/s; ratio %.2f%n", what, round + 1, r, baselineName, base, ratios[round]);
     }
-    printWarm(what, ratios);
+    return printWarm(what, ratios);
   }
 
   /** {@code rate}, once the receiving side has counted every one of the {@code messages} sent. */
@@ -243,13 +249,14 @@ public final class StreamBench {
 
   /**
    * Prints the median, min and max of the later half of {@code ratios} (one per round, each against
-   * a baseline measured just before it), on a line with "warm" and "ratio".
+   * a baseline measured just before it), on a line with "warm" and "ratio"; returns the median.
    */
-  static void printWarm(String what, double[] ratios) {
+  static double printWarm(String what, double[] ratios) {
     double[] warm = Arrays.copyOfRange(ratios, ratios.length / 2, ratios.length);
     Arrays.sort(warm);
     double median = warm.length % 2 == 1 ? warm[warm.length / 2] : (warm[warm.length / 2 - 1] + warm[warm.length / 2]) / 2;
     System.out.printf("%s, warm (the last %d of %d rounds): median ratio %.2f, min %.2f, max %.2f%n",
         what, warm.length, ratios.length, median, warm[0], warm[warm.length - 1]);
+    return median;
   }
 }
