@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.jtractor.config.ActorConfig;
+import io.jtractor.funcs.CtxFuncs;
 import io.jtractor.funcs.Funcs;
 import io.jtractor.runtime.Actor;
 import io.jtractor.wire.FrameWriter;
@@ -39,7 +40,7 @@ class HostileInputTest {
 
   @BeforeAll
   static void openRoot() {
-    ActorConfig defaults = ActorConfig.of("root", List.of(Funcs.class));
+    ActorConfig defaults = ActorConfig.of("root", List.of(Funcs.class, CtxFuncs.class));
     root = Jtractor.openRoot(new ActorConfig(
         "root", defaults.bindAddress(), defaults.modules(),
         new WireChannel.Config(4096, Duration.ofSeconds(2)), defaults.security().withAllowTractorPeers(true), null));
@@ -171,6 +172,24 @@ class HostileInputTest {
       peer.send(Msg.SENTINEL);
       assertThat(peer.receive()).isSameAs(Msg.SENTINEL); // as tractor's connection handler answers
       assertThatThrownBy(peer::receive).isInstanceOf(WireException.TransportClosed.class);
+    }
+  }
+
+  @Test
+  void aFloodOfMessagesAStreamPassesOverNeitherDeepensItsReadersStackNorLosesAnItem() throws Exception {
+    Uid me = Uid.random("pyclient");
+    try (WireChannel peer = tractorPeer(me)) {
+      peer.send(new Msg.Cmd(CtxFuncs.class.getName(), "collect", Map.of(), me, "flood"));
+      assertThat(peer.receive()).isEqualTo(new Msg.Functype("flood", Msg.CONTEXT));
+      assertThat(peer.receive()).isEqualTo(new Msg.Started("flood", null));
+      // A reader passes over a started (or a functype) inside its stream; a peer that sends a
+      // hundred thousand of them, in one write, gets them passed over one after another.
+      Msg[] flood = new Msg[100_000];
+      java.util.Arrays.fill(flood, new Msg.Started("flood", null));
+      peer.send(flood);
+      peer.send(new Msg.Yield("flood", 1L), new Msg.Yield("flood", 2L), new Msg.Stop("flood"));
+      assertThat(peer.receive()).isEqualTo(new Msg.Stop("flood")); // the callee closes its end too
+      assertThat(peer.receive()).isEqualTo(new Msg.Return("flood", List.of(1L, 2L)));
     }
   }
 

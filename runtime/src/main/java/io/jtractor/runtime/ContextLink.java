@@ -359,23 +359,47 @@ public final class ContextLink {
    * @throws ConnectionLost if the connection ended
    */
   public Object receiveYield() {
+    // The per-item case only, small enough for the JIT to inline into the reader's loop; the rest
+    // apart (docs/design.md, "The aims at a glance").
+    Object o = receiveAny();
+    Object value = itemValue(o);
+    return value != NOT_AN_ITEM ? value : receiveAfter((Msg) o);
+  }
+
+  /** Marks what {@link #itemValue} returns for a message that is not a stream item. */
+  private static final Object NOT_AN_ITEM = new Object();
+
+  /** The value of {@code o} if it is a stream item (taken off the stream: credit counted), else {@link #NOT_AN_ITEM}. */
+  private Object itemValue(Object o) {
+    if (!(o instanceof Msg m)) { // an item over the lane: its bare value, no credit to grant
+      sends.received();
+      return ContextInbox.laneValue(o);
+    }
+    if (m instanceof Msg.Yield y) {
+      sends.received();
+      consumed();
+      return y.value();
+    }
+    return NOT_AN_ITEM;
+  }
+
+  /** The next message or lane item; the end of the inbox raised as the context's end. */
+  private Object receiveAny() {
+    try {
+      return inbox.receive();
+    } catch (EndOfChannel closed) {
+      failIfEnded();
+      throw new EndOfChannel("the context has ended");
+    }
+  }
+
+  /**
+   * {@link #receiveYield} after {@code m}, a message that is not a stream item: the stream's end,
+   * or one to pass over (a {@code functype}, a {@code started}), then the next, in a loop: a peer
+   * that sends many cannot deepen the stack.
+   */
+  private Object receiveAfter(Msg m) {
     while (true) {
-      Object o;
-      try {
-        o = inbox.receive();
-      } catch (EndOfChannel closed) {
-        failIfEnded();
-        throw new EndOfChannel("the context has ended");
-      }
-      if (!(o instanceof Msg m)) { // an item over the lane: its bare value, no credit to grant
-        sends.received();
-        return ContextInbox.laneValue(o);
-      }
-      if (m instanceof Msg.Yield y) { // the per-item case, ahead of the switch's type dispatch
-        sends.received();
-        consumed();
-        return y.value();
-      }
       switch (m) {
         case Msg.Stop s -> throw new EndOfChannel(chan.peer().name() + " closed its end of the stream");
         case Msg.Return r -> {
@@ -386,6 +410,10 @@ public final class ContextLink {
         case Msg.Error e -> throw remoteError.raisedHere();
         default -> {} // functype or started: nothing for a stream reader
       }
+      Object o = receiveAny();
+      Object value = itemValue(o);
+      if (value != NOT_AN_ITEM) return value;
+      m = (Msg) o;
     }
   }
 
