@@ -1,8 +1,10 @@
 package io.jtractor;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.jtractor.config.SpawnOptions;
+import io.jtractor.errors.TypeError;
 import io.jtractor.funcs.CtxFuncs;
 import io.jtractor.funcs.Funcs;
 import io.jtractor.runtime.Tuning;
@@ -126,6 +128,27 @@ class StreamWritesTest extends SharedRootTest {
       long decoded = p.channel().decodedItemsSent() - before;
       if (backend.equals("process")) assertThat(decoded).isZero();
       else assertThat(decoded).as("items handed over in their decoded form").isPositive();
+    });
+  }
+
+  /**
+   * An item msgpack cannot carry, in the middle of a burst queued behind the writer, fails its
+   * sender at once and leaves nothing of itself in the queue: every item before and after it
+   * arrives, whole and in order.
+   */
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"process", "in-process"})
+  void anItemMsgpackCannotCarryFailsItsSenderMidBurstAndLeavesTheRestWhole(String backend) {
+    withChild(backend, p -> {
+      List<Object> got = p.openContext(CtxFuncs::collect, (ctx, first) -> {
+        try (MsgStream s = ctx.openStream()) {
+          for (long i = 0; i < 2_000; i++) s.send(i);
+          assertThatThrownBy(() -> s.send(List.of(-1L, new Object()))).isInstanceOf(TypeError.class);
+          for (long i = 2_000; i < 4_000; i++) s.send(i);
+        }
+        return ctx.<List<Object>>result();
+      });
+      assertThat(got).isEqualTo(java.util.stream.LongStream.range(0, 4_000).boxed().toList());
     });
   }
 

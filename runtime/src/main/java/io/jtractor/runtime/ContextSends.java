@@ -161,13 +161,13 @@ final class ContextSends {
     if (functype != null) firstOut(chan::sendQuietly); // a stream never opens before started: not the usual path
     boolean reply = receivedSinceYield;
     if (reply) receivedSinceYield = false;
-    Msg.Yield y = new Msg.Yield(cid, value);
     long now;
     boolean burst;
     try {
       // Behind a writer still busy with queued items it queues, whatever the timing (a write would
-      // queue it too, to keep the order): the usual item of a burst reads no clock.
-      if (behind(y, false)) {
+      // queue it too, to keep the order): the usual item of a burst reads no clock, and makes no
+      // message record (the outbox encodes it straight into its frames).
+      if (behind(value, false)) {
         queuedBehind = true;
         return;
       }
@@ -178,7 +178,7 @@ final class ContextSends {
       burst = reply ? !repliesAtOnce && now - lastYieldBegan < burstGapNanos : now - since < burstGapNanos;
       queuedBehind = false;
       if (burst) {
-        behind(y, true); // a burst: queued for the connection's writer, no write per item
+        behind(value, true); // a burst: queued for the connection's writer, no write per item
         lastYieldBegan = now;
         lastYieldAt = now; // queueing takes no time worth a second clock read
         return;
@@ -186,7 +186,7 @@ final class ContextSends {
     } catch (IllegalArgumentException e) {
       throw new TypeError("cannot send this yield value: " + e.getMessage(), e);
     }
-    sendEncoded(y, "yield"); // a lone item (e.g. request/response): written at once
+    sendEncoded(new Msg.Yield(cid, value), "yield"); // a lone item (e.g. request/response): written at once
     lastYieldBegan = now;
     lastYieldAt = System.nanoTime();
   }
@@ -214,13 +214,13 @@ final class ContextSends {
     return decoded != MsgCodec.NO_DECODED_VALUE && other.takeFromLane(decoded);
   }
 
-  /** {@link PeerChannel#sendBehind}, counted for the lane first. */
-  private boolean behind(Msg.Yield y, boolean startWriter) {
-    if (lane == null) return chan.sendBehind(y, startWriter);
+  /** {@link PeerChannel#sendItemBehind}, counted for the lane first. */
+  private boolean behind(Object value, boolean startWriter) {
+    if (lane == null) return chan.sendItemBehind(cid, value, startWriter);
     lane.counted(1);
     boolean queued = false;
     try {
-      queued = chan.sendBehind(y, startWriter);
+      queued = chan.sendItemBehind(cid, value, startWriter);
       return queued;
     } finally {
       if (!queued) lane.uncounted(1);

@@ -2,6 +2,7 @@ package io.jtractor.runtime;
 
 import io.jtractor.errors.ConnectionLost;
 import io.jtractor.sc.Sc;
+import io.jtractor.wire.FrameBuffer;
 import io.jtractor.wire.Msg;
 import io.jtractor.wire.MsgCodec;
 import io.jtractor.wire.Uid;
@@ -32,11 +33,15 @@ final class Outbox {
   /** Guards {@link #outQueue} and the changes of {@link #writerActive}. */
   private final ReentrantLock outLock = new ReentrantLock();
   /**
-   * What waits for the writer task, in order: encoded frames ({@code byte[]}), and on an in-memory
-   * link stream items in their decoded form ({@link Msg.Yield}), handed over without encoding
-   * ({@link WireChannel#sendDirect}). Guarded by {@link #outLock}.
+   * What waits for the writer task, in order: encoded frames ({@code byte[]}); runs of stream
+   * items encoded straight into a {@link FrameBuffer}, whole frames, each item appended to the
+   * last one while it is the queue's tail; and on an in-memory link stream items in their decoded
+   * form ({@link Msg.Yield}), handed over without encoding ({@link WireChannel#sendDirect}).
+   * Guarded by {@link #outLock}.
    */
   private ArrayList<Object> outQueue = new ArrayList<>();
+  /** A frame buffer the writer has written and cleared, for the next run of items; guarded by {@link #outLock}. */
+  private FrameBuffer spareFrames;
   /** Whether stream items may wait in their decoded form: an in-memory link. */
   private final boolean decodedItems;
   /** Whether a writer task owns the queue; changed under {@link #outLock}, read without it. */
@@ -135,25 +140,29 @@ final class Outbox {
   }
 
   /**
-   * Sends a stream item without waiting for the socket write: the frame is encoded here (so an
-   * unencodable value fails the caller) and queued; one writer task writes everything queued in
-   * one system call. A producer sending a burst thus pays a queue append per item instead of a
-   * write, and the items leave in large segments (see docs/design.md, "Write-behind").
+   * Sends stream item {@code value} of context {@code cid} without waiting for the socket write:
+   * it is encoded here, straight into the queue's frame buffer (so an unencodable value fails
+   * the caller, and leaves nothing queued), and one writer task writes everything queued in one
+   * system call. A producer sending a burst thus pays an encoding into a shared buffer per item,
+   * no record or array of its own, instead of a write, and the items leave in large segments
+   * (see docs/design.md, "Write-behind"). On an in-memory link an item with a decoded form waits
+   * as that, unencoded ({@link #queueableOnMemoryLink}).
    *
    * @param startWriter whether to start a writer task if none is busy; without, the item is queued
    *     only behind a busy one (every send then queues behind it)
    * @return false, with nothing sent, if no writer is busy and {@code startWriter} is not set
    * @throws ConnectionLost if the connection is gone
-   * @throws IllegalArgumentException if msgpack cannot carry the message
+   * @throws IllegalArgumentException if msgpack cannot carry the value
    */
-  boolean sendBehind(Msg msg, boolean startWriter) {
+  boolean sendItemBehind(String cid, Object value, boolean startWriter) {
     if (!startWriter && !writerActive) return false;
-    Object item = queueable(msg);
+    Object item = decodedItems ? queueableOnMemoryLink(new Msg.Yield(cid, value)) : null;
     outLock.lock();
     try {
       if (!startWriter && !writerActive) return false;
       if (ch.ended.isSet() || !wire.isOpen()) throw new ConnectionLost("connection to " + peer + " is closed");
-      outQueue.add(item);
+      if (item != null) outQueue.add(item);
+      else appendFrameLocked(cid, value);
       if (writerActive) return true;
       writerActive = true;
       writersStarted++;
@@ -169,15 +178,30 @@ final class Outbox {
   }
 
   /**
-   * What the queue holds for {@code msg}: its encoding, or on an in-memory link a stream item's
-   * decoded form, where it has one (an immutable item needs no encoding to check it, nor to cross
-   * as a copy).
+   * Appends the item's frame to the frame buffer at the queue's tail, or to a new one put there;
+   * under {@link #outLock}. An unencodable value leaves the queue as it was.
+   */
+  private void appendFrameLocked(String cid, Object value) {
+    int last = outQueue.size() - 1;
+    if (last >= 0 && outQueue.get(last) instanceof FrameBuffer tail) {
+      tail.appendYield(cid, value);
+      return;
+    }
+    FrameBuffer frames = spareFrames != null ? spareFrames : new FrameBuffer();
+    frames.appendYield(cid, value); // refused before the buffer is queued
+    spareFrames = null;
+    outQueue.add(frames);
+  }
+
+  /**
+   * What the queue holds for a stream item on an in-memory link: its decoded form where it has one
+   * (an immutable item needs no encoding to check it, nor to cross as a copy), else its encoding.
    *
    * @throws IllegalArgumentException if msgpack cannot carry the message
    */
-  private Object queueable(Msg msg) {
-    Object item = decodedItems && msg instanceof Msg.Yield y ? MsgCodec.decodedForm(y) : null;
-    return item != null ? item : MsgCodec.encode(msg);
+  private static Object queueableOnMemoryLink(Msg.Yield y) {
+    Object item = MsgCodec.decodedForm(y);
+    return item != null ? item : MsgCodec.encode(y);
   }
 
   /** When the last writer task ended (System.nanoTime), 0 before any ended. */
@@ -185,7 +209,7 @@ final class Outbox {
     return idleSince;
   }
 
-  /** How many writer tasks {@link #sendBehind} started (a diagnostic, and for tests). */
+  /** How many writer tasks {@link #sendItemBehind} started (a diagnostic, and for tests). */
   long writersStarted() {
     return writersStarted;
   }
@@ -243,19 +267,38 @@ final class Outbox {
     }
   }
 
+  /** Keeps a written frame buffer, cleared, for the next run of items, unless one is kept already. */
+  private void recycle(FrameBuffer frames) {
+    if (!frames.reusable()) return;
+    frames.clear();
+    outLock.lock();
+    try {
+      if (spareFrames == null) spareFrames = frames;
+    } finally {
+      outLock.unlock();
+    }
+  }
+
   /** The largest batch whose list is kept for the next one ({@link #drainOutQueue}). */
   private static final int KEPT_BATCH = 8192;
 
   /**
-   * Writes a batch in order: each run of frames in one write, each run of decoded items handed
-   * over as they are if the peer's loop waits idle, else encoded and written.
+   * Writes a batch in order: each frame buffer as it is, each run of encoded frames in one write,
+   * each run of decoded items handed over as they are if the peer's loop waits idle, else encoded
+   * and written.
    */
   @SuppressWarnings("unchecked")
   private void writeBatch(ArrayList<Object> batch) throws WireException {
     int n = batch.size();
     for (int i = 0, j; i < n; i = j) {
+      if (batch.get(i) instanceof FrameBuffer frames) {
+        wire.sendFramed(frames);
+        recycle(frames);
+        j = i + 1;
+        continue;
+      }
       boolean items = batch.get(i) instanceof Msg.Yield;
-      for (j = i + 1; j < n && batch.get(j) instanceof Msg.Yield == items; ) j++;
+      for (j = i + 1; j < n && !(batch.get(j) instanceof FrameBuffer) && batch.get(j) instanceof Msg.Yield == items; ) j++;
       if (!items) {
         wire.sendEncoded(batch.subList(i, j).toArray(new byte[0][]));
       } else {

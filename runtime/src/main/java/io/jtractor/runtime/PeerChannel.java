@@ -148,15 +148,16 @@ public final class PeerChannel {
   }
 
   /**
-   * Sends a stream item without waiting for the socket write, starting a writer task if {@code
-   * startWriter}, else only behind a busy one (see {@link Outbox#sendBehind}).
+   * Sends stream item {@code value} of context {@code cid} without waiting for the socket write,
+   * starting a writer task if {@code startWriter}, else only behind a busy one (see {@link
+   * Outbox#sendItemBehind}).
    *
    * @return false, with nothing sent, if no writer is busy and {@code startWriter} is not set
    * @throws ConnectionLost if the connection is gone
-   * @throws IllegalArgumentException if msgpack cannot carry the message
+   * @throws IllegalArgumentException if msgpack cannot carry the value
    */
-  boolean sendBehind(Msg msg, boolean startWriter) {
-    return outbox.sendBehind(msg, startWriter);
+  boolean sendItemBehind(String cid, Object value, boolean startWriter) {
+    return outbox.sendItemBehind(cid, value, startWriter);
   }
 
   /** When the connection's last writer task ended (System.nanoTime), 0 before any ended. */
@@ -300,7 +301,7 @@ public final class PeerChannel {
 
   /**
    * How many times a task was started to write stream items queued behind a burst (see {@link
-   * Outbox#sendBehind}): a diagnostic, and for tests.
+   * Outbox#sendItemBehind}): a diagnostic, and for tests.
    */
   public long writersStarted() {
     return outbox.writersStarted();
@@ -308,7 +309,7 @@ public final class PeerChannel {
 
   /**
    * How many stream items went to the peer in their decoded form, not encoded: only on an
-   * in-memory link (see {@link Outbox#sendBehind}). A diagnostic, and for tests.
+   * in-memory link (see {@link Outbox#sendItemBehind}). A diagnostic, and for tests.
    */
   public long decodedItemsSent() {
     return outbox.decodedItemsSent();

@@ -102,6 +102,33 @@ public final class FrameWriter {
     writeHandedOver(); // frames handed over after this writer last looked
   }
 
+  /**
+   * Writes bytes that are whole frames already (prefixes included, as {@link FrameBuffer} holds
+   * them) with one flush, after any frames handed over before. It waits for the lock rather than
+   * hand them over: it is for a connection's writer task, which has nothing else to do.
+   *
+   * @throws IOException if this write fails, or an earlier one did
+   */
+  public void writeFramed(byte[] framed, int off, int len) throws IOException {
+    Objects.checkFromIndexSize(off, len, framed.length);
+    IOException failed = failure;
+    if (failed != null) throw failed;
+    lock.lock();
+    try {
+      failed = failure; // a write that failed while this one waited for the lock
+      if (failed != null) throw failed;
+      writeHandedUnderLock();
+      out.write(framed, off, len);
+      out.flush();
+    } catch (IOException e) {
+      failedUnderLock(e);
+      throw e;
+    } finally {
+      lock.unlock();
+    }
+    writeHandedOver(); // frames handed over after this writer last looked
+  }
+
   /** Takes the lock if it is free and no writer waits for it: no one passes a waiting writer. */
   private boolean tryLockUnlessQueued() {
     return !lock.hasQueuedThreads() && lock.tryLock();

@@ -64,6 +64,25 @@ public final class MsgCodec {
     }
   }
 
+  /**
+   * Appends a stream item's whole frame, length prefix and body, to {@code w}: the bytes of
+   * {@code FrameWriter.frame(encode(new Msg.Yield(cid, value)))}, with no record and no array of
+   * its own. On failure nothing is left appended.
+   *
+   * @throws IllegalArgumentException if {@code value} has no msgpack form
+   */
+  static void appendYieldFrame(MsgpackWriter w, String cid, Object value) {
+    int start = w.size();
+    try {
+      int prefix = w.reserve4();
+      pair(w, "yield", value, cid);
+      w.putLittleEndian32(prefix, w.size() - prefix - 4);
+    } catch (RuntimeException e) {
+      w.truncate(start);
+      throw e;
+    }
+  }
+
   /** {@code {key: value, 'cid': cid}} at depth 0, its values at depth 1, as the generic path nests them. */
   private static void pair(MsgpackWriter w, String key, Object value, String cid) {
     w.mapHeader(2);

@@ -28,6 +28,38 @@ final class MsgpackWriter {
     return Arrays.copyOf(buf, len);
   }
 
+  /** How many bytes were written. */
+  int size() {
+    return len;
+  }
+
+  /** The buffer itself: its first {@link #size} bytes are what was written. */
+  byte[] buffer() {
+    return buf;
+  }
+
+  /** Forgets what was written after the first {@code n} bytes. */
+  void truncate(int n) {
+    if (n < 0 || n > len) throw new IllegalArgumentException("cannot truncate " + len + " bytes to " + n);
+    len = n;
+  }
+
+  /** Writes {@code v} as a 32-bit little-endian integer at {@code at}, within what was written. */
+  void putLittleEndian32(int at, int v) {
+    buf[at] = (byte) v;
+    buf[at + 1] = (byte) (v >>> 8);
+    buf[at + 2] = (byte) (v >>> 16);
+    buf[at + 3] = (byte) (v >>> 24);
+  }
+
+  /** Reserves four bytes, to be filled in later ({@link #putLittleEndian32}); returns where they are. */
+  int reserve4() {
+    ensure(4);
+    int at = len;
+    len += 4;
+    return at;
+  }
+
   void value(Object v, int depth) {
     if (depth > Msgpack.MAX_DEPTH) {
       throw new IllegalArgumentException("value nested deeper than " + Msgpack.MAX_DEPTH + " (a cycle?)");

@@ -246,6 +246,20 @@ public final class WireChannel implements AutoCloseable {
     }
   }
 
+  /**
+   * Sends the frames in {@code frames} as they are, in one write (see {@link
+   * FrameWriter#writeFramed}); the buffer is left as it was.
+   */
+  public void sendFramed(FrameBuffer frames) throws WireException {
+    try {
+      writer.writeFramed(frames.bytes(), 0, frames.size());
+    } catch (IOException e) {
+      throw new WireException.TransportClosed("send failed: " + e, e);
+    } finally {
+      deliverLent();
+    }
+  }
+
   /** Sends one plain value as a frame (the handshake, the spawn init map). */
   public void sendValue(Object value) throws WireException {
     byte[] body = Msgpack.encode(value);

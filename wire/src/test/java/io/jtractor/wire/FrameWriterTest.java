@@ -112,6 +112,28 @@ class FrameWriterTest {
   }
 
   @Test
+  void framesWrittenWholeGoOutAfterWhatWasHandedOverBeforeThem() throws Exception {
+    stallFirstWrite();
+    w.write(body("handed over"));
+    ByteArrayOutputStream framed = new ByteArrayOutputStream();
+    framed.writeBytes(FrameWriter.frame(body("framed one")));
+    framed.writeBytes(FrameWriter.frame(body("framed two")));
+    byte[] bytes = framed.toByteArray();
+    Thread writerTask = Thread.ofPlatform().start(() -> {
+      try {
+        w.writeFramed(bytes, 0, bytes.length); // waits for the lock: it does not hand over
+      } catch (Throwable e) {
+        failures.add(e);
+      }
+    });
+    socket.release.countDown();
+    holder.join();
+    writerTask.join();
+    assertThat(failures).isEmpty();
+    assertThat(frames(socket.all.toByteArray())).containsExactly("first", "handed over", "framed one", "framed two");
+  }
+
+  @Test
   void pastTheLimitAWriterWaitsForTheLockAsBefore() throws Exception {
     stallFirstWrite();
 
