@@ -87,19 +87,9 @@ public final class FrameWriter {
       if (handOver(bodies)) return;
       lock.lock();
     }
-    try {
-      failed = failure; // a write that failed while this one waited for the lock
-      if (failed != null) throw failed;
-      writeHandedUnderLock();
+    writeHoldingLock(() -> {
       for (byte[] body : bodies) writeFrame(body);
-      out.flush();
-    } catch (IOException e) {
-      failedUnderLock(e);
-      throw e;
-    } finally {
-      lock.unlock();
-    }
-    writeHandedOver(); // frames handed over after this writer last looked
+    });
   }
 
   /**
@@ -114,11 +104,24 @@ public final class FrameWriter {
     IOException failed = failure;
     if (failed != null) throw failed;
     lock.lock();
+    writeHoldingLock(() -> out.write(framed, off, len));
+  }
+
+  /** What a write puts into the stream, under the lock, after the frames handed over before it. */
+  private interface Frames {
+    void put() throws IOException;
+  }
+
+  /**
+   * With the lock held: the frames handed over, then {@code frames}, then one flush; a failure
+   * fails every later write. Lets go of the lock, then writes what was handed over meanwhile.
+   */
+  private void writeHoldingLock(Frames frames) throws IOException {
     try {
-      failed = failure; // a write that failed while this one waited for the lock
+      IOException failed = failure; // a write that failed while this one waited for the lock
       if (failed != null) throw failed;
       writeHandedUnderLock();
-      out.write(framed, off, len);
+      frames.put();
       out.flush();
     } catch (IOException e) {
       failedUnderLock(e);
