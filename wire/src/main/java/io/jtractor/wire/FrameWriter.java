@@ -87,9 +87,7 @@ public final class FrameWriter {
       if (handOver(bodies)) return;
       lock.lock();
     }
-    writeHoldingLock(() -> {
-      for (byte[] body : bodies) writeFrame(body);
-    });
+    writeHoldingLock(bodies, null, 0, 0);
   }
 
   /**
@@ -104,24 +102,25 @@ public final class FrameWriter {
     IOException failed = failure;
     if (failed != null) throw failed;
     lock.lock();
-    writeHoldingLock(() -> out.write(framed, off, len));
-  }
-
-  /** What a write puts into the stream, under the lock, after the frames handed over before it. */
-  private interface Frames {
-    void put() throws IOException;
+    writeHoldingLock(null, framed, off, len);
   }
 
   /**
-   * With the lock held: the frames handed over, then {@code frames}, then one flush; a failure
-   * fails every later write. Lets go of the lock, then writes what was handed over meanwhile.
+   * With the lock held: the frames handed over, then {@code bodies} as frames, or else the bytes
+   * of {@code framed} as they are, then one flush; a failure fails every later write. Lets go of
+   * the lock, then writes what was handed over meanwhile. (No lambda: a direct write is on every
+   * reply's path, and a child's C1 code would allocate and call through it each time.)
    */
-  private void writeHoldingLock(Frames frames) throws IOException {
+  private void writeHoldingLock(byte[][] bodies, byte[] framed, int off, int len) throws IOException {
     try {
       IOException failed = failure; // a write that failed while this one waited for the lock
       if (failed != null) throw failed;
       writeHandedUnderLock();
-      frames.put();
+      if (bodies != null) {
+        for (byte[] body : bodies) writeFrame(body);
+      } else {
+        out.write(framed, off, len);
+      }
       out.flush();
     } catch (IOException e) {
       failedUnderLock(e);
