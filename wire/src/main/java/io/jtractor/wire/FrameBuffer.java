@@ -13,8 +13,11 @@ package io.jtractor.wire;
  * then its writer task once the buffer is handed over).
  */
 public final class FrameBuffer {
-  /** A buffer grown past this is not worth keeping for the next burst ({@link #reusable}). */
-  static final int KEPT_CAPACITY = 1 << 20;
+  /**
+   * A buffer grown past this is not worth keeping for the next burst ({@link #reusable}): a
+   * connection keeps one while it lives, and a stream's window of small items fits well within it.
+   */
+  static final int KEPT_CAPACITY = 256 << 10;
 
   private final MsgpackWriter w = new MsgpackWriter(4096);
 
