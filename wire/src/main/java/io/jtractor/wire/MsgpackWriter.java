@@ -162,11 +162,19 @@ final class MsgpackWriter {
     }
   }
 
+  /**
+   * The longest string whose characters are looked at for ASCII before it is encoded: past it a
+   * string that is not ASCII after all would be scanned twice.
+   */
+  private static final int ASCII_SCAN_LIMIT = 4096;
+
   /** A str in UTF-8 (an unpaired surrogate becomes '?', as String.getBytes does). */
   void string(String s) {
     int n = s.length();
-    if (n < 32 && isAscii(s, n)) { // the protocol's keys and names: no intermediate array
-      put(0xa0 | n);
+    if (n <= ASCII_SCAN_LIMIT && isAscii(s, n)) {
+      // Keys, names, uids and cids: ASCII, copied straight in with no intermediate array (a
+      // stream item's cid alone cost an array per item).
+      header(n, 0xa0, 0xd9, 0xda, 0xdb);
       ensure(n);
       s.getBytes(0, n, buf, len);
       len += n;

@@ -35,6 +35,22 @@ class MsgpackTest {
   }
 
   @Test
+  void aStringIsItsUtf8BytesBehindItsSmallestHeaderWhicheverWayItIsCopied() {
+    // ASCII strings up to a limit are copied straight into the buffer; others go through UTF-8.
+    for (int n : new int[] {0, 1, 31, 32, 36, 255, 256, 4095, 4096, 4097, 65535, 65536}) {
+      for (String s : List.of("c".repeat(n), "é" + "c".repeat(Math.max(0, n - 1)), "c".repeat(Math.max(0, n - 1)) + "\u20ac")) {
+        byte[] utf8 = s.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        int m = utf8.length;
+        String header = m < 32 ? String.format("%02x", 0xa0 | m)
+            : m < 0x100 ? String.format("d9%02x", m)
+            : m < 0x10000 ? String.format("da%04x", m)
+            : String.format("db%08x", m);
+        assertThat(hex(s)).as("a string of %d chars", s.length()).isEqualTo(header + HexFormat.of().formatHex(utf8));
+      }
+    }
+  }
+
+  @Test
   void everyLengthAndIntegerTakesItsSmallestForm() throws Exception {
     assertThat(hex(127)).isEqualTo("7f");
     assertThat(hex(128)).isEqualTo("cc80");
