@@ -46,7 +46,7 @@ public final class FrameWriter {
   private final OutputStream out;
   private final ReentrantLock lock = new ReentrantLock(true);
   /** The length prefix of the frame being written; guarded by {@code lock}. */
-  private final byte[] header = new byte[4];
+  private final byte[] header = new byte[PREFIX];
   /** Frames handed over by writers that found the lock taken, oldest first. */
   private final ConcurrentLinkedQueue<byte[][]> handed = new ConcurrentLinkedQueue<>();
   /** The bytes (headers included) of {@link #handed}: added before a frame goes in, taken off as it leaves. */
@@ -196,7 +196,7 @@ public final class FrameWriter {
 
   private static long sizeOf(byte[][] bodies) {
     long size = 0;
-    for (byte[] body : bodies) size += 4 + body.length;
+    for (byte[] body : bodies) size += PREFIX + body.length;
     return size;
   }
 
@@ -229,11 +229,7 @@ public final class FrameWriter {
    * buffer is the one copy). Called under {@code lock}.
    */
   private void writeFrame(byte[] body) throws IOException {
-    int n = body.length;
-    header[0] = (byte) n;
-    header[1] = (byte) (n >>> 8);
-    header[2] = (byte) (n >>> 16);
-    header[3] = (byte) (n >>> 24);
+    putLength(header, 0, body.length);
     out.write(header);
     out.write(body);
   }
@@ -241,12 +237,20 @@ public final class FrameWriter {
   /** The bytes of one frame: header and body. */
   public static byte[] frame(byte[] body) {
     int n = body.length;
-    byte[] frame = new byte[4 + n];
-    frame[0] = (byte) n;
-    frame[1] = (byte) (n >>> 8);
-    frame[2] = (byte) (n >>> 16);
-    frame[3] = (byte) (n >>> 24);
-    System.arraycopy(body, 0, frame, 4, n);
+    byte[] frame = new byte[PREFIX + n];
+    putLength(frame, 0, n);
+    System.arraycopy(body, 0, frame, PREFIX, n);
     return frame;
+  }
+
+  /** The length prefix's size: a frame is a {@code u32} little-endian length, then the body. */
+  static final int PREFIX = 4;
+
+  /** Puts a frame's length prefix for a body of {@code n} bytes into {@code into} at {@code at}. */
+  static void putLength(byte[] into, int at, int n) {
+    into[at] = (byte) n;
+    into[at + 1] = (byte) (n >>> 8);
+    into[at + 2] = (byte) (n >>> 16);
+    into[at + 3] = (byte) (n >>> 24);
   }
 }

@@ -74,9 +74,9 @@ public final class MsgCodec {
   static void appendYieldFrame(MsgpackWriter w, String cid, Object value) {
     int start = w.size();
     try {
-      int prefix = w.reserve4();
+      int prefix = w.reserve(FrameWriter.PREFIX);
       pair(w, "yield", value, cid);
-      w.putLittleEndian32(prefix, w.size() - prefix - 4);
+      FrameWriter.putLength(w.buffer(), prefix, w.size() - prefix - FrameWriter.PREFIX);
     } catch (RuntimeException e) {
       w.truncate(start);
       throw e;

@@ -44,19 +44,11 @@ final class MsgpackWriter {
     len = n;
   }
 
-  /** Writes {@code v} as a 32-bit little-endian integer at {@code at}, within what was written. */
-  void putLittleEndian32(int at, int v) {
-    buf[at] = (byte) v;
-    buf[at + 1] = (byte) (v >>> 8);
-    buf[at + 2] = (byte) (v >>> 16);
-    buf[at + 3] = (byte) (v >>> 24);
-  }
-
-  /** Reserves four bytes, to be filled in later ({@link #putLittleEndian32}); returns where they are. */
-  int reserve4() {
-    ensure(4);
+  /** Reserves {@code n} bytes, to be filled in later through {@link #buffer}; returns where they are. */
+  int reserve(int n) {
+    ensure(n);
     int at = len;
-    len += 4;
+    len += n;
     return at;
   }
 
