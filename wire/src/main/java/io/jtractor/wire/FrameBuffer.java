@@ -30,11 +30,6 @@ public final class FrameBuffer {
     MsgCodec.appendYieldFrame(w, cid, value);
   }
 
-  /** Whether nothing was appended since it was made or last cleared. */
-  public boolean isEmpty() {
-    return w.size() == 0;
-  }
-
   /** How many bytes the frames take. */
   public int size() {
     return w.size();

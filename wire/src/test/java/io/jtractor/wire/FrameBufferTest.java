@@ -71,7 +71,7 @@ class FrameBufferTest {
     FrameBuffer b = new FrameBuffer();
     b.appendYield(CID, "z".repeat(1000));
     b.clear();
-    assertThat(b.isEmpty()).isTrue();
+    assertThat(b.size()).isZero();
     assertThat(b.reusable()).isTrue();
     b.appendYield(CID, "z".repeat(FrameBuffer.KEPT_CAPACITY + 1));
     assertThat(b.reusable()).isFalse();
