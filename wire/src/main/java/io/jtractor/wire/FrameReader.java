@@ -70,6 +70,18 @@ public final class FrameReader {
   }
 
   /**
+   * What a frame's body is made into where it lies: {@code buf[from, to)}, which it may read only
+   * until it returns (the buffer is the reader's, and the next read overwrites it).
+   */
+  @FunctionalInterface
+  public interface Body<T> {
+    T decode(byte[] buf, int from, int to) throws WireException.Malformed;
+  }
+
+  /** A body as an array of its own. */
+  private static final Body<byte[]> COPY = (buf, from, to) -> Arrays.copyOfRange(buf, from, to);
+
+  /**
    * Reads the next frame's body.
    *
    * @throws WireException.TransportClosed at end of stream (clean, between frames, or mid-frame)
@@ -77,6 +89,20 @@ public final class FrameReader {
    * @throws WireException.FrameTooLarge if the announced length exceeds the limit
    */
   public byte[] read() throws WireException {
+    return read(COPY);
+  }
+
+  /**
+   * Reads the next frame and makes its body into what {@code body} gives, from the buffer where
+   * the whole frame is buffered already (the common case: no copy), else from an array of its
+   * own. The frame is consumed whether or not {@code body} succeeds.
+   *
+   * @throws WireException.TransportClosed at end of stream (clean, between frames, or mid-frame)
+   *     or when the connection fails
+   * @throws WireException.FrameTooLarge if the announced length exceeds the limit
+   * @throws WireException.Malformed if {@code body} throws it
+   */
+  public <T> T read(Body<T> body) throws WireException {
     try {
       if (!fill(4)) throw new WireException.TransportClosed("peer closed the connection");
       long length = lengthAt(start);
@@ -87,21 +113,23 @@ public final class FrameReader {
       int bodyStart = start + 4;
       if (end - bodyStart >= n) { // the common case: the whole frame is here
         start = bodyStart + n;
-        return Arrays.copyOfRange(buf, bodyStart, bodyStart + n);
+        return body.decode(buf, bodyStart, bodyStart + n);
       }
       // A frame larger than what is buffered: take what is here, read the rest straight into it.
-      byte[] body = new byte[n];
+      byte[] whole = new byte[n];
       int have = end - bodyStart;
-      System.arraycopy(buf, bodyStart, body, 0, have);
+      System.arraycopy(buf, bodyStart, whole, 0, have);
       start = end = 0;
       inBody = true;
       for (int got = have; got < n; ) {
-        int r = in.read(body, got, n - got);
+        int r = in.read(whole, got, n - got);
         if (r < 0) throw new WireException.TransportClosed("peer vanished mid-frame: got " + got + " of " + n + " bytes");
         got += r;
       }
       inBody = false;
-      return body;
+      @SuppressWarnings("unchecked")
+      T copied = body == COPY ? (T) whole : body.decode(whole, 0, n); // no second copy of a large frame
+      return copied;
     } catch (WireException e) {
       throw e;
     } catch (IOException e) {

@@ -107,19 +107,40 @@ public final class MsgCodec {
    * none.
    */
   static Msg decode(byte[] body, StringMemo cids) throws WireException.Malformed {
-    if (body.length > 0 && (body[0] & 0xff) == 0x82) {
-      Msg direct = pairOrNull(body, cids);
-      if (direct != null) return direct;
+    return decode(body, 0, body.length, cids, null);
+  }
+
+  /**
+   * Where a stream item goes that {@link #decode(byte[], int, int, StringMemo, Item)} read without
+   * a record: its cid and value, until the next such decoding; and the reader that decodes each
+   * frame given it. Confined to the thread decoding.
+   */
+  static final class Item {
+    String cid;
+    Object value;
+    /** Reused for each frame: a frame read makes no object but its values. */
+    final MsgpackReader reader = new MsgpackReader(new byte[0]);
+  }
+
+  /**
+   * Decodes the frame body {@code buf[from, to)}, which nothing decoded shares. With {@code item}, a
+   * stream item of the common shape is put there instead and null returned: no {@link Msg.Yield}
+   * record; a stream item of any other shape is still returned as one.
+   */
+  static Msg decode(byte[] buf, int from, int to, StringMemo cids, Item item) throws WireException.Malformed {
+    if (to > from && (buf[from] & 0xff) == 0x82) {
+      Object direct = pairOrNull(buf, from, to, cids, item);
+      if (direct != null) return direct == item ? null : (Msg) direct;
     }
-    return Msg.fromWire(Msgpack.decode(body));
+    return Msg.fromWire(Msgpack.decode(buf, from, to));
   }
 
   /**
    * The two-entry shape read directly, or null where the generic path must decide (including
-   * every case where it would fail).
+   * every case where it would fail); {@code item} itself, filled in, for a stream item read into it.
    */
-  private static Msg pairOrNull(byte[] body, StringMemo cids) throws WireException.Malformed {
-    MsgpackReader r = new MsgpackReader(body);
+  private static Object pairOrNull(byte[] buf, int from, int to, StringMemo cids, Item item) throws WireException.Malformed {
+    MsgpackReader r = item != null ? item.reader.reset(buf, from, to) : new MsgpackReader(buf, from, to);
     r.skip(1); // the map header 0x82
     byte[] first = r.fixstrKey(KEYS);
     if (first == null) return null;
@@ -143,7 +164,12 @@ public final class MsgCodec {
       return null;
     }
     if (!(cid instanceof String c)) return null;
-    if (kind == YIELD) return new Msg.Yield(c, value);
+    if (kind == YIELD) {
+      if (item == null) return new Msg.Yield(c, value);
+      item.cid = c;
+      item.value = value;
+      return item;
+    }
     if (kind == RETURN) return new Msg.Return(c, value);
     if (kind == STARTED) return new Msg.Started(c, value);
     if (kind == STOP) return new Msg.Stop(c);

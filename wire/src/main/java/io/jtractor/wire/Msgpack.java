@@ -40,8 +40,13 @@ public final class Msgpack {
    * @throws WireException.Malformed if the bytes are not exactly one valid object
    */
   public static Object decode(byte[] body) throws WireException.Malformed {
-    if (body.length == 0) throw new WireException.Malformed("empty frame");
-    MsgpackReader r = new MsgpackReader(body);
+    return decode(body, 0, body.length);
+  }
+
+  /** {@link #decode(byte[])} of {@code buf[from, to)}, which the values decoded never share. */
+  static Object decode(byte[] buf, int from, int to) throws WireException.Malformed {
+    if (to == from) throw new WireException.Malformed("empty frame");
+    MsgpackReader r = new MsgpackReader(buf, from, to);
     Object v = r.value(0);
     if (!r.atEnd()) throw new WireException.Malformed("trailing bytes after the msgpack object");
     return v;

@@ -17,18 +17,33 @@ import java.util.Map;
  * than {@link Msgpack#MAX_DEPTH} are {@link WireException.Malformed}, refused before anything is
  * allocated for them. See {@link Msgpack} for the Java types it produces.
  *
- * <p>Threads: one reader per decoding, confined to the thread that decodes.
+ * <p>Threads: confined to the thread that decodes; one decoding at a time.
  */
 final class MsgpackReader {
-  private final byte[] buf;
+  private byte[] buf;
+  /** Where the object's bytes end in {@link #buf}: nothing at or past it is read. */
+  private int end;
   private int pos;
 
   MsgpackReader(byte[] buf) {
+    this(buf, 0, buf.length);
+  }
+
+  /** Reads {@code buf[from, to)} only; the values it makes hold copies, never {@code buf} itself. */
+  MsgpackReader(byte[] buf, int from, int to) {
+    reset(buf, from, to);
+  }
+
+  /** Makes this reader read {@code buf[from, to)} from its start: one reader for a thread's every frame. */
+  MsgpackReader reset(byte[] buf, int from, int to) {
     this.buf = buf;
+    this.pos = from;
+    this.end = to;
+    return this;
   }
 
   boolean atEnd() {
-    return pos == buf.length;
+    return pos == end;
   }
 
   /** Moves past {@code n} bytes that must be there. */
@@ -41,11 +56,11 @@ final class MsgpackReader {
    * it equals, or null when the next object is not one of them (how far it read is then unspecified).
    */
   byte[] fixstrKey(byte[][] keys) {
-    if (pos >= buf.length) return null;
+    if (pos >= end) return null;
     int b = buf[pos] & 0xff;
     if ((b & 0xe0) != 0xa0) return null;
     int n = (b & 0x1f) + 1;
-    if (n > buf.length - pos) return null;
+    if (n > end - pos) return null;
     for (byte[] k : keys) {
       if (k.length == n && Arrays.equals(buf, pos, pos + n, k, 0, n)) {
         pos += n;
@@ -61,11 +76,11 @@ final class MsgpackReader {
    * once it has decoded strictly. With no memo (null), {@link #value} itself.
    */
   Object memoValue(StringMemo memo) throws WireException.Malformed {
-    if (memo != null && pos < buf.length) {
+    if (memo != null && pos < end) {
       int b = buf[pos] & 0xff;
-      int header = (b & 0xe0) == 0xa0 ? 1 : b == 0xd9 && pos + 1 < buf.length ? 2 : 0;
+      int header = (b & 0xe0) == 0xa0 ? 1 : b == 0xd9 && pos + 1 < end ? 2 : 0;
       int n = header == 1 ? b & 0x1f : header == 2 ? buf[pos + 1] & 0xff : -1;
-      if (header > 0 && n <= buf.length - pos - header) {
+      if (header > 0 && n <= end - pos - header) {
         int from = pos + header;
         String known = memo.lookup(buf, from, from + n);
         if (known != null) {
@@ -181,14 +196,14 @@ final class MsgpackReader {
 
   /** Every element takes at least one byte: a count beyond the bytes left is a lie. */
   private void checkCount(int n) throws WireException.Malformed {
-    if (n < 0 || n > buf.length - pos) {
+    if (n < 0 || n > end - pos) {
       throw new WireException.Malformed("length " + Integer.toUnsignedString(n) + " exceeds the frame");
     }
   }
 
   /** Moves past {@code n} bytes that must be there. */
   private void take(int n) throws WireException.Malformed {
-    if (n < 0 || n > buf.length - pos) {
+    if (n < 0 || n > end - pos) {
       throw new WireException.Malformed("length " + Integer.toUnsignedString(n) + " exceeds the frame");
     }
     pos += n;

@@ -42,6 +42,12 @@ public final class WireChannel implements AutoCloseable {
    * on an in-memory link the peer's writer delivering for it).
    */
   private final StringMemo cids = new StringMemo();
+  /** The stream item {@link #receiveOrItem} read last; confined, as {@link #reader}, to the holder of the reading. */
+  private final MsgCodec.Item item = new MsgCodec.Item();
+  /** A frame body decoded where it lies: a message. */
+  private final FrameReader.Body<Msg> decodeWhole = (buf, from, to) -> MsgCodec.decode(buf, from, to, cids, null);
+  /** A frame body decoded where it lies: a message, or null for a stream item put in {@link #item}. */
+  private final FrameReader.Body<Msg> decodeOrItem = (buf, from, to) -> MsgCodec.decode(buf, from, to, cids, item);
   /** Whether the connection's reads can give up after a while ({@link #awaitMessage}). */
   private final boolean timedReads;
   private final FrameWriter writer;
@@ -387,7 +393,7 @@ public final class WireChannel implements AutoCloseable {
         int end = pos + 4 + (int) n;
         Msg msg;
         try {
-          msg = MsgCodec.decode(java.util.Arrays.copyOfRange(bytes, pos + 4, end), cids);
+          msg = MsgCodec.decode(bytes, pos + 4, end, cids, null);
         } catch (WireException | RuntimeException malformed) {
           break; // the reader meets it, and ends the channel as for any malformed frame
         }
@@ -408,7 +414,28 @@ public final class WireChannel implements AutoCloseable {
    * @throws WireException.FrameTooLarge for a frame over the limit
    */
   public Msg receive() throws WireException {
-    return MsgCodec.decode(reader.read(), cids);
+    return reader.read(decodeWhole);
+  }
+
+  /**
+   * {@link #receive()}, but a stream item of the common shape is not made a record: then this
+   * returns null, and {@link #itemCid()} and {@link #itemValue()} give its cid and value until the
+   * next receive. Only the connection's message loop calls this.
+   *
+   * @throws WireException as {@link #receive()}
+   */
+  public Msg receiveOrItem() throws WireException {
+    return reader.read(decodeOrItem);
+  }
+
+  /** The cid of the stream item {@link #receiveOrItem} read last. */
+  public String itemCid() {
+    return item.cid;
+  }
+
+  /** The value of the stream item {@link #receiveOrItem} read last. */
+  public Object itemValue() {
+    return item.value;
   }
 
   /**

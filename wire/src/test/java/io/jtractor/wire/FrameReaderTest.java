@@ -8,6 +8,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.DisplayName;
@@ -83,9 +84,31 @@ class FrameReaderTest {
         }
       };
       FrameReader r = new FrameReader(chunky, 1 << 20);
-      for (byte[] b : bodies) assertThat(r.read()).isEqualTo(b);
+      for (int i = 0; i < bodies.size(); i++) {
+        // Every other frame made into its body where it lies, as a connection's messages are.
+        byte[] got = i % 2 == 0 ? r.read() : r.read((buf, from, to) -> Arrays.copyOfRange(buf, from, to));
+        assertThat(got).isEqualTo(bodies.get(i));
+      }
       assertThatThrownBy(r::read).isInstanceOf(WireException.TransportClosed.class);
     }
+  }
+
+  @Test
+  void aFrameIsMadeIntoItsBodyWhereItLiesAndConsumedEvenIfThatFails() throws Exception {
+    FrameReader r = new FrameReader(new ByteArrayInputStream(frames(List.of(new byte[] {1, 2, 3}, new byte[] {4}))), 1024);
+    byte[][] seen = new byte[1][];
+    int length = r.read((buf, from, to) -> {
+      seen[0] = buf;
+      return to - from;
+    });
+    assertThat(length).isEqualTo(3);
+    assertThat(seen[0].length).as("the reader's own buffer, not a copy").isEqualTo(FrameReader.INITIAL_BUFFER);
+    FrameReader.Body<Object> refuse = (buf, from, to) -> {
+      throw new WireException.Malformed("refused");
+    };
+    FrameReader again = new FrameReader(new ByteArrayInputStream(frames(List.of(new byte[] {1}, new byte[] {4}))), 1024);
+    assertThatThrownBy(() -> again.read(refuse)).isInstanceOf(WireException.Malformed.class);
+    assertThat(again.read()).as("the refused frame is gone").containsExactly(4);
   }
 
   @Test

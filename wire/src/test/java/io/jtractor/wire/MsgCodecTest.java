@@ -38,10 +38,34 @@ class MsgCodecTest {
     return plain;
   }
 
+  /** The direct path, the same whether the body is an array of its own or lies in a reader's buffer. */
   private static String direct(byte[] body, StringMemo memo) {
+    String own = described(() -> MsgCodec.decode(body, memo));
+    assertThat(described(() -> inPlace(body, memo))).as("decoded where it lies, stream items apart").isEqualTo(own);
+    return own;
+  }
+
+  /**
+   * {@code body} decoded from the middle of a larger buffer, as a reader decodes it, with a stream
+   * item read into a slot rather than a record (made here to compare). The bytes around are nils:
+   * a read beyond the body would take them for more of it.
+   */
+  private static Msg inPlace(byte[] body, StringMemo memo) throws WireException {
+    byte[] buf = new byte[body.length + 7];
+    java.util.Arrays.fill(buf, (byte) 0xc0);
+    System.arraycopy(body, 0, buf, 3, body.length);
+    MsgCodec.Item item = new MsgCodec.Item();
+    Msg m = MsgCodec.decode(buf, 3, 3 + body.length, memo, item);
+    return m != null ? m : new Msg.Yield(item.cid, item.value);
+  }
+
+  private interface Decoding {
+    Msg run() throws WireException;
+  }
+
+  private static String described(Decoding d) {
     try {
-      Msg m = MsgCodec.decode(body, memo);
-      return "msg " + HexFormat.of().formatHex(MsgCodec.encode(m));
+      return "msg " + HexFormat.of().formatHex(MsgCodec.encode(d.run()));
     } catch (WireException e) {
       return "fails " + e.getClass().getSimpleName();
     }
@@ -129,6 +153,38 @@ class MsgCodecTest {
     assertThat(MsgCodec.hasDecodedForms("c".repeat(64))).isTrue();
     assertThat(MsgCodec.hasDecodedForms("c".repeat(65))).isFalse();
     assertThat(MsgCodec.hasDecodedForms(null)).isFalse();
+  }
+
+  @Test
+  void aStreamItemOfTheCommonShapeIsReadWithNoRecordAndEverythingElseIsOne() throws Exception {
+    String cid = "7d1a3f5e-2a10-4c4e-9f1c-3b6b1e9f0a11";
+    for (Object v : java.util.Arrays.asList(42L, null, "text", List.of(1L, "two"), new byte[] {3})) {
+      byte[] body = MsgCodec.encode(new Msg.Yield(cid, v));
+      MsgCodec.Item item = new MsgCodec.Item();
+      assertThat(MsgCodec.decode(body, 0, body.length, cids, item)).as("no record for %s", v).isNull();
+      assertThat(item.cid).isEqualTo(cid);
+      assertThat(MsgCodec.encode(new Msg.Yield(item.cid, item.value))).isEqualTo(body);
+    }
+    for (Msg m : everyKind()) {
+      if (m instanceof Msg.Yield) continue;
+      byte[] body = MsgCodec.encode(m);
+      MsgCodec.Item item = new MsgCodec.Item();
+      assertThat(MsgCodec.decode(body, 0, body.length, null, item)).as(m.toString()).isEqualTo(MsgCodec.decode(body));
+      assertThat(item.cid).as("nothing put in the slot for " + m).isNull();
+    }
+    byte[] str8Key = HexFormat.of().parseHex("82d9057969656c6401a3636964a163"); // "yield" as str8: the generic path's
+    assertThat(MsgCodec.decode(str8Key, 0, str8Key.length, null, new MsgCodec.Item())).isEqualTo(new Msg.Yield("c", 1L));
+  }
+
+  @Test
+  void whatIsDecodedWhereItLiesSharesNoByteWithTheBuffer() throws Exception {
+    byte[] buf = MsgCodec.encode(new Msg.Yield("c1", List.of(new byte[] {1, 2, 3}, "abc", Map.of("k", "v"))));
+    MsgCodec.Item item = new MsgCodec.Item();
+    assertThat(MsgCodec.decode(buf, 0, buf.length, cids, item)).isNull();
+    Object before = Msgpack.decode(Msgpack.encode(item.value)); // a copy of what was decoded
+    java.util.Arrays.fill(buf, (byte) 0); // the reader's next read overwrites its buffer
+    assertThat(Msgpack.encode(item.value)).isEqualTo(Msgpack.encode(before));
+    assertThat(item.cid).isEqualTo("c1");
   }
 
   @Test

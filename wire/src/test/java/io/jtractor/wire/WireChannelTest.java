@@ -228,6 +228,51 @@ class WireChannelTest {
   }
 
   @Test
+  void aStreamItemIsReceivedAsItsCidAndValueWithNoRecordOrCopyOfItsBytes() throws Exception {
+    withRawPeer((raw, ch) -> {
+      String cid = "7d1a3f5e-2a10-4c4e-9f1c-3b6b1e9f0a11";
+      int warm = 20_000;
+      int measured = 20_000;
+      CompletableFuture<Void> writes = CompletableFuture.runAsync(() -> {
+        try {
+          OutputStream out = new java.io.BufferedOutputStream(raw.getOutputStream(), 1 << 16);
+          out.write(frame(new Msg.Started(cid, null)));
+          for (long i = 0; i < warm + measured; i++) out.write(frame(new Msg.Yield(cid, i % 100)));
+          out.write(frame(new Msg.Yield(cid, List.of("a list", 1L))));
+          out.write(frame(new Msg.Stop(cid)));
+          out.flush();
+        } catch (Exception e) {
+          throw new RuntimeException(e);
+        }
+      });
+      assertThat(ch.receiveOrItem()).as("anything but an item is a record").isEqualTo(new Msg.Started(cid, null));
+      for (int i = 0; i < warm; i++) receiveItem(ch, cid, i % 100L);
+      long before = allocatedByThisThread();
+      for (int i = warm; i < warm + measured; i++) receiveItem(ch, cid, i % 100L);
+      long perItem = (allocatedByThisThread() - before) / measured;
+      // The values are cached Longs: nothing need be made. A copy of each 45-byte body would be 64 bytes.
+      assertThat(perItem).as("bytes allocated per item received").isLessThan(16);
+      receiveItem(ch, cid, List.of("a list", 1L));
+      assertThat(ch.receiveOrItem()).isEqualTo(new Msg.Stop(cid));
+      writes.get(10, TimeUnit.SECONDS);
+    });
+  }
+
+  private static void receiveItem(WireChannel ch, String cid, Object value) throws WireException {
+    // No assertion object per item: the caller counts this thread's allocations.
+    Msg record = ch.receiveOrItem();
+    if (record != null || !cid.equals(ch.itemCid()) || !java.util.Objects.equals(value, ch.itemValue())) {
+      throw new AssertionError("expected the stream item " + value + " with no record, got " + record + " / " + ch.itemValue());
+    }
+  }
+
+  /** What this thread allocated so far, in bytes (HotSpot's count, through its management bean). */
+  private static long allocatedByThisThread() throws Exception {
+    Object bean = Class.forName("java.lang.management.ManagementFactory").getMethod("getThreadMXBean").invoke(null);
+    return (long) Class.forName("com.sun.management.ThreadMXBean").getMethod("getCurrentThreadAllocatedBytes").invoke(bean);
+  }
+
+  @Test
   void aConnectionIsQuietUntilAnyOfTheNextMessageArrives() throws Exception {
     withRawPeer((raw, ch) -> {
       OutputStream out = raw.getOutputStream();
