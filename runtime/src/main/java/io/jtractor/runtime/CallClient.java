@@ -150,6 +150,25 @@ final class CallClient {
     return deliverTo(target, msg, mayLend);
   }
 
+  /**
+   * {@link #deliver} for a stream item read with no record around it (its context's cid and its
+   * value): a context takes the bare value; anything else under that cid gets the record it
+   * expects.
+   */
+  boolean deliverItem(String cid, Object value, boolean more, boolean mayLend) {
+    Object target = target(cid);
+    if (target instanceof ContextLink link) {
+      if (more) {
+        if (link.deferItem(value)) deferring.add(link);
+        return false;
+      }
+      flushDeferred();
+      return link.deliverItem(value, mayLend);
+    }
+    flushDeferred();
+    return deliverTo(target, new Msg.Yield(cid, value), mayLend);
+  }
+
   /** Where messages for {@code cid} go now, or null: {@link #inboxes}, through {@link #recent}. */
   private Object target(String cid) {
     Recent r = recent;
@@ -257,7 +276,7 @@ final class CallClient {
     try {
       ReadingLoan loan = ch.relay().loan();
       if (loan != null && loan.take()) { // lent the reading while waiting for a context here: read the answer
-        Msg m = ch.relay().readFor(() -> {
+        Msg m = ch.relay().<Msg>readFor(() -> {
           try {
             return inbox.tryReceive();
           } catch (EndOfChannel ended) {

@@ -12,7 +12,10 @@ import java.util.ArrayList;
 /**
  * The messages for one side of a context but credits, in arrival order. Messages never wait: the
  * bound on the stream items among them is counted by {@link StreamCredit}; only the items of a
- * {@link ContextLane} wait here for room ({@link #sendLane}). The reader may hold stream items back while it
+ * {@link ContextLane} wait here for room ({@link #sendLane}). A stream item is here as its bare
+ * value ({@link #item}) where it came over a lane, or over a connection that has no lanes (the
+ * reader's per-item path makes no record); otherwise as its {@code Msg.Yield}, so that an inbox
+ * with a lane can tell the lane's items, which take no credit, from the connection's. The reader may hold stream items back while it
  * knows more messages are buffered, and hand them over together ({@link #flush}): the consumer
  * wakes once per socket read, not once per item.
  *
@@ -25,20 +28,19 @@ import java.util.ArrayList;
  * the thread holding the reading; the relay's hand-offs order it between holders); the tasks
  * using the context receive.
  */
-final class ContextInbox implements ReaderRelay.Mailbox {
+final class ContextInbox implements ReaderRelay.Mailbox<Object> {
   /**
-   * The messages, and the items that came over a {@link ContextLane}: those are the bare values
-   * (no {@code Msg} record per item), {@link #NULL_ITEM} for null. A value in its decoded form is
-   * never a {@code Msg}, so the two cannot be confused. The channel's bound counts the lane's items
-   * only ({@link #resizeLane}): a message never waits (the loop must not block), and the stream
-   * items among them are bounded by credit instead ({@link StreamCredit}).
+   * The messages, and stream items as bare values ({@link #item}: {@link #NULL_ITEM} for null). A
+   * value in its decoded form is never a {@code Msg}, so the two cannot be confused. With lanes,
+   * the channel's bound counts the lane's items, the only bare values then ({@link #resizeLane}); a
+   * message never waits (the loop must not block), and the connection's stream items are bounded
+   * by credit instead ({@link StreamCredit}). Without, it bounds nothing.
    */
-  private final MemoryChannel<Object> channel =
-      MemoryChannel.open(ContextLink.DEFAULT_BUFFER, item -> !(item instanceof Msg));
-  /** The context's cid, for a lane item read as a message ({@link #poll}). */
-  private final String cid;
+  private final MemoryChannel<Object> channel;
+  /** Whether a lane's items come here: then they are the only bare values here. */
+  private final boolean laneItems;
   /** Stream items held back by the reader, to hand over together. */
-  private final ArrayList<Msg> deferred = new ArrayList<>();
+  private final ArrayList<Object> deferred = new ArrayList<>();
   /** The relay whose reading a waiting task may be lent; null where it never lends it. */
   private final ReaderRelay relay;
   /** That relay's loan of the reading; null with it. */
@@ -72,22 +74,30 @@ final class ContextInbox implements ReaderRelay.Mailbox {
   static final Object NULL_ITEM = new Object();
 
   /**
-   * @param cid the context's cid
    * @param relay the connection's relay of readers, or null
+   * @param laneItems whether a {@link ContextLane}'s items may come here
    */
-  ContextInbox(String cid, ReaderRelay relay) {
-    this.cid = cid;
+  ContextInbox(ReaderRelay relay, boolean laneItems) {
+    this.laneItems = laneItems;
+    this.channel = laneItems
+        ? MemoryChannel.open(ContextLink.DEFAULT_BUFFER, item -> !(item instanceof Msg))
+        : MemoryChannel.open(MemoryChannel.UNBOUNDED);
     this.loan = relay == null ? null : relay.loan();
     this.relay = loan == null ? null : relay;
   }
 
-  /** The value of a lane item that {@link #receive} returned (anything but a {@code Msg}). */
-  static Object laneValue(Object item) {
+  /** The value of a stream item that {@link #receive} returned bare (anything but a {@code Msg}). */
+  static Object value(Object item) {
     return item == NULL_ITEM ? null : item;
   }
 
-  /** The reader: hands {@code msg} over now (never blocks). */
-  void put(Msg msg) {
+  /** How a stream item's {@code value} waits here bare: {@link #NULL_ITEM} for null. */
+  static Object item(Object value) {
+    return value == null ? NULL_ITEM : value;
+  }
+
+  /** The reader: hands {@code msg} (a message, or a stream item as {@link #item}) over now (never blocks). */
+  void put(Object msg) {
     try {
       channel.sender().trySend(msg);
     } catch (ClosedResourceError | BrokenResourceError gone) {
@@ -102,7 +112,7 @@ final class ContextInbox implements ReaderRelay.Mailbox {
    */
   boolean sendLane(Object value) {
     try {
-      channel.sender().send(value == null ? NULL_ITEM : value);
+      channel.sender().send(item(value));
       return true;
     } catch (ClosedResourceError | BrokenResourceError closed) {
       return false;
@@ -111,6 +121,7 @@ final class ContextInbox implements ReaderRelay.Mailbox {
 
   /** How many items from the lane may wait here unconsumed (the stream's buffer, once it opens). */
   void resizeLane(int items) {
+    if (!laneItems) return; // nothing here is bounded
     try {
       channel.receiver().resize(items);
     } catch (ClosedResourceError forgotten) {
@@ -129,7 +140,7 @@ final class ContextInbox implements ReaderRelay.Mailbox {
    *
    * @return true if the reading is lent: the caller no longer holds it
    */
-  boolean putLending(Msg msg) {
+  boolean putLending(Object msg) {
     Thread waiting = relay == null ? null : waitingReader;
     if (waiting == null || !sentSinceWoken || !loan.lendsNow() || !relay.quiet()) {
       put(msg);
@@ -161,7 +172,7 @@ final class ContextInbox implements ReaderRelay.Mailbox {
   }
 
   /** The reader: holds {@code msg} back until {@link #flush}; true if it is the first held since. */
-  boolean hold(Msg msg) {
+  boolean hold(Object msg) {
     boolean first = deferred.isEmpty();
     deferred.add(msg);
     return first;
@@ -222,7 +233,7 @@ final class ContextInbox implements ReaderRelay.Mailbox {
       waitingReader = Thread.currentThread();
       waits++; // the only writer: the waiting task (one at a time per inbox, or the last one wins)
       if (loan.take()) { // lent to this thread since its last wait: read
-        Msg read = relay.readFor(this);
+        Object read = relay.readFor(this);
         if (read != null) return read;
       }
       return in.receive(); // if lent the reading meanwhile, this task holds it until its next wait
@@ -238,14 +249,11 @@ final class ContextInbox implements ReaderRelay.Mailbox {
     }
   }
 
-  /** A task holding the reading: the next message if one is here, else null; never blocks. */
+  /** A task holding the reading: the next message or stream item if one is here, else null; never blocks. */
   @Override
-  public Msg poll() {
+  public Object poll() {
     try {
-      Object o = channel.receiver().tryReceive();
-      if (o == null || o instanceof Msg) return (Msg) o;
-      // Only a relay that lends its reading polls, and such a connection has no lanes (ContextLane.of).
-      throw new IllegalStateException("a stream lane's item in the inbox of a connection that lends its reading: " + cid);
+      return channel.receiver().tryReceive();
     } catch (EndOfChannel ended) {
       return null; // the loop ended: the task's own wait says so
     }

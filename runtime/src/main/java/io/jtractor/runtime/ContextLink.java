@@ -84,14 +84,14 @@ public final class ContextLink {
     this.func = func;
     this.creditFlow = creditFlow;
     this.credit = new StreamCredit(creditFlow);
-    this.inbox = new ContextInbox(cid, chan.relay());
+    this.lane = ContextLane.of(this, chan, cid); // stored only: the other side meets it below
+    this.inbox = new ContextInbox(chan.relay(), lane != null);
     ReadingLoan loan = chan.relay().loan();
     this.beforeCreditWait = loan == null ? this::failIfEnded : () -> {
       loan.giveBack(); // the credit comes over this connection: someone must read it
       failIfEnded();
     };
     this.cancelTimeout = chan.tuning.contextCancelTimeout();
-    this.lane = ContextLane.of(this, chan, cid);
     this.sends = new ContextSends(chan, cid, lane);
     JfrEvents.contextOpened(chan.localUid(), chan.peer(), cid, func, callerSide);
     if (lane != null) lane.meet(); // last: the other side's tasks may use this link from now on
@@ -162,7 +162,8 @@ public final class ContextLink {
     }
   }
 
-  private boolean put(Msg msg, boolean mayLend) {
+  /** Puts {@code msg}, a message or a bare stream item ({@link ContextInbox#item}). */
+  private boolean put(Object msg, boolean mayLend) {
     if (mayLend) return inbox.putLending(msg);
     inbox.put(msg);
     return false;
@@ -178,7 +179,35 @@ public final class ContextLink {
     return false;
   }
 
-  /** Hands over the items held back by {@link #deferYield}, in order, in one go. */
+  /**
+   * {@link #deliver} for a stream item that arrived as its value alone (the reader's per-item
+   * path, {@code WireChannel.receiveOrItem}): it waits in the inbox bare where no lane's item can
+   * be there too, so that it takes no record; else as its record.
+   *
+   * @return true if the reading was lent: the caller no longer holds it
+   */
+  boolean deliverItem(Object value, boolean mayLend) {
+    boolean lent = admitYield() && put(connectionItem(value), mayLend);
+    if (lane != null) lane.routed(1);
+    return lent;
+  }
+
+  /** {@link #deferYield} for a stream item that arrived as its value alone (see {@link #deliverItem}). */
+  boolean deferItem(Object value) {
+    if (admitYield()) return inbox.hold(connectionItem(value));
+    if (lane != null) lane.routed(1);
+    return false;
+  }
+
+  /**
+   * How a stream item from the connection waits in the inbox: bare without a lane (every bare
+   * value is then the connection's, and takes credit: {@link #itemValue}), else as its record.
+   */
+  private Object connectionItem(Object value) {
+    return lane == null ? ContextInbox.item(value) : new Msg.Yield(cid, value);
+  }
+
+  /** Hands over the items held back by {@link #deferYield} and {@link #deferItem}, in order, in one go. */
   void flushDeferred() {
     int n = inbox.flush();
     if (lane != null) lane.routed(n);
@@ -244,7 +273,7 @@ public final class ContextLink {
   public Msg nextMessage() {
     try {
       Object o = inbox.receive();
-      return o instanceof Msg m ? m : new Msg.Yield(cid, ContextInbox.laneValue(o));
+      return o instanceof Msg m ? m : new Msg.Yield(cid, ContextInbox.value(o));
     } catch (EndOfChannel e) {
       throw lost();
     }
@@ -371,9 +400,10 @@ public final class ContextLink {
 
   /** The value of {@code o} if it is a stream item (taken off the stream: credit counted), else {@link #NOT_AN_ITEM}. */
   private Object itemValue(Object o) {
-    if (!(o instanceof Msg m)) { // an item over the lane: its bare value, no credit to grant
+    if (!(o instanceof Msg m)) { // a bare item: the lane's (no credit), or the connection's where there is no lane
       sends.received();
-      return ContextInbox.laneValue(o);
+      if (lane == null) consumed();
+      return ContextInbox.value(o);
     }
     if (m instanceof Msg.Yield y) {
       sends.received();
@@ -449,7 +479,10 @@ public final class ContextLink {
         if (remoteError != null || life.is(Fact.RETURNED)) continue;
         throw lost();
       }
-      if (!(o instanceof Msg m)) continue; // an item over the lane: no credit to grant
+      if (!(o instanceof Msg m)) { // a bare item: the connection's takes credit, the lane's none
+        if (lane == null) consumed();
+        continue;
+      }
       switch (m) {
         case Msg.Yield y -> consumed();
         case Msg.Return r -> {

@@ -308,7 +308,7 @@ final class ReaderRelay {
           if (!wire.awaitMessage(TASK_READ_WAIT_MILLIS)) continue; // look for a cancellation again
           quietSince = System.nanoTime();
         }
-        Msg msg = wire.receive();
+        Msg msg = wire.receiveOrItem();
         sleepingReads++; // the holder's own field: one writer at a time
         if (!handOverRead(msg)) return false;
       }
@@ -322,10 +322,15 @@ final class ReaderRelay {
    * What a thread reading for itself (a task lent the reading, a call reading while it sleeps)
    * does with a message it read that is not its own, as a reader would; but a call runs on a
    * thread of its own, and a message that waits for the peer's tasks here, which may include this
-   * one, goes to a new reader ({@link #stopsTasks}). False if the reading left this thread so
+   * one, goes to a new reader ({@link #stopsTasks}). Null is the stream item the wire read
+   * without a record ({@link WireChannel#receiveOrItem}). False if the reading left this thread so
    * (handed to that reader, or the loop ended).
    */
   private boolean handOverRead(Msg msg) {
+    if (msg == null) { // a stream item, read without a record (WireChannel#receiveOrItem)
+      calls.deliverItem(wire.itemCid(), wire.itemValue(), wire.hasBufferedMessage(), false);
+      return true;
+    }
     if (forCalls(msg)) {
       calls.deliver(msg, wire.hasBufferedMessage(), false);
       return true;
@@ -422,9 +427,9 @@ final class ReaderRelay {
   }
 
   /** Where a task holding the reading looks for its own message: a context's inbox, a call's. */
-  interface Mailbox {
-    /** The next message here, or null if none is here yet (or none will come); never blocks. */
-    Msg poll();
+  interface Mailbox<T> {
+    /** The next message (or stream item, in a context's inbox) here, or null if none is here yet (or none will come); never blocks. */
+    T poll();
   }
 
   /**
@@ -436,11 +441,11 @@ final class ReaderRelay {
    * cancelled, or if the loop ended: the task then waits on its inbox as any task does. Calls
    * that arrive meanwhile run on threads of their own.
    */
-  Msg readFor(Mailbox inbox) {
+  <T> T readFor(Mailbox<T> inbox) {
     boolean keep = false;
     boolean handedOn = false;
     int read = 0;
-    Msg mine = null;
+    T mine = null;
     try {
       while (true) {
         if (!wire.hasBufferedMessage()) {
@@ -457,7 +462,7 @@ final class ReaderRelay {
             return null;
           }
         }
-        Msg msg = shieldedOnVirtual(wire::receive);
+        Msg msg = shieldedOnVirtual(wire::receiveOrItem);
         read++;
         if (!handOverRead(msg)) {
           handedOn = true; // to a new reader, or the loop ended: nothing to pass on
@@ -540,7 +545,12 @@ final class ReaderRelay {
     try {
       while (true) {
         if (!wire.hasBufferedMessage()) calls.flushDeferred(); // the next read may block
-        Msg msg = wire.receive();
+        Msg msg = wire.receiveOrItem();
+        if (msg == null) { // a stream item, read without a record
+          boolean more = wire.hasBufferedMessage();
+          if (calls.deliverItem(wire.itemCid(), wire.itemValue(), more, lendsToTasks && !more)) return LENT;
+          continue;
+        }
         if (forCalls(msg)) {
           boolean more = wire.hasBufferedMessage();
           if (calls.deliver(msg, more, lendsToTasks && !more)) return LENT;
