@@ -27,9 +27,28 @@ public final class Cancelled extends Error {
    */
   private transient volatile Throwable replacement;
 
+  /**
+   * The message, made when first asked for (or before serialization): a cancellation is usually
+   * absorbed by its scope unread, and naming the scope costs more than raising it. Racy by
+   * design: any thread that makes it makes the same string.
+   */
+  private String message;
+
   Cancelled(CancelScope scope) {
-    super("cancelled by " + scope, null, false, false);
+    super(null, null, false, false);
     this.scope = scope;
+  }
+
+  /** "cancelled by" the scope, named now if not yet. */
+  private String named() {
+    String m = message;
+    if (m == null && scope != null) message = m = "cancelled by " + scope;
+    return m;
+  }
+
+  private void writeObject(java.io.ObjectOutputStream out) throws java.io.IOException {
+    named(); // the scope is not serialized: its name is
+    out.defaultWriteObject();
   }
 
   /** The scope whose cancellation this is. */
@@ -53,8 +72,8 @@ public final class Cancelled extends Error {
   public String getMessage() {
     Throwable r = replacement;
     return r == null
-        ? super.getMessage()
-        : super.getMessage() + "; the nursery's body was cancelled because a child failed: " + r;
+        ? named()
+        : named() + "; the nursery's body was cancelled because a child failed: " + r;
   }
 
   @Override

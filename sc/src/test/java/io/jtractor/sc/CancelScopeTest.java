@@ -49,6 +49,32 @@ class CancelScopeTest {
   }
 
   @Test
+  void aCancellationNamesItsScopeWhenAskedAndKeepsTheNameThroughSerialization() throws Exception {
+    CancelScope scope = CancelScope.create();
+    Cancelled[] seen = {null};
+    scope.run(s -> {
+      s.cancel();
+      try {
+        Sc.checkpoint();
+      } catch (Cancelled c) {
+        seen[0] = c;
+        throw c;
+      }
+    });
+    assertThat(seen[0].scope()).isSameAs(scope);
+    assertThat(seen[0]).hasMessage("cancelled by " + scope);
+    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+    try (java.io.ObjectOutputStream out = new java.io.ObjectOutputStream(bytes)) {
+      out.writeObject(seen[0]);
+    }
+    try (java.io.ObjectInputStream in = new java.io.ObjectInputStream(new java.io.ByteArrayInputStream(bytes.toByteArray()))) {
+      Cancelled back = (Cancelled) in.readObject();
+      assertThat(back.scope()).as("the scope stays behind").isNull();
+      assertThat(back).hasMessage("cancelled by " + scope);
+    }
+  }
+
+  @Test
   void anUncancelledScopeCatchesNothing() {
     CancelScope scope = CancelScope.create();
     String value = scope.call(s -> "value");
