@@ -20,6 +20,8 @@ public final class MsgCodec {
 
   /** Messages are small: an encoding starts with this many bytes and grows as needed. */
   private static final int INITIAL_CAPACITY = 64;
+  /** An error carries a trace: its encoding starts larger, not doubling four times on the way. */
+  private static final int ERROR_CAPACITY = 1024;
 
   private static final byte[] CID = key("cid");
   private static final byte[] YIELD = key("yield");
@@ -28,6 +30,7 @@ public final class MsgCodec {
   private static final byte[] STOP = key("stop");
   private static final byte[] FUNCTYPE = key("functype");
   private static final byte[] CREDIT = key("credit");
+  private static final byte[] ERROR = key("error");
 
   /** A key as its fixstr bytes: header, then ASCII. */
   private static byte[] key(String k) {
@@ -43,19 +46,21 @@ public final class MsgCodec {
    * @throws IllegalArgumentException if a value inside has no msgpack form
    */
   public static byte[] encode(Msg msg) {
-    MsgpackWriter w = new MsgpackWriter(INITIAL_CAPACITY);
+    MsgpackWriter w = new MsgpackWriter(msg instanceof Msg.Error ? ERROR_CAPACITY : INITIAL_CAPACITY);
     write(w, msg);
     return w.toByteArray();
   }
 
   private static void write(MsgpackWriter w, Msg msg) {
     switch (msg) {
-      case Msg.Yield y -> pair(w, "yield", y.value(), y.cid());
-      case Msg.Return r -> pair(w, "return", r.value(), r.cid());
-      case Msg.Started s -> pair(w, "started", s.value(), s.cid());
-      case Msg.Stop s -> pair(w, "stop", Boolean.TRUE, s.cid());
-      case Msg.Functype f -> pair(w, "functype", f.kind(), f.cid());
-      case Msg.Credit c -> pair(w, "credit", c.n(), c.cid());
+      case Msg.Yield y -> pair(w, YIELD, y.value(), y.cid());
+      case Msg.Return r -> pair(w, RETURN, r.value(), r.cid());
+      case Msg.Started s -> pair(w, STARTED, s.value(), s.cid());
+      case Msg.Stop s -> pair(w, STOP, Boolean.TRUE, s.cid());
+      case Msg.Functype f -> pair(w, FUNCTYPE, f.kind(), f.cid());
+      case Msg.Credit c -> pair(w, CREDIT, c.n(), c.cid());
+      // An error's fields go as they are: a cancel's answer carries one, with no map around it.
+      case Msg.Error e when e.cid() != null -> pair(w, ERROR, e.info().fields(), e.cid());
       // Rare, or shaped otherwise: the message's own map, written by the generic encoder.
       case Msg.Cmd c -> w.value(c.toWire(), 0);
       case Msg.Error e -> w.value(e.toWire(), 0);
@@ -75,7 +80,7 @@ public final class MsgCodec {
     int start = w.size();
     try {
       int prefix = w.reserve(FrameWriter.PREFIX);
-      pair(w, "yield", value, cid);
+      pair(w, YIELD, value, cid);
       FrameWriter.putLength(w.buffer(), prefix, w.size() - prefix - FrameWriter.PREFIX);
     } catch (RuntimeException e) {
       w.truncate(start);
@@ -83,12 +88,15 @@ public final class MsgCodec {
     }
   }
 
-  /** {@code {key: value, 'cid': cid}} at depth 0, its values at depth 1, as the generic path nests them. */
-  private static void pair(MsgpackWriter w, String key, Object value, String cid) {
+  /**
+   * {@code {key: value, 'cid': cid}} at depth 0, its values at depth 1, as the generic path nests
+   * them; {@code key} is one of this class's keys, encoded once.
+   */
+  private static void pair(MsgpackWriter w, byte[] key, Object value, String cid) {
     w.mapHeader(2);
-    w.string(key);
+    w.encoded(key);
     w.value(value, 1);
-    w.string("cid");
+    w.encoded(CID);
     w.value(cid, 1);
   }
 

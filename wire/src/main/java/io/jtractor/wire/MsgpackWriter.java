@@ -81,6 +81,7 @@ final class MsgpackWriter {
         bytes(bytes);
       }
       case Ext e -> ext(e);
+      case Uid u when depth + 2 <= Msgpack.MAX_DEPTH -> uid(u); // its two strings, with no list made for them
       case WireValue w -> value(w.toWire(), depth + 1);
       case Enum<?> e -> string(e.name());
       case Map<?, ?> m -> {
@@ -155,10 +156,12 @@ final class MsgpackWriter {
   }
 
   /**
-   * The longest string whose characters are looked at for ASCII before it is encoded: past it a
-   * string that is not ASCII after all would be scanned twice.
+   * The longest string whose characters are looked at for ASCII before it is encoded, and then
+   * copied straight in: cids, uids, names and keys. A longer one goes through {@code
+   * String.getBytes}, whose array costs less than looking at each character: the JDK encodes a
+   * Latin-1 string with one vectorised look and one copy (docs/design.md, "Long strings").
    */
-  private static final int ASCII_SCAN_LIMIT = 4096;
+  private static final int ASCII_SCAN_LIMIT = 48;
 
   /** A str in UTF-8 (an unpaired surrogate becomes '?', as String.getBytes does). */
   void string(String s) {
@@ -258,6 +261,35 @@ final class MsgpackWriter {
   private void int64(long v) {
     int32((int) (v >>> 32));
     int32((int) v);
+  }
+
+  /**
+   * The encodings of the uids written last, one per slot by their uuid's hash: the same few uids
+   * are written again and again (an actor's own, its peer's, in every error and call). Found by
+   * identity. Racy by design, as {@link StringMemo}: an entry is immutable and replaced whole.
+   */
+  private static final UidBytes[] UIDS = new UidBytes[8];
+
+  private record UidBytes(Uid uid, byte[] bytes) {}
+
+  /** A uid as its {@code [name, uuid]} array, copied from {@link #UIDS} if it was written lately. */
+  private void uid(Uid u) {
+    int slot = u.uuid().hashCode() & (UIDS.length - 1);
+    UidBytes known = UIDS[slot];
+    if (known != null && known.uid == u) {
+      bytes(known.bytes);
+      return;
+    }
+    int start = len;
+    put(0x92);
+    string(u.name());
+    string(u.uuid());
+    UIDS[slot] = new UidBytes(u, Arrays.copyOfRange(buf, start, len));
+  }
+
+  /** Bytes that are msgpack already (a key encoded once, say), as they are. */
+  void encoded(byte[] b) {
+    bytes(b);
   }
 
   private void bytes(byte[] b) {

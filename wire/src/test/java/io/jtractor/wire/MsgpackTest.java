@@ -37,7 +37,7 @@ class MsgpackTest {
   @Test
   void aStringIsItsUtf8BytesBehindItsSmallestHeaderWhicheverWayItIsCopied() {
     // ASCII strings up to a limit are copied straight into the buffer; others go through UTF-8.
-    for (int n : new int[] {0, 1, 31, 32, 36, 255, 256, 4095, 4096, 4097, 65535, 65536}) {
+    for (int n : new int[] {0, 1, 31, 32, 36, 47, 48, 49, 255, 256, 4095, 4096, 4097, 65535, 65536}) {
       for (String s : List.of("c".repeat(n), "é" + "c".repeat(Math.max(0, n - 1)), "c".repeat(Math.max(0, n - 1)) + "\u20ac")) {
         byte[] utf8 = s.getBytes(java.nio.charset.StandardCharsets.UTF_8);
         int m = utf8.length;
@@ -48,6 +48,24 @@ class MsgpackTest {
         assertThat(hex(s)).as("a string of %d chars", s.length()).isEqualTo(header + HexFormat.of().formatHex(utf8));
       }
     }
+  }
+
+  @Test
+  void aUidIsItsTwoElementArrayEveryTimeItIsWrittenAndAtEveryDepth() {
+    Uid a = new Uid("actor", "7d1a3f5e-2a10-4c4e-9f1c-3b6b1e9f0a11");
+    Uid b = new Uid("é-actor", "7d1a3f5e-2a10-4c4e-9f1c-3b6b1e9f0a11"); // the same slot, another uid
+    for (int round = 0; round < 3; round++) { // first written, then found again, then after the other
+      for (Uid u : List.of(a, b, new Uid("actor", a.uuid()))) {
+        assertThat(Msgpack.encode(u)).as(u + " round " + round).isEqualTo(Msgpack.encode(u.toWire()));
+        assertThat(Msgpack.encode(List.of(u, Map.of("k", u)))).isEqualTo(Msgpack.encode(List.of(u.toWire(), Map.of("k", u.toWire()))));
+      }
+    }
+    Object deep = a;
+    for (int i = 0; i < Msgpack.MAX_DEPTH - 2; i++) deep = List.of(deep);
+    assertThat(Msgpack.encode(deep)).as("at the deepest a uid's strings may be").isNotEmpty();
+    Object deeper = List.of(deep);
+    assertThatThrownBy(() -> Msgpack.encode(deeper)).as("one level deeper, as its list would be")
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("deeper");
   }
 
   @Test
