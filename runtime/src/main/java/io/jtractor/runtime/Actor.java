@@ -36,6 +36,8 @@ import java.util.concurrent.Executor;
  */
 public final class Actor {
   private final Uid uid;
+  /** {@link Uid#pythonRepr} of {@link #uid}, made once: every ContextCancelled names it. */
+  private final String uidRepr;
   private final ActorConfig config;
   private final Modules modules;
   private final boolean isRoot;
@@ -75,6 +77,7 @@ public final class Actor {
   /** A new actor with the given uid (a child gets its uid from its parent). */
   public Actor(Uid uid, ActorConfig config, boolean isRoot) {
     this.uid = Objects.requireNonNull(uid, "uid");
+    this.uidRepr = uid.pythonRepr();
     this.config = config;
     this.modules = new Modules(config.modules());
     this.isRoot = isRoot;
@@ -91,6 +94,11 @@ public final class Actor {
 
   public Uid uid() {
     return uid;
+  }
+
+  /** This actor's uid as tractor prints it ({@link Uid#pythonRepr}). */
+  public String uidRepr() {
+    return uidRepr;
   }
 
   public ActorConfig config() {

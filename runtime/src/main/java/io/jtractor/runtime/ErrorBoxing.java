@@ -61,9 +61,12 @@ public final class ErrorBoxing {
 
   /** A ContextCancelled body, as tractor builds it for a cancelled remote task. */
   public static ErrorInfo contextCancelled(String message, Uid self, Uid canceller) {
-    return ErrorInfo.of(
-            "jtractor: " + message + "\nio.jtractor.ContextCancelled: " + message + "\n", "ContextCancelled", self)
-        .withCanceller(canceller);
+    Map<String, Object> m = new LinkedHashMap<>(8);
+    m.put(ErrorInfo.TB_STR, "jtractor: " + message + "\nio.jtractor.ContextCancelled: " + message + "\n");
+    m.put(ErrorInfo.TYPE_STR, "ContextCancelled");
+    m.put(ErrorInfo.SRC_ACTOR_UID, self);
+    m.put(ErrorInfo.CANCELLER, canceller);
+    return new ErrorInfo(m);
   }
 
   static String stackTrace(Throwable t) {

@@ -87,7 +87,7 @@ final class LinkedCalls {
   }
 
   private static String describe(Actor actor, Msg.Cmd cmd) {
-    return "`" + cmd.func() + "()`@" + actor.uid().pythonRepr();
+    return "`" + cmd.func() + "()`@" + actor.uidRepr();
   }
 
   /** tractor's ContextCancelled for a callee, naming who cancelled it (itself included). */
@@ -102,7 +102,7 @@ final class LinkedCalls {
     } else {
       by = task.cancelRequester != null ? task.cancelRequester : link.cancelledByRemote();
       how = " was remotely cancelled by "
-          + (by == null ? "an unknown actor" : by.equals(peer) ? "its caller " + by.pythonRepr() : "remote actor " + by.pythonRepr());
+          + (by == null ? "an unknown actor" : by.equals(peer) ? "its caller " + d.channel().peerRepr : "remote actor " + by.pythonRepr());
     }
     return ErrorBoxing.contextCancelled(describe(actor, cmd) + how, actor.uid(), by);
   }

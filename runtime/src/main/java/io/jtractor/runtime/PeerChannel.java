@@ -34,6 +34,8 @@ public final class PeerChannel {
   final Actor actor;
   final WireChannel wire;
   final Uid peer;
+  /** {@link Uid#pythonRepr} of {@link #peer}, made once: a cancel it asks for names it. */
+  final String peerRepr;
   /** Whether the peer's hello announced jtractor (it speaks credit flow control). */
   final boolean peerIsJtractor;
   /** Whether the peer proved the tree secret in the handshake (every jtractor peer does). */
@@ -58,6 +60,7 @@ public final class PeerChannel {
     this.actor = actor;
     this.wire = wire;
     this.peer = peer;
+    this.peerRepr = peer.pythonRepr();
     Hello hello = wire.peerHello();
     this.peerIsJtractor = hello != null && hello.capabilities().containsKey(Capabilities.JTRACTOR);
     this.peerProven = wire.peerAuthenticated();
