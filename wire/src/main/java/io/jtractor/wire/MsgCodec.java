@@ -1,17 +1,20 @@
 package io.jtractor.wire;
 
+import java.util.Map;
+
 /**
  * The message catalogue straight to and from msgpack, with no map per message: the per-item path
- * of stream items, calls and their answers.
+ * of stream items, calls and their answers, and the errors that answer a cancel.
  *
  * <p>The contract is equality with the generic path, which stays the specification: {@link
  * #encode} gives exactly the bytes of {@code Msgpack.encode(msg.toWire())}, and {@link #decode}
  * exactly what {@code Msg.fromWire(Msgpack.decode(body))} gives, the same message or the same
- * kind of failure. Only the common shape is taken directly: a two-entry map of one known key and a
- * string {@code cid}, in either order, with fixstr keys (msgspec's choice for short strings).
- * Everything else (commands, errors, hellos, maps with other keys, keys in a longer string form,
- * bad values) falls back to the generic path, which then decides, so a hostile frame meets the
- * same checks either way.
+ * kind of failure. Only the common shapes are taken directly: a two-entry map of one known key
+ * (an error's included) and a string {@code cid}, in either order, and a one-entry map of {@code
+ * cmd} with its five-element array, with fixstr keys and fix headers (msgspec's choice for short
+ * ones). Everything else (hellos, maps with other keys, keys or headers in a longer form, bad
+ * values) falls back to the generic path, which then decides, so a hostile frame meets the same
+ * checks either way.
  *
  * <p>Threads: stateless; any thread.
  */
@@ -139,6 +142,9 @@ public final class MsgCodec {
     if (to > from && (buf[from] & 0xff) == 0x82) {
       Object direct = pairOrNull(buf, from, to, cids, item);
       if (direct != null) return direct == item ? null : (Msg) direct;
+    } else if (to > from && (buf[from] & 0xff) == 0x81) {
+      Msg direct = cmdOrNull(item != null ? item.reader.reset(buf, from, to) : new MsgpackReader(buf, from, to), cids);
+      if (direct != null) return direct;
     }
     return Msg.fromWire(Msgpack.decode(buf, from, to));
   }
@@ -185,7 +191,44 @@ public final class MsgCodec {
     if (kind == CREDIT && value instanceof Long n && n > 0 && n <= Integer.MAX_VALUE) {
       return new Msg.Credit(c, n.intValue());
     }
+    if (kind == ERROR && value instanceof Map<?, ?> fields) return new Msg.Error(c, new ErrorInfo(stringKeyed(fields)));
     return null;
+  }
+
+  /**
+   * {@code {'cmd': [ns, func, kwargs, [name, uuid], cid]}} read directly, its elements at the depth
+   * the generic path reads them; null where the generic path must decide.
+   */
+  private static Msg cmdOrNull(MsgpackReader r, StringMemo cids) throws WireException.Malformed {
+    r.skip(1); // the map header 0x81
+    if (r.fixstrKey(CMD_KEYS) == null || !r.takeIf(0x95)) return null;
+    Object ns = r.value(2);
+    Object func = r.value(2);
+    Object kwargs = r.value(2);
+    Object caller = r.value(2);
+    Object cid = r.memoValue(cids);
+    if (!r.atEnd() || !(ns instanceof String n) || !(func instanceof String f) || !(cid instanceof String c)
+        || !(kwargs instanceof Map<?, ?> kw) || !(caller instanceof java.util.List<?> uid)
+        || uid.size() < 2 || uid.get(0) == null || uid.get(1) == null) return null;
+    for (Object k : kw.keySet()) {
+      if (!(k instanceof String)) return null;
+    }
+    @SuppressWarnings("unchecked")
+    Map<String, Object> named = (Map<String, Object>) kw; // a fresh map of the decoder's, every key a string
+    return new Msg.Cmd(n, f, named, Uid.fromWire(uid), c);
+  }
+
+  /** An error's fields as the generic path keys them: by each key's string form. */
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> stringKeyed(Map<?, ?> fields) {
+    for (Object k : fields.keySet()) {
+      if (!(k instanceof String)) {
+        Map<String, Object> m = new java.util.LinkedHashMap<>();
+        for (var e : fields.entrySet()) m.put(String.valueOf(e.getKey()), e.getValue());
+        return m;
+      }
+    }
+    return (Map<String, Object>) fields; // ErrorInfo copies it
   }
 
   /** The longest string a stream item carries in its {@link #decodedForm}. */
@@ -250,5 +293,7 @@ public final class MsgCodec {
   }
 
   /** The keys read directly; the array's elements are compared by identity after a match. */
-  private static final byte[][] KEYS = {CID, YIELD, RETURN, STARTED, STOP, FUNCTYPE, CREDIT};
+  private static final byte[][] KEYS = {CID, YIELD, RETURN, STARTED, STOP, FUNCTYPE, CREDIT, ERROR};
+  private static final byte[] CMD = key("cmd");
+  private static final byte[][] CMD_KEYS = {CMD};
 }

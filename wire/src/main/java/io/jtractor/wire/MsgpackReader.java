@@ -46,6 +46,15 @@ final class MsgpackReader {
     return pos == end;
   }
 
+  /** Whether the next byte is {@code b} (a header, say); moves past it if so. */
+  boolean takeIf(int b) {
+    if (pos < end && (buf[pos] & 0xff) == b) {
+      pos++;
+      return true;
+    }
+    return false;
+  }
+
   /** Moves past {@code n} bytes that must be there. */
   void skip(int n) throws WireException.Malformed {
     take(n);
