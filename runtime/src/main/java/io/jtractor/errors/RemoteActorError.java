@@ -40,6 +40,12 @@ public class RemoteActorError extends RuntimeException {
    * by {@link #received}. Guarded by this throwable's monitor (as {@code fillInStackTrace} is).
    */
   private transient boolean traced;
+  /**
+   * The message ({@link #describe}), made when first asked for, or before serialization (which
+   * leaves {@link #info} behind): an error a context receives is often absorbed unread, as the
+   * answer to its own cancel is. Racy by design: any thread that makes it makes the same string.
+   */
+  private String message;
 
   /**
    * @param info the {@code error} message's body
@@ -54,7 +60,7 @@ public class RemoteActorError extends RuntimeException {
    *     #raisedHere()} does
    */
   protected RemoteActorError(ErrorInfo info, Uid channelPeer, boolean traceNow) {
-    super(describe(info, channelPeer));
+    super((String) null);
     this.info = info;
     this.channelPeer = channelPeer;
     if (traceNow) {
@@ -86,6 +92,19 @@ public class RemoteActorError extends RuntimeException {
       if (trace.length > 0) setStackTrace(Arrays.copyOfRange(trace, 1, trace.length)); // not this frame
     }
     return this;
+  }
+
+  /** The remote type, where it was raised, and its remote traceback. */
+  @Override
+  public String getMessage() {
+    String m = message;
+    if (m == null && info != null) message = m = describe(info, channelPeer);
+    return m;
+  }
+
+  private void writeObject(java.io.ObjectOutputStream out) throws java.io.IOException {
+    getMessage();
+    out.defaultWriteObject();
   }
 
   private static String describe(ErrorInfo info, Uid peer) {

@@ -1,5 +1,6 @@
 package io.jtractor.runtime;
 
+import io.jtractor.errors.RemoteActorError;
 import io.jtractor.wire.Uid;
 import jdk.jfr.Category;
 import jdk.jfr.Description;
@@ -202,14 +203,15 @@ public final class JfrEvents {
     @Label("Message") String message;
   }
 
-  public static void remoteError(Uid actor, Uid peer, String cid, String type, String message) {
+  /** {@code err}'s type and message are read only while the event is recorded: the message is made on demand. */
+  public static void remoteError(Uid actor, Uid peer, String cid, RemoteActorError err) {
     RemoteErrorReceived e = new RemoteErrorReceived();
     if (!e.shouldCommit()) return;
     e.actor = id(actor);
     e.peer = id(peer);
     e.cid = cid;
-    e.type = type;
-    e.message = message;
+    e.type = err.typeName();
+    e.message = err.getMessage();
     e.commit();
   }
 }

@@ -207,7 +207,7 @@ public final class PeerChannel {
   }
 
   private RemoteActorError recorded(Msg.Error e, RemoteActorError err) {
-    JfrEvents.remoteError(actor.uid(), peer, e.cid(), err.typeName(), err.getMessage());
+    JfrEvents.remoteError(actor.uid(), peer, e.cid(), err);
     return err;
   }
 
