@@ -140,47 +140,29 @@ final class RawPeer implements AutoCloseable {
    */
   static double compare(String label, int calls, Block subject, long subjectPeerPid) throws Exception {
     try (RawPeer raw = new RawPeer()) {
-      long self = ProcessHandle.current().pid(), echo = raw.process.pid();
+      Blocks blocks = new Blocks(raw, subject, subjectPeerPid, calls);
       // Warm up until this JVM's compilers are quiet (JitQuiet): after the full benchmark's
       // spawning runs, the caller's C2 compiler was measured still busy (0.7 s of CPU in 2 s)
       // during a fixed warm-up of 2 s, and pinned to one CPU at 22% of the CPU 11 s into the
       // cancel loop, which is taken from the round trips being measured. A child JVM runs C1 only:
-      // its paths take seconds of work to compile, so the warm-up is at least 3 s too.
+      // its paths take seconds of work to compile, so the warm-up is at least 3 s too. The
+      // warm-up runs the very blocks measured, the CPU readings between them included: warmed
+      // without them, the compilers were busy for up to a third of the measurement that followed.
       long warmUntil = System.nanoTime() + 3_000_000_000L;
-      for (int i = 0; i < 2_000 || System.nanoTime() - warmUntil < 0; i += BLOCK) {
-        for (int k = 0; k < BLOCK; k++) raw.roundTrip();
-        subject.run(BLOCK);
-      }
+      for (int i = 0; i < 2_000 || System.nanoTime() - warmUntil < 0; i += BLOCK) blocks.run(BLOCK, false);
       JitQuiet.warmUp(() -> {
         try {
-          for (int k = 0; k < BLOCK; k++) raw.roundTrip();
-          subject.run(BLOCK);
+          blocks.run(BLOCK, false);
           return 0;
         } catch (Exception e) {
           throw new IllegalStateException("the warm-up of " + label + " failed", e);
         }
       });
-      long[] rawNs = new long[calls];
-      long[] subjectNs = new long[calls];
-      long rawSelfCpu = 0, rawEchoCpu = 0, subjectSelfCpu = 0, subjectPeerCpu = 0;
-      for (int done = 0; done < calls; done += BLOCK) {
-        int n = Math.min(BLOCK, calls - done);
-        var selfCpu = threadCpuNanos(self);
-        var echoCpu = threadCpuNanos(echo);
-        for (int i = 0; i < n; i++) {
-          long t0 = System.nanoTime();
-          raw.roundTrip();
-          rawNs[done + i] = System.nanoTime() - t0;
-        }
-        var selfCpuAfterRaw = threadCpuNanos(self);
-        rawSelfCpu += cpuBetween(selfCpu, selfCpuAfterRaw);
-        selfCpu = selfCpuAfterRaw;
-        rawEchoCpu += cpuBetween(echoCpu, threadCpuNanos(echo));
-        var peerCpu = threadCpuNanos(subjectPeerPid);
-        System.arraycopy(subject.run(n), 0, subjectNs, done, n);
-        subjectSelfCpu += cpuBetween(selfCpu, threadCpuNanos(self));
-        subjectPeerCpu += cpuBetween(peerCpu, threadCpuNanos(subjectPeerPid));
-      }
+      for (int done = 0; done < calls; done += BLOCK) blocks.run(Math.min(BLOCK, calls - done), true);
+      long[] rawNs = blocks.rawNs;
+      long[] subjectNs = blocks.subjectNs;
+      long rawSelfCpu = blocks.rawSelfCpu, rawEchoCpu = blocks.rawEchoCpu;
+      long subjectSelfCpu = blocks.subjectSelfCpu, subjectPeerCpu = blocks.subjectPeerCpu;
       double rawMean = mean(rawNs), subjectMean = mean(subjectNs);
       double rawP50 = percentile(rawNs, 50), subjectP50 = percentile(subjectNs, 50);
       System.out.printf("%s: mean %.1f us, p50 %.1f us; raw two-JVM ping-pong, interleaved: mean %.1f us, p50 %.1f us; ratio mean %.2f, p50 %.2f%n",
@@ -193,6 +175,62 @@ final class RawPeer implements AutoCloseable {
           (subjectSelfCpu + subjectPeerCpu) / 1e3 / calls, (rawSelfCpu + rawEchoCpu) / 1e3 / calls,
           (double) (subjectSelfCpu + subjectPeerCpu) / (rawSelfCpu + rawEchoCpu));
       return subjectP50 / rawP50;
+    }
+  }
+
+  /**
+   * The alternating blocks of {@link #compare}: {@code n} raw round trips, then {@code n} of the
+   * subject, each timed, with the CPU of this JVM, the raw echo and the subject's peer read
+   * around them. Kept only when asked; a warm-up runs the same code and keeps nothing.
+   */
+  private static final class Blocks {
+    private final RawPeer raw;
+    private final Block subject;
+    private final long self = ProcessHandle.current().pid();
+    private final long echo;
+    private final long peer;
+    final long[] rawNs;
+    final long[] subjectNs;
+    /** How many of each were kept so far. */
+    private int kept;
+    long rawSelfCpu;
+    long rawEchoCpu;
+    long subjectSelfCpu;
+    long subjectPeerCpu;
+
+    Blocks(RawPeer raw, Block subject, long peer, int calls) {
+      this.raw = raw;
+      this.subject = subject;
+      this.echo = raw.process.pid();
+      this.peer = peer;
+      this.rawNs = new long[calls];
+      this.subjectNs = new long[calls];
+    }
+
+    void run(int n, boolean keep) throws Exception {
+      long[] rawTimes = new long[n];
+      var selfCpu = threadCpuNanos(self);
+      var echoCpu = threadCpuNanos(echo);
+      for (int i = 0; i < n; i++) {
+        long t0 = System.nanoTime();
+        raw.roundTrip();
+        rawTimes[i] = System.nanoTime() - t0;
+      }
+      var selfCpuAfterRaw = threadCpuNanos(self);
+      long rawSelf = cpuBetween(selfCpu, selfCpuAfterRaw);
+      long rawEcho = cpuBetween(echoCpu, threadCpuNanos(echo));
+      var peerCpu = threadCpuNanos(peer);
+      long[] subjectTimes = subject.run(n);
+      long subjectSelf = cpuBetween(selfCpuAfterRaw, threadCpuNanos(self));
+      long subjectPeer = cpuBetween(peerCpu, threadCpuNanos(peer));
+      if (!keep) return;
+      System.arraycopy(rawTimes, 0, rawNs, kept, n);
+      System.arraycopy(subjectTimes, 0, subjectNs, kept, n);
+      kept += n;
+      rawSelfCpu += rawSelf;
+      rawEchoCpu += rawEcho;
+      subjectSelfCpu += subjectSelf;
+      subjectPeerCpu += subjectPeer;
     }
   }
 
