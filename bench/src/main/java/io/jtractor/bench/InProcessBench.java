@@ -30,9 +30,8 @@ final class InProcessBench {
   static final int WARM_TREE_ROUNDS = 21;
 
   /**
-   * Rounds of the in-process one-way stream, each after a round of its baseline: the first few run
-   * before C2 has compiled either path (both rates still rise until about the fifth round), so the
-   * summary is over the later half ({@link StreamBench#printWarm}).
+   * Rounds of the in-process one-way stream, each after a round of its baseline, once both are
+   * warm ({@link JitQuiet}); the summary is over the later half ({@link StreamBench#printWarm}).
    */
   static final int ONE_WAY_ROUNDS = 12;
 
@@ -51,13 +50,23 @@ final class InProcessBench {
     root.openNursery(an -> {
       Portal p = an.startActor("streamer", SpawnOptions.DEFAULT.inProcess(), BenchFuncs.class);
       int items = (int) Math.min(Integer.MAX_VALUE, (long) messages * ONE_WAY_SCALE);
+      java.util.function.DoubleSupplier channel = () -> StreamBench.onTask(() -> memoryChannelOneWay(items));
+      java.util.function.DoubleSupplier stream = () -> StreamBench.onTask(() -> {
+        long[] got = {0};
+        double rate = StreamBench.sinkRate(p, items, got);
+        return StreamBench.allArrived(got[0], items, rate);
+      });
+      // Both warmed until the JIT is quiet, as the echo and the tree are: pinned, C2 was still
+      // compiling both paths in the twelfth round (rates rising 2-3x from the seventh to the eleventh).
+      JitQuiet.WarmUp warmUp = JitQuiet.warmUp(() -> {
+        channel.getAsDouble();
+        stream.getAsDouble();
+        return 0;
+      });
+      System.out.printf("in-process one-way: %d rounds of warm-up in %.1f s (%s)%n", warmUp.rounds(), warmUp.totalMillis() / 1e3,
+          warmUp.quiet() ? "until the JIT was quiet" : "the JIT still compiling at the warm-up's limit");
       double oneWay = StreamBench.oneWayRounds("in-process one-way " + items + " messages caller -> callee, from a task",
-          "sc MemoryChannel(" + CHANNEL_BUFFER + ") between two tasks", ONE_WAY_ROUNDS,
-          () -> StreamBench.onTask(() -> memoryChannelOneWay(items)), () -> StreamBench.onTask(() -> {
-            long[] got = {0};
-            double rate = StreamBench.sinkRate(p, items, got);
-            return StreamBench.allArrived(got[0], items, rate);
-          }));
+          "sc MemoryChannel(" + CHANNEL_BUFFER + ") between two tasks", ONE_WAY_ROUNDS, channel, stream);
       Aims.atLeast("in-process one-way, warm median ratio to sc's MemoryChannel(" + CHANNEL_BUFFER + ")", 0.8, oneWay, "x");
       double channelEcho = StreamBench.onTask(() -> memoryChannelEchoMicros(10_000));
       double echo = StreamBench.onTask(() -> StreamBench.echoMicros(p, 10_000));
