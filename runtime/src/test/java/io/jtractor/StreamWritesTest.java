@@ -153,6 +153,27 @@ class StreamWritesTest extends SharedRootTest {
   }
 
   /**
+   * A lone item (the stream's first, written at once with no record) that msgpack cannot carry
+   * fails its sender and sends nothing; the items after it arrive.
+   */
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"process", "in-process"})
+  void aLoneItemMsgpackCannotCarryFailsItsSenderAndSendsNothing(String backend) {
+    withChild(backend, p -> {
+      List<Object> got = p.openContext(CtxFuncs::collect, (ctx, first) -> {
+        try (MsgStream s = ctx.openStream()) {
+          assertThatThrownBy(() -> s.send(List.of(-1L, new Object()))).isInstanceOf(TypeError.class);
+          s.send(7L);
+          Thread.sleep(20); // apart: a lone item again
+          s.send("after");
+        }
+        return ctx.<List<Object>>result();
+      });
+      assertThat(got).containsExactly(7L, "after");
+    });
+  }
+
+  /**
    * Four tasks stream at once on one connection: decoded items, encoded items, credits and each
    * context's opening and closing frames share one queue and one link, and every context still
    * gets exactly its own items, in order.

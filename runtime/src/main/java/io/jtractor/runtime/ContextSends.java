@@ -186,7 +186,7 @@ final class ContextSends {
     } catch (IllegalArgumentException e) {
       throw new TypeError("cannot send this yield value: " + e.getMessage(), e);
     }
-    sendEncoded(new Msg.Yield(cid, value), "yield"); // a lone item (e.g. request/response): written at once
+    lone(value); // a lone item (e.g. request/response): written at once
     lastYieldBegan = now;
     lastYieldAt = System.nanoTime();
   }
@@ -237,6 +237,20 @@ final class ContextSends {
    * Sends, after the {@code functype} if it has not left ({@link #firstOut}); a value msgpack
    * cannot carry is the sender's {@link TypeError} (nothing is sent).
    */
+  /**
+   * Writes a lone stream item at once, with no message record, counted for the lane first. Its
+   * {@code functype} has left already ({@link #yieldItem} sends it first).
+   */
+  private void lone(Object value) {
+    if (lane != null) lane.counted(1);
+    try {
+      chan.sendItem(cid, value);
+    } catch (IllegalArgumentException e) { // nothing was sent
+      if (lane != null) lane.uncounted(1);
+      throw new TypeError("cannot send this yield value: " + e.getMessage(), e);
+    }
+  }
+
   private void sendEncoded(Msg msg, String what) {
     try {
       firstOut(chan::send, msg);

@@ -82,6 +82,22 @@ final class Outbox {
     }
   }
 
+  /**
+   * Sends one stream item at once, encoded with no message record ({@link MsgCodec#encodeYield}):
+   * a lone item, such as a reply.
+   *
+   * @throws ConnectionLost if the connection is gone
+   * @throws IllegalArgumentException if msgpack cannot carry the value (then nothing was sent)
+   */
+  void sendItem(String cid, Object value) {
+    byte[] body = MsgCodec.encodeYield(cid, value);
+    try {
+      write(new byte[][] {body});
+    } catch (WireException e) {
+      throw new ConnectionLost("connection to " + peer + " is closed", e);
+    }
+  }
+
   /** Sends, ignoring a closed connection (replies whose caller has gone). */
   void sendQuietly(Msg... msgs) {
     sendQuietly(encode(msgs));

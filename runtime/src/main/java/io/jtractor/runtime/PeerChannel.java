@@ -145,6 +145,11 @@ public final class PeerChannel {
     outbox.send(msgs);
   }
 
+  /** {@link Outbox#sendItem}: one stream item at once, with no message record. */
+  void sendItem(String cid, Object value) {
+    outbox.sendItem(cid, value);
+  }
+
   /** Sends, ignoring a closed connection (replies whose caller has gone). */
   void sendQuietly(Msg... msgs) {
     outbox.sendQuietly(msgs);

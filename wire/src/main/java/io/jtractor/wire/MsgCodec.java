@@ -73,6 +73,18 @@ public final class MsgCodec {
   }
 
   /**
+   * A stream item's body, byte for byte {@code encode(new Msg.Yield(cid, value))}, with no record
+   * made for it: a lone item (a reply) on its way out.
+   *
+   * @throws IllegalArgumentException if {@code value} has no msgpack form
+   */
+  public static byte[] encodeYield(String cid, Object value) {
+    MsgpackWriter w = new MsgpackWriter(INITIAL_CAPACITY);
+    pair(w, YIELD, value, cid);
+    return w.toByteArray();
+  }
+
+  /**
    * Appends a stream item's whole frame, length prefix and body, to {@code w}: the bytes of
    * {@code FrameWriter.frame(encode(new Msg.Yield(cid, value)))}, with no record and no array of
    * its own. On failure nothing is left appended.

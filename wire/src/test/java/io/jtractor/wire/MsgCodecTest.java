@@ -202,6 +202,18 @@ class MsgCodecTest {
   }
 
   @Test
+  void aLoneItemEncodesWithNoRecordToTheSameBytes() {
+    List<Object> values = new ArrayList<>(java.util.Arrays.asList(42L, -1L, 1.5, "text", "é", true, List.of(1L, "two"), Map.of("k", 3L), new byte[] {1}));
+    values.add(null);
+    for (String cid : List.of("c1", "7d1a3f5e-2a10-4c4e-9f1c-3b6b1e9f0a11")) {
+      for (Object v : values) {
+        assertThat(MsgCodec.encodeYield(cid, v)).as("%s", v).isEqualTo(MsgCodec.encode(new Msg.Yield(cid, v)));
+      }
+    }
+    assertThatThrownBy(() -> MsgCodec.encodeYield("c1", new Object())).isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
   void readsTheCidFirstOrderToo() throws Exception {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("cid", "c1");
