@@ -140,13 +140,10 @@ class StreamWritesTest extends SharedRootTest {
   @ValueSource(strings = {"process", "in-process"})
   void anItemMsgpackCannotCarryFailsItsSenderMidBurstAndLeavesTheRestWhole(String backend) {
     withChild(backend, p -> {
-      List<Object> got = p.openContext(CtxFuncs::collect, (ctx, first) -> {
-        try (MsgStream s = ctx.openStream()) {
-          for (long i = 0; i < 2_000; i++) s.send(i);
-          assertThatThrownBy(() -> s.send(List.of(-1L, new Object()))).isInstanceOf(TypeError.class);
-          for (long i = 2_000; i < 4_000; i++) s.send(i);
-        }
-        return ctx.<List<Object>>result();
+      List<Object> got = collected(p, s -> {
+        for (long i = 0; i < 2_000; i++) s.send(i);
+        assertThatThrownBy(() -> s.send(List.of(-1L, new Object()))).isInstanceOf(TypeError.class);
+        for (long i = 2_000; i < 4_000; i++) s.send(i);
       });
       assertThat(got).isEqualTo(java.util.stream.LongStream.range(0, 4_000).boxed().toList());
     });
@@ -160,16 +157,28 @@ class StreamWritesTest extends SharedRootTest {
   @ValueSource(strings = {"process", "in-process"})
   void aLoneItemMsgpackCannotCarryFailsItsSenderAndSendsNothing(String backend) {
     withChild(backend, p -> {
-      List<Object> got = p.openContext(CtxFuncs::collect, (ctx, first) -> {
-        try (MsgStream s = ctx.openStream()) {
-          assertThatThrownBy(() -> s.send(List.of(-1L, new Object()))).isInstanceOf(TypeError.class);
-          s.send(7L);
-          Thread.sleep(20); // apart: a lone item again
-          s.send("after");
-        }
-        return ctx.<List<Object>>result();
+      List<Object> got = collected(p, s -> {
+        assertThatThrownBy(() -> s.send(List.of(-1L, new Object()))).isInstanceOf(TypeError.class);
+        s.send(7L);
+        Thread.sleep(20); // apart: a lone item again
+        s.send("after");
       });
       assertThat(got).containsExactly(7L, "after");
+    });
+  }
+
+  /** What a test sends on a stream. */
+  private interface Sending {
+    void run(MsgStream s) throws Exception;
+  }
+
+  /** The items {@code CtxFuncs.collect} in {@code p}'s actor received from what {@code sending} sent. */
+  private static List<Object> collected(Portal p, Sending sending) {
+    return p.openContext(CtxFuncs::collect, (ctx, first) -> {
+      try (MsgStream s = ctx.openStream()) {
+        sending.run(s);
+      }
+      return ctx.<List<Object>>result();
     });
   }
 
