@@ -234,10 +234,6 @@ final class ContextSends {
   }
 
   /**
-   * Sends, after the {@code functype} if it has not left ({@link #firstOut}); a value msgpack
-   * cannot carry is the sender's {@link TypeError} (nothing is sent).
-   */
-  /**
    * Writes a lone stream item at once, with no message record, counted for the lane first. Its
    * {@code functype} has left already ({@link #yieldItem} sends it first).
    */
@@ -251,6 +247,10 @@ final class ContextSends {
     }
   }
 
+  /**
+   * Sends, after the {@code functype} if it has not left ({@link #firstOut}); a value msgpack
+   * cannot carry is the sender's {@link TypeError} (nothing is sent).
+   */
   private void sendEncoded(Msg msg, String what) {
     try {
       firstOut(chan::send, msg);

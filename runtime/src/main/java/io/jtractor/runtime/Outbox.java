@@ -75,11 +75,7 @@ final class Outbox {
    * @throws IllegalArgumentException if msgpack cannot carry one (then nothing was sent)
    */
   void send(Msg... msgs) {
-    try {
-      write(encode(msgs));
-    } catch (WireException e) {
-      throw new ConnectionLost("connection to " + peer + " is closed", e);
-    }
+    writeOrLost(encode(msgs));
   }
 
   /**
@@ -90,9 +86,13 @@ final class Outbox {
    * @throws IllegalArgumentException if msgpack cannot carry the value (then nothing was sent)
    */
   void sendItem(String cid, Object value) {
-    byte[] body = MsgCodec.encodeYield(cid, value);
+    writeOrLost(new byte[][] {MsgCodec.encodeYield(cid, value)});
+  }
+
+  /** {@link #write}, a closed connection raised as {@link ConnectionLost}. */
+  private void writeOrLost(byte[][] frames) {
     try {
-      write(new byte[][] {body});
+      write(frames);
     } catch (WireException e) {
       throw new ConnectionLost("connection to " + peer + " is closed", e);
     }

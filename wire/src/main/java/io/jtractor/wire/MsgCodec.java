@@ -152,10 +152,10 @@ public final class MsgCodec {
    */
   static Msg decode(byte[] buf, int from, int to, StringMemo cids, Item item) throws WireException.Malformed {
     if (to > from && (buf[from] & 0xff) == 0x82) {
-      Object direct = pairOrNull(buf, from, to, cids, item);
+      Object direct = pairOrNull(reader(buf, from, to, item), cids, item);
       if (direct != null) return direct == item ? null : (Msg) direct;
     } else if (to > from && (buf[from] & 0xff) == 0x81) {
-      Msg direct = cmdOrNull(item != null ? item.reader.reset(buf, from, to) : new MsgpackReader(buf, from, to), cids);
+      Msg direct = cmdOrNull(reader(buf, from, to, item), cids);
       if (direct != null) return direct;
     }
     return Msg.fromWire(Msgpack.decode(buf, from, to));
@@ -165,8 +165,7 @@ public final class MsgCodec {
    * The two-entry shape read directly, or null where the generic path must decide (including
    * every case where it would fail); {@code item} itself, filled in, for a stream item read into it.
    */
-  private static Object pairOrNull(byte[] buf, int from, int to, StringMemo cids, Item item) throws WireException.Malformed {
-    MsgpackReader r = item != null ? item.reader.reset(buf, from, to) : new MsgpackReader(buf, from, to);
+  private static Object pairOrNull(MsgpackReader r, StringMemo cids, Item item) throws WireException.Malformed {
     r.skip(1); // the map header 0x82
     byte[] first = r.fixstrKey(KEYS);
     if (first == null) return null;
@@ -205,6 +204,11 @@ public final class MsgCodec {
     }
     if (kind == ERROR && value instanceof Map<?, ?> fields) return new Msg.Error(c, new ErrorInfo(stringKeyed(fields)));
     return null;
+  }
+
+  /** A reader of {@code buf[from, to)}: {@code item}'s own, reset, where there is one. */
+  private static MsgpackReader reader(byte[] buf, int from, int to, Item item) {
+    return item != null ? item.reader.reset(buf, from, to) : new MsgpackReader(buf, from, to);
   }
 
   /**
