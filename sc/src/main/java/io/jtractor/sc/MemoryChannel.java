@@ -178,10 +178,14 @@ public record MemoryChannel<T>(SendChannel<T> sender, ReceiveChannel<T> receiver
     final ArrayDeque<T> buffer = new ArrayDeque<>();
     /** How many of the buffer's items are bounded: its size when every item is. */
     int boundedInBuffer;
-    /** Non-empty only while the buffer is full (of bounded items). */
-    final ArrayDeque<Parked<T>> blockedSenders = new ArrayDeque<>();
+    /**
+     * Non-empty only while the buffer is full (of bounded items). Made for one waiter, as the
+     * next: most channels (a call's answers, a context's inbox) never see more at once, and
+     * each channel then costs two small arrays less (they grow when they must).
+     */
+    final ArrayDeque<Parked<T>> blockedSenders = new ArrayDeque<>(1);
     /** Non-empty only while the buffer is empty and no sender is blocked. */
-    final ArrayDeque<Parked<T>> blockedReceivers = new ArrayDeque<>();
+    final ArrayDeque<Parked<T>> blockedReceivers = new ArrayDeque<>(1);
     int openSenders = 1;
     int openReceivers = 1;
     /**

@@ -25,6 +25,11 @@ public final class MsgCodec {
   private static final int INITIAL_CAPACITY = 64;
   /** An error carries a trace: its encoding starts larger, not doubling four times on the way. */
   private static final int ERROR_CAPACITY = 1024;
+  /**
+   * A {@code cmd} carries a cid, a uid and names: 140-200 bytes with a few small arguments. Its
+   * encoding starts there rather than doubling twice from {@link #INITIAL_CAPACITY}.
+   */
+  private static final int CMD_CAPACITY = 256;
 
   private static final byte[] CID = key("cid");
   private static final byte[] YIELD = key("yield");
@@ -49,7 +54,11 @@ public final class MsgCodec {
    * @throws IllegalArgumentException if a value inside has no msgpack form
    */
   public static byte[] encode(Msg msg) {
-    MsgpackWriter w = new MsgpackWriter(msg instanceof Msg.Error ? ERROR_CAPACITY : INITIAL_CAPACITY);
+    MsgpackWriter w = new MsgpackWriter(switch (msg) {
+      case Msg.Error e -> ERROR_CAPACITY;
+      case Msg.Cmd c -> CMD_CAPACITY;
+      default -> INITIAL_CAPACITY;
+    });
     write(w, msg);
     return w.toByteArray();
   }
@@ -65,12 +74,30 @@ public final class MsgCodec {
       // An error's fields go as they are: a cancel's answer carries one, with no map around it.
       case Msg.Error e when e.cid() != null -> pair(w, ERROR, e.info().fields(), e.cid());
       // Rare, or shaped otherwise: the message's own map, written by the generic encoder.
-      case Msg.Cmd c -> w.value(c.toWire(), 0);
+      case Msg.Cmd c -> cmd(w, c);
       case Msg.Error e -> w.value(e.toWire(), 0);
       case Msg.Sentinel s -> w.value(null, 0);
       case Msg.Other o -> w.value(o.raw(), 0);
     }
   }
+
+  /**
+   * {@code {'cmd': [ns, func, kwargs, [name, uuid], cid]}} at the depths the generic path nests
+   * them, with no list or map made for it (the uid as its two strings, {@link MsgpackWriter}).
+   */
+  private static void cmd(MsgpackWriter w, Msg.Cmd c) {
+    w.mapHeader(1);
+    w.encoded(CMD);
+    w.encoded(CMD_ARRAY);
+    w.value(c.ns(), 2);
+    w.value(c.func(), 2);
+    w.value(c.kwargs(), 2);
+    w.value(c.caller(), 2);
+    w.value(c.cid(), 2);
+  }
+
+  /** The header of a {@code cmd}'s five-element array. */
+  private static final byte[] CMD_ARRAY = {(byte) 0x95};
 
   /**
    * A stream item's body, byte for byte {@code encode(new Msg.Yield(cid, value))}, with no record
@@ -220,18 +247,35 @@ public final class MsgCodec {
     if (r.fixstrKey(CMD_KEYS) == null || !r.takeIf(0x95)) return null;
     Object ns = r.value(2);
     Object func = r.value(2);
-    Object kwargs = r.value(2);
-    Object caller = r.value(2);
+    Kwargs kwargs = kwargsOrNull(r);
+    if (kwargs == null || !r.takeIf(0x92)) return null; // other shapes of either: the generic path
+    Object name = r.value(3);
+    Object uuid = r.value(3);
     Object cid = r.memoValue(cids);
     if (!r.atEnd() || !(ns instanceof String n) || !(func instanceof String f) || !(cid instanceof String c)
-        || !(kwargs instanceof Map<?, ?> kw) || !(caller instanceof java.util.List<?> uid)
-        || uid.size() < 2 || uid.get(0) == null || uid.get(1) == null) return null;
-    for (Object k : kw.keySet()) {
-      if (!(k instanceof String)) return null;
+        || !(name instanceof String callerName) || !(uuid instanceof String callerUuid)) return null;
+    return new Msg.Cmd(n, f, kwargs, new Uid(callerName, callerUuid), c);
+  }
+
+  /**
+   * A {@code cmd}'s kwargs at depth 2 read into a {@link Kwargs}: a fixmap of string keys, none
+   * repeated, up to {@link Kwargs#MAX_DECODED} entries; null for anything else, which the generic
+   * path then reads as its map (where a repeated key keeps its last value).
+   */
+  private static Kwargs kwargsOrNull(MsgpackReader r) throws WireException.Malformed {
+    int n = r.fixmapHeader();
+    if (n < 0 || n > Kwargs.MAX_DECODED) return null;
+    String[] names = new String[n];
+    Object[] values = new Object[n];
+    for (int i = 0; i < n; i++) {
+      if (!(r.value(3) instanceof String k)) return null;
+      for (int j = 0; j < i; j++) {
+        if (names[j].equals(k)) return null;
+      }
+      names[i] = k;
+      values[i] = r.value(3);
     }
-    @SuppressWarnings("unchecked")
-    Map<String, Object> named = (Map<String, Object>) kw; // a fresh map of the decoder's, every key a string
-    return new Msg.Cmd(n, f, named, Uid.fromWire(uid), c);
+    return Kwargs.decoded(names, values);
   }
 
   /** An error's fields as the generic path keys them: by each key's string form. */

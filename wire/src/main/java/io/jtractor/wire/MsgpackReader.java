@@ -55,6 +55,15 @@ final class MsgpackReader {
     return false;
   }
 
+  /** The entry count of a fixmap header next, moving past it; -1 (not moving) for anything else. */
+  int fixmapHeader() {
+    if (pos >= end) return -1;
+    int b = buf[pos] & 0xff;
+    if ((b & 0xf0) != 0x80) return -1;
+    pos++;
+    return b & 0x0f;
+  }
+
   /** Moves past {@code n} bytes that must be there. */
   void skip(int n) throws WireException.Malformed {
     take(n);

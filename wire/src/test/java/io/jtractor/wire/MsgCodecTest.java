@@ -102,6 +102,7 @@ class MsgCodecTest {
         new Msg.Credit("c6", 1),
         new Msg.Credit("c6", Integer.MAX_VALUE),
         new Msg.Cmd("self", "cancel", kwargs, caller, "c7"),
+        new Msg.Cmd("mod", "f", Kwargs.of(new String[] {"ctx", "x", "s"}, 1, 1L, "é"), caller, "c7"),
         new Msg.Error("c8", new ErrorInfo(Map.of("tb_str", "trace", "type_str", "ValueError"))),
         new Msg.Error(null, new ErrorInfo(Map.of("tb_str", "trace", "type_str", "ValueError"))),
         Msg.SENTINEL,
@@ -300,6 +301,40 @@ class MsgCodecTest {
     byte[] err = Msgpack.encode(ordered("error", Map.of(7L, "seven"), "cid", "c"));
     assertThat(direct(err)).isEqualTo(generic(err)).startsWith("msg ");
     assertThat(((Msg.Error) MsgCodec.decode(err)).info().fields()).containsEntry("7", "seven");
+  }
+
+  @Test
+  void aCommandsArgumentsAreReadIntoAnOrderedArrayMapAndOddShapesAreLeftToTheGenericPath() throws Exception {
+    Uid caller = new Uid("caller", "7d1a3f5e-2a10-4c4e-9f1c-3b6b1e9f0a11");
+    Map<String, Object> linked = new LinkedHashMap<>();
+    linked.put("b", 2L);
+    linked.put("a", null);
+    linked.put("c", List.of("x"));
+    Kwargs kw = Kwargs.of(new String[] {"b", "a", "c"}, 0, 2L, null, List.of("x"));
+    byte[] body = MsgCodec.encode(new Msg.Cmd("m", "f", kw, caller, "c1"));
+    assertThat(body).as("the same bytes as from a LinkedHashMap").isEqualTo(MsgCodec.encode(new Msg.Cmd("m", "f", linked, caller, "c1")));
+    Msg.Cmd read = (Msg.Cmd) MsgCodec.decode(body);
+    assertThat(read.kwargs()).isInstanceOf(Kwargs.class).isEqualTo(linked);
+    assertThat(read.kwargs().keySet()).containsExactly("b", "a", "c");
+    assertThat(read).isEqualTo(Msg.fromWire(Msgpack.decode(body)));
+    // A repeated name (the generic path keeps its last value, at its first place), more names than
+    // the decoder compares pairwise, a map header in a longer form, and uids of other shapes.
+    byte[] repeated = HexFormat.of().parseHex("81a3636d6495a16da16683a161 01 a162 02 a161 03 92a163a175a26331".replace(" ", ""));
+    assertThat(direct(repeated)).isEqualTo(generic(repeated)).startsWith("msg ");
+    assertThat(((Msg.Cmd) MsgCodec.decode(repeated)).kwargs()).containsExactly(Map.entry("a", 3L), Map.entry("b", 2L));
+    Map<String, Object> many = new LinkedHashMap<>();
+    for (int i = 0; i <= Kwargs.MAX_DECODED; i++) many.put("k" + i, (long) i);
+    Map<String, Object> sixteen = new LinkedHashMap<>();
+    for (int i = 0; i < 16; i++) sixteen.put("k" + i, (long) i);
+    for (Map<String, Object> args : List.of(many, sixteen)) {
+      byte[] b = MsgCodec.encode(new Msg.Cmd("m", "f", args, caller, "c1"));
+      assertThat(direct(b)).isEqualTo(generic(b)).startsWith("msg ");
+      assertThat(((Msg.Cmd) MsgCodec.decode(b)).kwargs()).isEqualTo(args).isNotInstanceOf(Kwargs.class);
+    }
+    for (Object uid : List.of(List.of("n", "u", "extra"), List.of("n", 7L), List.of("n"))) {
+      byte[] b = Msgpack.encode(Map.of("cmd", List.of("m", "f", Map.of(), uid, "c1")));
+      assertThat(direct(b)).as(uid.toString()).isEqualTo(generic(b));
+    }
   }
 
   private static Map<String, Object> ordered(String k1, Object v1, String k2, Object v2) {

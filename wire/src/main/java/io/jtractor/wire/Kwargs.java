@@ -1,0 +1,129 @@
+package io.jtractor.wire;
+
+import java.util.AbstractMap;
+import java.util.AbstractSet;
+import java.util.Iterator;
+import java.util.NoSuchElementException;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * A call's keyword arguments: an immutable map of distinct names to values, in the order given,
+ * held in two arrays. What a {@code cmd} carries is a handful of arguments written once and read
+ * once, so a hash table (a {@code LinkedHashMap}: a table, a node per entry) is more than it needs;
+ * a lookup here compares names one by one, in order, and the codec writes the entries straight
+ * from the arrays ({@link MsgpackWriter}) with no entry objects.
+ *
+ * <p>Equal to any map with the same entries ({@link AbstractMap#equals}); null values are allowed
+ * (Python's {@code None}), null names are not.
+ *
+ * <p>Threads: immutable once made; any thread.
+ */
+public final class Kwargs extends AbstractMap<String, Object> {
+  /**
+   * The most entries the decoder makes one of: its check that no name repeats compares each pair,
+   * and a {@code cmd} with more goes the generic way ({@link MsgCodec}).
+   */
+  static final int MAX_DECODED = 32;
+
+  private final String[] names;
+  /** Where this map's names begin in {@link #names}: a method's parameter list, less those the runtime fills in. */
+  private final int offset;
+  private final Object[] values;
+
+  private Kwargs(String[] names, int offset, Object[] values) {
+    this.names = names;
+    this.offset = offset;
+    this.values = values;
+  }
+
+  /**
+   * The arguments {@code values}, named by {@code names[offset..]} in that order (the names array
+   * is kept, not copied: it must not change; the values are copied).
+   *
+   * @throws IllegalArgumentException if the counts differ or a name is repeated
+   * @throws NullPointerException if a name is null
+   */
+  public static Kwargs of(String[] names, int offset, Object... values) {
+    Objects.checkIndex(offset, names.length + 1);
+    int n = names.length - offset;
+    if (n != values.length) throw new IllegalArgumentException(n + " names for " + values.length + " values");
+    for (int i = offset; i < names.length; i++) {
+      Objects.requireNonNull(names[i], "name");
+      for (int j = offset; j < i; j++) {
+        if (names[j].equals(names[i])) throw new IllegalArgumentException("the name " + names[i] + " is given twice");
+      }
+    }
+    return new Kwargs(names, offset, values.clone());
+  }
+
+  /**
+   * The decoder's: its own fresh arrays, names distinct and non-null, checked by it ({@link
+   * MsgCodec}).
+   */
+  static Kwargs decoded(String[] names, Object[] values) {
+    return new Kwargs(names, 0, values);
+  }
+
+  @Override
+  public int size() {
+    return values.length;
+  }
+
+  /** The {@code i}th name, in order. */
+  String name(int i) {
+    return names[offset + i];
+  }
+
+  /** The {@code i}th value, in order. */
+  Object value(int i) {
+    return values[i];
+  }
+
+  private int indexOf(Object name) {
+    for (int i = 0; i < values.length; i++) {
+      if (names[offset + i].equals(name)) return i;
+    }
+    return -1;
+  }
+
+  @Override
+  public boolean containsKey(Object name) {
+    return indexOf(name) >= 0;
+  }
+
+  @Override
+  public Object get(Object name) {
+    int i = indexOf(name);
+    return i < 0 ? null : values[i];
+  }
+
+  @Override
+  public Set<Entry<String, Object>> entrySet() {
+    return new AbstractSet<>() {
+      @Override
+      public int size() {
+        return values.length;
+      }
+
+      @Override
+      public Iterator<Entry<String, Object>> iterator() {
+        return new Iterator<>() {
+          private int next;
+
+          @Override
+          public boolean hasNext() {
+            return next < values.length;
+          }
+
+          @Override
+          public Entry<String, Object> next() {
+            if (next >= values.length) throw new NoSuchElementException();
+            int i = next++;
+            return new SimpleImmutableEntry<>(name(i), values[i]);
+          }
+        };
+      }
+    };
+  }
+}
