@@ -81,7 +81,7 @@ final class CancelAnswers {
    *     nothing claimed: encoding comes first)
    */
   void sendLastWords(RpcTask task, Msg... msgs) {
-    byte[][] frames = Outbox.encode(msgs);
+    byte[][] frames = outbox.encode(msgs);
     task.answerLock.lock();
     try {
       String owed = task.beginLastWords();
@@ -133,13 +133,13 @@ final class CancelAnswers {
    * further cancels that waited for it. The caller holds the task's {@code answerLock} until they
    * are written.
    */
-  private static byte[][] aroundCancelAnswer(RpcTask task, String owed, byte[][] lastWords) {
+  private byte[][] aroundCancelAnswer(RpcTask task, String owed, byte[][] lastWords) {
     List<String> extras = task.takeAlsoOwed();
     ArrayList<byte[]> frames = new ArrayList<>(lastWords.length + 2 + extras.size());
-    if (task.claimCancelFunctype(owed)) frames.add(Outbox.encode(new Msg.Functype(owed, Msg.ASYNCFUNC))[0]);
+    if (task.claimCancelFunctype(owed)) frames.add(outbox.encode(new Msg.Functype(owed, Msg.ASYNCFUNC))[0]);
     Collections.addAll(frames, lastWords);
-    frames.add(Outbox.encode(new Msg.Return(owed, true))[0]);
-    for (String extra : extras) frames.add(Outbox.encode(new Msg.Return(extra, true))[0]);
+    frames.add(outbox.encode(new Msg.Return(owed, true))[0]);
+    for (String extra : extras) frames.add(outbox.encode(new Msg.Return(extra, true))[0]);
     return frames.toArray(new byte[0][]);
   }
 

@@ -82,6 +82,50 @@ public final class MsgCodec {
   }
 
   /**
+   * Encodes messages one after another into a buffer it keeps, each copied out at its exact size:
+   * {@link #encode(Msg)}'s bytes, with no buffer made and grown per message. For a connection's
+   * messages sent at once, whose sender takes it for the time of an encoding.
+   *
+   * <p>Threads: one at a time; its owner hands it from one to the next.
+   */
+  public static final class Encoder {
+    /** A buffer grown past this by a large message is let go after it, not kept for the next. */
+    static final int KEPT_CAPACITY = 64 << 10;
+
+    private MsgpackWriter w = new MsgpackWriter(ERROR_CAPACITY);
+
+    /**
+     * {@link MsgCodec#encode(Msg)}'s bytes for {@code msg}.
+     *
+     * @throws IllegalArgumentException if a value inside has no msgpack form
+     */
+    public byte[] encode(Msg msg) {
+      w.truncate(0);
+      try {
+        write(w, msg);
+        return w.toByteArray();
+      } finally {
+        if (w.buffer().length > KEPT_CAPACITY) w = new MsgpackWriter(ERROR_CAPACITY);
+      }
+    }
+
+    /**
+     * {@link MsgCodec#encodeYield}'s bytes.
+     *
+     * @throws IllegalArgumentException if {@code value} has no msgpack form
+     */
+    public byte[] encodeYield(String cid, Object value) {
+      w.truncate(0);
+      try {
+        pair(w, YIELD, value, cid);
+        return w.toByteArray();
+      } finally {
+        if (w.buffer().length > KEPT_CAPACITY) w = new MsgpackWriter(ERROR_CAPACITY);
+      }
+    }
+  }
+
+  /**
    * {@code {'cmd': [ns, func, kwargs, [name, uuid], cid]}} at the depths the generic path nests
    * them, with no list or map made for it (the uid as its two strings, {@link MsgpackWriter}).
    */
@@ -168,6 +212,17 @@ public final class MsgCodec {
   static final class Item {
     String cid;
     Object value;
+    /**
+     * The strings a run of calls repeats (namespace, function, the caller's name and uuid), each
+     * as decoded last at its place: a call from the caller of the last one to the same function
+     * decodes none of them again.
+     */
+    final StringMemo ns = new StringMemo();
+    final StringMemo func = new StringMemo();
+    final StringMemo callerName = new StringMemo();
+    final StringMemo callerUuid = new StringMemo();
+    /** The caller's uid made last, given again while its two strings are the very same. */
+    Uid caller;
     /** Reused for each frame: a frame read makes no object but its values. */
     final MsgpackReader reader = new MsgpackReader(new byte[0]);
   }
@@ -182,7 +237,7 @@ public final class MsgCodec {
       Object direct = pairOrNull(reader(buf, from, to, item), cids, item);
       if (direct != null) return direct == item ? null : (Msg) direct;
     } else if (to > from && (buf[from] & 0xff) == 0x81) {
-      Msg direct = cmdOrNull(reader(buf, from, to, item), cids);
+      Msg direct = cmdOrNull(reader(buf, from, to, item), cids, item);
       if (direct != null) return direct;
     }
     return Msg.fromWire(Msgpack.decode(buf, from, to));
@@ -242,19 +297,23 @@ public final class MsgCodec {
    * {@code {'cmd': [ns, func, kwargs, [name, uuid], cid]}} read directly, its elements at the depth
    * the generic path reads them; null where the generic path must decide.
    */
-  private static Msg cmdOrNull(MsgpackReader r, StringMemo cids) throws WireException.Malformed {
+  private static Msg cmdOrNull(MsgpackReader r, StringMemo cids, Item item) throws WireException.Malformed {
     r.skip(1); // the map header 0x81
     if (r.fixstrKey(CMD_KEYS) == null || !r.takeIf(0x95)) return null;
-    Object ns = r.value(2);
-    Object func = r.value(2);
+    Object ns = r.memoValue(item == null ? null : item.ns);
+    Object func = r.memoValue(item == null ? null : item.func);
     Kwargs kwargs = kwargsOrNull(r);
     if (kwargs == null || !r.takeIf(0x92)) return null; // other shapes of either: the generic path
-    Object name = r.value(3);
-    Object uuid = r.value(3);
+    Object name = r.memoValue(item == null ? null : item.callerName);
+    Object uuid = r.memoValue(item == null ? null : item.callerUuid);
     Object cid = r.memoValue(cids);
     if (!r.atEnd() || !(ns instanceof String n) || !(func instanceof String f) || !(cid instanceof String c)
         || !(name instanceof String callerName) || !(uuid instanceof String callerUuid)) return null;
-    return new Msg.Cmd(n, f, kwargs, new Uid(callerName, callerUuid), c);
+    Uid caller = item != null && item.caller != null && item.caller.name() == callerName && item.caller.uuid() == callerUuid
+        ? item.caller
+        : new Uid(callerName, callerUuid);
+    if (item != null) item.caller = caller;
+    return new Msg.Cmd(n, f, kwargs, caller, c);
   }
 
   /**

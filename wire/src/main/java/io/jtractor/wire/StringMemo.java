@@ -3,10 +3,12 @@ package io.jtractor.wire;
 import java.util.Arrays;
 
 /**
- * The last string decoded at one place of the messages of one connection (their {@code cid}s):
- * decoding the same bytes there again gives the same {@link String}, so that its hash, which the
- * runtime's lookup by cid computes, is computed once per run of messages for one context instead of
- * once per message. A stream's items all carry their context's cid.
+ * The last string decoded at one place of the messages of one connection (their {@code cid}s, a
+ * call's namespace, function and caller): decoding the same bytes there again gives the same
+ * {@link String}, with no new string made, and its hash, which the runtime's lookup by cid
+ * computes, computed once per run of messages for one context instead of once per message. A
+ * stream's items all carry their context's cid; a run of calls, the same caller and often the same
+ * function.
  *
  * <p>Threads: used by whichever thread decodes the connection's messages, one at a time in
  * practice; an entry is immutable and replaced whole, so a thread that races another sees a whole

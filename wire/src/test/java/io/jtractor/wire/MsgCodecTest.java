@@ -118,6 +118,20 @@ class MsgCodecTest {
   }
 
   @Test
+  void anEncoderKeptForManyMessagesGivesEachTheBytesOfItsOwnEncoding() {
+    MsgCodec.Encoder encoder = new MsgCodec.Encoder();
+    List<Msg> messages = new ArrayList<>(everyKind());
+    messages.add(new Msg.Yield("big", "x".repeat(MsgCodec.Encoder.KEPT_CAPACITY + 10))); // grows past what is kept
+    messages.addAll(everyKind());
+    for (Msg m : messages) {
+      assertThat(encoder.encode(m)).as(m.toString()).isEqualTo(MsgCodec.encode(m));
+      assertThatThrownBy(() -> encoder.encode(new Msg.Return("c", new Object()))).as("unencodable")
+          .isInstanceOf(IllegalArgumentException.class);
+      assertThat(encoder.encodeYield("c1", List.of(m.toString()))).isEqualTo(MsgCodec.encodeYield("c1", List.of(m.toString())));
+    }
+  }
+
+  @Test
   void decodesEveryKindAsTheGenericPath() {
     for (Msg m : everyKind()) {
       byte[] body = Msgpack.encode(m.toWire());
@@ -335,6 +349,28 @@ class MsgCodecTest {
       byte[] b = Msgpack.encode(Map.of("cmd", List.of("m", "f", Map.of(), uid, "c1")));
       assertThat(direct(b)).as(uid.toString()).isEqualTo(generic(b));
     }
+  }
+
+  @Test
+  void aRunOfCallsFromOneCallerMakesItsNamespaceFunctionAndUidOnce() throws Exception {
+    MsgCodec.Item item = new MsgCodec.Item(); // a connection's, as its reader decodes with it
+    Uid caller = new Uid("caller", "7d1a3f5e-2a10-4c4e-9f1c-3b6b1e9f0a11");
+    Uid other = new Uid("caller", "7d1a3f5e-2a10-4c4e-9f1c-3b6b1e9f0a22");
+    List<Msg.Cmd> calls = List.of(
+        new Msg.Cmd("mod", "f", Map.of("x", 1L), caller, "c1"),
+        new Msg.Cmd("mod", "f", Map.of("x", 2L), caller, "c2"),
+        new Msg.Cmd("mod", "g", Map.of(), other, "c3"));
+    List<Msg.Cmd> read = new ArrayList<>();
+    for (Msg.Cmd c : calls) {
+      byte[] body = MsgCodec.encode(c);
+      read.add((Msg.Cmd) MsgCodec.decode(body, 0, body.length, cids, item));
+      assertThat(read.getLast()).isEqualTo(c).isEqualTo(Msg.fromWire(Msgpack.decode(body)));
+    }
+    assertThat(read.get(1).ns()).isSameAs(read.get(0).ns());
+    assertThat(read.get(1).func()).isSameAs(read.get(0).func());
+    assertThat(read.get(1).caller()).isSameAs(read.get(0).caller());
+    assertThat(read.get(2).ns()).isSameAs(read.get(0).ns());
+    assertThat(read.get(2).caller()).as("another caller").isNotSameAs(read.get(0).caller()).isEqualTo(other);
   }
 
   private static Map<String, Object> ordered(String k1, Object v1, String k2, Object v2) {
