@@ -1,7 +1,7 @@
 package io.jtractor;
 
 import io.jtractor.runtime.Modules;
-import io.jtractor.wire.Kwargs;
+import io.jtractor.wire.NamedValues;
 import java.io.Serializable;
 import java.lang.invoke.MethodHandleInfo;
 import java.lang.invoke.SerializedLambda;
@@ -213,7 +213,7 @@ public final class Remote {
               owner.getName() + " was compiled without -parameters: parameter names are needed for keyword arguments");
         }
       }
-      return Kwargs.of(names, skip, args); // in order, in two arrays: no hash table per call
+      return NamedValues.of(names, skip, args); // in order, in two arrays: no hash table per call
     }
   }
 

@@ -265,6 +265,25 @@ class ContextSemanticsTest extends SharedRootTest {
   // ---- callee cancels itself ----
 
   @Test
+  void aCalleeCancelledAgainAndAgainNamesWhoCancelledItEachTime() {
+    // The callee answers a cancel like the last one with the error it made then: each still names
+    // the function, how it was cancelled and by whom.
+    withServer("cancelled_again", p -> {
+      for (int i = 0; i < 3; i++) {
+        Throwable itself = catchThrowable(() -> p.openContext(CtxFuncs::cancelSelfAfterStarted, (ctx, first) -> {
+          Sc.sleepForever();
+          return null;
+        }));
+        assertThat(itself).isInstanceOf(ContextCancelled.class);
+        assertThat(((ContextCancelled) itself).remoteTraceback()).contains("`cancelSelfAfterStarted()`@", "cancelled itself");
+        assertThat(((ContextCancelled) itself).canceller()).isEqualTo(((ContextCancelled) itself).srcActorUid());
+        Throwable other = catchThrowable(() -> p.openContext(CtxFuncs::cancelSelf, (ctx, first) -> null));
+        assertThat(((ContextCancelled) other).remoteTraceback()).contains("`cancelSelf()`@", "cancelled itself");
+      }
+    });
+  }
+
+  @Test
   void aCalleeThatCancelsItselfBeforeStartedFailsTheOpening() {
     withServer("cancel_self", p -> {
       Throwable thrown = catchThrowable(() -> p.openContext(CtxFuncs::cancelSelf, (ctx, first) -> null));

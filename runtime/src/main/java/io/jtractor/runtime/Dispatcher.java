@@ -47,6 +47,14 @@ final class Dispatcher {
   /** RPC tasks started by this channel, by cid. Any thread. */
   private final ConcurrentHashMap<String, RpcTask> rpcTasks = new ConcurrentHashMap<>();
   /**
+   * The ContextCancelled that answered the last cancel of a context here, with what it was made
+   * for ({@link LinkedCalls}): a context of the same function cancelled by the same actor is
+   * answered with the same immutable error, not one built anew (its trace text, its fields; a
+   * C1 child's work on every cancel). Racy by design, like the codec's memos: an entry is
+   * immutable and replaced whole, and a task that misses makes its own.
+   */
+  LinkedCalls.CancelledAnswer lastCancelled;
+  /**
    * A running average of how long plain calls on this connection took (updated by whichever thread
    * ran one; a lost update only blurs the average).
    */

@@ -3,6 +3,7 @@ package io.jtractor.runtime;
 import io.jtractor.errors.ContextCancelled;
 import io.jtractor.errors.RemoteActorError;
 import io.jtractor.wire.ErrorInfo;
+import io.jtractor.wire.NamedValues;
 import io.jtractor.wire.Uid;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -61,13 +62,12 @@ public final class ErrorBoxing {
 
   /** A ContextCancelled body, as tractor builds it for a cancelled remote task. */
   public static ErrorInfo contextCancelled(String message, Uid self, Uid canceller) {
-    Map<String, Object> m = new LinkedHashMap<>(8);
-    m.put(ErrorInfo.TB_STR, "jtractor: " + message + "\nio.jtractor.ContextCancelled: " + message + "\n");
-    m.put(ErrorInfo.TYPE_STR, "ContextCancelled");
-    m.put(ErrorInfo.SRC_ACTOR_UID, self);
-    m.put(ErrorInfo.CANCELLER, canceller);
-    return new ErrorInfo(m);
+    String tb = "jtractor: " + message + "\nio.jtractor.ContextCancelled: " + message + "\n";
+    return new ErrorInfo(NamedValues.of(CANCELLED_FIELDS, 0, tb, "ContextCancelled", self, canceller));
   }
+
+  /** A {@code ContextCancelled}'s fields, in tractor's order. */
+  private static final String[] CANCELLED_FIELDS = {ErrorInfo.TB_STR, ErrorInfo.TYPE_STR, ErrorInfo.SRC_ACTOR_UID, ErrorInfo.CANCELLER};
 
   static String stackTrace(Throwable t) {
     StringWriter w = new StringWriter();

@@ -90,20 +90,26 @@ final class LinkedCalls {
     return "`" + cmd.func() + "()`@" + actor.uidRepr();
   }
 
-  /** tractor's ContextCancelled for a callee, naming who cancelled it (itself included). */
+  /**
+   * tractor's ContextCancelled for a callee, naming who cancelled it (itself included). What it
+   * says follows from the function, whether it cancelled itself and who else did: the same three
+   * as the last one's give that very (immutable) error again ({@link Dispatcher#lastCancelled}).
+   */
   private static ErrorInfo cancelledBody(Dispatcher d, Msg.Cmd cmd, RpcTask task, ContextLink link) {
     Actor actor = d.actor();
-    Uid peer = d.channel().peer();
-    Uid by;
-    String how;
-    if (link.cancelCalled()) {
-      by = actor.uid();
-      how = " cancelled itself";
-    } else {
-      by = task.cancelRequester != null ? task.cancelRequester : link.cancelledByRemote();
-      how = " was remotely cancelled by "
-          + (by == null ? "an unknown actor" : by.equals(peer) ? "its caller " + d.channel().peerRepr : "remote actor " + by.pythonRepr());
+    boolean itself = link.cancelCalled();
+    Uid by = itself ? actor.uid() : task.cancelRequester != null ? task.cancelRequester : link.cancelledByRemote();
+    CancelledAnswer last = d.lastCancelled;
+    if (last != null && last.itself == itself && last.func.equals(cmd.func()) && java.util.Objects.equals(last.by, by)) {
+      return last.info;
     }
-    return ErrorBoxing.contextCancelled(describe(actor, cmd) + how, actor.uid(), by);
+    String how = itself ? " cancelled itself" : " was remotely cancelled by " + (by == null ? "an unknown actor"
+        : by.equals(d.channel().peer()) ? "its caller " + d.channel().peerRepr : "remote actor " + by.pythonRepr());
+    ErrorInfo info = ErrorBoxing.contextCancelled(describe(actor, cmd) + how, actor.uid(), by);
+    d.lastCancelled = new CancelledAnswer(cmd.func(), itself, by, info);
+    return info;
   }
+
+  /** A ContextCancelled made for a function's context cancelled by {@code by}, or by {@code itself}. */
+  record CancelledAnswer(String func, boolean itself, Uid by, ErrorInfo info) {}
 }

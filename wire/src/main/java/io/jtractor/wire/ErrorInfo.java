@@ -14,7 +14,8 @@ import java.util.Objects;
  * type_str} (the bare class name as the remote side names it), {@code src_actor_uid}, and for a
  * context cancellation {@code canceller} (a uid or nil).
  *
- * @param fields the error map, in wire order (copied, unmodifiable)
+ * @param fields the error map, in wire order (copied, unmodifiable; a {@link NamedValues}, immutable
+ *     already, is kept as it is)
  */
 public record ErrorInfo(Map<String, Object> fields) implements WireValue {
   public static final String TB_STR = "tb_str";
@@ -24,7 +25,7 @@ public record ErrorInfo(Map<String, Object> fields) implements WireValue {
 
   public ErrorInfo {
     Objects.requireNonNull(fields, "fields");
-    fields = Collections.unmodifiableMap(new LinkedHashMap<>(fields));
+    if (!(fields instanceof NamedValues)) fields = Collections.unmodifiableMap(new LinkedHashMap<>(fields)); // that one is immutable
   }
 
   /** An error map with the three standard fields. */

@@ -302,7 +302,7 @@ public final class MsgCodec {
     if (r.fixstrKey(CMD_KEYS) == null || !r.takeIf(0x95)) return null;
     Object ns = r.memoValue(item == null ? null : item.ns);
     Object func = r.memoValue(item == null ? null : item.func);
-    Kwargs kwargs = kwargsOrNull(r);
+    NamedValues kwargs = kwargsOrNull(r);
     if (kwargs == null || !r.takeIf(0x92)) return null; // other shapes of either: the generic path
     Object name = r.memoValue(item == null ? null : item.callerName);
     Object uuid = r.memoValue(item == null ? null : item.callerUuid);
@@ -317,13 +317,13 @@ public final class MsgCodec {
   }
 
   /**
-   * A {@code cmd}'s kwargs at depth 2 read into a {@link Kwargs}: a fixmap of string keys, none
-   * repeated, up to {@link Kwargs#MAX_DECODED} entries; null for anything else, which the generic
+   * A {@code cmd}'s kwargs at depth 2 read into a {@link NamedValues}: a fixmap of string keys, none
+   * repeated, up to {@link NamedValues#MAX_DECODED} entries; null for anything else, which the generic
    * path then reads as its map (where a repeated key keeps its last value).
    */
-  private static Kwargs kwargsOrNull(MsgpackReader r) throws WireException.Malformed {
+  private static NamedValues kwargsOrNull(MsgpackReader r) throws WireException.Malformed {
     int n = r.fixmapHeader();
-    if (n < 0 || n > Kwargs.MAX_DECODED) return null;
+    if (n < 0 || n > NamedValues.MAX_DECODED) return null;
     String[] names = new String[n];
     Object[] values = new Object[n];
     for (int i = 0; i < n; i++) {
@@ -334,7 +334,7 @@ public final class MsgCodec {
       names[i] = k;
       values[i] = r.value(3);
     }
-    return Kwargs.decoded(names, values);
+    return NamedValues.decoded(names, values);
   }
 
   /** An error's fields as the generic path keys them: by each key's string form. */

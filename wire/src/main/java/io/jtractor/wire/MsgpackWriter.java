@@ -84,7 +84,7 @@ final class MsgpackWriter {
       case Uid u when depth + 2 <= Msgpack.MAX_DEPTH -> uid(u); // its two strings, with no list made for them
       case WireValue w -> value(w.toWire(), depth + 1);
       case Enum<?> e -> string(e.name());
-      case Kwargs k -> { // a call's arguments, straight from their arrays: no entry objects
+      case NamedValues k -> { // a call's arguments, straight from their arrays: no entry objects
         header(k.size(), 0x80, -1, 0xde, 0xdf);
         for (int i = 0; i < k.size(); i++) {
           value(k.name(i), depth + 1);

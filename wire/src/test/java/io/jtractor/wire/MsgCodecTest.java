@@ -102,7 +102,7 @@ class MsgCodecTest {
         new Msg.Credit("c6", 1),
         new Msg.Credit("c6", Integer.MAX_VALUE),
         new Msg.Cmd("self", "cancel", kwargs, caller, "c7"),
-        new Msg.Cmd("mod", "f", Kwargs.of(new String[] {"ctx", "x", "s"}, 1, 1L, "é"), caller, "c7"),
+        new Msg.Cmd("mod", "f", NamedValues.of(new String[] {"ctx", "x", "s"}, 1, 1L, "é"), caller, "c7"),
         new Msg.Error("c8", new ErrorInfo(Map.of("tb_str", "trace", "type_str", "ValueError"))),
         new Msg.Error(null, new ErrorInfo(Map.of("tb_str", "trace", "type_str", "ValueError"))),
         Msg.SENTINEL,
@@ -324,11 +324,11 @@ class MsgCodecTest {
     linked.put("b", 2L);
     linked.put("a", null);
     linked.put("c", List.of("x"));
-    Kwargs kw = Kwargs.of(new String[] {"b", "a", "c"}, 0, 2L, null, List.of("x"));
+    NamedValues kw = NamedValues.of(new String[] {"b", "a", "c"}, 0, 2L, null, List.of("x"));
     byte[] body = MsgCodec.encode(new Msg.Cmd("m", "f", kw, caller, "c1"));
     assertThat(body).as("the same bytes as from a LinkedHashMap").isEqualTo(MsgCodec.encode(new Msg.Cmd("m", "f", linked, caller, "c1")));
     Msg.Cmd read = (Msg.Cmd) MsgCodec.decode(body);
-    assertThat(read.kwargs()).isInstanceOf(Kwargs.class).isEqualTo(linked);
+    assertThat(read.kwargs()).isInstanceOf(NamedValues.class).isEqualTo(linked);
     assertThat(read.kwargs().keySet()).containsExactly("b", "a", "c");
     assertThat(read).isEqualTo(Msg.fromWire(Msgpack.decode(body)));
     // A repeated name (the generic path keeps its last value, at its first place), more names than
@@ -337,13 +337,13 @@ class MsgCodecTest {
     assertThat(direct(repeated)).isEqualTo(generic(repeated)).startsWith("msg ");
     assertThat(((Msg.Cmd) MsgCodec.decode(repeated)).kwargs()).containsExactly(Map.entry("a", 3L), Map.entry("b", 2L));
     Map<String, Object> many = new LinkedHashMap<>();
-    for (int i = 0; i <= Kwargs.MAX_DECODED; i++) many.put("k" + i, (long) i);
+    for (int i = 0; i <= NamedValues.MAX_DECODED; i++) many.put("k" + i, (long) i);
     Map<String, Object> sixteen = new LinkedHashMap<>();
     for (int i = 0; i < 16; i++) sixteen.put("k" + i, (long) i);
     for (Map<String, Object> args : List.of(many, sixteen)) {
       byte[] b = MsgCodec.encode(new Msg.Cmd("m", "f", args, caller, "c1"));
       assertThat(direct(b)).isEqualTo(generic(b)).startsWith("msg ");
-      assertThat(((Msg.Cmd) MsgCodec.decode(b)).kwargs()).isEqualTo(args).isNotInstanceOf(Kwargs.class);
+      assertThat(((Msg.Cmd) MsgCodec.decode(b)).kwargs()).isEqualTo(args).isNotInstanceOf(NamedValues.class);
     }
     for (Object uid : List.of(List.of("n", "u", "extra"), List.of("n", 7L), List.of("n"))) {
       byte[] b = Msgpack.encode(Map.of("cmd", List.of("m", "f", Map.of(), uid, "c1")));

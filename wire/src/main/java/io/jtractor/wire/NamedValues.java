@@ -8,18 +8,20 @@ import java.util.Objects;
 import java.util.Set;
 
 /**
- * A call's keyword arguments: an immutable map of distinct names to values, in the order given,
- * held in two arrays. What a {@code cmd} carries is a handful of arguments written once and read
- * once, so a hash table (a {@code LinkedHashMap}: a table, a node per entry) is more than it needs;
- * a lookup here compares names one by one, in order, and the codec writes the entries straight
- * from the arrays ({@link MsgpackWriter}) with no entry objects.
+ * An immutable map of a few distinct names to values, in the order given, held in two arrays: a
+ * call's keyword arguments, an error's fields. What a {@code cmd} or an {@code error} carries is a
+ * handful of entries written once and read once, so a hash table (a {@code LinkedHashMap}: a
+ * table, a node per entry) is more than it needs; a lookup here compares names one by one, in
+ * order, and the codec writes the entries straight from the arrays ({@link MsgpackWriter}) with no
+ * entry objects. Being immutable, it is kept as it is where a copy would be made of another map
+ * ({@link ErrorInfo}).
  *
  * <p>Equal to any map with the same entries ({@link AbstractMap#equals}); null values are allowed
  * (Python's {@code None}), null names are not.
  *
  * <p>Threads: immutable once made; any thread.
  */
-public final class Kwargs extends AbstractMap<String, Object> {
+public final class NamedValues extends AbstractMap<String, Object> {
   /**
    * The most entries the decoder makes one of: its check that no name repeats compares each pair,
    * and a {@code cmd} with more goes the generic way ({@link MsgCodec}).
@@ -31,7 +33,7 @@ public final class Kwargs extends AbstractMap<String, Object> {
   private final int offset;
   private final Object[] values;
 
-  private Kwargs(String[] names, int offset, Object[] values) {
+  private NamedValues(String[] names, int offset, Object[] values) {
     this.names = names;
     this.offset = offset;
     this.values = values;
@@ -44,7 +46,7 @@ public final class Kwargs extends AbstractMap<String, Object> {
    * @throws IllegalArgumentException if the counts differ or a name is repeated
    * @throws NullPointerException if a name is null
    */
-  public static Kwargs of(String[] names, int offset, Object... values) {
+  public static NamedValues of(String[] names, int offset, Object... values) {
     Objects.checkIndex(offset, names.length + 1);
     int n = names.length - offset;
     if (n != values.length) throw new IllegalArgumentException(n + " names for " + values.length + " values");
@@ -54,15 +56,15 @@ public final class Kwargs extends AbstractMap<String, Object> {
         if (names[j].equals(names[i])) throw new IllegalArgumentException("the name " + names[i] + " is given twice");
       }
     }
-    return new Kwargs(names, offset, values.clone());
+    return new NamedValues(names, offset, values.clone());
   }
 
   /**
    * The decoder's: its own fresh arrays, names distinct and non-null, checked by it ({@link
    * MsgCodec}).
    */
-  static Kwargs decoded(String[] names, Object[] values) {
-    return new Kwargs(names, 0, values);
+  static NamedValues decoded(String[] names, Object[] values) {
+    return new NamedValues(names, 0, values);
   }
 
   @Override

@@ -8,14 +8,14 @@ import java.util.Map;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
-@DisplayName("Kwargs: a call's arguments as an ordered, immutable array map")
-class KwargsTest {
+@DisplayName("NamedValues: a call's arguments as an ordered, immutable array map")
+class NamedValuesTest {
 
   @Test
   void namesTheValuesInOrderAfterTheOffsetAndEqualsAnyMapWithTheSameEntries() {
     String[] names = {"ctx", "x", "y"};
     Object[] values = {1L, null};
-    Kwargs kw = Kwargs.of(names, 1, values);
+    NamedValues kw = NamedValues.of(names, 1, values);
     values[0] = "changed after"; // the values are copied
     Map<String, Object> same = new LinkedHashMap<>();
     same.put("x", 1L);
@@ -27,12 +27,12 @@ class KwargsTest {
     assertThat(kw.get("y")).isNull();
     assertThat(kw.containsKey("ctx")).as("a name before the offset is not one of them").isFalse();
     assertThat(kw.get(7)).isNull();
-    assertThat(Kwargs.of(names, 3)).isEmpty();
+    assertThat(NamedValues.of(names, 3)).isEmpty();
   }
 
   @Test
   void isImmutable() {
-    Kwargs kw = Kwargs.of(new String[] {"x"}, 0, 1L);
+    NamedValues kw = NamedValues.of(new String[] {"x"}, 0, 1L);
     assertThatThrownBy(() -> kw.put("y", 2L)).isInstanceOf(UnsupportedOperationException.class);
     assertThatThrownBy(() -> kw.remove("x")).isInstanceOf(UnsupportedOperationException.class);
     assertThatThrownBy(() -> kw.entrySet().iterator().next().setValue(3L)).isInstanceOf(UnsupportedOperationException.class);
@@ -40,12 +40,23 @@ class KwargsTest {
 
   @Test
   void refusesCountsThatDifferARepeatedOrMissingNameAndABadOffset() {
-    assertThatThrownBy(() -> Kwargs.of(new String[] {"x", "y"}, 0, 1L)).isInstanceOf(IllegalArgumentException.class)
+    assertThatThrownBy(() -> NamedValues.of(new String[] {"x", "y"}, 0, 1L)).isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("2 names for 1 values");
-    assertThatThrownBy(() -> Kwargs.of(new String[] {"x", "x"}, 0, 1L, 2L)).isInstanceOf(IllegalArgumentException.class)
+    assertThatThrownBy(() -> NamedValues.of(new String[] {"x", "x"}, 0, 1L, 2L)).isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("x is given twice");
-    assertThatThrownBy(() -> Kwargs.of(new String[] {"x", null}, 0, 1L, 2L)).isInstanceOf(NullPointerException.class);
-    assertThatThrownBy(() -> Kwargs.of(new String[] {"x"}, 2)).isInstanceOf(IndexOutOfBoundsException.class);
+    assertThatThrownBy(() -> NamedValues.of(new String[] {"x", null}, 0, 1L, 2L)).isInstanceOf(NullPointerException.class);
+    assertThatThrownBy(() -> NamedValues.of(new String[] {"x"}, 2)).isInstanceOf(IndexOutOfBoundsException.class);
+  }
+
+  @Test
+  void anErrorKeepsItsFieldsAsTheyAreAndCopiesAnyOtherMap() {
+    NamedValues fields = NamedValues.of(new String[] {ErrorInfo.TB_STR, ErrorInfo.TYPE_STR}, 0, "trace", "ValueError");
+    assertThat(new ErrorInfo(fields).fields()).isSameAs(fields);
+    Map<String, Object> mutable = new LinkedHashMap<>(fields);
+    ErrorInfo copied = new ErrorInfo(mutable);
+    mutable.put(ErrorInfo.TB_STR, "changed after");
+    assertThat(copied.tbStr()).isEqualTo("trace");
+    assertThat(copied).isEqualTo(new ErrorInfo(fields));
   }
 
   @Test
@@ -53,6 +64,6 @@ class KwargsTest {
     Map<String, Object> same = new LinkedHashMap<>();
     same.put("b", 2L);
     same.put("a", Map.of("k", "v"));
-    assertThat(Msgpack.encode(Kwargs.of(new String[] {"b", "a"}, 0, 2L, Map.of("k", "v")))).isEqualTo(Msgpack.encode(same));
+    assertThat(Msgpack.encode(NamedValues.of(new String[] {"b", "a"}, 0, 2L, Map.of("k", "v")))).isEqualTo(Msgpack.encode(same));
   }
 }
