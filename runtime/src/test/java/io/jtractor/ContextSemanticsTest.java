@@ -265,6 +265,16 @@ class ContextSemanticsTest extends SharedRootTest {
   // ---- callee cancels itself ----
 
   @Test
+  void aContextFunctionCalledAsAPlainFunctionFailsTheCallNamingTheFunctype() {
+    // The call's answers are read with no record; a functype other than asyncfunc still names itself.
+    withServer("plain_call_to_context", p -> {
+      Throwable thrown = catchThrowable(() -> p.runFromNs(CtxFuncs.class.getName(), "closeCtxImmediately"));
+      assertThat(thrown).hasMessageContaining("expected functype 'asyncfunc'").hasMessageContaining("context");
+      assertThat(p.<Boolean>run(CtxFuncs::state)).as("the actor still answers calls").isNotNull();
+    });
+  }
+
+  @Test
   void aCalleeCancelledAgainAndAgainNamesWhoCancelledItEachTime() {
     // The callee answers a cancel like the last one with the error it made then: each still names
     // the function, how it was cancelled and by whom.

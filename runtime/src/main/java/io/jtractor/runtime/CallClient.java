@@ -12,6 +12,7 @@ import io.jtractor.sc.Sc;
 import io.jtractor.sc.SendChannel;
 import io.jtractor.wire.Msg;
 import io.jtractor.wire.Uid;
+import io.jtractor.wire.WireChannel;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -79,9 +80,33 @@ final class CallClient {
     return new UUID(msb, lsb).toString();
   }
 
-  /** Registers a new cid; the caller must {@link #closeInbox} it when done. */
-  ReceiveChannel<Msg> openInbox(String cid) {
-    MemoryChannel<Msg> inbox = MemoryChannel.open(MemoryChannel.UNBOUNDED);
+  /**
+   * A call's {@code functype} of {@code 'asyncfunc'} as the call's inbox holds it when it was read
+   * with no record ({@link #deliverBare}); never a decoded value, nor a message.
+   */
+  private static final Object ASYNCFUNC_ANSWER = new Object() {
+    @Override
+    public String toString() {
+      return "functype 'asyncfunc'";
+    }
+  };
+
+  /** A call's {@code return} of nil read with no record, as its inbox holds it (a channel holds no null). */
+  private static final Object NIL_RETURNED = new Object() {
+    @Override
+    public String toString() {
+      return "return nil";
+    }
+  };
+
+  /**
+   * Registers a new cid; the caller must {@link #closeInbox} it when done. The inbox holds the
+   * call's answers: messages, or read with no record its {@code functype} ({@link
+   * #ASYNCFUNC_ANSWER}) and its returned value (bare: a decoded value is never a message; {@link
+   * #NIL_RETURNED} for nil).
+   */
+  ReceiveChannel<Object> openInbox(String cid) {
+    MemoryChannel<Object> inbox = MemoryChannel.open(MemoryChannel.UNBOUNDED);
     if (inboxes.putIfAbsent(cid, inbox.sender()) != null) {
       throw new IllegalStateException("cid already in use: " + cid);
     }
@@ -169,6 +194,25 @@ final class CallClient {
     return deliverTo(target, new Msg.Yield(cid, value), mayLend);
   }
 
+  /**
+   * {@link #deliver} for what the wire read with no record ({@link WireChannel#receiveOrItem}): a
+   * stream item, a {@code return} or a {@code functype}. A plain call's inbox takes the latter two
+   * as they are ({@link #openInbox}); a context gets the record it expects.
+   */
+  boolean deliverBare(WireChannel.Bare kind, String cid, Object value, boolean more, boolean mayLend) {
+    if (kind == WireChannel.Bare.YIELD) return deliverItem(cid, value, more, mayLend);
+    Object target = target(cid);
+    flushDeferred();
+    if (target instanceof SendChannel<?> call) {
+      Object answer = kind == WireChannel.Bare.RETURN
+          ? (value == null ? NIL_RETURNED : value)
+          : Msg.ASYNCFUNC.equals(value) ? ASYNCFUNC_ANSWER : new Msg.Functype(cid, (String) value);
+      deliverToCall(call, cid, answer);
+      return false;
+    }
+    return deliverTo(target, kind == WireChannel.Bare.RETURN ? new Msg.Return(cid, value) : new Msg.Functype(cid, (String) value), mayLend);
+  }
+
   /** Where messages for {@code cid} go now, or null: {@link #inboxes}, through {@link #recent}. */
   private Object target(String cid) {
     Recent r = recent;
@@ -186,26 +230,31 @@ final class CallClient {
     deferring.clear();
   }
 
-  @SuppressWarnings("unchecked")
   private boolean deliverTo(Object target, Msg msg, boolean mayLend) {
     if (target instanceof ContextLink link) {
       return link.deliver(msg, mayLend);
     }
-    SendChannel<Msg> inbox = (SendChannel<Msg>) target;
+    deliverToCall((SendChannel<?>) target, msg.cid(), msg);
+    return false;
+  }
+
+  /** Puts {@code answer} into a plain call's inbox ({@link #openInbox}), if it is still there. */
+  @SuppressWarnings("unchecked")
+  private void deliverToCall(SendChannel<?> target, String cid, Object answer) {
+    SendChannel<Object> inbox = (SendChannel<Object>) target;
     boolean delivered = false;
     if (inbox != null) {
       try {
         // trySend: never blocks (the inbox is unbounded) and is no checkpoint, so a cancellation
         // of the reader cannot strike between taking a frame and delivering it.
-        delivered = inbox.trySend(msg);
+        delivered = inbox.trySend(answer);
       } catch (ClosedResourceError | BrokenResourceError raced) {
         // the call finished and closed its inbox between our lookup and the send
       }
     }
     if (!delivered) {
-      Log.RUNTIME.debug("ignoring a message from " + peer + " for an unknown cid " + msg.cid());
+      Log.RUNTIME.debug("ignoring a message from " + peer + " for an unknown cid " + cid);
     }
-    return false;
   }
 
   /** The loop has ended: every waiting call and context is told. */
@@ -225,26 +274,32 @@ final class CallClient {
       throw new AttributeError("self." + func + " is jtractor's own: not sent to the tractor actor " + peer);
     }
     String cid = newCid();
-    ReceiveChannel<Msg> inbox = openInbox(cid);
+    ReceiveChannel<Object> inbox = openInbox(cid);
     boolean answered = false;
     try {
       long sent = System.nanoTime();
       outbox.send(new Msg.Cmd(ns, func, kwargs, ch.actor.uid(), cid));
-      Msg first = next(inbox, ns, func, answerSpinNanos());
+      Object first = next(inbox, ns, func, answerSpinNanos());
       if (first instanceof Msg.Error e) {
         answered = true;
         throw ch.received(e);
       }
-      if (!(first instanceof Msg.Functype ft) || !Msg.ASYNCFUNC.equals(ft.kind())) {
+      if (first != ASYNCFUNC_ANSWER && !(first instanceof Msg.Functype ft && Msg.ASYNCFUNC.equals(ft.kind()))) {
         throw new IllegalStateException("expected functype 'asyncfunc' for " + ns + "." + func + ", got " + first);
       }
-      Msg second = next(inbox, ns, func, 0);
+      Object second = next(inbox, ns, func, 0);
       answered = true;
       recordAnswerTime(System.nanoTime() - sent);
       return switch (second) {
         case Msg.Return r -> r.value();
         case Msg.Error e -> throw ch.received(e);
-        default -> throw new IllegalStateException("expected the return of " + ns + "." + func + ", got " + second);
+        case Msg m -> throw new IllegalStateException("expected the return of " + ns + "." + func + ", got " + m);
+        default -> {
+          if (second == ASYNCFUNC_ANSWER) {
+            throw new IllegalStateException("expected the return of " + ns + "." + func + ", got " + second);
+          }
+          yield second == NIL_RETURNED ? null : second; // the returned value, read with no record
+        }
       };
     } finally {
       closeInbox(cid);
@@ -271,12 +326,12 @@ final class CallClient {
     recentAnswerNanos = avg > took * 16 ? took : avg + (took - avg) / 4;
   }
 
-  /** Receives the next message for a call, turning the end of the connection into an error. */
-  Msg next(ReceiveChannel<Msg> inbox, String ns, String func, long spinNanos) {
+  /** Receives the next answer for a call ({@link #openInbox}), turning the end of the connection into an error. */
+  Object next(ReceiveChannel<Object> inbox, String ns, String func, long spinNanos) {
     try {
       ReadingLoan loan = ch.relay().loan();
       if (loan != null && loan.take()) { // lent the reading while waiting for a context here: read the answer
-        Msg m = ch.relay().<Msg>readFor(() -> {
+        Object m = ch.relay().<Object>readFor(() -> {
           try {
             return inbox.tryReceive();
           } catch (EndOfChannel ended) {

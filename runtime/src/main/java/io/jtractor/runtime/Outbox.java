@@ -61,9 +61,10 @@ final class Outbox {
   private volatile long decodedItemsSent;
   /**
    * The encoder of messages sent at once, taken by one sender at a time for its encoding; null
-   * while taken (a sender that finds it so encodes with a writer of its own). A reply, a call or
-   * a cancel's answers are then encoded with no buffer made and grown per message (a cancel's
-   * error began at 1 KiB: the most of a C1 child's allocation per cancel).
+   * while taken (a sender that finds it so encodes with a writer of its own). A call, its answers
+   * or a cancel's are then encoded with no buffer made and grown per message (a cancel's error
+   * began at 1 KiB: the most of a C1 child's allocation per cancel). A lone stream item is not:
+   * its 64-byte start fits it already.
    */
   private final AtomicReference<MsgCodec.Encoder> encoder = new AtomicReference<>(new MsgCodec.Encoder());
   /** Set once a {@code None} sentinel went out on this connection: one is never answered twice. */
@@ -94,18 +95,7 @@ final class Outbox {
    * @throws IllegalArgumentException if msgpack cannot carry the value (then nothing was sent)
    */
   void sendItem(String cid, Object value) {
-    MsgCodec.Encoder e = encoder.getAndSet(null);
-    byte[] frame;
-    if (e == null) {
-      frame = MsgCodec.encodeYield(cid, value); // another sender encodes: not worth waiting for
-    } else {
-      try {
-        frame = e.encodeYield(cid, value);
-      } finally {
-        encoder.setRelease(e);
-      }
-    }
-    writeOrLost(new byte[][] {frame});
+    writeOrLost(new byte[][] {MsgCodec.encodeYield(cid, value)});
   }
 
   /** {@link #write}, a closed connection raised as {@link ConnectionLost}. */

@@ -177,7 +177,7 @@ public final class PeerChannel {
    * Registers a new cid and returns the inbox its messages will arrive in. The caller must {@link
    * #closeInbox} it when done.
    */
-  public ReceiveChannel<Msg> openInbox(String cid) {
+  public ReceiveChannel<Object> openInbox(String cid) {
     return calls.openInbox(cid);
   }
 

@@ -322,13 +322,13 @@ final class ReaderRelay {
    * What a thread reading for itself (a task lent the reading, a call reading while it sleeps)
    * does with a message it read that is not its own, as a reader would; but a call runs on a
    * thread of its own, and a message that waits for the peer's tasks here, which may include this
-   * one, goes to a new reader ({@link #stopsTasks}). Null is the stream item the wire read
+   * one, goes to a new reader ({@link #stopsTasks}). Null is what the wire read
    * without a record ({@link WireChannel#receiveOrItem}). False if the reading left this thread so
    * (handed to that reader, or the loop ended).
    */
   private boolean handOverRead(Msg msg) {
-    if (msg == null) { // a stream item, read without a record (WireChannel#receiveOrItem)
-      calls.deliverItem(wire.itemCid(), wire.itemValue(), wire.hasBufferedMessage(), false);
+    if (msg == null) { // a stream item, a return or a functype, read without a record (WireChannel#receiveOrItem)
+      calls.deliverBare(wire.itemKind(), wire.itemCid(), wire.itemValue(), wire.hasBufferedMessage(), false);
       return true;
     }
     if (forCalls(msg)) {
@@ -546,9 +546,9 @@ final class ReaderRelay {
       while (true) {
         if (!wire.hasBufferedMessage()) calls.flushDeferred(); // the next read may block
         Msg msg = wire.receiveOrItem();
-        if (msg == null) { // a stream item, read without a record
+        if (msg == null) { // a stream item, a return or a functype, read without a record
           boolean more = wire.hasBufferedMessage();
-          if (calls.deliverItem(wire.itemCid(), wire.itemValue(), more, lendsToTasks && !more)) return LENT;
+          if (calls.deliverBare(wire.itemKind(), wire.itemCid(), wire.itemValue(), more, lendsToTasks && !more)) return LENT;
           continue;
         }
         if (forCalls(msg)) {

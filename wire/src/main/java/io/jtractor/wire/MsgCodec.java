@@ -108,21 +108,6 @@ public final class MsgCodec {
         if (w.buffer().length > KEPT_CAPACITY) w = new MsgpackWriter(ERROR_CAPACITY);
       }
     }
-
-    /**
-     * {@link MsgCodec#encodeYield}'s bytes.
-     *
-     * @throws IllegalArgumentException if {@code value} has no msgpack form
-     */
-    public byte[] encodeYield(String cid, Object value) {
-      w.truncate(0);
-      try {
-        pair(w, YIELD, value, cid);
-        return w.toByteArray();
-      } finally {
-        if (w.buffer().length > KEPT_CAPACITY) w = new MsgpackWriter(ERROR_CAPACITY);
-      }
-    }
   }
 
   /**
@@ -210,6 +195,8 @@ public final class MsgCodec {
    * frame given it. Confined to the thread decoding.
    */
   static final class Item {
+    /** What was read into this slot: a stream item, a call's return, or a functype (its kind the value). */
+    WireChannel.Bare kind;
     String cid;
     Object value;
     /**
@@ -223,14 +210,32 @@ public final class MsgCodec {
     final StringMemo callerUuid = new StringMemo();
     /** The caller's uid made last, given again while its two strings are the very same. */
     Uid caller;
+
+    /** Holds what was read with no record; this slot itself, as the decoder's answer. */
+    Item holding(WireChannel.Bare kind, String cid, Object value) {
+      this.kind = kind;
+      this.cid = cid;
+      this.value = value;
+      return this;
+    }
+
+    /** The record of what this slot holds (for a reader that wants one). */
+    Msg record() {
+      return switch (kind) {
+        case YIELD -> new Msg.Yield(cid, value);
+        case RETURN -> new Msg.Return(cid, value);
+        case FUNCTYPE -> new Msg.Functype(cid, (String) value);
+      };
+    }
     /** Reused for each frame: a frame read makes no object but its values. */
     final MsgpackReader reader = new MsgpackReader(new byte[0]);
   }
 
   /**
    * Decodes the frame body {@code buf[from, to)}, which nothing decoded shares. With {@code item}, a
-   * stream item of the common shape is put there instead and null returned: no {@link Msg.Yield}
-   * record; a stream item of any other shape is still returned as one.
+   * stream item, a {@code return} or a {@code functype} of the common shape is put there instead
+   * and null returned: no record ({@link WireChannel.Bare}); one of any other shape is still
+   * returned as its record.
    */
   static Msg decode(byte[] buf, int from, int to, StringMemo cids, Item item) throws WireException.Malformed {
     if (to > from && (buf[from] & 0xff) == 0x82) {
@@ -271,16 +276,14 @@ public final class MsgCodec {
       return null;
     }
     if (!(cid instanceof String c)) return null;
-    if (kind == YIELD) {
-      if (item == null) return new Msg.Yield(c, value);
-      item.cid = c;
-      item.value = value;
-      return item;
-    }
-    if (kind == RETURN) return new Msg.Return(c, value);
+    if (kind == YIELD) return item == null ? new Msg.Yield(c, value) : item.holding(WireChannel.Bare.YIELD, c, value);
+    if (kind == RETURN) return item == null ? new Msg.Return(c, value) : item.holding(WireChannel.Bare.RETURN, c, value);
     if (kind == STARTED) return new Msg.Started(c, value);
     if (kind == STOP) return new Msg.Stop(c);
-    if (kind == FUNCTYPE) return value instanceof String s ? new Msg.Functype(c, s) : null;
+    if (kind == FUNCTYPE) {
+      if (!(value instanceof String s)) return null;
+      return item == null ? new Msg.Functype(c, s) : item.holding(WireChannel.Bare.FUNCTYPE, c, s);
+    }
     if (kind == CREDIT && value instanceof Long n && n > 0 && n <= Integer.MAX_VALUE) {
       return new Msg.Credit(c, n.intValue());
     }

@@ -418,9 +418,23 @@ public final class WireChannel implements AutoCloseable {
   }
 
   /**
-   * {@link #receive()}, but a stream item of the common shape is not made a record: then this
-   * returns null, and {@link #itemCid()} and {@link #itemValue()} give its cid and value until the
-   * next receive. Only the connection's message loop calls this.
+   * What {@link #receiveOrItem} reads with no record: the per-message traffic of streams and calls.
+   * A call's {@code functype} holds the function's kind as its value.
+   */
+  public enum Bare {
+    /** A stream item ({@code yield}). */
+    YIELD,
+    /** A call's or a context's result ({@code return}). */
+    RETURN,
+    /** The first answer to a {@code cmd}: the kind of function it runs ({@code functype}). */
+    FUNCTYPE
+  }
+
+  /**
+   * {@link #receive()}, but a stream item, a {@code return} or a {@code functype} of the common
+   * shape is not made a record: then this returns null, and {@link #itemKind()}, {@link
+   * #itemCid()} and {@link #itemValue()} say what it was until the next receive. Only the
+   * connection's message loop calls this.
    *
    * @throws WireException as {@link #receive()}
    */
@@ -428,14 +442,24 @@ public final class WireChannel implements AutoCloseable {
     return reader.read(decodeOrItem);
   }
 
-  /** The cid of the stream item {@link #receiveOrItem} read last. */
+  /** What {@link #receiveOrItem} read last with no record. */
+  public Bare itemKind() {
+    return item.kind;
+  }
+
+  /** The cid of what {@link #receiveOrItem} read last with no record. */
   public String itemCid() {
     return item.cid;
   }
 
-  /** The value of the stream item {@link #receiveOrItem} read last. */
+  /** The value of what {@link #receiveOrItem} read last with no record (a functype's kind for {@link Bare#FUNCTYPE}). */
   public Object itemValue() {
     return item.value;
+  }
+
+  /** The record of what {@link #receiveOrItem} read last with no record, made now. */
+  public Msg itemRecord() {
+    return item.record();
   }
 
   /**

@@ -56,7 +56,7 @@ class MsgCodecTest {
     System.arraycopy(body, 0, buf, 3, body.length);
     MsgCodec.Item item = new MsgCodec.Item();
     Msg m = MsgCodec.decode(buf, 3, 3 + body.length, memo, item);
-    return m != null ? m : new Msg.Yield(item.cid, item.value);
+    return m != null ? m : item.record();
   }
 
   /**
@@ -127,7 +127,6 @@ class MsgCodecTest {
       assertThat(encoder.encode(m)).as(m.toString()).isEqualTo(MsgCodec.encode(m));
       assertThatThrownBy(() -> encoder.encode(new Msg.Return("c", new Object()))).as("unencodable")
           .isInstanceOf(IllegalArgumentException.class);
-      assertThat(encoder.encodeYield("c1", List.of(m.toString()))).isEqualTo(MsgCodec.encodeYield("c1", List.of(m.toString())));
     }
   }
 
@@ -185,17 +184,26 @@ class MsgCodecTest {
   }
 
   @Test
-  void aStreamItemOfTheCommonShapeIsReadWithNoRecordAndEverythingElseIsOne() throws Exception {
+  void aStreamItemAReturnOrAFunctypeOfTheCommonShapeIsReadWithNoRecordAndEverythingElseIsOne() throws Exception {
     String cid = "7d1a3f5e-2a10-4c4e-9f1c-3b6b1e9f0a11";
     for (Object v : java.util.Arrays.asList(42L, null, "text", List.of(1L, "two"), new byte[] {3})) {
-      byte[] body = MsgCodec.encode(new Msg.Yield(cid, v));
-      MsgCodec.Item item = new MsgCodec.Item();
-      assertThat(MsgCodec.decode(body, 0, body.length, cids, item)).as("no record for %s", v).isNull();
-      assertThat(item.cid).isEqualTo(cid);
-      assertThat(MsgCodec.encode(new Msg.Yield(item.cid, item.value))).isEqualTo(body);
+      for (Msg m : List.<Msg>of(new Msg.Yield(cid, v), new Msg.Return(cid, v))) {
+        byte[] body = MsgCodec.encode(m);
+        MsgCodec.Item item = new MsgCodec.Item();
+        assertThat(MsgCodec.decode(body, 0, body.length, cids, item)).as("no record for %s", m).isNull();
+        assertThat(item.kind).isEqualTo(m instanceof Msg.Yield ? WireChannel.Bare.YIELD : WireChannel.Bare.RETURN);
+        assertThat(item.cid).isEqualTo(cid);
+        assertThat(MsgCodec.encode(item.record())).isEqualTo(body);
+      }
     }
+    byte[] functype = MsgCodec.encode(new Msg.Functype(cid, Msg.ASYNCFUNC));
+    MsgCodec.Item slot = new MsgCodec.Item();
+    assertThat(MsgCodec.decode(functype, 0, functype.length, cids, slot)).isNull();
+    assertThat(slot.kind).isEqualTo(WireChannel.Bare.FUNCTYPE);
+    assertThat(slot.value).isEqualTo(Msg.ASYNCFUNC);
+    assertThat(slot.record()).isEqualTo(new Msg.Functype(cid, Msg.ASYNCFUNC));
     for (Msg m : everyKind()) {
-      if (m instanceof Msg.Yield) continue;
+      if (m instanceof Msg.Yield || m instanceof Msg.Return || m instanceof Msg.Functype) continue;
       byte[] body = MsgCodec.encode(m);
       MsgCodec.Item item = new MsgCodec.Item();
       assertThat(MsgCodec.decode(body, 0, body.length, null, item)).as(m.toString()).isEqualTo(MsgCodec.decode(body));
