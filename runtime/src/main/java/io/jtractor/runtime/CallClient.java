@@ -278,7 +278,7 @@ final class CallClient {
     boolean answered = false;
     try {
       long sent = System.nanoTime();
-      outbox.send(new Msg.Cmd(ns, func, kwargs, ch.actor.uid(), cid));
+      outbox.sendCmd(ns, func, kwargs, ch.actor.uid(), cid); // no record: its bytes only
       Object first = next(inbox, ns, func, answerSpinNanos());
       if (first instanceof Msg.Error e) {
         answered = true;

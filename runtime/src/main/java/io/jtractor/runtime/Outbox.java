@@ -98,6 +98,28 @@ final class Outbox {
     writeOrLost(new byte[][] {MsgCodec.encodeYield(cid, value)});
   }
 
+  /**
+   * Sends a call's {@code cmd} at once, encoded with no message record ({@link
+   * MsgCodec#encodeCmd}).
+   *
+   * @throws ConnectionLost if the connection is gone
+   * @throws IllegalArgumentException if msgpack cannot carry an argument (then nothing was sent)
+   */
+  void sendCmd(String ns, String func, java.util.Map<String, Object> kwargs, Uid caller, String cid) {
+    MsgCodec.Encoder e = encoder.getAndSet(null);
+    if (e == null) { // another sender encodes: not worth waiting for
+      writeOrLost(new byte[][] {MsgCodec.encodeCmd(ns, func, kwargs, caller, cid)});
+      return;
+    }
+    byte[] frame;
+    try {
+      frame = e.encodeCmd(ns, func, kwargs, caller, cid);
+    } finally {
+      encoder.setRelease(e);
+    }
+    writeOrLost(new byte[][] {frame});
+  }
+
   /** {@link #write}, a closed connection raised as {@link ConnectionLost}. */
   private void writeOrLost(byte[][] frames) {
     try {

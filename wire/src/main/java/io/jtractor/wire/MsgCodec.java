@@ -74,7 +74,7 @@ public final class MsgCodec {
       // An error's fields go as they are: a cancel's answer carries one, with no map around it.
       case Msg.Error e when e.cid() != null -> pair(w, ERROR, e.info().fields(), e.cid());
       // Rare, or shaped otherwise: the message's own map, written by the generic encoder.
-      case Msg.Cmd c -> cmd(w, c);
+      case Msg.Cmd c -> cmd(w, c.ns(), c.func(), c.kwargs(), c.caller(), c.cid());
       case Msg.Error e -> w.value(e.toWire(), 0);
       case Msg.Sentinel s -> w.value(null, 0);
       case Msg.Other o -> w.value(o.raw(), 0);
@@ -108,21 +108,60 @@ public final class MsgCodec {
         if (w.buffer().length > KEPT_CAPACITY) w = new MsgpackWriter(ERROR_CAPACITY);
       }
     }
+
+    /**
+     * {@link MsgCodec#encodeCmd}'s bytes: a call's {@code cmd} with no record made for it.
+     *
+     * @throws NullPointerException if an argument is null, as {@link Msg.Cmd} refuses it
+     * @throws IllegalArgumentException if an argument's value has no msgpack form
+     */
+    public byte[] encodeCmd(String ns, String func, Map<String, Object> kwargs, Uid caller, String cid) {
+      checkCmd(ns, func, kwargs, caller, cid);
+      w.truncate(0);
+      try {
+        cmd(w, ns, func, kwargs, caller, cid);
+        return w.toByteArray();
+      } finally {
+        if (w.buffer().length > KEPT_CAPACITY) w = new MsgpackWriter(ERROR_CAPACITY);
+      }
+    }
+  }
+
+  /**
+   * A call's {@code cmd}, byte for byte {@code encode(new Msg.Cmd(ns, func, kwargs, caller, cid))},
+   * with no record made for it.
+   *
+   * @throws NullPointerException if an argument is null, as {@link Msg.Cmd} refuses it
+   * @throws IllegalArgumentException if an argument's value has no msgpack form
+   */
+  public static byte[] encodeCmd(String ns, String func, Map<String, Object> kwargs, Uid caller, String cid) {
+    checkCmd(ns, func, kwargs, caller, cid);
+    MsgpackWriter w = new MsgpackWriter(CMD_CAPACITY);
+    cmd(w, ns, func, kwargs, caller, cid);
+    return w.toByteArray();
+  }
+
+  private static void checkCmd(String ns, String func, Map<String, Object> kwargs, Uid caller, String cid) {
+    java.util.Objects.requireNonNull(ns, "ns");
+    java.util.Objects.requireNonNull(func, "func");
+    java.util.Objects.requireNonNull(kwargs, "kwargs");
+    java.util.Objects.requireNonNull(caller, "caller");
+    java.util.Objects.requireNonNull(cid, "cid");
   }
 
   /**
    * {@code {'cmd': [ns, func, kwargs, [name, uuid], cid]}} at the depths the generic path nests
    * them, with no list or map made for it (the uid as its two strings, {@link MsgpackWriter}).
    */
-  private static void cmd(MsgpackWriter w, Msg.Cmd c) {
+  private static void cmd(MsgpackWriter w, String ns, String func, Map<String, Object> kwargs, Uid caller, String cid) {
     w.mapHeader(1);
     w.encoded(CMD);
     w.encoded(CMD_ARRAY);
-    w.value(c.ns(), 2);
-    w.value(c.func(), 2);
-    w.value(c.kwargs(), 2);
-    w.value(c.caller(), 2);
-    w.value(c.cid(), 2);
+    w.value(ns, 2);
+    w.value(func, 2);
+    w.value(kwargs, 2);
+    w.value(caller, 2);
+    w.value(cid, 2);
   }
 
   /** The header of a {@code cmd}'s five-element array. */

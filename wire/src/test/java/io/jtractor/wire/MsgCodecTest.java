@@ -127,7 +127,23 @@ class MsgCodecTest {
       assertThat(encoder.encode(m)).as(m.toString()).isEqualTo(MsgCodec.encode(m));
       assertThatThrownBy(() -> encoder.encode(new Msg.Return("c", new Object()))).as("unencodable")
           .isInstanceOf(IllegalArgumentException.class);
+      if (m instanceof Msg.Cmd c) {
+        assertThat(encoder.encodeCmd(c.ns(), c.func(), c.kwargs(), c.caller(), c.cid())).isEqualTo(MsgCodec.encode(m))
+            .isEqualTo(MsgCodec.encodeCmd(c.ns(), c.func(), c.kwargs(), c.caller(), c.cid()));
+      }
     }
+  }
+
+  @Test
+  void aCommandWithNoRecordIsRefusedAsItsRecordIsAndLeavesTheEncoderWhole() {
+    MsgCodec.Encoder encoder = new MsgCodec.Encoder();
+    Uid caller = new Uid("caller", "7d1a3f5e-2a10-4c4e-9f1c-3b6b1e9f0a11");
+    assertThatThrownBy(() -> encoder.encodeCmd("m", "f", Map.of(), caller, null)).isInstanceOf(NullPointerException.class);
+    assertThatThrownBy(() -> MsgCodec.encodeCmd("m", null, Map.of(), caller, "c")).isInstanceOf(NullPointerException.class);
+    assertThatThrownBy(() -> encoder.encodeCmd("m", "f", Map.of("x", new Object()), caller, "c"))
+        .isInstanceOf(IllegalArgumentException.class);
+    Msg.Cmd next = new Msg.Cmd("m", "f", Map.of("x", 1L), caller, "c");
+    assertThat(encoder.encodeCmd("m", "f", Map.of("x", 1L), caller, "c")).isEqualTo(MsgCodec.encode(next));
   }
 
   @Test
