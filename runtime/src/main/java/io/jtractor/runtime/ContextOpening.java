@@ -29,7 +29,7 @@ public final class ContextOpening {
     boolean sent = false;
     try {
       link.opening();
-      chan.send(new Msg.Cmd(ns, func, kwargs, chan.localUid(), link.cid()));
+      chan.sendCmd(ns, func, kwargs, link.cid());
       sent = true;
       Msg m = link.nextMessage();
       if (m instanceof Msg.Error) throw link.remoteError().raisedHere();

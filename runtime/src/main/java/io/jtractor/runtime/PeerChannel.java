@@ -145,6 +145,11 @@ public final class PeerChannel {
     outbox.send(msgs);
   }
 
+  /** {@link Outbox#sendCmd}: a {@code cmd} from this actor at once, with no message record. */
+  void sendCmd(String ns, String func, Map<String, Object> kwargs, String cid) {
+    outbox.sendCmd(ns, func, kwargs, localUid(), cid);
+  }
+
   /** {@link Outbox#sendItem}: one stream item at once, with no message record. */
   void sendItem(String cid, Object value) {
     outbox.sendItem(cid, value);
