@@ -194,14 +194,14 @@ public final class Remote {
       return method.getName();
     }
 
-    /** Keyword arguments for {@code args}, by parameter name. */
+    /** Keyword arguments for {@code args}, by parameter name, in order; immutable. */
     public Map<String, Object> kwargs(Object... args) {
       return kwargsAfter(0, args);
     }
 
     /**
      * Keyword arguments for the parameters after the first {@code skip} ones (which the runtime
-     * fills in: a context's {@link Context}, a stream's {@link Emitter}).
+     * fills in: a context's {@link Context}, a stream's {@link Emitter}), in order; immutable.
      */
     public Map<String, Object> kwargsAfter(int skip, Object... args) {
       if (names.length - skip != args.length) {

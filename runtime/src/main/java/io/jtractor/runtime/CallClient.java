@@ -285,7 +285,7 @@ final class CallClient {
         throw ch.received(e);
       }
       if (first != ASYNCFUNC_ANSWER && !(first instanceof Msg.Functype ft && Msg.ASYNCFUNC.equals(ft.kind()))) {
-        throw new IllegalStateException("expected functype 'asyncfunc' for " + ns + "." + func + ", got " + first);
+        throw new IllegalStateException("expected functype 'asyncfunc' for " + ns + "." + func + ", got " + shown(first, cid));
       }
       Object second = next(inbox, ns, func, 0);
       answered = true;
@@ -296,7 +296,7 @@ final class CallClient {
         case Msg m -> throw new IllegalStateException("expected the return of " + ns + "." + func + ", got " + m);
         default -> {
           if (second == ASYNCFUNC_ANSWER) {
-            throw new IllegalStateException("expected the return of " + ns + "." + func + ", got " + second);
+            throw new IllegalStateException("expected the return of " + ns + "." + func + ", got " + shown(second, cid));
           }
           yield second == NIL_RETURNED ? null : second; // the returned value, read with no record
         }
@@ -324,6 +324,13 @@ final class CallClient {
     long took = Math.min(nanos, 10 * spinWithinNanos);
     long avg = recentAnswerNanos;
     recentAnswerNanos = avg > took * 16 ? took : avg + (took - avg) / 4;
+  }
+
+  /** A call's answer as its record would show it, for an error message ({@link #openInbox}'s forms). */
+  private static String shown(Object answer, String cid) {
+    if (answer instanceof Msg) return answer.toString();
+    if (answer == ASYNCFUNC_ANSWER) return new Msg.Functype(cid, Msg.ASYNCFUNC).toString();
+    return new Msg.Return(cid, answer == NIL_RETURNED ? null : answer).toString();
   }
 
   /** Receives the next answer for a call ({@link #openInbox}), turning the end of the connection into an error. */

@@ -3,7 +3,6 @@ package io.jtractor.runtime;
 import io.jtractor.errors.ConnectionLost;
 import io.jtractor.errors.RemoteActorError;
 import io.jtractor.sc.Event;
-import io.jtractor.sc.ReceiveChannel;
 import io.jtractor.wire.Hello;
 import io.jtractor.wire.Msg;
 import io.jtractor.wire.Uid;
@@ -176,18 +175,6 @@ public final class PeerChannel {
   /** When the connection's last writer task ended (System.nanoTime), 0 before any ended. */
   long writerIdleSince() {
     return outbox.idleSince();
-  }
-
-  /**
-   * Registers a new cid and returns the inbox its messages will arrive in. The caller must {@link
-   * #closeInbox} it when done.
-   */
-  public ReceiveChannel<Object> openInbox(String cid) {
-    return calls.openInbox(cid);
-  }
-
-  public void closeInbox(String cid) {
-    calls.closeInbox(cid);
   }
 
   /**

@@ -16,7 +16,8 @@ import java.util.Map;
  * values) falls back to the generic path, which then decides, so a hostile frame meets the same
  * checks either way.
  *
- * <p>Threads: stateless; any thread.
+ * <p>Threads: stateless, any thread; but an {@link Encoder} is used by one thread at a time, and an
+ * {@link Item} is confined to the thread decoding with it.
  */
 public final class MsgCodec {
   private MsgCodec() {}
@@ -73,8 +74,8 @@ public final class MsgCodec {
       case Msg.Credit c -> pair(w, CREDIT, c.n(), c.cid());
       // An error's fields go as they are: a cancel's answer carries one, with no map around it.
       case Msg.Error e when e.cid() != null -> pair(w, ERROR, e.info().fields(), e.cid());
-      // Rare, or shaped otherwise: the message's own map, written by the generic encoder.
       case Msg.Cmd c -> cmd(w, c.ns(), c.func(), c.kwargs(), c.caller(), c.cid());
+      // Rare, or shaped otherwise: the message's own map, written by the generic encoder.
       case Msg.Error e -> w.value(e.toWire(), 0);
       case Msg.Sentinel s -> w.value(null, 0);
       case Msg.Other o -> w.value(o.raw(), 0);
@@ -229,9 +230,10 @@ public final class MsgCodec {
   }
 
   /**
-   * Where a stream item goes that {@link #decode(byte[], int, int, StringMemo, Item)} read without
-   * a record: its cid and value, until the next such decoding; and the reader that decodes each
-   * frame given it. Confined to the thread decoding.
+   * Where a stream item, a {@code return} or a {@code functype} goes that {@link #decode(byte[],
+   * int, int, StringMemo, Item)} read without a record: its kind, cid and value, until the next
+   * such decoding; the reader that decodes each frame given it; and what a run of calls repeats
+   * (their strings, the caller's uid). Confined to the thread decoding.
    */
   static final class Item {
     /** What was read into this slot: a stream item, a call's return, or a functype (its kind the value). */
@@ -336,8 +338,10 @@ public final class MsgCodec {
   }
 
   /**
-   * {@code {'cmd': [ns, func, kwargs, [name, uuid], cid]}} read directly, its elements at the depth
-   * the generic path reads them; null where the generic path must decide.
+   * {@code {'cmd': [ns, func, kwargs, [name, uuid], cid]}} read directly; null where the generic
+   * path must decide. The kwargs' entries are read at the depth the generic path reads them; the
+   * strings around them through their memos, which read at depth 1, but only a string is taken
+   * from there (anything else, however deep, goes the generic way), so no depth limit can differ.
    */
   private static Msg cmdOrNull(MsgpackReader r, StringMemo cids, Item item) throws WireException.Malformed {
     r.skip(1); // the map header 0x81
@@ -359,13 +363,13 @@ public final class MsgCodec {
   }
 
   /**
-   * A {@code cmd}'s kwargs at depth 2 read into a {@link NamedValues}: a fixmap of string keys, none
-   * repeated, up to {@link NamedValues#MAX_DECODED} entries; null for anything else, which the generic
-   * path then reads as its map (where a repeated key keeps its last value).
+   * A {@code cmd}'s kwargs at depth 2 read into a {@link NamedValues}: a fixmap (up to 15 entries)
+   * of string keys, none repeated; null for anything else, which the generic path then reads as its
+   * map (where a repeated key keeps its last value).
    */
   private static NamedValues kwargsOrNull(MsgpackReader r) throws WireException.Malformed {
     int n = r.fixmapHeader();
-    if (n < 0 || n > NamedValues.MAX_DECODED) return null;
+    if (n < 0) return null;
     String[] names = new String[n];
     Object[] values = new Object[n];
     for (int i = 0; i < n; i++) {

@@ -22,12 +22,6 @@ import java.util.Set;
  * <p>Threads: immutable once made; any thread.
  */
 public final class NamedValues extends AbstractMap<String, Object> {
-  /**
-   * The most entries the decoder makes one of: its check that no name repeats compares each pair,
-   * and a {@code cmd} with more goes the generic way ({@link MsgCodec}).
-   */
-  static final int MAX_DECODED = 32;
-
   private final String[] names;
   /** Where this map's names begin in {@link #names}: a method's parameter list, less those the runtime fills in. */
   private final int offset;
@@ -44,6 +38,7 @@ public final class NamedValues extends AbstractMap<String, Object> {
    * is kept, not copied: it must not change; the values are copied).
    *
    * @throws IllegalArgumentException if the counts differ or a name is repeated
+   * @throws IndexOutOfBoundsException if {@code offset} is negative or beyond the names
    * @throws NullPointerException if a name is null
    */
   public static NamedValues of(String[] names, int offset, Object... values) {
@@ -60,8 +55,8 @@ public final class NamedValues extends AbstractMap<String, Object> {
   }
 
   /**
-   * The decoder's: its own fresh arrays, names distinct and non-null, checked by it ({@link
-   * MsgCodec}).
+   * The decoder's: its own fresh arrays, names distinct and non-null, checked by it (a fixmap's,
+   * so at most 15 entries, each pair compared: {@link MsgCodec}).
    */
   static NamedValues decoded(String[] names, Object[] values) {
     return new NamedValues(names, 0, values);

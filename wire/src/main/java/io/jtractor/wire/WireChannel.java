@@ -42,11 +42,11 @@ public final class WireChannel implements AutoCloseable {
    * on an in-memory link the peer's writer delivering for it).
    */
   private final StringMemo cids = new StringMemo();
-  /** The stream item {@link #receiveOrItem} read last; confined, as {@link #reader}, to the holder of the reading. */
+  /** What {@link #receiveOrItem} read last with no record; confined, as {@link #reader}, to the holder of the reading. */
   private final MsgCodec.Item item = new MsgCodec.Item();
   /** A frame body decoded where it lies: a message. */
   private final FrameReader.Body<Msg> decodeWhole = (buf, from, to) -> MsgCodec.decode(buf, from, to, cids, null);
-  /** A frame body decoded where it lies: a message, or null for a stream item put in {@link #item}. */
+  /** A frame body decoded where it lies: a message, or null for a stream item, return or functype put in {@link #item}. */
   private final FrameReader.Body<Msg> decodeOrItem = (buf, from, to) -> MsgCodec.decode(buf, from, to, cids, item);
   /** Whether the connection's reads can give up after a while ({@link #awaitMessage}). */
   private final boolean timedReads;
@@ -455,11 +455,6 @@ public final class WireChannel implements AutoCloseable {
   /** The value of what {@link #receiveOrItem} read last with no record (a functype's kind for {@link Bare#FUNCTYPE}). */
   public Object itemValue() {
     return item.value;
-  }
-
-  /** The record of what {@link #receiveOrItem} read last with no record, made now. */
-  public Msg itemRecord() {
-    return item.record();
   }
 
   /**

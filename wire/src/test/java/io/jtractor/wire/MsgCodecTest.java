@@ -355,13 +355,13 @@ class MsgCodecTest {
     assertThat(read.kwargs()).isInstanceOf(NamedValues.class).isEqualTo(linked);
     assertThat(read.kwargs().keySet()).containsExactly("b", "a", "c");
     assertThat(read).isEqualTo(Msg.fromWire(Msgpack.decode(body)));
-    // A repeated name (the generic path keeps its last value, at its first place), more names than
-    // the decoder compares pairwise, a map header in a longer form, and uids of other shapes.
+    // A repeated name (the generic path keeps its last value, at its first place), kwargs in a
+    // map16 (more than a fixmap's 15 entries), and uids of other shapes.
     byte[] repeated = HexFormat.of().parseHex("81a3636d6495a16da16683a161 01 a162 02 a161 03 92a163a175a26331".replace(" ", ""));
     assertThat(direct(repeated)).isEqualTo(generic(repeated)).startsWith("msg ");
     assertThat(((Msg.Cmd) MsgCodec.decode(repeated)).kwargs()).containsExactly(Map.entry("a", 3L), Map.entry("b", 2L));
     Map<String, Object> many = new LinkedHashMap<>();
-    for (int i = 0; i <= NamedValues.MAX_DECODED; i++) many.put("k" + i, (long) i);
+    for (int i = 0; i <= 32; i++) many.put("k" + i, (long) i);
     Map<String, Object> sixteen = new LinkedHashMap<>();
     for (int i = 0; i < 16; i++) sixteen.put("k" + i, (long) i);
     for (Map<String, Object> args : List.of(many, sixteen)) {
