@@ -81,7 +81,11 @@ final class CancelAnswers {
    *     nothing claimed: encoding comes first)
    */
   void sendLastWords(RpcTask task, Msg... msgs) {
-    byte[][] frames = outbox.encode(msgs);
+    sendLastWords(task, outbox.encode(msgs));
+  }
+
+  /** {@link #sendLastWords(RpcTask, Msg...)} for last words encoded already. */
+  void sendLastWords(RpcTask task, byte[][] frames) {
     task.answerLock.lock();
     try {
       String owed = task.beginLastWords();

@@ -285,11 +285,14 @@ final class Dispatcher {
             cmd.func() + "() was remotely cancelled by " + (by == null ? "its caller" : by.pythonRepr()), actor.uid(), by)));
         return;
       }
+      byte[][] answer;
       try {
-        reply(task, functypeSent, new Msg.Return(cid, value));
+        answer = outbox.encodeAnswer(cid, value, !functypeSent); // no record: its bytes only
       } catch (IllegalArgumentException unencodable) {
         reply(task, functypeSent, new Msg.Error(cid, packSafely(unencodable)));
+        return;
       }
+      cancels.sendLastWords(task, answer);
     } finally {
       finishTask(task);
     }

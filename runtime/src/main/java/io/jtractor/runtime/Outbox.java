@@ -120,6 +120,25 @@ final class Outbox {
     writeOrLost(new byte[][] {frame});
   }
 
+  /**
+   * A plain call's answer encoded with no message record ({@link MsgCodec.Encoder#encodeAnswer}):
+   * its {@code functype} first if {@code functype}, then its {@code return}.
+   *
+   * @throws IllegalArgumentException if msgpack cannot carry {@code value}
+   */
+  byte[][] encodeAnswer(String cid, Object value, boolean functype) {
+    MsgCodec.Encoder e = encoder.getAndSet(null);
+    if (e == null) { // another sender encodes: not worth waiting for
+      Msg returned = new Msg.Return(cid, value);
+      return functype ? encode(new Msg.Functype(cid, Msg.ASYNCFUNC), returned) : encode(returned);
+    }
+    try {
+      return e.encodeAnswer(cid, value, functype);
+    } finally {
+      encoder.setRelease(e);
+    }
+  }
+
   /** {@link #write}, a closed connection raised as {@link ConnectionLost}. */
   private void writeOrLost(byte[][] frames) {
     try {

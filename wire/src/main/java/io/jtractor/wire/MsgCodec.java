@@ -111,6 +111,28 @@ public final class MsgCodec {
     }
 
     /**
+     * A call's answer with no record made for it: the bytes of {@code encode(new
+     * Msg.Functype(cid, "asyncfunc"))} then of {@code encode(new Msg.Return(cid, value))}, or the
+     * latter alone without {@code functype}.
+     *
+     * @throws IllegalArgumentException if {@code value} has no msgpack form (nothing is returned)
+     */
+    public byte[][] encodeAnswer(String cid, Object value, boolean functype) {
+      java.util.Objects.requireNonNull(cid, "cid");
+      try {
+        w.truncate(0);
+        pair(w, RETURN, value, cid);
+        byte[] returned = w.toByteArray();
+        if (!functype) return new byte[][] {returned};
+        w.truncate(0);
+        pair(w, FUNCTYPE, Msg.ASYNCFUNC, cid);
+        return new byte[][] {w.toByteArray(), returned};
+      } finally {
+        if (w.buffer().length > KEPT_CAPACITY) w = new MsgpackWriter(ERROR_CAPACITY);
+      }
+    }
+
+    /**
      * {@link MsgCodec#encodeCmd}'s bytes: a call's {@code cmd} with no record made for it.
      *
      * @throws NullPointerException if an argument is null, as {@link Msg.Cmd} refuses it

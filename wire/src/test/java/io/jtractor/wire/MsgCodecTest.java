@@ -135,6 +135,20 @@ class MsgCodecTest {
   }
 
   @Test
+  void aCallsAnswerWithNoRecordIsItsRecordsBytes() {
+    MsgCodec.Encoder encoder = new MsgCodec.Encoder();
+    String cid = "7d1a3f5e-2a10-4c4e-9f1c-3b6b1e9f0a11";
+    for (Object v : java.util.Arrays.asList(42L, null, "text", List.of(1L, Map.of("k", "v")), "x".repeat(70_000))) {
+      assertThat(encoder.encodeAnswer(cid, v, true)).isDeepEqualTo(new byte[][] {
+          MsgCodec.encode(new Msg.Functype(cid, Msg.ASYNCFUNC)), MsgCodec.encode(new Msg.Return(cid, v))});
+      assertThat(encoder.encodeAnswer(cid, v, false)).isDeepEqualTo(new byte[][] {MsgCodec.encode(new Msg.Return(cid, v))});
+    }
+    assertThatThrownBy(() -> encoder.encodeAnswer(cid, new Object(), true)).isInstanceOf(IllegalArgumentException.class);
+    assertThat(encoder.encodeAnswer(cid, 1L, false)).as("whole after a refusal")
+        .isDeepEqualTo(new byte[][] {MsgCodec.encode(new Msg.Return(cid, 1L))});
+  }
+
+  @Test
   void aCommandWithNoRecordIsRefusedAsItsRecordIsAndLeavesTheEncoderWhole() {
     MsgCodec.Encoder encoder = new MsgCodec.Encoder();
     Uid caller = new Uid("caller", "7d1a3f5e-2a10-4c4e-9f1c-3b6b1e9f0a11");
