@@ -3,11 +3,13 @@ package io.jtractor.wire;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.lang.foreign.MemorySegment;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicReference;
 import javax.net.ssl.ExtendedSSLSession;
 import javax.net.ssl.SSLKeyException;
 import javax.net.ssl.SSLSession;
@@ -28,6 +30,12 @@ final class SocketConnection implements Connection {
    * {@link #UNKNOWN} until then, -1 if there is none to use. Only the reading thread uses it.
    */
   private int descriptor = UNKNOWN;
+  /**
+   * The {@code struct pollfd} of this connection's waits ({@link KernelWait#pollfd}), made with the
+   * descriptor; a wait takes it for its time (null meanwhile, and a wait that finds it so brings
+   * its own: only the reading thread waits, so that is not expected).
+   */
+  private final AtomicReference<MemorySegment> pollfd = new AtomicReference<>();
 
   private static final int UNKNOWN = -2;
 
@@ -101,8 +109,18 @@ final class SocketConnection implements Connection {
 
   @Override
   public int waitReadable(int millis) {
-    if (descriptor == UNKNOWN) descriptor = waitsInKernel() ? KernelWait.descriptorOf(socket) : -1;
-    return descriptor < 0 ? -1 : KernelWait.readable(descriptor, millis);
+    if (descriptor == UNKNOWN) {
+      descriptor = waitsInKernel() ? KernelWait.descriptorOf(socket) : -1;
+      if (descriptor >= 0) pollfd.set(KernelWait.pollfd());
+    }
+    if (descriptor < 0) return -1;
+    MemorySegment kept = pollfd.getAndSet(null);
+    if (kept == null) return KernelWait.readable(descriptor, millis);
+    try {
+      return KernelWait.readable(descriptor, millis, kept);
+    } finally {
+      pollfd.setRelease(kept);
+    }
   }
 
   /** TLS exporter label (RFC 8446 7.5) of the handshake's channel binding. */

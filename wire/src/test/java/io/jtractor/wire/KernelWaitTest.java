@@ -68,6 +68,33 @@ class KernelWaitTest {
   }
 
   @Test
+  void aWaitInAConnectionsKeptPollfdAllocatesNothing() throws Exception {
+    assumeThat(KernelWait.AVAILABLE).isTrue();
+    try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+        Socket a = new Socket(InetAddress.getLoopbackAddress(), server.getLocalPort());
+        Socket peer = server.accept()) {
+      int fd = KernelWait.descriptorOf(a);
+      var pollfd = KernelWait.pollfd();
+      for (int i = 0; i < 20_000; i++) assertThat(KernelWait.readable(fd, 0, pollfd)).isZero(); // warm
+      long before = WireChannelTest.allocatedByThisThread();
+      for (int i = 0; i < 20_000; i++) KernelWait.readable(fd, 0, pollfd);
+      long perWait = (WireChannelTest.allocatedByThisThread() - before) / 20_000;
+      for (int i = 0; i < 20_000; i++) KernelWait.readable(fd, 0); // its own memory, an arena per wait
+      long ownBefore = WireChannelTest.allocatedByThisThread();
+      for (int i = 0; i < 20_000; i++) KernelWait.readable(fd, 0);
+      long perOwnWait = (WireChannelTest.allocatedByThisThread() - ownBefore) / 20_000;
+      assertThat(perWait).as("bytes allocated per wait in the kept pollfd, against %d with an arena each", perOwnWait)
+          .isLessThan(16).isLessThan(perOwnWait);
+      peer.getOutputStream().write(1);
+      peer.getOutputStream().flush();
+      assertThat(KernelWait.readable(fd, 5_000, pollfd)).isEqualTo(1);
+      assertThat(KernelWait.readable(fd, 5_000, pollfd)).as("still readable: nothing was read").isEqualTo(1);
+      assertThat(a.getInputStream().read()).isEqualTo(1);
+      assertThat(KernelWait.readable(fd, 10, pollfd)).isZero();
+    }
+  }
+
+  @Test
   void theDescriptorFoundIsTheSocketsOwn() throws Exception {
     assumeThat(KernelWait.AVAILABLE).isTrue();
     try (ServerSocket server = new ServerSocket(0, 2, InetAddress.getLoopbackAddress());

@@ -267,7 +267,7 @@ class WireChannelTest {
   }
 
   /** What this thread allocated so far, in bytes (HotSpot's count, through its management bean). */
-  private static long allocatedByThisThread() throws Exception {
+  static long allocatedByThisThread() throws Exception {
     Object bean = Class.forName("java.lang.management.ManagementFactory").getMethod("getThreadMXBean").invoke(null);
     return (long) Class.forName("com.sun.management.ThreadMXBean").getMethod("getCurrentThreadAllocatedBytes").invoke(bean);
   }
