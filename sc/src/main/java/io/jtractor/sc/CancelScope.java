@@ -106,6 +106,17 @@ public final class CancelScope {
     return new CancelScope(false, null);
   }
 
+  /**
+   * A new scope with no deadline, shielded, not yet entered: what {@code create()} then {@code
+   * setShield(true)} make, without the look at the tree that a change of shield needs once the
+   * scope is entered ({@link Sc#shielded}: every socket write of the runtime is one).
+   */
+  static CancelScope createShielded() {
+    CancelScope s = new CancelScope(false, null);
+    s.shield = true; // on no one's stack yet: entering it reads the shield under the tree's lock
+    return s;
+  }
+
   /** A new scope with an absolute deadline (a {@link Sc#currentTime()} value). */
   public static CancelScope withDeadline(long deadline) {
     CancelScope s = create();

@@ -152,9 +152,7 @@ public final class Sc {
    * connection politely; bound it with a deadline.
    */
   public static void shielded(Block<? super CancelScope> body) {
-    CancelScope scope = CancelScope.create();
-    scope.setShield(true);
-    scope.run(body);
+    CancelScope.createShielded().run(body);
   }
 
 }
