@@ -210,7 +210,7 @@ final class CallClient {
       deliverToCall(call, cid, answer);
       return false;
     }
-    return deliverTo(target, kind == WireChannel.Bare.RETURN ? new Msg.Return(cid, value) : new Msg.Functype(cid, (String) value), mayLend);
+    return deliverTo(target, kind.record(cid, value), mayLend);
   }
 
   /** Where messages for {@code cid} go now, or null: {@link #inboxes}, through {@link #recent}. */

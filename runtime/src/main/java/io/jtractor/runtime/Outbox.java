@@ -61,7 +61,8 @@ final class Outbox {
   private volatile long decodedItemsSent;
   /**
    * The encoder of messages sent at once, taken by one sender at a time for its encoding; null
-   * while taken (a sender that finds it so encodes with a writer of its own). A call, its answers
+   * while taken (a sender that finds it so encodes with a small one of its own: {@link
+   * #takeEncoder}). A call, its answers
    * or a cancel's are then encoded with no buffer made and grown per message (a cancel's error
    * began at 1 KiB: the most of a C1 child's allocation per cancel). A lone stream item is not:
    * its 64-byte start fits it already.
@@ -100,22 +101,18 @@ final class Outbox {
 
   /**
    * Sends a call's {@code cmd} at once, encoded with no message record ({@link
-   * MsgCodec#encodeCmd}).
+   * MsgCodec.Encoder#encodeCmd}).
    *
    * @throws ConnectionLost if the connection is gone
    * @throws IllegalArgumentException if msgpack cannot carry an argument (then nothing was sent)
    */
   void sendCmd(String ns, String func, java.util.Map<String, Object> kwargs, Uid caller, String cid) {
-    MsgCodec.Encoder e = encoder.getAndSet(null);
-    if (e == null) { // another sender encodes: not worth waiting for
-      writeOrLost(new byte[][] {MsgCodec.encodeCmd(ns, func, kwargs, caller, cid)});
-      return;
-    }
+    MsgCodec.Encoder e = takeEncoder();
     byte[] frame;
     try {
       frame = e.encodeCmd(ns, func, kwargs, caller, cid);
     } finally {
-      encoder.setRelease(e);
+      giveBack(e);
     }
     writeOrLost(new byte[][] {frame});
   }
@@ -127,16 +124,26 @@ final class Outbox {
    * @throws IllegalArgumentException if msgpack cannot carry {@code value}
    */
   byte[][] encodeAnswer(String cid, Object value, boolean functype) {
-    MsgCodec.Encoder e = encoder.getAndSet(null);
-    if (e == null) { // another sender encodes: not worth waiting for
-      Msg returned = new Msg.Return(cid, value);
-      return functype ? encode(new Msg.Functype(cid, Msg.ASYNCFUNC), returned) : encode(returned);
-    }
+    MsgCodec.Encoder e = takeEncoder();
     try {
       return e.encodeAnswer(cid, value, functype);
     } finally {
-      encoder.setRelease(e);
+      giveBack(e);
     }
+  }
+
+  /**
+   * The kept {@link #encoder}, or, while another sender has it, a small one of this sender's own
+   * (not worth waiting for); {@link #giveBack} it after.
+   */
+  private MsgCodec.Encoder takeEncoder() {
+    MsgCodec.Encoder e = encoder.getAndSet(null);
+    return e != null ? e : MsgCodec.Encoder.forFew();
+  }
+
+  /** Keeps {@code e} for the next sender, unless one is kept already (then {@code e} is let go). */
+  private void giveBack(MsgCodec.Encoder e) {
+    encoder.compareAndSet(null, e);
   }
 
   /** {@link #write}, a closed connection raised as {@link ConnectionLost}. */
@@ -177,15 +184,11 @@ final class Outbox {
    */
   byte[][] encode(Msg... msgs) {
     byte[][] frames = new byte[msgs.length][];
-    MsgCodec.Encoder e = encoder.getAndSet(null);
-    if (e == null) { // another sender encodes: not worth waiting for
-      for (int i = 0; i < msgs.length; i++) frames[i] = MsgCodec.encode(msgs[i]);
-      return frames;
-    }
+    MsgCodec.Encoder e = takeEncoder();
     try {
       for (int i = 0; i < msgs.length; i++) frames[i] = e.encode(msgs[i]);
     } finally {
-      encoder.setRelease(e);
+      giveBack(e);
     }
     return frames;
   }

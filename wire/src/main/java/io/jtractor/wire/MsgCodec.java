@@ -93,7 +93,21 @@ public final class MsgCodec {
     /** A buffer grown past this by a large message is let go after it, not kept for the next. */
     static final int KEPT_CAPACITY = 64 << 10;
 
-    private MsgpackWriter w = new MsgpackWriter(ERROR_CAPACITY);
+    private MsgpackWriter w;
+
+    /** An encoder to keep: its buffer starts large enough for an error with its trace. */
+    public Encoder() {
+      this(ERROR_CAPACITY);
+    }
+
+    private Encoder(int initialCapacity) {
+      w = new MsgpackWriter(initialCapacity);
+    }
+
+    /** An encoder for a message or two, its buffer starting as small as {@link MsgCodec#encode}'s. */
+    public static Encoder forFew() {
+      return new Encoder(INITIAL_CAPACITY);
+    }
 
     /**
      * {@link MsgCodec#encode(Msg)}'s bytes for {@code msg}.
@@ -106,8 +120,13 @@ public final class MsgCodec {
         write(w, msg);
         return w.toByteArray();
       } finally {
-        if (w.buffer().length > KEPT_CAPACITY) w = new MsgpackWriter(ERROR_CAPACITY);
+        letGoIfGrown();
       }
+    }
+
+    /** Lets go of a buffer a large message grew past {@link #KEPT_CAPACITY}; after every encoding. */
+    private void letGoIfGrown() {
+      if (w.buffer().length > KEPT_CAPACITY) w = new MsgpackWriter(ERROR_CAPACITY);
     }
 
     /**
@@ -128,48 +147,31 @@ public final class MsgCodec {
         pair(w, FUNCTYPE, Msg.ASYNCFUNC, cid);
         return new byte[][] {w.toByteArray(), returned};
       } finally {
-        if (w.buffer().length > KEPT_CAPACITY) w = new MsgpackWriter(ERROR_CAPACITY);
+        letGoIfGrown();
       }
     }
 
     /**
-     * {@link MsgCodec#encodeCmd}'s bytes: a call's {@code cmd} with no record made for it.
+     * A call's {@code cmd}, byte for byte {@code encode(new Msg.Cmd(ns, func, kwargs, caller,
+     * cid))}, with no record made for it.
      *
      * @throws NullPointerException if an argument is null, as {@link Msg.Cmd} refuses it
      * @throws IllegalArgumentException if an argument's value has no msgpack form
      */
     public byte[] encodeCmd(String ns, String func, Map<String, Object> kwargs, Uid caller, String cid) {
-      checkCmd(ns, func, kwargs, caller, cid);
+      java.util.Objects.requireNonNull(ns, "ns");
+      java.util.Objects.requireNonNull(func, "func");
+      java.util.Objects.requireNonNull(kwargs, "kwargs");
+      java.util.Objects.requireNonNull(caller, "caller");
+      java.util.Objects.requireNonNull(cid, "cid");
       w.truncate(0);
       try {
         cmd(w, ns, func, kwargs, caller, cid);
         return w.toByteArray();
       } finally {
-        if (w.buffer().length > KEPT_CAPACITY) w = new MsgpackWriter(ERROR_CAPACITY);
+        letGoIfGrown();
       }
     }
-  }
-
-  /**
-   * A call's {@code cmd}, byte for byte {@code encode(new Msg.Cmd(ns, func, kwargs, caller, cid))},
-   * with no record made for it.
-   *
-   * @throws NullPointerException if an argument is null, as {@link Msg.Cmd} refuses it
-   * @throws IllegalArgumentException if an argument's value has no msgpack form
-   */
-  public static byte[] encodeCmd(String ns, String func, Map<String, Object> kwargs, Uid caller, String cid) {
-    checkCmd(ns, func, kwargs, caller, cid);
-    MsgpackWriter w = new MsgpackWriter(CMD_CAPACITY);
-    cmd(w, ns, func, kwargs, caller, cid);
-    return w.toByteArray();
-  }
-
-  private static void checkCmd(String ns, String func, Map<String, Object> kwargs, Uid caller, String cid) {
-    java.util.Objects.requireNonNull(ns, "ns");
-    java.util.Objects.requireNonNull(func, "func");
-    java.util.Objects.requireNonNull(kwargs, "kwargs");
-    java.util.Objects.requireNonNull(caller, "caller");
-    java.util.Objects.requireNonNull(cid, "cid");
   }
 
   /**
@@ -274,6 +276,9 @@ public final class MsgCodec {
     /** The caller's uid made last, given again while its two strings are the very same. */
     Uid caller;
 
+    /** Reused for each frame: a frame read makes no object but its values. */
+    final MsgpackReader reader = new MsgpackReader(new byte[0]);
+
     /** Holds what was read with no record; this slot itself, as the decoder's answer. */
     Item holding(WireChannel.Bare kind, String cid, Object value) {
       this.kind = kind;
@@ -281,17 +286,6 @@ public final class MsgCodec {
       this.value = value;
       return this;
     }
-
-    /** The record of what this slot holds (for a reader that wants one). */
-    Msg record() {
-      return switch (kind) {
-        case YIELD -> new Msg.Yield(cid, value);
-        case RETURN -> new Msg.Return(cid, value);
-        case FUNCTYPE -> new Msg.Functype(cid, (String) value);
-      };
-    }
-    /** Reused for each frame: a frame read makes no object but its values. */
-    final MsgpackReader reader = new MsgpackReader(new byte[0]);
   }
 
   /**

@@ -427,7 +427,16 @@ public final class WireChannel implements AutoCloseable {
     /** A call's or a context's result ({@code return}). */
     RETURN,
     /** The first answer to a {@code cmd}: the kind of function it runs ({@code functype}). */
-    FUNCTYPE
+    FUNCTYPE;
+
+    /** The record of such a message for context {@code cid}, for a reader that wants one. */
+    public Msg record(String cid, Object value) {
+      return switch (this) {
+        case YIELD -> new Msg.Yield(cid, value);
+        case RETURN -> new Msg.Return(cid, value);
+        case FUNCTYPE -> new Msg.Functype(cid, (String) value);
+      };
+    }
   }
 
   /**
