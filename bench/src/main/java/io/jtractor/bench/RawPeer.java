@@ -30,9 +30,19 @@ final class RawPeer implements AutoCloseable {
 
   /** Starts a {@link RawEcho} with {@code args} ({@code sink N}: it only reads) and connects to it. */
   RawPeer(String... args) throws IOException {
+    this(List.of(), args);
+  }
+
+  /**
+   * Starts a {@link RawEcho} with {@code args}, its command line behind {@code prefix} (say {@code
+   * taskset -c 1}), and connects to it.
+   */
+  RawPeer(List<String> prefix, String... args) throws IOException {
     List<String> cmd = new java.util.ArrayList<>(List.of("-cp", System.getProperty("java.class.path"), RawEcho.class.getName()));
     cmd.addAll(List.of(args));
-    ProcessBuilder pb = new ProcessBuilder(ActorBench.javaCommand(cmd.toArray(String[]::new)));
+    List<String> line = new java.util.ArrayList<>(prefix);
+    line.addAll(ActorBench.javaCommand(cmd.toArray(String[]::new)));
+    ProcessBuilder pb = new ProcessBuilder(line);
     pb.redirectError(ProcessBuilder.Redirect.INHERIT);
     process = pb.start();
     try {
@@ -122,8 +132,19 @@ final class RawPeer implements AutoCloseable {
   }
 
   /** {@link #compare(String, int, Block, long)} for round trips run on this thread. */
-  static void compare(String label, int calls, Trip subject, long subjectPeerPid) throws Exception {
-    compare(label, calls, Block.of(subject), subjectPeerPid);
+  static Comparison compare(String label, int calls, Trip subject, long subjectPeerPid) throws Exception {
+    return compare(label, calls, Block.of(subject), subjectPeerPid);
+  }
+
+  /**
+   * What {@link #compare} measured: the medians of the subject's round trips and of the raw ones
+   * interleaved with them, in nanoseconds.
+   */
+  record Comparison(double subjectP50Ns, double rawP50Ns) {
+    /** The subject's p50 over the raw floor's. */
+    double ratio() {
+      return subjectP50Ns / rawP50Ns;
+    }
   }
 
   /** How many round trips of each a block of {@link #compare} runs. */
@@ -136,9 +157,9 @@ final class RawPeer implements AutoCloseable {
    * and {@code subjectPeerPid}, the process that answers {@code subject}, against this JVM and the
    * raw echo for the floor. Unlike latency, CPU time does not depend on where the scheduler put the
    * threads, so it shows the work a change saves even on a noisy VM. The raw floor always runs on
-   * this thread. Returns the ratio of the two medians (the subject's p50 to the raw one).
+   * this thread. Returns the two medians.
    */
-  static double compare(String label, int calls, Block subject, long subjectPeerPid) throws Exception {
+  static Comparison compare(String label, int calls, Block subject, long subjectPeerPid) throws Exception {
     try (RawPeer raw = new RawPeer()) {
       Blocks blocks = new Blocks(raw, subject, subjectPeerPid, calls);
       // Warm up until this JVM's compilers are quiet (JitQuiet): after the full benchmark's
@@ -174,7 +195,7 @@ final class RawPeer implements AutoCloseable {
           subjectSelfCpu / 1e3 / calls, rawSelfCpu / 1e3 / calls, subjectPeerCpu / 1e3 / calls, rawEchoCpu / 1e3 / calls,
           (subjectSelfCpu + subjectPeerCpu) / 1e3 / calls, (rawSelfCpu + rawEchoCpu) / 1e3 / calls,
           (double) (subjectSelfCpu + subjectPeerCpu) / (rawSelfCpu + rawEchoCpu));
-      return subjectP50 / rawP50;
+      return new Comparison(subjectP50, rawP50);
     }
   }
 

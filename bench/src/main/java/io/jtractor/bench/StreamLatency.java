@@ -22,11 +22,12 @@ final class StreamLatency {
   /** The stream echo round trip over {@code calls}, from the root's thread, then from a task. */
   static void echoes(Portal p, int calls) throws Exception {
     long peer = ActorBench.childPid(p);
-    double[] root = {0};
+    RawPeer.Comparison[] root = {null};
     withEchoStream(p, s -> root[0] = RawPeer.compare("stream echo round trip from the root's own (platform) thread", calls, RawPeer.Block.of(() -> echo(s, 42L)), peer));
-    double task = compareOnTask("stream echo round trip from a task", calls, peer, server -> withEchoStream(p, s -> server.serve(RawPeer.Block.of(() -> echo(s, 42L)))));
-    Aims.atMost("stream echo between JVMs from the root's thread, p50 ratio to the raw ping-pong", 1.5, root[0], "x");
-    Aims.atMost("stream echo between JVMs from a task, p50 ratio to the raw ping-pong", 1.5, task, "x");
+    RawPeer.Comparison task = compareOnTask("stream echo round trip from a task", calls, peer, server -> withEchoStream(p, s -> server.serve(RawPeer.Block.of(() -> echo(s, 42L)))));
+    RawAcross.show("the stream echoes", root[0], task);
+    Aims.atMost("stream echo between JVMs from the root's thread, p50 ratio to the raw ping-pong", 1.5, root[0].ratio(), "x");
+    Aims.atMost("stream echo between JVMs from a task, p50 ratio to the raw ping-pong", 1.5, task.ratio(), "x");
   }
 
   /**
@@ -36,10 +37,11 @@ final class StreamLatency {
   static void cancels(Portal p, int calls) throws Exception {
     long peer = ActorBench.childPid(p);
     String what = "Context.cancel() until the callee acknowledged (CPU: opening the context and cancelling it)";
-    double root = RawPeer.compare(what + ", from the root's own (platform) thread", calls, cancelBlock(p), peer);
-    double task = compareOnTask(what + ", from a task", calls, peer, server -> server.serve(cancelBlock(p)));
-    Aims.atMost("Context.cancel() between JVMs from the root's thread, p50 ratio to the raw round trip", 2, root, "x");
-    Aims.atMost("Context.cancel() between JVMs from a task, p50 ratio to the raw round trip", 2, task, "x");
+    RawPeer.Comparison root = RawPeer.compare(what + ", from the root's own (platform) thread", calls, cancelBlock(p), peer);
+    RawPeer.Comparison task = compareOnTask(what + ", from a task", calls, peer, server -> server.serve(cancelBlock(p)));
+    RawAcross.show("the cancels", root, task);
+    Aims.atMost("Context.cancel() between JVMs from the root's thread, p50 ratio to the raw round trip", 2, root.ratio(), "x");
+    Aims.atMost("Context.cancel() between JVMs from a task, p50 ratio to the raw round trip", 2, task.ratio(), "x");
   }
 
   private static RawPeer.Block cancelBlock(Portal p) {
@@ -95,13 +97,13 @@ final class StreamLatency {
   /**
    * {@link RawPeer#compare} on this thread, with the raw floor here and the subject's blocks run in
    * a task that {@code host} sets up: each block is asked for and answered through a rendezvous
-   * (one hand-over each way per block of 500 round trips, outside the timed trips). Returns {@link
-   * RawPeer#compare}'s ratio.
+   * (one hand-over each way per block of 500 round trips, outside the timed trips). Returns what
+   * {@link RawPeer#compare} measured.
    */
-  private static double compareOnTask(String label, int calls, long peer, Host host) {
+  private static RawPeer.Comparison compareOnTask(String label, int calls, long peer, Host host) {
     SynchronousQueue<Integer> asks = new SynchronousQueue<>();
     SynchronousQueue<Object> answers = new SynchronousQueue<>();
-    double[] ratio = {0};
+    RawPeer.Comparison[] measured = {null};
     Nursery.run(n -> {
       n.startSoon("bench", () -> host.run(block -> {
         for (int k; (k = asks.take()) > 0; ) {
@@ -115,7 +117,7 @@ final class StreamLatency {
         }
       }));
       try {
-        ratio[0] = RawPeer.compare(label, calls, k -> {
+        measured[0] = RawPeer.compare(label, calls, k -> {
           if (!asks.offer(k, 60, TimeUnit.SECONDS)) throw new IllegalStateException("the task measuring " + label + " is gone");
           Object answer = answers.take();
           if (answer instanceof Exception e) throw e;
@@ -125,6 +127,6 @@ final class StreamLatency {
         asks.offer(0, 10, TimeUnit.SECONDS); // the task's server returns
       }
     });
-    return ratio[0];
+    return measured[0];
   }
 }

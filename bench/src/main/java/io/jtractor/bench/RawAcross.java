@@ -1,0 +1,86 @@
+package io.jtractor.bench;
+
+import java.io.BufferedReader;
+import java.io.File;
+import java.io.InputStreamReader;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A second floor for the latency figures of an unpinned run: the raw two-JVM ping-pong with its
+ * two ends held on two different CPUs ({@code taskset -c 0} for the pinging JVM, {@code -c 1} for
+ * {@link RawEcho}), measured apart from the interleaved blocks.
+ *
+ * <p>Why: unpinned, the interleaved floor ({@link RawPeer#compare}) is bimodal on a small VM. The
+ * kernel sometimes wakes the two raw ends on one CPU (a round trip of about 15 µs on the 2-vCPU
+ * VMs) and sometimes on two (45-70 µs there: each wake-up of a halted vCPU is an interrupt through
+ * the hypervisor), depending on how busy the CPUs were just before; a runtime's round trip is
+ * placed by the same kernel with its own luck. Held on two CPUs, the floor is the cost of a
+ * round trip that crosses CPUs, which is what an unpinned runtime round trip mostly pays.
+ * Shown beside the aims, not one of them: the aims keep the interleaved floor.
+ *
+ * <p>As a program: {@code RawAcross N} measures N round trips (after 3 s of warm-up) against a
+ * {@link RawEcho} it starts under {@code taskset -c 1}, and prints one line, {@code p50 NS mean NS}.
+ */
+public final class RawAcross {
+  private RawAcross() {}
+
+  public static void main(String[] args) throws Exception {
+    int calls = Integer.parseInt(args[0]);
+    try (RawPeer raw = new RawPeer(List.of("taskset", "-c", "1"))) {
+      long warmUntil = System.nanoTime() + 3_000_000_000L;
+      while (System.nanoTime() - warmUntil < 0) raw.roundTrip();
+      long[] ns = new long[calls];
+      for (int i = 0; i < calls; i++) {
+        long t0 = System.nanoTime();
+        raw.roundTrip();
+        ns[i] = System.nanoTime() - t0;
+      }
+      Arrays.sort(ns);
+      System.out.println("p50 " + ns[calls / 2] + " mean " + Arrays.stream(ns).average().orElseThrow());
+    }
+  }
+
+  /**
+   * Where this process may run on more than one CPU and {@code taskset} is at hand: measures the
+   * floor held on two CPUs and prints it, with the p50 ratios of {@code what} (from the root's
+   * thread and from a task) to it. Prints nothing otherwise (a pinned run has one floor).
+   */
+  static void show(String what, RawPeer.Comparison root, RawPeer.Comparison task) {
+    if (Runtime.getRuntime().availableProcessors() < 2 || !onPath("taskset")) return;
+    double[] floor = measure(10_000);
+    if (floor == null) return;
+    System.out.printf("raw two-JVM ping-pong held on two CPUs (taskset -c 0 / -c 1), apart: p50 %.1f us, mean %.1f us;"
+            + " %s' p50 ratios to it (shown, not an aim): root's thread %.2f, task %.2f%n",
+        floor[0] / 1e3, floor[1] / 1e3, what, root.subjectP50Ns() / floor[0], task.subjectP50Ns() / floor[0]);
+  }
+
+  /** Runs this class as a program under {@code taskset -c 0}: {p50, mean} in nanoseconds, or null if it failed. */
+  private static double[] measure(int calls) {
+    List<String> cmd = new java.util.ArrayList<>(List.of("taskset", "-c", "0"));
+    cmd.addAll(ActorBench.javaCommand("-cp", System.getProperty("java.class.path"), RawAcross.class.getName(), Integer.toString(calls)));
+    Process p = null;
+    try {
+      p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+      String line = new BufferedReader(new InputStreamReader(p.getInputStream())).readLine();
+      if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0 || line == null) return null;
+      String[] f = line.trim().split(" ");
+      return new double[] {Double.parseDouble(f[1]), Double.parseDouble(f[3])};
+    } catch (Exception e) {
+      System.out.println("the raw floor held on two CPUs could not be measured: " + e);
+      return null;
+    } finally {
+      if (p != null) p.destroyForcibly();
+    }
+  }
+
+  private static boolean onPath(String program) {
+    String path = System.getenv("PATH");
+    if (path == null) return false;
+    for (String dir : path.split(File.pathSeparator)) {
+      if (new File(dir, program).canExecute()) return true;
+    }
+    return false;
+  }
+}
