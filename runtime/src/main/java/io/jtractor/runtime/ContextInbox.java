@@ -1,6 +1,5 @@
 package io.jtractor.runtime;
 
-import io.jtractor.sc.BatchReceiver;
 import io.jtractor.sc.BrokenResourceError;
 import io.jtractor.sc.ClosedResourceError;
 import io.jtractor.sc.EndOfChannel;
@@ -38,12 +37,6 @@ final class ContextInbox implements ReaderRelay.Mailbox<Object> {
    * by credit instead ({@link StreamCredit}). Without, it bounds nothing.
    */
   private final MemoryChannel<Object> channel;
-  /**
-   * With lanes, how the consuming task takes from {@link #channel}: a batch at a time, under one
-   * acquisition of its lock (a lane's items come one per lock acquisition of the sender's, and
-   * taking them likewise was a third of what an in-process stream item cost). Null without lanes.
-   */
-  private final BatchReceiver<Object> batch;
   /** Whether a lane's items come here: then they are the only bare values here. */
   private final boolean laneItems;
   /** Stream items held back by the reader, to hand over together. */
@@ -77,9 +70,6 @@ final class ContextInbox implements ReaderRelay.Mailbox<Object> {
   /** Whether the next loan is the opening's, and brief ({@link #opening}); as {@link #sentSinceWoken}. */
   private volatile boolean openingLoan;
 
-  /** How many items the consuming task takes from the channel at once, with lanes. */
-  private static final int LANE_BATCH = 64;
-
   /** A lane item whose value is null: a channel holds no null. */
   static final Object NULL_ITEM = new Object();
 
@@ -92,7 +82,6 @@ final class ContextInbox implements ReaderRelay.Mailbox<Object> {
     this.channel = laneItems
         ? MemoryChannel.open(ContextLink.DEFAULT_BUFFER, item -> !(item instanceof Msg))
         : MemoryChannel.open(MemoryChannel.UNBOUNDED);
-    this.batch = laneItems ? channel.receiver().batched(LANE_BATCH) : null;
     this.loan = relay == null ? null : relay.loan();
     this.relay = loan == null ? null : relay;
   }
@@ -222,7 +211,6 @@ final class ContextInbox implements ReaderRelay.Mailbox<Object> {
    */
   Object receive() throws EndOfChannel {
     ReceiveChannel<Object> in = channel.receiver();
-    if (batch != null) return batch.receive(); // lanes exist only where no reading is lent (ContextLane.of)
     boolean lendable = relay != null && (!Thread.currentThread().isVirtual() || relay.lendsToVirtualThreads());
     if (!lendable) return in.receive();
     long now = System.nanoTime();
@@ -265,7 +253,7 @@ final class ContextInbox implements ReaderRelay.Mailbox<Object> {
   @Override
   public Object poll() {
     try {
-      return batch != null ? batch.tryReceive() : channel.receiver().tryReceive();
+      return channel.receiver().tryReceive();
     } catch (EndOfChannel ended) {
       return null; // the loop ended: the task's own wait says so
     }

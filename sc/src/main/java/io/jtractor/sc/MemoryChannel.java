@@ -118,12 +118,6 @@ public record MemoryChannel<T>(SendChannel<T> sender, ReceiveChannel<T> receiver
     final Thread waiter = Thread.currentThread();
     T item; // guarded by the channel's lock; published to a spinning waiter by the volatile outcome
     volatile int outcome = PENDING; // written under the channel's lock; read by the waiter while it spins
-    /**
-     * A sender waiting with no time limit, as it does while no batch holds room ({@link
-     * BatchReceiver}): a fill that leaves room held wakes it, to wait with one. Guarded by the
-     * channel's lock.
-     */
-    boolean untimed;
 
     /**
      * How long a waiter spins (releasing the lock) before it parks. A hand-off between two
@@ -212,37 +206,7 @@ public record MemoryChannel<T>(SendChannel<T> sender, ReceiveChannel<T> receiver
     }
 
     private boolean hasRoomLocked() {
-      return capacity == UNBOUNDED || boundedInBuffer + heldByBatchLocked() < capacity;
-    }
-
-    /**
-     * The receiver's batch, once one was made ({@link ReceiveChannel#batched}); its items not yet
-     * taken out of it still count against {@link #capacity}. Written once, under the lock.
-     */
-    BatchReceiver<T> batch;
-
-    /** How many bounded items the batch holds that its receiver has not taken out yet (a lower bound while it takes them). */
-    int heldByBatchLocked() {
-      BatchReceiver<T> b = batch;
-      return b == null ? 0 : b.held();
-    }
-
-    /**
-     * Moves up to {@code into.length} buffered items into {@code into} for the batch, recording in
-     * {@code bounded} which of them count against the buffer (they go on counting there, through
-     * the batch, until handed out of it). How many it moved; 0 if the buffer is empty (a waiting
-     * sender's item, in an unbuffered channel, is left to a plain receive).
-     */
-    int fillLocked(Object[] into, boolean[] bounded) {
-      int n = 0;
-      T item;
-      while (n < into.length && (item = buffer.pollFirst()) != null) {
-        boolean counts = isBounded(item);
-        if (counts) boundedInBuffer--;
-        into[n] = item;
-        bounded[n++] = counts;
-      }
-      return n;
+      return capacity == UNBOUNDED || boundedInBuffer < capacity;
     }
 
     /** Moves the items of blocked senders into the buffer while it has room, first come first. */
@@ -252,21 +216,6 @@ public record MemoryChannel<T>(SendChannel<T> sender, ReceiveChannel<T> receiver
         buffer.addLast(next.item);
         boundedInBuffer++; // a blocked sender's item is always a bounded one
         resolve(next, Parked.DONE);
-      }
-    }
-
-    /**
-     * After a batch's fill: senders still waiting with no time limit are woken to look again, and
-     * then to wait with one while the batch holds room ({@code SendChannel.send}); else room freed
-     * as the batch hands its items out would never reach them if its receiver stopped meanwhile.
-     */
-    void wakeUntimedSendersLocked() {
-      if (heldByBatchLocked() == 0) return;
-      for (Parked<T> p : blockedSenders) {
-        if (p.untimed) {
-          p.untimed = false;
-          wake(p);
-        }
       }
     }
 
@@ -305,14 +254,9 @@ public record MemoryChannel<T>(SendChannel<T> sender, ReceiveChannel<T> receiver
      * cancelled wait makes no exception of its own.
      */
     void awaitUnlocked(TaskContext task) {
-      awaitUnlocked(task, Long.MAX_VALUE);
-    }
-
-    /** {@link #awaitUnlocked(TaskContext)} for at most {@code nanos}. */
-    void awaitUnlocked(TaskContext task, long nanos) {
       unlockAndWake();
       try {
-        Waiting.park(task, this, nanos);
+        Waiting.park(task, this, Long.MAX_VALUE);
       } finally {
         lock.lock(); // before a Cancelled leaves: it is raised with the lock held
       }

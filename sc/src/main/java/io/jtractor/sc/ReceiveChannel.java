@@ -109,48 +109,6 @@ public final class ReceiveChannel<T> implements AutoCloseable, Iterable<T> {
   }
 
   /**
-   * A view of this end for one receiving task at a time that takes up to {@code size} buffered
-   * items under one acquisition of the channel's lock and hands them out one by one ({@link
-   * BatchReceiver}). At most one per channel; its items go on counting against the buffer until
-   * handed out, so the buffer's bound holds as with {@link #receive()}.
-   *
-   * @param size how many items one fill may take, at least 1
-   * @throws IllegalArgumentException if {@code size} is below 1
-   * @throws IllegalStateException if this channel already has one
-   * @throws ClosedResourceError if this end is closed
-   */
-  public BatchReceiver<T> batched(int size) {
-    if (size < 1) throw new IllegalArgumentException("size must be at least 1: " + size);
-    state.lock.lock();
-    try {
-      if (closed) throw new ClosedResourceError("this receive channel is closed");
-      if (state.batch != null) throw new IllegalStateException("this channel already has a batch receiver");
-      state.batch = new BatchReceiver<>(this, size);
-      return state.batch;
-    } finally {
-      state.unlockAndWake();
-    }
-  }
-
-  /**
-   * The batch's fill: up to {@code into.length} buffered items, under the lock, after the batch's
-   * earlier items were all handed out ({@link MemoryChannel.State#fillLocked}).
-   */
-  int fill(BatchReceiver<T> b, Object[] into, boolean[] bounded) {
-    state.lock.lock();
-    try {
-      if (closed) throw new ClosedResourceError("this receive channel is closed");
-      int n = state.fillLocked(into, bounded);
-      b.filledLocked(bounded, n);
-      state.admitBlockedSendersLocked();
-      state.wakeUntimedSendersLocked();
-      return n;
-    } finally {
-      state.unlockAndWake();
-    }
-  }
-
-  /**
    * Receives an item if one is ready; never blocks.
    *
    * @return the item, or null if none is ready now
@@ -200,7 +158,6 @@ public final class ReceiveChannel<T> implements AutoCloseable, Iterable<T> {
       if (closed) return;
       closed = true;
       state.openReceivers--;
-      if (state.batch != null && state.batch.receiver() == this) state.batch.endLocked();
       state.resolveAll(state.blockedReceivers, this, MemoryChannel.Parked.CLOSED);
       if (state.openReceivers == 0) {
         state.dropBufferLocked();

@@ -40,22 +40,8 @@ public final class SendChannel<T> implements AutoCloseable {
       state.blockedSenders.addLast(parked);
       parked.spinWhilePending(state.lock);
       try {
-        long recheck = BatchReceiver.FIRST_RECHECK_NANOS;
         while (parked.outcome == MemoryChannel.Parked.PENDING) {
-          if (state.heldByBatchLocked() == 0) {
-            parked.untimed = true; // a fill that leaves room held wakes it to wait as below
-            try {
-              state.awaitUnlocked(task);
-            } finally {
-              parked.untimed = false;
-            }
-          } else {
-            // Room held by the receiver's batch comes back as its receiver hands items out, with
-            // no lock and no wake-up: looked for again after a while (BatchReceiver).
-            state.awaitUnlocked(task, recheck);
-            recheck = Math.min(2 * recheck, BatchReceiver.MAX_RECHECK_NANOS);
-            state.admitBlockedSendersLocked();
-          }
+          state.awaitUnlocked(task);
         }
       } catch (Cancelled c) {
         if (parked.outcome == MemoryChannel.Parked.DONE) {

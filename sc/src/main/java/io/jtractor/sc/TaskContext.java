@@ -89,16 +89,6 @@ final class TaskContext {
     return c == null ? null : c.tag;
   }
 
-  /**
-   * Whether this is the calling thread's context, found with no lookup (for a caller that kept
-   * one from {@link #current()}). Sound because a thread has one context for its life: a task's
-   * thread runs nothing but its task, bound first ({@code Nursery}'s child), and any other thread
-   * gets its own at its first {@link #current()}.
-   */
-  boolean isCallingThreads() {
-    return thread == Thread.currentThread();
-  }
-
   /** Runs {@code body} as this task: {@link #current()} is this context inside it. */
   void runAs(Runnable body) {
     ScopedValue.where(TASK, this).run(body);

@@ -11,8 +11,7 @@
  *       {@code sleep}, {@code checkpoint}).
  *   <li>{@link io.jtractor.sc.MemoryChannel}: trio's memory channels (rendezvous, bounded,
  *       unbounded) with cloneable {@link io.jtractor.sc.SendChannel} and {@link
- *       io.jtractor.sc.ReceiveChannel} ends, and a {@link io.jtractor.sc.BatchReceiver} for a
- *       consumer of a long stream of small items.
+ *       io.jtractor.sc.ReceiveChannel} ends.
  *   <li>{@link io.jtractor.sc.Event} and {@link io.jtractor.sc.CapacityLimiter}.
  *   <li>{@link io.jtractor.sc.ExceptionGroup}: several failures raised as one.
  *   <li>{@code io.jtractor.sc.foreign}: the bridge to foreign async code ({@code
