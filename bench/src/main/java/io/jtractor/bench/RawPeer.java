@@ -287,14 +287,14 @@ final class RawPeer implements AutoCloseable {
     return sum;
   }
 
-  private static double mean(long[] v) {
+  static double mean(long[] v) {
     double s = 0;
     for (long x : v) s += x;
     return s / v.length;
   }
 
   /** The {@code p}th percentile (nearest rank) of {@code v}; 100 is the maximum. */
-  private static double percentile(long[] v, int p) {
+  static double percentile(long[] v, int p) {
     long[] c = v.clone();
     java.util.Arrays.sort(c);
     int rank = (int) Math.ceil(c.length * p / 100.0); // 1-based
